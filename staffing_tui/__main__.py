@@ -1,0 +1,3 @@
+from staffing_tui.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,189 @@
+"""Plain facts the engine reads and the rows it produces.
+
+The store loads these for a whole month and scope in a handful of queries;
+the domain evaluates them in pure Python. Dates are `datetime.date` in the
+database time zone; months are `Month`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from staffing_tui.domain.enums import (
+    CaseType,
+    Flag,
+    Goal,
+    Location,
+    LocationType,
+    Method,
+    Reason,
+    Requirement,
+    Role,
+    Status,
+)
+from staffing_tui.domain.months import Month
+
+
+@dataclass(frozen=True, slots=True)
+class CaseFacts:
+    case_id: str
+    case_type: CaseType
+    specialist_id: str
+    unit_id: str | None
+    opened_on: date
+    closed_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MemberFacts:
+    case_id: str
+    person_id: str
+    role: Role
+    joined_on: date  # already defaulted to the case's opened_on
+    left_on: date | None = None
+    alleged_victim: bool = False
+    alleged_perpetrator: bool = False
+    resides_in_home: bool = False
+    rights_terminated_on: date | None = None
+    whereabouts_unknown: bool = False
+    incarcerated: bool = False
+    birth_date: date | None = None
+    deceased_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PlacementFacts:
+    case_id: str
+    child_id: str
+    location_type: LocationType
+    start_on: date
+    end_on: date | None = None
+    location_name: str | None = None
+    placement_id: str | None = None
+
+    def in_effect_on(self, day: date) -> bool:
+        return self.start_on <= day and (self.end_on is None or day <= self.end_on)
+
+
+@dataclass(frozen=True, slots=True)
+class GoalFacts:
+    case_id: str
+    child_id: str
+    goal: Goal
+    effective_on: date
+
+
+@dataclass(frozen=True, slots=True)
+class NoteFacts:
+    note_id: str
+    case_id: str
+    day: date  # local date of occurred_at
+    minute: str  # local `YYYY-MM-DDTHH:MM`, for duplicate detection
+    method: Method
+    contacts: frozenset[str]
+    location: Location | None = None
+    locate_for: str | None = None
+    note_type: str | None = None
+    author_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ExceptionFacts:
+    exception_id: int
+    case_id: str
+    person_id: str
+    start_month: Month
+    end_month: Month
+    revoked_from: Month | None = None
+
+    def covers(self, month: Month) -> bool:
+        """Approved and covering `month`, unless revoked from `month` or earlier."""
+        if not self.start_month <= month <= self.end_month:
+            return False
+        return self.revoked_from is None or self.revoked_from > month
+
+
+@dataclass(frozen=True, slots=True)
+class PlanFacts:
+    contact_plan_id: int
+    case_id: str
+    parent_id: str
+    frequency_months: int
+    methods: frozenset[Method]
+    start_month: Month
+    end_month: Month | None = None
+    #: start month of the plan that superseded this one (None: not superseded)
+    superseded_from: Month | None = None
+
+    def covers(self, month: Month) -> bool:
+        """Active in `month`: start ≤ M ≤ end and not yet superseded in M."""
+        if month < self.start_month or (self.end_month is not None and month > self.end_month):
+            return False
+        return self.superseded_from is None or self.superseded_from > month
+
+
+@dataclass(frozen=True, slots=True)
+class StaffingNoteFacts:
+    case_id: str
+    person_id: str | None
+    month: Month
+    staffing_note_id: int | None = None
+
+
+@dataclass(slots=True)
+class MonthFacts:
+    """Everything the engine needs to evaluate one month for one scope.
+
+    `notes` are the notes on the in-scope cases from two months before the
+    month (three for contact plans — the window is `month.shift(-2)` onwards)
+    up to the end of the month and the as-of date; for investigations from the
+    case's opening. `last_seen`/`last_contact` are per person across cases.
+    """
+
+    cases: list[CaseFacts] = field(default_factory=list)
+    members: list[MemberFacts] = field(default_factory=list)
+    parent_child: list[tuple[str, str, str]] = field(default_factory=list)  # (case, parent, child)
+    goals: list[GoalFacts] = field(default_factory=list)
+    placements: list[PlacementFacts] = field(default_factory=list)
+    notes: list[NoteFacts] = field(default_factory=list)
+    exceptions: list[ExceptionFacts] = field(default_factory=list)
+    plans: list[PlanFacts] = field(default_factory=list)
+    staffing_notes: list[StaffingNoteFacts] = field(default_factory=list)
+    last_seen: dict[str, date] = field(default_factory=dict)
+    last_contact: dict[str, date] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class PlacementView:
+    location_type: LocationType
+    location_name: str | None
+    since: date
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One (case, person, month) outcome — SPEC §5 report row."""
+
+    case_id: str
+    person_id: str | None  # None for the case-level investigation home_visit row
+    role: Role | None
+    case_type: CaseType
+    unit_id: str | None
+    specialist_id: str
+    requirement: Requirement
+    status: Status
+    reason: Reason
+    last_seen: date | None = None
+    last_contact: date | None = None
+    placement: PlacementView | None = None
+    goal: Goal | None = None
+    rights: str | None = None  # "intact" | "terminated" for parents
+    whereabouts: str | None = None  # "known" | "unknown" for adults
+    exception_id: int | None = None
+    contact_plan_id: int | None = None
+    flags: tuple[Flag, ...] = ()
+
+    @property
+    def unseen_without_reason(self) -> bool:
+        return self.status.is_unseen_without_reason

@@ -1,0 +1,22 @@
+"""Errors a user can fix. The CLI prints them as one sentence and exits 2."""
+
+from __future__ import annotations
+
+
+class UserError(Exception):
+    """Bad input: a message for the user, exit status 2, nothing written."""
+
+    exit_status = 2
+
+    def __init__(self, message: str, *, details: list[str] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.details = details or []
+
+
+class DatabaseProblem(UserError):
+    """The database cannot be opened or used (missing, locked, newer, not SQLite)."""
+
+
+class ValidationError(UserError):
+    """A record or request failed validation; `details` lists every problem."""

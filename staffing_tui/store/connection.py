@@ -1,0 +1,174 @@
+"""Opening a database: checks, pragmas, migrations, meta values.
+
+Every entry point (CLI, app, tests) opens the database through
+`open_database`, so the same pragmas and the same clear errors apply
+everywhere.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+import pendulum
+from sqlite_utils import Database
+
+from staffing_tui.errors import DatabaseProblem
+from staffing_tui.store.schema import DEFAULT_TIMEZONE, SCHEMA_VERSION, migrations
+
+BUSY_TIMEOUT_MS = 5000
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _create_private_file(path: Path) -> None:
+    """Create an empty file readable by its owner only (0600)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    os.close(fd)
+
+
+def _check_is_sqlite(path: Path) -> None:
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(16)
+    except IsADirectoryError:
+        raise DatabaseProblem(f"{path} is a directory, not a database file.") from None
+    except PermissionError:
+        raise DatabaseProblem(f"{path} cannot be read: permission denied.") from None
+    if header and header != SQLITE_HEADER:
+        raise DatabaseProblem(f"{path} is not a staffing-tui database (not an SQLite file).")
+
+
+def _configure(db: Database, *, readonly: bool) -> None:
+    conn = db.conn
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    if not readonly:
+        mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+        if mode != "wal":
+            try:
+                conn.execute("PRAGMA journal_mode = WAL")
+            except sqlite3.OperationalError:
+                pass  # e.g. a read-only directory: keep the default journal
+        conn.execute("PRAGMA synchronous = NORMAL")
+
+
+def schema_version_of(db: Database) -> int:
+    """The version recorded in `meta`, 0 for an empty database."""
+    if not db["meta"].exists():
+        return 0
+    row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    return int(row[0]) if row and row[0] is not None else 0
+
+
+def _backup_before_migration(path: Path, version: int) -> Path:
+    stamp = pendulum.now("UTC").format("YYYYMMDDTHHmmss")
+    backup = path.with_name(f"{path.name}.v{version}-{stamp}.bak")
+    shutil.copy2(path, backup)
+    os.chmod(backup, 0o600)
+    return backup
+
+
+def migrate(db: Database, path: Path | None = None) -> None:
+    """Apply pending migrations, each in its own transaction, and record the version."""
+    version = schema_version_of(db)
+    if version > SCHEMA_VERSION:
+        where = f"{path}" if path else "this database"
+        raise DatabaseProblem(
+            f"{where} was written by a newer staffing-tui (schema {version}, this program knows "
+            f"{SCHEMA_VERSION}); upgrade staffing-tui to open it."
+        )
+    if not migrations.pending(db):
+        return
+    if version > 0 and path is not None:
+        db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        _backup_before_migration(path, version)
+    migrations.apply(db)
+    with db.atomic():
+        db.execute(
+            "INSERT INTO meta (key, value) VALUES ('schema_version', ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [str(SCHEMA_VERSION)],
+        )
+
+
+def open_database(path: str | os.PathLike, *, create: bool = False, readonly: bool = False) -> Database:
+    """Open (and migrate) the database at `path`.
+
+    Raises DatabaseProblem with one readable sentence when the file is missing
+    (and `create` is false), is not SQLite, is corrupt, locked, read-only or
+    from a newer version.
+    """
+    path = Path(path)
+    if not path.exists():
+        if not create:
+            raise DatabaseProblem(
+                f"There is no database at {path}; create one with `staffing-tui init --db {path}`."
+            )
+        try:
+            _create_private_file(path)
+        except OSError as exc:
+            raise DatabaseProblem(f"Cannot create a database at {path}: {exc.strerror}.") from None
+    _check_is_sqlite(path)
+    try:
+        if readonly:
+            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        else:
+            conn = sqlite3.connect(str(path), check_same_thread=False)
+        db = Database(conn)
+        _configure(db, readonly=readonly)
+        if readonly:
+            version = schema_version_of(db)
+            if version != SCHEMA_VERSION:
+                raise DatabaseProblem(
+                    f"{path} is at schema {version}, this program needs {SCHEMA_VERSION}; "
+                    "open it once with write access to upgrade it."
+                )
+        else:
+            migrate(db, path)
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseProblem(describe_sqlite_error(exc, path)) from None
+    return db
+
+
+def describe_sqlite_error(exc: sqlite3.Error, path: Path | str | None = None) -> str:
+    """One readable sentence for an SQLite failure."""
+    text = str(exc).lower()
+    where = f"{path}" if path else "the database"
+    if "locked" in text or "busy" in text:
+        return f"{where} is busy (another user is writing); try again in a moment."
+    if "readonly" in text or "read-only" in text:
+        return f"{where} is read-only; ask for write access or open a copy."
+    if "not a database" in text or "malformed" in text or "corrupt" in text:
+        return f"{where} is damaged or not a staffing-tui database; restore it from a backup."
+    if "unable to open" in text:
+        return f"{where} cannot be opened; check the path and its permissions."
+    return f"{where} could not be used: {exc}."
+
+
+def get_meta(db: Database) -> dict[str, str]:
+    return {row[0]: row[1] for row in db.execute("SELECT key, value FROM meta")}
+
+
+def set_meta(db: Database, key: str, value: str | None) -> None:
+    db.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        [key, value],
+    )
+
+
+def timezone_of(db: Database) -> str:
+    return get_meta(db).get("timezone") or DEFAULT_TIMEZONE
+
+
+def default_as_of(db: Database, today: date | None = None) -> date:
+    """`meta.as_of` when set, else today in the database time zone (SPEC §4)."""
+    meta = get_meta(db)
+    if meta.get("as_of"):
+        return date.fromisoformat(meta["as_of"])
+    if today is not None:
+        return today
+    return pendulum.today(meta.get("timezone") or DEFAULT_TIMEZONE).date()

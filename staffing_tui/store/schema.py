@@ -1,0 +1,239 @@
+"""The database schema, created and upgraded with sqlite-utils' Migrations.
+
+Each migration is one transaction. `SCHEMA_VERSION` is the number of
+migrations; it is written to `meta.schema_version`. The tables of SPEC §3
+carry the same names and columns as the CSV files so users can query them with
+sqlite-utils or Datasette; the app's own record tables follow.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("staffing_tui")
+
+DEFAULT_TIMEZONE = "America/Phoenix"
+
+#: Tables loaded by `import`, in dependency order, with their columns (primary key first).
+IMPORT_TABLES: dict[str, tuple[str, ...]] = {
+    "units": ("unit_id", "name", "region"),
+    "staff": ("staff_id", "name", "role", "unit_id"),
+    "cases": ("case_id", "case_type", "specialist_id", "opened_on", "closed_on"),
+    "people": ("person_id", "first_name", "last_name", "birth_date", "deceased_on"),
+    "case_members": (
+        "case_id", "person_id", "role", "alleged_victim", "alleged_perpetrator",
+        "resides_in_home", "rights_terminated_on", "whereabouts_unknown", "incarcerated",
+        "joined_on", "left_on",
+    ),
+    "parent_child": ("case_id", "parent_id", "child_id"),
+    "permanency_goals": ("case_id", "child_id", "goal", "effective_on"),
+    "placements": (
+        "placement_id", "case_id", "child_id", "location_type", "location_name", "start_on", "end_on",
+    ),
+    "notes": (
+        "note_id", "case_id", "author_id", "occurred_at", "note_type", "method", "location",
+        "locate_for", "text",
+    ),
+    "note_contacts": ("note_id", "person_id"),
+}
+
+#: Primary keys of the imported tables.
+IMPORT_KEYS: dict[str, tuple[str, ...]] = {
+    "units": ("unit_id",),
+    "staff": ("staff_id",),
+    "cases": ("case_id",),
+    "people": ("person_id",),
+    "case_members": ("case_id", "person_id"),
+    "parent_child": ("case_id", "parent_id", "child_id"),
+    "permanency_goals": ("case_id", "child_id", "effective_on"),
+    "placements": ("placement_id",),
+    "notes": ("note_id",),
+    "note_contacts": ("note_id", "person_id"),
+}
+
+#: Tables whose rows are evidence: never deleted (revoked/superseded instead).
+NEVER_DELETED = ("exceptions", "contact_plans", "staffing_notes", "next_steps")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    """All tables of SPEC §3 with keys, foreign keys and the engine's indexes."""
+    db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+    db.execute(
+        """CREATE TABLE units (
+            unit_id TEXT PRIMARY KEY, name TEXT NOT NULL, region TEXT)"""
+    )
+    db.execute(
+        """CREATE TABLE staff (
+            staff_id TEXT PRIMARY KEY, name TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('specialist','supervisor','manager')),
+            unit_id TEXT REFERENCES units(unit_id))"""
+    )
+    db.execute(
+        """CREATE TABLE cases (
+            case_id TEXT PRIMARY KEY,
+            case_type TEXT NOT NULL CHECK (case_type IN ('investigation','dependency','voluntary')),
+            specialist_id TEXT NOT NULL REFERENCES staff(staff_id),
+            opened_on TEXT NOT NULL, closed_on TEXT)"""
+    )
+    db.execute(
+        """CREATE TABLE people (
+            person_id TEXT PRIMARY KEY, first_name TEXT, last_name TEXT,
+            birth_date TEXT, deceased_on TEXT)"""
+    )
+    db.execute(
+        """CREATE TABLE case_members (
+            case_id TEXT NOT NULL REFERENCES cases(case_id),
+            person_id TEXT NOT NULL REFERENCES people(person_id),
+            role TEXT NOT NULL CHECK (role IN ('child','parent','alleged_parent','spouse_partner','other_adult')),
+            alleged_victim INTEGER NOT NULL DEFAULT 0,
+            alleged_perpetrator INTEGER NOT NULL DEFAULT 0,
+            resides_in_home INTEGER NOT NULL DEFAULT 0,
+            rights_terminated_on TEXT,
+            whereabouts_unknown INTEGER NOT NULL DEFAULT 0,
+            incarcerated INTEGER NOT NULL DEFAULT 0,
+            joined_on TEXT, left_on TEXT,
+            PRIMARY KEY (case_id, person_id))"""
+    )
+    db.execute(
+        """CREATE TABLE parent_child (
+            case_id TEXT NOT NULL REFERENCES cases(case_id),
+            parent_id TEXT NOT NULL REFERENCES people(person_id),
+            child_id TEXT NOT NULL REFERENCES people(person_id),
+            PRIMARY KEY (case_id, parent_id, child_id))"""
+    )
+    db.execute(
+        """CREATE TABLE permanency_goals (
+            case_id TEXT NOT NULL REFERENCES cases(case_id),
+            child_id TEXT NOT NULL REFERENCES people(person_id),
+            goal TEXT NOT NULL,
+            effective_on TEXT NOT NULL,
+            PRIMARY KEY (case_id, child_id, effective_on))"""
+    )
+    db.execute(
+        """CREATE TABLE placements (
+            placement_id TEXT PRIMARY KEY,
+            case_id TEXT NOT NULL REFERENCES cases(case_id),
+            child_id TEXT NOT NULL REFERENCES people(person_id),
+            location_type TEXT NOT NULL, location_name TEXT,
+            start_on TEXT NOT NULL, end_on TEXT)"""
+    )
+    db.execute(
+        """CREATE TABLE notes (
+            note_id TEXT PRIMARY KEY,
+            case_id TEXT NOT NULL REFERENCES cases(case_id),
+            author_id TEXT REFERENCES staff(staff_id),
+            occurred_at TEXT NOT NULL,
+            note_type TEXT,
+            method TEXT NOT NULL CHECK (method IN ('in_person','phone','video','written','none')),
+            location TEXT,
+            locate_for TEXT REFERENCES people(person_id),
+            text TEXT)"""
+    )
+    db.execute(
+        """CREATE TABLE note_contacts (
+            note_id TEXT NOT NULL REFERENCES notes(note_id),
+            person_id TEXT NOT NULL REFERENCES people(person_id),
+            PRIMARY KEY (note_id, person_id))"""
+    )
+    # --- records created in the app (SPEC §3) ---
+    db.execute(
+        """CREATE TABLE exceptions (
+            exception_id INTEGER PRIMARY KEY,
+            case_id TEXT NOT NULL REFERENCES cases(case_id),
+            person_id TEXT NOT NULL REFERENCES people(person_id),
+            category TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            start_month TEXT NOT NULL, end_month TEXT NOT NULL,
+            review_on TEXT,
+            approved_by TEXT NOT NULL REFERENCES staff(staff_id),
+            created_at TEXT NOT NULL, created_by TEXT NOT NULL REFERENCES staff(staff_id),
+            revoked_at TEXT, revoked_by TEXT REFERENCES staff(staff_id), revoked_from TEXT,
+            version INTEGER NOT NULL DEFAULT 1)"""
+    )
+    db.execute(
+        """CREATE TABLE contact_plans (
+            contact_plan_id INTEGER PRIMARY KEY,
+            case_id TEXT NOT NULL REFERENCES cases(case_id),
+            parent_id TEXT NOT NULL REFERENCES people(person_id),
+            frequency_months INTEGER NOT NULL CHECK (frequency_months IN (1,2,3)),
+            methods TEXT NOT NULL,
+            arrangements TEXT,
+            start_month TEXT NOT NULL, end_month TEXT,
+            review_on TEXT,
+            approved_by TEXT NOT NULL REFERENCES staff(staff_id),
+            approved_at TEXT,
+            document TEXT,
+            superseded_by INTEGER REFERENCES contact_plans(contact_plan_id),
+            created_at TEXT NOT NULL, created_by TEXT NOT NULL REFERENCES staff(staff_id),
+            version INTEGER NOT NULL DEFAULT 1)"""
+    )
+    db.execute(
+        """CREATE TABLE staffing_notes (
+            staffing_note_id INTEGER PRIMARY KEY,
+            case_id TEXT NOT NULL REFERENCES cases(case_id),
+            person_id TEXT REFERENCES people(person_id),
+            month TEXT NOT NULL,
+            reason_code TEXT NOT NULL,
+            text TEXT NOT NULL,
+            author TEXT NOT NULL REFERENCES staff(staff_id),
+            created_at TEXT NOT NULL, created_by TEXT NOT NULL REFERENCES staff(staff_id))"""
+    )
+    db.execute(
+        """CREATE TABLE next_steps (
+            next_step_id INTEGER PRIMARY KEY,
+            specialist_id TEXT NOT NULL REFERENCES staff(staff_id),
+            case_id TEXT REFERENCES cases(case_id),
+            person_id TEXT REFERENCES people(person_id),
+            text TEXT NOT NULL,
+            due_on TEXT NOT NULL,
+            created_at TEXT NOT NULL, created_by TEXT NOT NULL REFERENCES staff(staff_id),
+            done_at TEXT, done_by TEXT REFERENCES staff(staff_id),
+            version INTEGER NOT NULL DEFAULT 1)"""
+    )
+    db.execute(
+        """CREATE TABLE audit_log (
+            audit_id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            os_user TEXT,
+            action TEXT NOT NULL,
+            table_name TEXT NOT NULL,
+            record_id TEXT,
+            before TEXT,
+            after TEXT)"""
+    )
+    # Evidence is append-only: the database itself refuses rewrites.
+    db.execute(
+        """CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+           BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END"""
+    )
+    db.execute(
+        """CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+           BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END"""
+    )
+    for table in NEVER_DELETED:
+        db.execute(
+            f"""CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table}
+                BEGIN SELECT RAISE(ABORT, '{table} rows are never deleted; revoke or supersede them'); END"""
+        )
+    # --- indexes the engine and the app use ---
+    db.execute("CREATE INDEX idx_staff_unit ON staff(unit_id)")
+    db.execute("CREATE INDEX idx_cases_specialist ON cases(specialist_id, opened_on, closed_on)")
+    db.execute("CREATE INDEX idx_cases_open ON cases(opened_on, closed_on)")
+    db.execute("CREATE INDEX idx_case_members_person ON case_members(person_id)")
+    db.execute("CREATE INDEX idx_placements_case_child ON placements(case_id, child_id, start_on)")
+    db.execute("CREATE INDEX idx_notes_case_time ON notes(case_id, occurred_at)")
+    db.execute("CREATE INDEX idx_notes_time ON notes(occurred_at)")
+    db.execute("CREATE INDEX idx_note_contacts_person ON note_contacts(person_id, note_id)")
+    db.execute("CREATE INDEX idx_exceptions_case_person ON exceptions(case_id, person_id)")
+    db.execute("CREATE INDEX idx_contact_plans_case_parent ON contact_plans(case_id, parent_id)")
+    db.execute("CREATE INDEX idx_staffing_notes_case_month ON staffing_notes(case_id, month)")
+    db.execute("CREATE INDEX idx_next_steps_specialist ON next_steps(specialist_id, done_at)")
+    db.execute("INSERT INTO meta (key, value) VALUES ('timezone', ?)", [DEFAULT_TIMEZONE])
+
+
+#: The schema version this program writes; one per migration.
+SCHEMA_VERSION = len(migrations._migrations)
+MIGRATION_NAMES = tuple(m.name for m in migrations._migrations)

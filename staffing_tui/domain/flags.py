@@ -1,0 +1,60 @@
+"""Integrity flags (SPEC §4): data-quality problems shown on the rows."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Iterable, Sequence
+
+from staffing_tui.domain.enums import Flag, LocationType, Method
+from staffing_tui.domain.model import NoteFacts, PlacementFacts
+from staffing_tui.domain.months import Month
+
+
+def in_person_while_runaway(contacts: Iterable[NoteFacts], placements: Sequence[PlacementFacts], month: Month) -> bool:
+    """A note claims an in-person contact with a child on a day the directory shows runaway."""
+    runaway = [p for p in placements if p.location_type is LocationType.RUNAWAY]
+    if not runaway:
+        return False
+    return any(
+        n.method is Method.IN_PERSON and n.day in month and any(p.in_effect_on(n.day) for p in runaway)
+        for n in contacts
+    )
+
+
+def in_person_while_whereabouts_unknown(contacts: Iterable[NoteFacts], month: Month) -> bool:
+    """An in-person contact with an adult whose whereabouts are marked unknown."""
+    return any(n.method is Method.IN_PERSON and n.day in month for n in contacts)
+
+
+def duplicate_note_people(case_notes: Iterable[NoteFacts], month: Month) -> set[str]:
+    """People on two notes of the same case, author, minute and contact set under
+    different note types: the same contact entered twice."""
+    groups: dict[tuple, set[str | None]] = defaultdict(set)
+    for note in case_notes:
+        if note.contacts and note.day in month:
+            groups[(note.author_id, note.minute, note.contacts)].add(note.note_type)
+    people: set[str] = set()
+    for (_author, _minute, contacts), note_types in groups.items():
+        if len(note_types) > 1:
+            people.update(contacts)
+    return people
+
+
+def flags_for(
+    *,
+    person_id: str,
+    is_child: bool,
+    is_adult_whereabouts_unknown: bool,
+    contacts: Sequence[NoteFacts],
+    placements: Sequence[PlacementFacts],
+    duplicates: set[str],
+    month: Month,
+) -> tuple[Flag, ...]:
+    flags: list[Flag] = []
+    if is_child and in_person_while_runaway(contacts, placements, month):
+        flags.append(Flag.IN_PERSON_WHILE_RUNAWAY)
+    if is_adult_whereabouts_unknown and in_person_while_whereabouts_unknown(contacts, month):
+        flags.append(Flag.IN_PERSON_WHILE_WHEREABOUTS_UNKNOWN)
+    if person_id in duplicates:
+        flags.append(Flag.DUPLICATE_NOTE)
+    return tuple(flags)

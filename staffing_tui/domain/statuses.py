@@ -1,0 +1,194 @@
+"""The status order 1–8 of SPEC §4: first match wins.
+
+`status_of` decides the raw outcome of a requirement; `finalise` applies the
+month-level adjustments (partial month, month in progress, open
+investigation).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Iterable
+
+from staffing_tui.domain.enums import (
+    CONTACT_METHODS,
+    INTERVIEW_REMOTE_METHODS,
+    REMOTE_METHODS,
+    Location,
+    Method,
+    Reason,
+    Requirement,
+    Status,
+)
+from staffing_tui.domain.model import ExceptionFacts, NoteFacts, PlanFacts
+from staffing_tui.domain.months import Month
+
+
+@dataclass(slots=True)
+class Evidence:
+    """Notes on the case itself that bear on one person (SPEC §4 "Which notes count").
+
+    `contacts`: notes listing the person in note_contacts; `locates`: notes
+    whose locate_for is the person. Both already limited to days ≤ as_of.
+    """
+
+    contacts: list[NoteFacts] = field(default_factory=list)
+    locates: list[NoteFacts] = field(default_factory=list)
+
+    def contacts_between(self, first: date, last: date, methods: Iterable[Method]) -> list[NoteFacts]:
+        methods = frozenset(methods)
+        return [n for n in self.contacts if first <= n.day <= last and n.method in methods]
+
+    def has_contact(self, first: date, last: date, methods: Iterable[Method]) -> bool:
+        return bool(self.contacts_between(first, last, methods))
+
+    def has_locate_effort(self, month: Month) -> bool:
+        return any(month.start <= n.day <= month.end for n in self.locates)
+
+
+@dataclass(frozen=True, slots=True)
+class Situation:
+    """What the placement directory and the membership flags say about the person."""
+
+    is_child: bool
+    is_adult: bool
+    runaway_in_month: bool = False
+    out_of_state_in_month: bool = False
+    whereabouts_unknown: bool = False
+    incarcerated: bool = False
+
+
+_IN_PERSON = (Method.IN_PERSON,)
+
+Outcome = tuple[Status, Reason]
+
+
+def _satisfied(
+    requirement: Requirement,
+    month: Month,
+    evidence: Evidence,
+    situation: Situation,
+    *,
+    since: date,
+    plan: PlanFacts | None,
+) -> Outcome | None:
+    """Rule 1 (with rule 4 folded in): the requirement is met."""
+    start, end = month.start, month.end
+    if requirement is Requirement.MONTHLY_FACE_TO_FACE:
+        if evidence.has_contact(start, end, _IN_PERSON):
+            return Status.MET, Reason.SEEN_IN_PERSON
+        # Rule 4: a child placed out of state is seen through the monthly call.
+        if situation.is_child and situation.out_of_state_in_month and evidence.has_contact(start, end, INTERVIEW_REMOTE_METHODS):
+            return Status.MET, Reason.OUT_OF_STATE_PHONE
+        return None
+    if requirement is Requirement.MONTHLY_FACE_TO_FACE_IN_HOME:
+        if any(n.location is Location.HOME for n in evidence.contacts_between(start, end, _IN_PERSON)):
+            return Status.MET, Reason.SEEN_IN_HOME
+        if situation.is_child and situation.out_of_state_in_month and evidence.has_contact(start, end, INTERVIEW_REMOTE_METHODS):
+            return Status.MET, Reason.OUT_OF_STATE_PHONE
+        return None
+    if requirement is Requirement.CONTACT_PLAN:
+        if plan is not None and evidence.has_contact(month.shift(1 - plan.frequency_months).start, end, plan.methods):
+            return Status.MET, Reason.CONTACT_PLAN_FOLLOWED
+        return None
+    if requirement is Requirement.INVESTIGATION_INTERVIEW:
+        if evidence.has_contact(since, end, _IN_PERSON):
+            return Status.MET, Reason.INTERVIEWED
+        if situation.is_adult and evidence.has_contact(since, end, INTERVIEW_REMOTE_METHODS):
+            return Status.EXPLAINED, Reason.REMOTE_INTERVIEW
+        return None
+    if requirement is Requirement.HOME_VISIT:
+        if any(n.location is Location.HOME for n in evidence.contacts_between(since, end, _IN_PERSON)):
+            return Status.MET, Reason.HOME_VISITED
+        return None
+    return None
+
+
+def unmet_reason(requirement: Requirement, month: Month, evidence: Evidence, plan: PlanFacts | None) -> Reason:
+    """Rule 8: why the requirement is not met."""
+    if requirement is Requirement.MONTHLY_FACE_TO_FACE_IN_HOME:
+        if evidence.has_contact(month.start, month.end, _IN_PERSON):
+            return Reason.SEEN_NOT_IN_HOME
+        return Reason.NOT_SEEN
+    if requirement is Requirement.CONTACT_PLAN:
+        return Reason.CONTACT_PLAN_NOT_FOLLOWED if plan is not None else Reason.NO_CONTACT_PLAN
+    if requirement is Requirement.INVESTIGATION_INTERVIEW:
+        return Reason.NOT_INTERVIEWED
+    if requirement is Requirement.HOME_VISIT:
+        return Reason.NO_HOME_VISIT
+    return Reason.NOT_SEEN
+
+
+def status_of(
+    requirement: Requirement,
+    month: Month,
+    evidence: Evidence,
+    situation: Situation,
+    *,
+    since: date,
+    exception: ExceptionFacts | None = None,
+    plan: PlanFacts | None = None,
+    staffing_note: bool = False,
+) -> Outcome:
+    """Rules 1–8 of the status order for one requirement (first match wins).
+
+    `since` is the first day investigation contacts count from (the case's
+    opening). `exception` and `plan` are the ones active in the month.
+    """
+    met = _satisfied(requirement, month, evidence, situation, since=since, plan=plan)
+    if met is not None:
+        return met
+    # 2. Approved exception covering M (revocation already applied by the caller).
+    if exception is not None:
+        if situation.is_child:
+            return Status.EXCUSED, Reason.EXCEPTION_APPROVED
+        # Adults: telephone or written contact at least once every three months.
+        if evidence.has_contact(month.shift(-2).start, month.end, CONTACT_METHODS):
+            return Status.EXCUSED, Reason.EXCEPTION_APPROVED
+        return Status.UNMET, Reason.EXCEPTION_WITHOUT_QUARTERLY_CONTACT
+    # 3. Child on runaway: locate efforts documented?
+    if situation.is_child and situation.runaway_in_month:
+        if evidence.has_locate_effort(month):
+            return Status.EXPLAINED, Reason.RUNAWAY_LOCATE_EFFORTS
+        return Status.UNMET, Reason.RUNAWAY_NO_LOCATE_EFFORTS
+    # 4. (out of state) is part of rule 1.
+    # 5. Adult whereabouts unknown: locate efforts documented?
+    if situation.is_adult and situation.whereabouts_unknown:
+        if evidence.has_locate_effort(month):
+            return Status.EXPLAINED, Reason.WHEREABOUTS_UNKNOWN_LOCATE_EFFORTS
+        return Status.UNMET, Reason.WHEREABOUTS_UNKNOWN_NO_LOCATE_EFFORTS
+    # 6. Adult incarcerated with a call, video or letter this month.
+    if situation.is_adult and situation.incarcerated and evidence.has_contact(month.start, month.end, REMOTE_METHODS):
+        return Status.EXPLAINED, Reason.INCARCERATED_REMOTE_CONTACT
+    # 7. A reason recorded when the case was staffed.
+    if staffing_note:
+        return Status.EXPLAINED, Reason.STAFFING_REASON
+    # 8.
+    return Status.UNMET, unmet_reason(requirement, month, evidence, plan)
+
+
+def finalise(
+    requirement: Requirement,
+    outcome: Outcome,
+    *,
+    full_month: bool,
+    in_progress: bool,
+    case_open_at_month_end: bool,
+) -> Outcome:
+    """Month-level adjustments of an `unmet` outcome (SPEC §4).
+
+    * monthly requirement in a month that is not full → not_required / partial_month;
+    * month in progress → due (keeping the reason);
+    * investigation still open at the end of M → due (the investigation is not over).
+    """
+    status, reason = outcome
+    if status is not Status.UNMET:
+        return outcome
+    if requirement.is_monthly and not full_month:
+        return Status.NOT_REQUIRED, Reason.PARTIAL_MONTH
+    if in_progress:
+        return Status.DUE, reason
+    if requirement in (Requirement.INVESTIGATION_INTERVIEW, Requirement.HOME_VISIT) and case_open_at_month_end:
+        return Status.DUE, reason
+    return outcome

@@ -1,0 +1,169 @@
+"""Report renderers: JSON, CSV and a readable Markdown staffing report (SPEC §5).
+
+Pure functions from a `MonthReport` (and display names) to text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import asdict
+from itertools import groupby
+from typing import Mapping
+
+from staffing_tui.domain.enums import REASON_LABELS, Status
+from staffing_tui.domain.model import Row
+from staffing_tui.store.evaluation import MonthReport
+
+#: Status order for a staffing: not seen without reason first.
+STATUS_ORDER = {
+    Status.UNMET: 0, Status.DUE: 1, Status.EXPLAINED: 2, Status.EXCUSED: 3, Status.MET: 4, Status.NOT_REQUIRED: 5,
+}
+
+CSV_FIELDS = (
+    "case_id", "person_id", "role", "case_type", "unit_id", "specialist_id", "requirement", "status", "reason",
+    "last_seen", "last_contact", "placement_location_type", "placement_location_name", "placement_since",
+    "goal", "rights", "whereabouts", "exception_id", "contact_plan_id", "flags",
+)
+
+#: Spreadsheet programs run cells starting with these as formulas.
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def row_to_dict(row: Row) -> dict:
+    placement = None
+    if row.placement is not None:
+        placement = {
+            "location_type": str(row.placement.location_type),
+            "location_name": row.placement.location_name,
+            "since": _iso(row.placement.since),
+        }
+    return {
+        "case_id": row.case_id,
+        "person_id": row.person_id,
+        "role": str(row.role) if row.role else None,
+        "case_type": str(row.case_type),
+        "unit_id": row.unit_id,
+        "specialist_id": row.specialist_id,
+        "requirement": str(row.requirement),
+        "status": str(row.status),
+        "reason": str(row.reason),
+        "last_seen": _iso(row.last_seen),
+        "last_contact": _iso(row.last_contact),
+        "placement": placement,
+        "goal": str(row.goal) if row.goal else None,
+        "rights": row.rights,
+        "whereabouts": row.whereabouts,
+        "exception_id": row.exception_id,
+        "contact_plan_id": row.contact_plan_id,
+        "flags": [str(f) for f in row.flags],
+    }
+
+
+def report_to_dict(report: MonthReport) -> dict:
+    return {
+        "month": str(report.month),
+        "as_of": report.as_of.isoformat(),
+        "in_progress": report.in_progress,
+        "scope": {"unit_id": report.unit_id, "specialist_id": report.specialist_id},
+        "summary": asdict(report.summary),
+        "rows": [row_to_dict(r) for r in report.rows],
+    }
+
+
+def report_to_json(report: MonthReport) -> str:
+    return json.dumps(report_to_dict(report), indent=2) + "\n"
+
+
+def neutralise_formula(value: str) -> str:
+    """Prefix a quote so a spreadsheet shows the text instead of running it."""
+    return "'" + value if value and value.startswith(_FORMULA_PREFIXES) else value
+
+
+def report_to_csv(report: MonthReport) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for row in report.rows:
+        flat = row_to_dict(row)
+        placement = flat.pop("placement") or {}
+        flat["placement_location_type"] = placement.get("location_type")
+        flat["placement_location_name"] = placement.get("location_name")
+        flat["placement_since"] = placement.get("since")
+        flat["flags"] = ";".join(flat["flags"])
+        writer.writerow({k: neutralise_formula(str(v)) if v is not None else "" for k, v in flat.items()})
+    return out.getvalue()
+
+
+def _md(text: str | None) -> str:
+    return (text or "").replace("|", "\\|").replace("\n", " ")
+
+
+def _placement_text(row: Row) -> str:
+    if row.placement is None:
+        return ""
+    text = row.placement.location_type.replace("_", " ")
+    return f"{text} since {row.placement.since.isoformat()}"
+
+
+def report_to_markdown(report: MonthReport, names: Mapping[str, str] | None = None) -> str:
+    """A staffing report grouped by specialist, not-seen-without-reason first."""
+    names = names or {}
+    s = report.summary
+    state = "in progress" if report.in_progress else "complete"
+    lines = [
+        f"# Staffing report — {report.month} ({state}, as of {report.as_of.isoformat()})",
+        "",
+    ]
+    if report.unit_id or report.specialist_id:
+        scope = ", ".join(
+            part for part in (
+                f"unit {names.get(report.unit_id, report.unit_id)}" if report.unit_id else "",
+                f"specialist {names.get(report.specialist_id, report.specialist_id)}" if report.specialist_id else "",
+            ) if part
+        )
+        lines += [f"Scope: {scope}", ""]
+    lines += [
+        f"**Not seen without a reason: {s.unseen_without_reason}** (unmet {s.unmet}, due {s.due}) · "
+        f"required {s.required} · met {s.met} · excused {s.excused} · explained {s.explained} · "
+        f"not required {s.not_required}",
+        "",
+    ]
+    flagged = [r for r in report.rows if r.flags]
+    by_specialist = groupby(report.rows, key=lambda r: (r.unit_id, r.specialist_id))
+    for (unit_id, specialist_id), group in by_specialist:
+        rows = [r for r in group if r.status is not Status.NOT_REQUIRED]
+        unseen = sum(1 for r in rows if r.unseen_without_reason)
+        lines += [
+            f"## {_md(names.get(specialist_id, specialist_id))} ({specialist_id}, unit {unit_id}) — "
+            f"{unseen} not seen without a reason",
+            "",
+        ]
+        if not rows:
+            lines += ["Nothing required this month.", ""]
+            continue
+        lines += [
+            "| status | person | role | case | requirement | reason | last seen | placement | flags |",
+            "|---|---|---|---|---|---|---|---|---|",
+        ]
+        for r in sorted(rows, key=lambda r: (STATUS_ORDER[r.status], r.case_id, r.person_id or "")):
+            person = names.get(r.person_id, r.person_id) if r.person_id else "(case: home visit)"
+            lines.append(
+                f"| **{r.status.upper()}** | {_md(person)} | {r.role or ''} | {r.case_id} | "
+                f"{r.requirement.replace('_', ' ')} | {REASON_LABELS[r.reason]} | "
+                f"{_iso(r.last_seen) or 'never'} | {_md(_placement_text(r))} | "
+                f"{', '.join(f.replace('_', ' ') for f in r.flags)} |"
+            )
+        lines.append("")
+    if flagged:
+        lines += ["## Integrity flags to fix", ""]
+        for r in flagged:
+            person = names.get(r.person_id, r.person_id) if r.person_id else r.case_id
+            lines.append(f"- {r.case_id} · {_md(person)}: {', '.join(f.replace('_', ' ') for f in r.flags)}")
+        lines.append("")
+    return "\n".join(lines)

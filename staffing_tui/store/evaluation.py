@@ -1,0 +1,103 @@
+"""The month report: load facts for a scope, evaluate, summarise (SPEC §4, §5)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlite_utils import Database
+
+from staffing_tui.domain.enums import Status
+from staffing_tui.domain.evaluate import check_as_of, evaluate_month, is_in_progress
+from staffing_tui.domain.model import Row
+from staffing_tui.domain.months import Month
+from staffing_tui.errors import UserError
+from staffing_tui.store.connection import default_as_of
+from staffing_tui.store.facts import Scope, load_month_facts
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    rows: int = 0
+    required: int = 0
+    met: int = 0
+    excused: int = 0
+    explained: int = 0
+    unmet: int = 0
+    due: int = 0
+    not_required: int = 0
+    unseen_without_reason: int = 0
+
+    @classmethod
+    def of(cls, rows: list[Row]) -> "Summary":
+        counts = {status: 0 for status in Status}
+        for row in rows:
+            counts[row.status] += 1
+        return cls(
+            rows=len(rows),
+            required=len(rows) - counts[Status.NOT_REQUIRED],
+            met=counts[Status.MET],
+            excused=counts[Status.EXCUSED],
+            explained=counts[Status.EXPLAINED],
+            unmet=counts[Status.UNMET],
+            due=counts[Status.DUE],
+            not_required=counts[Status.NOT_REQUIRED],
+            unseen_without_reason=counts[Status.UNMET] + counts[Status.DUE],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class MonthReport:
+    month: Month
+    as_of: date
+    in_progress: bool
+    unit_id: str | None
+    specialist_id: str | None
+    rows: list[Row] = field(default_factory=list)
+
+    @property
+    def summary(self) -> Summary:
+        return Summary.of(self.rows)
+
+
+def resolve_as_of(db: Database, month: Month, as_of: date | None) -> date:
+    """The as-of date (default: meta.as_of or today), checked against the month."""
+    as_of = as_of or default_as_of(db)
+    try:
+        check_as_of(month, as_of)
+    except ValueError as exc:
+        raise UserError(f"{str(exc)[0].upper()}{str(exc)[1:]}.") from None
+    return as_of
+
+
+def month_report(
+    db: Database,
+    month: Month,
+    as_of: date | None = None,
+    unit_id: str | None = None,
+    specialist_id: str | None = None,
+) -> MonthReport:
+    """Evaluate `month` for the whole database, one unit or one specialist."""
+    as_of = resolve_as_of(db, month, as_of)
+    facts = load_month_facts(db, month, as_of, Scope(unit_id, specialist_id))
+    rows = evaluate_month(facts, month, as_of)
+    return MonthReport(month, as_of, is_in_progress(month, as_of), unit_id, specialist_id, rows)
+
+
+def report_names(db: Database, report: MonthReport) -> dict[str, str]:
+    """Display names for the people, specialists and units of a report."""
+    person_ids = sorted({r.person_id for r in report.rows if r.person_id})
+    names: dict[str, str] = {}
+    for unit_id, name in db.execute("SELECT unit_id, name FROM units"):
+        names[unit_id] = name
+    for staff_id, name in db.execute("SELECT staff_id, name FROM staff"):
+        names[staff_id] = name
+    # Chunked to stay under SQLite's variable limit on statewide reports.
+    for i in range(0, len(person_ids), 500):
+        chunk = person_ids[i:i + 500]
+        marks = ",".join("?" * len(chunk))
+        for person_id, first, last in db.execute(
+            f"SELECT person_id, first_name, last_name FROM people WHERE person_id IN ({marks})", chunk
+        ):
+            names[person_id] = " ".join(part for part in (first, last) if part) or person_id
+    return names

@@ -7,6 +7,7 @@ written), 1 unexpected (a short message; no traceback reaches the user).
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sqlite3
 import sys
@@ -113,9 +114,175 @@ def cmd_app(args: argparse.Namespace) -> int:
     return run_app(db_path, as_staff=args.as_staff, month=args.month)
 
 
+# --- record commands (issue: staffing records) --------------------------------------
+
+def _open_for_write(args: argparse.Namespace):
+    from staffing_tui.store.audit import resolve_actor
+    from staffing_tui.store.connection import open_database
+
+    db = open_database(args.db)
+    return db, resolve_actor(db, args.as_staff)
+
+
+def _print_record(args: argparse.Namespace, record: dict, record_id: object) -> None:
+    if getattr(args, "format", None) == "json":
+        print(json.dumps(record, indent=2, default=str))
+    else:
+        print(record_id)
+
+
+def _print_list(args: argparse.Namespace, rows: list[dict], columns: Sequence[str]) -> None:
+    if args.format == "json":
+        print(json.dumps(rows, indent=2, default=str))
+        return
+    if not rows:
+        print("(none)")
+        return
+    widths = {c: max(len(c), *(len(str(r.get(c) if r.get(c) is not None else "")) for r in rows)) for c in columns}
+    print("  ".join(c.ljust(widths[c]) for c in columns))
+    for r in rows:
+        print("  ".join(str(r.get(c) if r.get(c) is not None else "").ljust(widths[c]) for c in columns))
+
+
+def cmd_exception_add(args: argparse.Namespace) -> int:
+    from staffing_tui.store import records
+
+    db, actor = _open_for_write(args)
+    req = records.ExceptionRequest(args.case, args.person, args.category, args.reason, args.from_month,
+                                   args.to_month, args.review_on)
+    exception_id = records.create_exception(db, actor, req)
+    _print_record(args, records.list_exceptions(db, exception_id=exception_id)[0], exception_id)
+    return EXIT_OK
+
+
+def cmd_exception_revoke(args: argparse.Namespace) -> int:
+    from staffing_tui.store import records
+    from staffing_tui.store.connection import default_as_of
+
+    db, actor = _open_for_write(args)
+    from_month = args.from_month or Month.of(default_as_of(db))
+    records.revoke_exception(db, actor, args.id, from_month)
+    _print_record(args, records.list_exceptions(db, exception_id=args.id)[0], args.id)
+    return EXIT_OK
+
+
+def cmd_exception_list(args: argparse.Namespace) -> int:
+    from staffing_tui.store import records
+    from staffing_tui.store.connection import open_database
+
+    rows = records.list_exceptions(open_database(args.db), case_id=args.case, person_id=args.person)
+    _print_list(args, rows, ("exception_id", "case_id", "person_id", "category", "start_month", "end_month",
+                             "review_on", "approved_by", "revoked_from"))
+    return EXIT_OK
+
+
+def cmd_plan_generate(args: argparse.Namespace) -> int:
+    from staffing_tui.store import records
+
+    db, actor = _open_for_write(args)
+    methods = tuple(m.strip() for m in args.methods.split(",") if m.strip())
+    req = records.PlanRequest(args.case, args.parent, args.frequency, methods, args.arrangements,
+                              args.from_month, args.to_month, args.review_on)
+    plan_id = records.create_contact_plan(db, actor, req)
+    _print_record(args, records.get_contact_plan(db, plan_id), plan_id)
+    return EXIT_OK
+
+
+def cmd_plan_list(args: argparse.Namespace) -> int:
+    from staffing_tui.store import records
+    from staffing_tui.store.connection import open_database
+
+    rows = records.list_contact_plans(open_database(args.db), case_id=args.case)
+    if args.format != "json":
+        rows = [{k: v for k, v in r.items() if k != "document"} for r in rows]
+    _print_list(args, rows, ("contact_plan_id", "case_id", "parent_id", "frequency_months", "methods",
+                             "start_month", "end_month", "review_on", "approved_by", "superseded_by"))
+    return EXIT_OK
+
+
+def cmd_plan_export(args: argparse.Namespace) -> int:
+    from staffing_tui.domain.plan_document import markdown_to_html
+    from staffing_tui.exports import write_private_text
+    from staffing_tui.store import records
+    from staffing_tui.store.connection import open_database
+
+    plan = records.get_contact_plan(open_database(args.db), args.id)
+    text = plan["document"] or ""
+    if args.format == "html":
+        text = markdown_to_html(text, title=f"Contact plan {args.id} — case {plan['case_id']}")
+    write_private_text(Path(args.out), text)
+    print(args.out)
+    return EXIT_OK
+
+
+def cmd_note_add(args: argparse.Namespace) -> int:
+    from staffing_tui.store import records
+
+    db, actor = _open_for_write(args)
+    req = records.StaffingNoteRequest(args.case, args.month, args.reason_code, args.text, args.person)
+    note_id = records.add_staffing_note(db, actor, req)
+    _print_record(args, records.list_staffing_notes(db, staffing_note_id=note_id)[0], note_id)
+    return EXIT_OK
+
+
+def cmd_step_add(args: argparse.Namespace) -> int:
+    from staffing_tui.store import records
+
+    db, actor = _open_for_write(args)
+    req = records.NextStepRequest(args.specialist, args.text, args.due, args.case, args.person)
+    step_id = records.add_next_step(db, actor, req)
+    _print_record(args, records.get_next_step(db, step_id), step_id)
+    return EXIT_OK
+
+
+def cmd_step_done(args: argparse.Namespace) -> int:
+    from staffing_tui.store import records
+
+    db, actor = _open_for_write(args)
+    records.complete_next_step(db, actor, args.id)
+    _print_record(args, records.get_next_step(db, args.id), args.id)
+    return EXIT_OK
+
+
+def cmd_step_list(args: argparse.Namespace) -> int:
+    from staffing_tui.store import records
+    from staffing_tui.store.connection import open_database
+
+    rows = records.list_next_steps(open_database(args.db), args.specialist, open_only=not args.all)
+    _print_list(args, rows, ("next_step_id", "case_id", "person_id", "due_on", "text", "created_by", "done_at"))
+    return EXIT_OK
+
+
+def cmd_agenda(args: argparse.Namespace) -> int:
+    from staffing_tui.agenda_render import agenda_to_dict, agenda_to_markdown
+    from staffing_tui.store.agenda import build_agenda
+    from staffing_tui.store.connection import open_database
+
+    agenda = build_agenda(open_database(args.db), args.specialist, args.month, args.as_of)
+    if args.format == "json":
+        print(json.dumps(agenda_to_dict(agenda), indent=2, default=str))
+    else:
+        sys.stdout.write(agenda_to_markdown(agenda))
+    return EXIT_OK
+
+
+def cmd_federal(args: argparse.Namespace) -> int:
+    from staffing_tui.store.connection import open_database
+    from staffing_tui.store.federal import federal_report, federal_to_dict, federal_to_markdown
+
+    db = open_database(args.db)
+    _check_scope(db, args.unit, None)
+    measure = federal_report(db, args.ffy, args.as_of, args.unit)
+    if args.format == "json":
+        print(json.dumps(federal_to_dict(measure, args.unit), indent=2))
+    else:
+        sys.stdout.write(federal_to_markdown(measure, args.unit))
+    return EXIT_OK
+
+
 # --- parser -----------------------------------------------------------------------
 
-COMMANDS = ("init", "import", "report")
+COMMANDS = ("init", "import", "report", "federal", "exception", "plan", "note", "step", "agenda")
 
 
 def build_parser(command: str | None) -> argparse.ArgumentParser:
@@ -147,7 +314,106 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
     p.add_argument("--specialist", metavar="ID")
     p.add_argument("--format", choices=("json", "csv", "md"), default="md")
     p.set_defaults(handler=cmd_report)
+
+    p = sub.add_parser("federal", help="federal caseworker-visit measure for a fiscal year")
+    p.add_argument("--db", required=True, metavar="PATH")
+    p.add_argument("--ffy", required=True, type=int, metavar="YYYY")
+    p.add_argument("--as-of", type=date_arg, metavar="DATE")
+    p.add_argument("--unit", metavar="ID")
+    p.add_argument("--format", choices=("json", "md"), default="md")
+    p.set_defaults(handler=cmd_federal)
+
+    exc = sub.add_parser("exception", help="exceptions to the visit requirements").add_subparsers(
+        dest="action", required=True, parser_class=_Parser)
+    p = _writer(exc.add_parser("add", help="approve an exception (supervisor of the unit or manager)"))
+    p.add_argument("--case", required=True, metavar="ID")
+    p.add_argument("--person", required=True, metavar="ID")
+    p.add_argument("--category", required=True, metavar="CAT")
+    p.add_argument("--reason", required=True, metavar="TEXT")
+    p.add_argument("--from", dest="from_month", required=True, type=month_arg, metavar="YYYY-MM")
+    p.add_argument("--to", dest="to_month", required=True, type=month_arg, metavar="YYYY-MM")
+    p.add_argument("--review-on", required=True, type=date_arg, metavar="DATE")
+    p.set_defaults(handler=cmd_exception_add)
+    p = _writer(exc.add_parser("revoke", help="stop an exception from a month on (the record stays)"))
+    p.add_argument("id", type=int, metavar="ID")
+    p.add_argument("--from", dest="from_month", type=month_arg, metavar="YYYY-MM")
+    p.set_defaults(handler=cmd_exception_revoke)
+    p = exc.add_parser("list", help="list exceptions")
+    p.add_argument("--db", required=True, metavar="PATH")
+    p.add_argument("--case", metavar="ID")
+    p.add_argument("--person", metavar="ID")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(handler=cmd_exception_list)
+
+    plan = sub.add_parser("plan", help="contact plans with parents").add_subparsers(
+        dest="action", required=True, parser_class=_Parser)
+    p = _writer(plan.add_parser("generate", help="generate and approve a contact plan"))
+    p.add_argument("--case", required=True, metavar="ID")
+    p.add_argument("--parent", required=True, metavar="ID")
+    p.add_argument("--frequency", required=True, type=int, choices=(1, 2, 3))
+    p.add_argument("--methods", required=True, metavar="in_person,phone,video,written")
+    p.add_argument("--arrangements", required=True, metavar="TEXT")
+    p.add_argument("--from", dest="from_month", required=True, type=month_arg, metavar="YYYY-MM")
+    p.add_argument("--to", dest="to_month", type=month_arg, metavar="YYYY-MM")
+    p.add_argument("--review-on", required=True, type=date_arg, metavar="DATE")
+    p.set_defaults(handler=cmd_plan_generate)
+    p = plan.add_parser("list", help="list contact plans")
+    p.add_argument("--db", required=True, metavar="PATH")
+    p.add_argument("--case", metavar="ID")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(handler=cmd_plan_list)
+    p = plan.add_parser("export", help="write a plan's document as Markdown or printable HTML")
+    p.add_argument("id", type=int, metavar="ID")
+    p.add_argument("--db", required=True, metavar="PATH")
+    p.add_argument("--format", required=True, choices=("md", "html"))
+    p.add_argument("--out", required=True, metavar="FILE")
+    p.set_defaults(handler=cmd_plan_export)
+
+    note = sub.add_parser("note", help="staffing notes: why someone could not be seen").add_subparsers(
+        dest="action", required=True, parser_class=_Parser)
+    p = _writer(note.add_parser("add", help="record a staffing reason for a month"))
+    p.add_argument("--case", required=True, metavar="ID")
+    p.add_argument("--person", metavar="ID")
+    p.add_argument("--month", required=True, type=month_arg, metavar="YYYY-MM")
+    p.add_argument("--reason-code", required=True, metavar="CODE")
+    p.add_argument("--text", required=True, metavar="TEXT")
+    p.set_defaults(handler=cmd_note_add)
+
+    step = sub.add_parser("step", help="next steps agreed at a staffing").add_subparsers(
+        dest="action", required=True, parser_class=_Parser)
+    p = _writer(step.add_parser("add", help="agree a next step"))
+    p.add_argument("--specialist", required=True, metavar="ID")
+    p.add_argument("--case", metavar="ID")
+    p.add_argument("--person", metavar="ID")
+    p.add_argument("--text", required=True, metavar="TEXT")
+    p.add_argument("--due", required=True, type=date_arg, metavar="DATE")
+    p.set_defaults(handler=cmd_step_add)
+    p = _writer(step.add_parser("done", help="mark a next step done"))
+    p.add_argument("id", type=int, metavar="ID")
+    p.set_defaults(handler=cmd_step_done)
+    p = step.add_parser("list", help="a specialist's open next steps")
+    p.add_argument("--db", required=True, metavar="PATH")
+    p.add_argument("--specialist", required=True, metavar="ID")
+    p.add_argument("--all", action="store_true", help="include steps already done")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(handler=cmd_step_list)
+
+    p = sub.add_parser("agenda", help="a specialist's staffing agenda for a month")
+    p.add_argument("--db", required=True, metavar="PATH")
+    p.add_argument("--specialist", required=True, metavar="ID")
+    p.add_argument("--month", required=True, type=month_arg, metavar="YYYY-MM")
+    p.add_argument("--as-of", type=date_arg, metavar="DATE")
+    p.add_argument("--format", choices=("md", "json"), default="md")
+    p.set_defaults(handler=cmd_agenda)
     return parser
+
+
+def _writer(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """Options every record-writing command takes."""
+    p.add_argument("--db", required=True, metavar="PATH")
+    p.add_argument("--as", dest="as_staff", required=True, metavar="STAFF_ID", help="the acting user")
+    p.add_argument("--format", choices=("id", "json"), default="id")
+    return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,62 @@
+"""The staffing agenda as JSON-ready data and as Markdown."""
+
+from __future__ import annotations
+
+from staffing_tui.domain.enums import REASON_LABELS
+from staffing_tui.domain.model import Row
+from staffing_tui.render import row_to_dict
+from staffing_tui.store.agenda import Agenda
+
+
+def agenda_to_dict(agenda: Agenda) -> dict:
+    report = agenda.report
+    return {
+        "specialist_id": agenda.specialist_id,
+        "month": str(report.month),
+        "as_of": report.as_of.isoformat(),
+        "in_progress": report.in_progress,
+        "days_left": agenda.days_left,
+        "not_seen_without_reason": [row_to_dict(r) for r in agenda.not_seen],
+        "due_this_month": [row_to_dict(r) for r in agenda.due],
+        "contact_plans_missing": [row_to_dict(r) for r in agenda.plans_missing],
+        "contact_plans_to_review": agenda.plans_to_review,
+        "exceptions_ending_or_to_review": agenda.exceptions_to_review,
+        "open_next_steps": agenda.next_steps,
+        "integrity_flags": [row_to_dict(r) for r in agenda.flagged],
+    }
+
+
+def _who(agenda: Agenda, row: Row) -> str:
+    person = agenda.names.get(row.person_id, row.person_id) if row.person_id else "case home visit"
+    return f"{person} ({row.role or 'case'}, {row.case_id})"
+
+
+def agenda_to_markdown(agenda: Agenda) -> str:
+    report = agenda.report
+    name = agenda.names.get(agenda.specialist_id, agenda.specialist_id)
+    state = f"in progress, {agenda.days_left} days left" if report.in_progress else "complete"
+    lines = [f"# Staffing agenda — {name} ({agenda.specialist_id}), {report.month}",
+             "", f"As of {report.as_of.isoformat()} ({state}).", ""]
+
+    def section(title: str, items: list[str]) -> None:
+        lines.extend([f"## {title}", ""])
+        lines.extend(items or ["- nothing"])
+        lines.append("")
+
+    section("Not seen, no documented reason",
+            [f"- {_who(agenda, r)}: {REASON_LABELS[r.reason]}" for r in agenda.not_seen])
+    section(f"Still to see this month ({agenda.days_left} days left)" if report.in_progress else "Still to see",
+            [f"- {_who(agenda, r)}: {REASON_LABELS[r.reason]}" for r in agenda.due])
+    section("Contact plans missing", [f"- {_who(agenda, r)}" for r in agenda.plans_missing])
+    section("Contact plans due for review",
+            [f"- plan {p['contact_plan_id']} ({p['case_id']}, parent {p['parent_id']}): review on {p['review_on']}"
+             for p in agenda.plans_to_review])
+    section("Exceptions ending or due for review",
+            [f"- exception {e['exception_id']} ({e['case_id']}, {e['person_id']}, {e['category']}): "
+             f"ends {e['end_month']}, review on {e['review_on']}" for e in agenda.exceptions_to_review])
+    section("Open next steps",
+            [f"- [ ] #{s['next_step_id']} due {s['due_on']}: {s['text']}"
+             + (f" ({s['case_id']})" if s["case_id"] else "") for s in agenda.next_steps])
+    section("Integrity flags to fix",
+            [f"- {_who(agenda, r)}: {', '.join(f.replace('_', ' ') for f in r.flags)}" for r in agenda.flagged])
+    return "\n".join(lines)

@@ -1,0 +1,63 @@
+"""A specialist's staffing agenda for a month (issue: staffing records §7)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlite_utils import Database
+
+from staffing_tui.domain.enums import Reason, Status
+from staffing_tui.domain.model import Row
+from staffing_tui.domain.months import Month
+from staffing_tui.errors import UserError
+from staffing_tui.store.evaluation import MonthReport, month_report, report_names
+from staffing_tui.store.records import list_next_steps
+from staffing_tui.store.sql import fetch_dicts
+
+
+@dataclass(slots=True)
+class Agenda:
+    specialist_id: str
+    report: MonthReport
+    names: dict[str, str]
+    not_seen: list[Row] = field(default_factory=list)  # unmet, no reason
+    due: list[Row] = field(default_factory=list)  # month in progress
+    plans_missing: list[Row] = field(default_factory=list)
+    plans_to_review: list[dict] = field(default_factory=list)
+    exceptions_to_review: list[dict] = field(default_factory=list)
+    next_steps: list[dict] = field(default_factory=list)
+    flagged: list[Row] = field(default_factory=list)
+
+    @property
+    def days_left(self) -> int:
+        return max(0, (self.report.month.end - self.report.as_of).days) if self.report.in_progress else 0
+
+
+def build_agenda(db: Database, specialist_id: str, month: Month, as_of: date | None = None) -> Agenda:
+    if db.execute("SELECT 1 FROM staff WHERE staff_id = ?", [specialist_id]).fetchone() is None:
+        raise UserError(f"--specialist {specialist_id}: there is no such staff member in this database.")
+    report = month_report(db, month, as_of, specialist_id=specialist_id)
+    agenda = Agenda(specialist_id, report, report_names(db, report))
+    for row in report.rows:
+        if row.status is Status.UNMET:
+            agenda.not_seen.append(row)
+        elif row.status is Status.DUE:
+            agenda.due.append(row)
+        if row.reason is Reason.NO_CONTACT_PLAN:
+            agenda.plans_missing.append(row)
+        if row.flags:
+            agenda.flagged.append(row)
+    month_end = month.end.isoformat()
+    agenda.plans_to_review = fetch_dicts(db,
+        "SELECT p.* FROM contact_plans p JOIN cases c ON c.case_id = p.case_id "
+        "WHERE c.specialist_id = ? AND p.superseded_by IS NULL AND p.review_on <= ? "
+        "AND (p.end_month IS NULL OR p.end_month >= ?) ORDER BY p.review_on",
+        [specialist_id, month_end, str(month)])
+    agenda.exceptions_to_review = fetch_dicts(db,
+        "SELECT e.* FROM exceptions e JOIN cases c ON c.case_id = e.case_id "
+        "WHERE c.specialist_id = ? AND e.revoked_at IS NULL AND e.end_month >= ? "
+        "AND (e.review_on <= ? OR e.end_month <= ?) ORDER BY e.end_month",
+        [specialist_id, str(month), month_end, str(month.next())])
+    agenda.next_steps = list_next_steps(db, specialist_id, open_only=True)
+    return agenda

@@ -1,0 +1,121 @@
+"""Load the facts of the federal caseworker-visit measure for a fiscal year."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+
+from sqlite_utils import Database
+
+from staffing_tui.domain.enums import CaseType, Location, LocationType, Method, Role
+from staffing_tui.domain.federal import ChildCase, FederalMeasure, complete_months, federal_measure, fiscal_year_months
+from staffing_tui.domain.model import CaseFacts, MemberFacts, NoteFacts, PlacementFacts
+from staffing_tui.errors import UserError
+from staffing_tui.store.connection import default_as_of
+
+_d = date.fromisoformat
+
+
+def _opt(value: str | None) -> date | None:
+    return _d(value) if value else None
+
+
+def federal_report(db: Database, ffy: int, as_of: date | None = None, unit_id: str | None = None) -> FederalMeasure:
+    as_of = as_of or default_as_of(db)
+    months = fiscal_year_months(ffy)
+    if as_of < months[0].start:
+        raise UserError(f"The as-of date {as_of} is before federal fiscal year {ffy} starts ({months[0].start}).")
+    done = complete_months(ffy, as_of)
+    if not done:
+        return FederalMeasure(ffy, as_of, [])
+    params = {"start": done[0].start.isoformat(), "end": done[-1].end.isoformat(), "unit_id": unit_id,
+              "until": (min(done[-1].end, as_of) + timedelta(days=1)).isoformat()}
+    unit_filter = " AND s.unit_id = :unit_id" if unit_id else ""
+    scope = (
+        "SELECT c.case_id FROM cases c LEFT JOIN staff s ON s.staff_id = c.specialist_id "
+        f"WHERE c.opened_on <= :end AND (c.closed_on IS NULL OR c.closed_on >= :start){unit_filter}"
+    )
+    placements: dict[tuple[str, str], list[PlacementFacts]] = defaultdict(list)
+    for pid, case_id, child_id, ltype, lname, start_on, end_on in db.execute(
+        "SELECT placement_id, case_id, child_id, location_type, location_name, start_on, end_on FROM placements "
+        f"WHERE case_id IN ({scope}) AND start_on <= :end AND (end_on IS NULL OR end_on >= :start)", params
+    ):
+        placements[(case_id, child_id)].append(
+            PlacementFacts(case_id, child_id, LocationType(ltype), _d(start_on), _opt(end_on), lname, pid))
+    child_cases = []
+    for row in db.execute(
+        "SELECT c.case_id, c.case_type, c.specialist_id, s.unit_id, c.opened_on, c.closed_on, m.person_id, "
+        "m.joined_on, m.left_on, p.birth_date, p.deceased_on "
+        "FROM case_members m JOIN cases c ON c.case_id = m.case_id "
+        "LEFT JOIN staff s ON s.staff_id = c.specialist_id JOIN people p ON p.person_id = m.person_id "
+        f"WHERE m.role = 'child' AND c.case_id IN ({scope})", params
+    ):
+        case_id, ctype, spec, unit, opened, closed, person_id, joined, left, birth, deceased = row
+        key = (case_id, person_id)
+        if key not in placements:
+            continue
+        case = CaseFacts(case_id, CaseType(ctype), spec, unit, _d(opened), _opt(closed))
+        member = MemberFacts(case_id, person_id, Role.CHILD, _d(joined) if joined else _d(opened), _opt(left),
+                             birth_date=_opt(birth), deceased_on=_opt(deceased))
+        child_cases.append(ChildCase(case, member, tuple(placements[key])))
+    children = {cc.member.person_id for cc in child_cases}
+    notes = []
+    for note_id, case_id, occurred_at, location, person_id in db.execute(
+        "SELECT n.note_id, n.case_id, n.occurred_at, n.location, nc.person_id FROM notes n "
+        "JOIN note_contacts nc ON nc.note_id = n.note_id "
+        "WHERE n.method = 'in_person' AND n.occurred_at >= :start AND n.occurred_at < :until", params
+    ):
+        if person_id in children:
+            notes.append(NoteFacts(note_id, case_id, _d(occurred_at[:10]), occurred_at[:16], Method.IN_PERSON,
+                                   frozenset([person_id]), Location(location) if location else None))
+    return federal_measure(ffy, as_of, child_cases, notes)
+
+
+def federal_to_dict(measure: FederalMeasure, unit_id: str | None = None) -> dict:
+    def pct(value: float | None) -> float | None:
+        return round(value, 4) if value is not None else None
+
+    return {
+        "ffy": measure.ffy,
+        "as_of": measure.as_of.isoformat(),
+        "scope": {"unit_id": unit_id},
+        "months": [str(m) for m in measure.months],
+        "children": measure.children,
+        "full_months": measure.full_months,
+        "visited_months": measure.visited_months,
+        "visit_rate": pct(measure.visit_rate),
+        "visit_standard": 0.95,
+        "meets_visit_standard": measure.meets_visit_standard,
+        "residence_months": measure.residence_months,
+        "residence_rate": pct(measure.residence_rate),
+        "residence_standard": 0.5,
+        "meets_residence_standard": measure.meets_residence_standard,
+        "by_month": measure.by_month,
+    }
+
+
+def federal_to_markdown(measure: FederalMeasure, unit_id: str | None = None) -> str:
+    def pct(value: float | None) -> str:
+        return f"{value:.1%}" if value is not None else "n/a"
+
+    def verdict(ok: bool | None) -> str:
+        return "n/a" if ok is None else ("meets" if ok else "below")
+
+    months = f"{measure.months[0]}–{measure.months[-1]}" if measure.months else "no complete month yet"
+    scope = f", unit {unit_id}" if unit_id else ""
+    lines = [
+        f"# Federal caseworker-visit measure — FFY {measure.ffy}{scope}",
+        "",
+        f"As of {measure.as_of.isoformat()}; complete months {months}.",
+        "",
+        "| measure | value | standard | |",
+        "|---|---|---|---|",
+        f"| children in out-of-home care ≥ 1 full month | {measure.children} | | |",
+        f"| full months | {measure.full_months} | | |",
+        f"| visit rate (visited ÷ full months) | {pct(measure.visit_rate)} ({measure.visited_months}/{measure.full_months}) "
+        f"| 95% | {verdict(measure.meets_visit_standard)} |",
+        f"| residence rate (at residence ÷ visited) | {pct(measure.residence_rate)} "
+        f"({measure.residence_months}/{measure.visited_months}) | 50% | {verdict(measure.meets_residence_standard)} |",
+        "",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,96 @@
+"""Gather the case data a contact plan document shows (see domain/plan_document.py)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlite_utils import Database
+
+from staffing_tui.domain.goals import goal_on
+from staffing_tui.domain.model import GoalFacts
+from staffing_tui.domain.months import Month
+from staffing_tui.domain.plan_document import ChildLine, PlanDocumentData, render_plan_markdown
+from staffing_tui.errors import UserError
+
+
+def _name(first: str | None, last: str | None, fallback: str) -> str:
+    return " ".join(p for p in (first, last) if p) or fallback
+
+
+def plan_document_data(
+    db: Database,
+    case_id: str,
+    parent_id: str,
+    *,
+    frequency_months: int,
+    methods: tuple[str, ...],
+    arrangements: str,
+    start_month: Month,
+    end_month: Month | None,
+    review_on: str | None,
+    plan_id: int | None = None,
+    approved_by: str | None = None,
+    approved_at: str | None = None,
+) -> PlanDocumentData:
+    case = db.execute(
+        "SELECT c.case_id, c.case_type, st.name, u.name FROM cases c LEFT JOIN staff st ON st.staff_id = c.specialist_id "
+        "LEFT JOIN units u ON u.unit_id = st.unit_id WHERE c.case_id = ?", [case_id]).fetchone()
+    parent = db.execute(
+        "SELECT p.first_name, p.last_name, m.role, m.rights_terminated_on, m.whereabouts_unknown, m.incarcerated "
+        "FROM case_members m JOIN people p ON p.person_id = m.person_id WHERE m.case_id = ? AND m.person_id = ?",
+        [case_id, parent_id]).fetchone()
+    if case is None or parent is None:
+        raise UserError(f"Case {case_id} has no member {parent_id}.")
+    goals = [GoalFacts(c, k, g, date.fromisoformat(e)) for c, k, g, e in db.execute(
+        "SELECT case_id, child_id, goal, effective_on FROM permanency_goals WHERE case_id = ?", [case_id])]
+    day = start_month.end
+    children = []
+    for child_id, first, last in db.execute(
+        "SELECT pc.child_id, p.first_name, p.last_name FROM parent_child pc JOIN people p ON p.person_id = pc.child_id "
+        "WHERE pc.case_id = ? AND pc.parent_id = ? ORDER BY pc.child_id", [case_id, parent_id]
+    ).fetchall():
+        placement = db.execute(
+            "SELECT location_type, location_name, start_on FROM placements WHERE case_id = ? AND child_id = ? "
+            "AND start_on <= ? ORDER BY start_on DESC LIMIT 1", [case_id, child_id, day.isoformat()]).fetchone()
+        where = "not recorded"
+        if placement:
+            where = f"{placement[0].replace('_', ' ')}" + (f", {placement[1]}" if placement[1] else "") + f" since {placement[2]}"
+        goal = goal_on([g for g in goals if g.child_id == child_id], day)
+        children.append(ChildLine(_name(first, last, child_id), str(goal), where))
+    exception = db.execute(
+        "SELECT exception_id, start_month, end_month FROM exceptions WHERE case_id = ? AND person_id = ? "
+        "AND revoked_at IS NULL AND end_month >= ? ORDER BY start_month LIMIT 1",
+        [case_id, parent_id, str(start_month)]).fetchone()
+    exception_note = None
+    if exception:
+        exception_note = (f"exception {exception[0]} applies {exception[1]}–{exception[2]}; telephone or written "
+                          "contact is still required at least once every three months.")
+    approver = None
+    if approved_by:
+        row = db.execute("SELECT name, role FROM staff WHERE staff_id = ?", [approved_by]).fetchone()
+        approver = f"{row[0]} ({row[1]})" if row else approved_by
+    first, last, role, terminated, unknown, incarcerated = parent
+    return PlanDocumentData(
+        plan_id=plan_id, case_id=case_id, case_type=case[1], specialist=case[2] or "", unit=case[3] or "",
+        parent_name=_name(first, last, parent_id), parent_role=role,
+        rights=f"terminated on {terminated}" if terminated else "intact",
+        whereabouts="unknown" if unknown else "known", incarcerated=bool(incarcerated), children=children,
+        frequency_months=frequency_months, methods=methods, arrangements=arrangements,
+        start_month=str(start_month), end_month=str(end_month) if end_month else None, review_on=review_on,
+        approved_by=approver, approved_at=approved_at, exception_note=exception_note,
+    )
+
+
+def plan_document(db: Database, plan_id: int) -> str:
+    """The Markdown document of a stored plan, generated from the case data."""
+    row = db.execute("SELECT * FROM contact_plans WHERE contact_plan_id = ?", [plan_id])
+    names = [d[0] for d in row.description]
+    plan = dict(zip(names, row.fetchone()))
+    data = plan_document_data(
+        db, plan["case_id"], plan["parent_id"], frequency_months=plan["frequency_months"],
+        methods=tuple(m for m in plan["methods"].split(",") if m), arrangements=plan["arrangements"] or "",
+        start_month=Month.parse(plan["start_month"]),
+        end_month=Month.parse(plan["end_month"]) if plan["end_month"] else None,
+        review_on=plan["review_on"], plan_id=plan_id, approved_by=plan["approved_by"], approved_at=plan["approved_at"],
+    )
+    return render_plan_markdown(data)

@@ -1,0 +1,472 @@
+"""Record services: exceptions, contact plans, staffing notes, next steps (SPEC §3).
+
+Each write is one short transaction that also appends its audit row. Every
+validation problem is one sentence naming the field; nothing is written when
+any is found. Records are never deleted: exceptions are revoked, plans
+superseded, next steps completed. The app and the CLI both call these.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pendulum
+from sqlite_utils import Database
+
+from staffing_tui.domain.enums import (
+    PLAN_METHODS,
+    ExceptionCategory,
+    Method,
+    StaffingReasonCode,
+    StaffRole,
+)
+from staffing_tui.domain.goals import goal_on
+from staffing_tui.domain.model import GoalFacts
+from staffing_tui.domain.months import Month, months_between
+from staffing_tui.errors import UserError, ValidationError
+from staffing_tui.store.audit import Actor, now_text, write_audit
+from staffing_tui.store.connection import timezone_of
+from staffing_tui.store.sql import fetch_dict, fetch_dicts
+
+MIN_REASON_LENGTH = 20
+MAX_EXCEPTION_MONTHS = 6
+
+
+class StaleRecord(UserError):
+    """The record changed since it was loaded; the user must reload."""
+
+
+def _fail(problems: list[str], what: str) -> None:
+    if problems:
+        raise ValidationError(
+            problems[0] if len(problems) == 1 else f"The {what} was not saved: {len(problems)} problems.",
+            details=problems if len(problems) > 1 else [],
+        )
+
+
+def today_in(db: Database) -> date:
+    return pendulum.today(timezone_of(db)).date()
+
+
+@dataclass(frozen=True, slots=True)
+class CaseInfo:
+    case_id: str
+    case_type: str
+    specialist_id: str
+    unit_id: str | None
+    opened_on: date
+    closed_on: date | None
+
+    @property
+    def first_month(self) -> Month:
+        return Month.of(self.opened_on)
+
+    @property
+    def last_month(self) -> Month | None:
+        return Month.of(self.closed_on) if self.closed_on else None
+
+
+def case_info(db: Database, case_id: str) -> CaseInfo | None:
+    row = fetch_dict(
+        db,
+        "SELECT c.case_id, c.case_type, c.specialist_id, s.unit_id, c.opened_on, c.closed_on "
+        "FROM cases c LEFT JOIN staff s ON s.staff_id = c.specialist_id WHERE c.case_id = ?",
+        [case_id],
+    )
+    if row is None:
+        return None
+    return CaseInfo(
+        row["case_id"], row["case_type"], row["specialist_id"], row["unit_id"],
+        date.fromisoformat(row["opened_on"]),
+        date.fromisoformat(row["closed_on"]) if row["closed_on"] else None,
+    )
+
+
+def approval_problem(actor: Actor, case: CaseInfo) -> str | None:
+    """Only a supervisor of the case specialist's unit, or a manager, approves."""
+    if actor.role is StaffRole.MANAGER:
+        return None
+    if actor.role is StaffRole.SUPERVISOR:
+        if actor.unit_id == case.unit_id:
+            return None
+        return (f"{actor.staff_id} supervises unit {actor.unit_id}, not unit {case.unit_id} of case "
+                f"{case.case_id}; only that unit's supervisor or a manager can approve.")
+    return (f"{actor.staff_id} is a specialist; only a supervisor of unit {case.unit_id} or a manager "
+            "can approve it.")
+
+
+def _require_case(db: Database, case_id: str, problems: list[str]) -> CaseInfo | None:
+    case = case_info(db, case_id) if case_id else None
+    if case is None:
+        problems.append(f"case: there is no case {case_id!r}." if case_id else "case: choose a case.")
+    return case
+
+
+def _member(db: Database, case_id: str, person_id: str) -> dict | None:
+    return fetch_dict(db, "SELECT * FROM case_members WHERE case_id = ? AND person_id = ?", [case_id, person_id])
+
+
+def _bump_version(db: Database, table: str, key: str, record_id: object, expected_version: int | None,
+                  changes: dict) -> None:
+    """UPDATE with an optimistic version check; refuse a stale edit with who/when."""
+    sets = ", ".join(f"{column} = :{column}" for column in changes)
+    params = {**changes, "record_id": record_id}
+    sql = f"UPDATE {table} SET {sets}, version = version + 1 WHERE {key} = :record_id"
+    if expected_version is not None:
+        sql += " AND version = :expected_version"
+        params["expected_version"] = expected_version
+    if db.execute(sql, params).rowcount == 0:
+        last = fetch_dict(db, "SELECT actor, at FROM audit_log WHERE table_name = ? AND record_id = ? "
+                        "ORDER BY audit_id DESC LIMIT 1", [table, str(record_id)])
+        who = f"{last['actor']} at {last['at']}" if last else "someone else"
+        raise StaleRecord(f"This record was changed by {who} since you loaded it; reload and try again.")
+
+
+# --- exceptions -----------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class ExceptionRequest:
+    case_id: str
+    person_id: str
+    category: str
+    reason: str
+    start_month: Month
+    end_month: Month
+    review_on: date | None = None
+
+
+def exception_problems(db: Database, actor: Actor, req: ExceptionRequest) -> list[str]:
+    """Every reason the exception cannot be approved, one sentence each."""
+    problems: list[str] = []
+    case = _require_case(db, req.case_id, problems)
+    if case is not None:
+        if (problem := approval_problem(actor, case)) is not None:
+            problems.append(f"approved_by: {problem}")
+        if _member(db, req.case_id, req.person_id) is None:
+            problems.append(f"person: {req.person_id} is not a member of case {req.case_id}.")
+    if req.category not in set(ExceptionCategory):
+        problems.append(f"category: {req.category!r} is not one of {', '.join(ExceptionCategory)}.")
+    if len((req.reason or "").strip()) < MIN_REASON_LENGTH:
+        problems.append(f"reason: explain the exception in at least {MIN_REASON_LENGTH} characters.")
+    if req.end_month < req.start_month:
+        problems.append(f"months: the end month {req.end_month} is before the start month {req.start_month}.")
+    elif months_between(req.start_month, req.end_month) > MAX_EXCEPTION_MONTHS:
+        problems.append(f"months: an exception covers at most {MAX_EXCEPTION_MONTHS} months; "
+                        f"{req.start_month}–{req.end_month} is {months_between(req.start_month, req.end_month)}.")
+    if case is not None:
+        if req.start_month < case.first_month:
+            problems.append(f"months: {req.start_month} is before case {case.case_id} opened ({case.opened_on}).")
+        if case.last_month is not None and req.end_month > case.last_month:
+            problems.append(f"months: {req.end_month} is after case {case.case_id} closed ({case.closed_on}).")
+    if req.review_on is not None and req.review_on < req.start_month.start:
+        problems.append(f"review_on: {req.review_on} is before the exception starts.")
+    for other in fetch_dicts(db, "SELECT exception_id, start_month, end_month, revoked_from FROM exceptions "
+                           "WHERE case_id = ? AND person_id = ?", [req.case_id, req.person_id]):
+        last = Month.parse(other["end_month"])
+        if other["revoked_from"]:
+            last = min(last, Month.parse(other["revoked_from"]).previous())
+        if Month.parse(other["start_month"]) <= req.end_month and req.start_month <= last:
+            problems.append(f"months: exception {other['exception_id']} already covers {other['start_month']}–{last} "
+                            "for this person; revoke it first or choose other months.")
+    return problems
+
+
+def create_exception(db: Database, actor: Actor, req: ExceptionRequest) -> int:
+    problems = exception_problems(db, actor, req)
+    _fail(problems, "exception")
+    at = now_text()
+    record = {
+        "case_id": req.case_id, "person_id": req.person_id, "category": req.category,
+        "reason": req.reason.strip(), "start_month": str(req.start_month), "end_month": str(req.end_month),
+        "review_on": req.review_on.isoformat() if req.review_on else None,
+        "approved_by": actor.staff_id, "created_at": at, "created_by": actor.staff_id,
+    }
+    with db.atomic():
+        exception_id = db["exceptions"].insert(record).last_pk
+        write_audit(db, actor, "create", "exceptions", exception_id, after={**record, "exception_id": exception_id}, at=at)
+    return int(exception_id)
+
+
+def revoke_exception(db: Database, actor: Actor, exception_id: int, from_month: Month,
+                     expected_version: int | None = None) -> None:
+    """The exception no longer applies from `from_month` on; the record stays."""
+    before = fetch_dict(db, "SELECT * FROM exceptions WHERE exception_id = ?", [exception_id])
+    if before is None:
+        raise UserError(f"There is no exception {exception_id}.")
+    problems = []
+    case = case_info(db, before["case_id"])
+    if case is not None and (problem := approval_problem(actor, case)) is not None:
+        problems.append(f"revoked_by: {problem}")
+    if before["revoked_at"]:
+        problems.append(f"exception {exception_id} was already revoked by {before['revoked_by']} "
+                        f"from {before['revoked_from']}.")
+    if from_month < Month.parse(before["start_month"]):
+        from_month = Month.parse(before["start_month"])  # revoking from before it began = revoked entirely
+    _fail(problems, "revocation")
+    at = now_text()
+    changes = {"revoked_at": at, "revoked_by": actor.staff_id, "revoked_from": str(from_month)}
+    with db.atomic():
+        _bump_version(db, "exceptions", "exception_id", exception_id, expected_version, changes)
+        after = fetch_dict(db, "SELECT * FROM exceptions WHERE exception_id = ?", [exception_id])
+        write_audit(db, actor, "revoke", "exceptions", exception_id, before=before, after=after, at=at)
+
+
+def list_exceptions(db: Database, case_id: str | None = None, person_id: str | None = None,
+                    exception_id: int | None = None) -> list[dict]:
+    where, params = _filters(case_id=case_id, person_id=person_id, exception_id=exception_id)
+    return fetch_dicts(db, f"SELECT * FROM exceptions {where} ORDER BY exception_id", params)
+
+
+def _filters(**values: object) -> tuple[str, list]:
+    used = [(column, value) for column, value in values.items() if value is not None]
+    if not used:
+        return "", []
+    return "WHERE " + " AND ".join(f"{column} = ?" for column, _ in used), [value for _, value in used]
+
+
+# --- contact plans ----------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class PlanRequest:
+    case_id: str
+    parent_id: str
+    frequency_months: int
+    methods: tuple[str, ...]
+    arrangements: str
+    start_month: Month
+    end_month: Month | None = None
+    review_on: date | None = None
+    document: str | None = None  # edited text; None = generate from the case data
+
+
+def plan_eligibility_problem(db: Database, case_id: str, parent_id: str, month: Month) -> str | None:
+    """Why a contact plan does not fit this parent (None when it does).
+
+    SPEC §2: a plan is developed with each parent whose rights are intact and
+    whose whereabouts are known, when the goal is not reunification.
+    """
+    member = _member(db, case_id, parent_id)
+    if member is None:
+        return f"{parent_id} is not a member of case {case_id}."
+    if member["role"] not in ("parent", "alleged_parent"):
+        return f"{parent_id} is a {member['role'].replace('_', ' ')} on case {case_id}, not a parent."
+    if member["rights_terminated_on"] and member["rights_terminated_on"] <= month.end.isoformat():
+        return f"{parent_id}'s parental rights were terminated on {member['rights_terminated_on']}; no contact plan is required."
+    if member["whereabouts_unknown"]:
+        return f"{parent_id}'s whereabouts are unknown; document locate efforts instead of a contact plan."
+    children = [r["child_id"] for r in fetch_dicts(db, "SELECT child_id FROM parent_child WHERE case_id = ? AND parent_id = ?",
+                                             [case_id, parent_id])]
+    if not children:
+        return f"{parent_id} has no linked child on case {case_id}, so the goal counts as reunification (monthly visits)."
+    goals = [GoalFacts(r["case_id"], r["child_id"], r["goal"], date.fromisoformat(r["effective_on"]))
+             for r in fetch_dicts(db, "SELECT * FROM permanency_goals WHERE case_id = ?", [case_id])]
+    for child_id in children:
+        goal = goal_on([g for g in goals if g.child_id == child_id], month.end)
+        if goal in ("reunification", "remain_with_family"):
+            return (f"child {child_id}'s goal in {month} is {goal.replace('_', ' ')}, so {parent_id} is seen "
+                    "monthly; a contact plan is for goals other than reunification.")
+    return None
+
+
+def plan_problems(db: Database, actor: Actor, req: PlanRequest) -> list[str]:
+    problems: list[str] = []
+    case = _require_case(db, req.case_id, problems)
+    if case is not None:
+        if (problem := approval_problem(actor, case)) is not None:
+            problems.append(f"approved_by: {problem}")
+        if (problem := plan_eligibility_problem(db, req.case_id, req.parent_id, req.start_month)) is not None:
+            problems.append(f"parent: {problem}")
+        if req.start_month < case.first_month:
+            problems.append(f"from: {req.start_month} is before case {case.case_id} opened ({case.opened_on}).")
+    if req.frequency_months not in (1, 2, 3):
+        problems.append(f"frequency: {req.frequency_months} is not 1, 2 or 3 months.")
+    if not req.methods:
+        problems.append("methods: choose at least one of in_person, phone, video, written.")
+    unknown = [m for m in req.methods if m not in {str(m) for m in PLAN_METHODS}]
+    if unknown:
+        problems.append(f"methods: {', '.join(unknown)} is not one of in_person, phone, video, written.")
+    if req.end_month is not None and req.end_month < req.start_month:
+        problems.append(f"to: the end month {req.end_month} is before the start month {req.start_month}.")
+    if req.review_on is not None and req.review_on < req.start_month.start:
+        problems.append(f"review_on: {req.review_on} is before the plan starts.")
+    return problems
+
+
+def canonical_methods(methods) -> str:
+    chosen = {str(m) for m in methods}
+    return ",".join(str(m) for m in PLAN_METHODS if str(m) in chosen)
+
+
+def active_plan_for(db: Database, case_id: str, parent_id: str) -> dict | None:
+    return fetch_dict(db, "SELECT * FROM contact_plans WHERE case_id = ? AND parent_id = ? AND superseded_by IS NULL "
+                    "ORDER BY contact_plan_id DESC LIMIT 1", [case_id, parent_id])
+
+
+def create_contact_plan(db: Database, actor: Actor, req: PlanRequest) -> int:
+    """Generate (or take the edited) document, approve it as `actor`, supersede the old plan."""
+    from staffing_tui.store.plan_document import plan_document
+
+    problems = plan_problems(db, actor, req)
+    _fail(problems, "contact plan")
+    at = now_text()
+    record = {
+        "case_id": req.case_id, "parent_id": req.parent_id, "frequency_months": req.frequency_months,
+        "methods": canonical_methods(req.methods), "arrangements": req.arrangements.strip(),
+        "start_month": str(req.start_month), "end_month": str(req.end_month) if req.end_month else None,
+        "review_on": req.review_on.isoformat() if req.review_on else None,
+        "approved_by": actor.staff_id, "approved_at": at, "created_at": at, "created_by": actor.staff_id,
+    }
+    with db.atomic():
+        previous = active_plan_for(db, req.case_id, req.parent_id)
+        plan_id = db["contact_plans"].insert({**record, "document": ""}).last_pk
+        document = req.document or plan_document(db, plan_id)
+        db.execute("UPDATE contact_plans SET document = ? WHERE contact_plan_id = ?", [document, plan_id])
+        write_audit(db, actor, "create", "contact_plans", plan_id,
+                    after={**record, "contact_plan_id": plan_id, "document": document}, at=at)
+        if previous is not None:
+            _bump_version(db, "contact_plans", "contact_plan_id", previous["contact_plan_id"], None,
+                          {"superseded_by": plan_id})
+            write_audit(db, actor, "supersede", "contact_plans", previous["contact_plan_id"],
+                        before=previous, after={**previous, "superseded_by": plan_id}, at=at)
+    return int(plan_id)
+
+
+def list_contact_plans(db: Database, case_id: str | None = None) -> list[dict]:
+    where, params = _filters(case_id=case_id)
+    return fetch_dicts(db, f"SELECT * FROM contact_plans {where} ORDER BY contact_plan_id", params)
+
+
+def get_contact_plan(db: Database, plan_id: int) -> dict:
+    plan = fetch_dict(db, "SELECT * FROM contact_plans WHERE contact_plan_id = ?", [plan_id])
+    if plan is None:
+        raise UserError(f"There is no contact plan {plan_id}.")
+    return plan
+
+
+# --- staffing notes ---------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class StaffingNoteRequest:
+    case_id: str
+    month: Month
+    reason_code: str
+    text: str
+    person_id: str | None = None
+
+
+def staffing_note_problems(db: Database, actor: Actor, req: StaffingNoteRequest) -> list[str]:
+    problems: list[str] = []
+    case = _require_case(db, req.case_id, problems)
+    if not actor.may_approve:
+        problems.append(f"author: {actor.staff_id} is a specialist; a staffing note is recorded by the supervisor "
+                        "or a manager.")
+    elif case is not None and (problem := approval_problem(actor, case)) is not None:
+        problems.append(f"author: {problem}")
+    if case is not None and req.person_id is not None and _member(db, req.case_id, req.person_id) is None:
+        problems.append(f"person: {req.person_id} is not a member of case {req.case_id}.")
+    if req.reason_code not in set(StaffingReasonCode):
+        problems.append(f"reason_code: {req.reason_code!r} is not one of {', '.join(StaffingReasonCode)}.")
+    if not (req.text or "").strip():
+        problems.append("text: say why the person could not be seen.")
+    if case is not None:
+        if req.month < case.first_month or (case.last_month is not None and req.month > case.last_month):
+            problems.append(f"month: case {case.case_id} is not open in {req.month}.")
+    return problems
+
+
+def add_staffing_note(db: Database, actor: Actor, req: StaffingNoteRequest) -> int:
+    _fail(staffing_note_problems(db, actor, req), "staffing note")
+    at = now_text()
+    record = {
+        "case_id": req.case_id, "person_id": req.person_id, "month": str(req.month),
+        "reason_code": req.reason_code, "text": req.text.strip(), "author": actor.staff_id,
+        "created_at": at, "created_by": actor.staff_id,
+    }
+    with db.atomic():
+        note_id = db["staffing_notes"].insert(record).last_pk
+        write_audit(db, actor, "create", "staffing_notes", note_id, after={**record, "staffing_note_id": note_id}, at=at)
+    return int(note_id)
+
+
+def list_staffing_notes(db: Database, case_id: str | None = None, month: Month | None = None,
+                        staffing_note_id: int | None = None) -> list[dict]:
+    where, params = _filters(case_id=case_id, month=str(month) if month else None, staffing_note_id=staffing_note_id)
+    return fetch_dicts(db, f"SELECT * FROM staffing_notes {where} ORDER BY staffing_note_id", params)
+
+
+# --- next steps -------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class NextStepRequest:
+    specialist_id: str
+    text: str
+    due_on: date
+    case_id: str | None = None
+    person_id: str | None = None
+
+
+def next_step_problems(db: Database, actor: Actor, req: NextStepRequest) -> list[str]:
+    problems: list[str] = []
+    specialist = fetch_dict(db, "SELECT staff_id, role, unit_id FROM staff WHERE staff_id = ?", [req.specialist_id])
+    if specialist is None:
+        problems.append(f"specialist: there is no staff member {req.specialist_id!r}.")
+    if not actor.may_approve:
+        problems.append(f"created_by: {actor.staff_id} is a specialist; next steps are agreed and recorded by the "
+                        "supervisor or a manager.")
+    elif (specialist is not None and actor.role is StaffRole.SUPERVISOR
+          and specialist["unit_id"] != actor.unit_id):
+        problems.append(f"created_by: {actor.staff_id} does not supervise {req.specialist_id}'s unit.")
+    if req.case_id is not None:
+        case = _require_case(db, req.case_id, problems)
+        if case is not None and case.specialist_id != req.specialist_id:
+            problems.append(f"case: case {req.case_id} belongs to {case.specialist_id}, not {req.specialist_id}.")
+        if case is not None and req.person_id is not None and _member(db, req.case_id, req.person_id) is None:
+            problems.append(f"person: {req.person_id} is not a member of case {req.case_id}.")
+    elif req.person_id is not None:
+        problems.append("case: name the case the person belongs to.")
+    if not (req.text or "").strip():
+        problems.append("text: say what must happen.")
+    return problems
+
+
+def add_next_step(db: Database, actor: Actor, req: NextStepRequest) -> int:
+    _fail(next_step_problems(db, actor, req), "next step")
+    at = now_text()
+    record = {
+        "specialist_id": req.specialist_id, "case_id": req.case_id, "person_id": req.person_id,
+        "text": req.text.strip(), "due_on": req.due_on.isoformat(), "created_at": at, "created_by": actor.staff_id,
+    }
+    with db.atomic():
+        step_id = db["next_steps"].insert(record).last_pk
+        write_audit(db, actor, "create", "next_steps", step_id, after={**record, "next_step_id": step_id}, at=at)
+    return int(step_id)
+
+
+def complete_next_step(db: Database, actor: Actor, step_id: int, expected_version: int | None = None) -> None:
+    before = fetch_dict(db, "SELECT * FROM next_steps WHERE next_step_id = ?", [step_id])
+    if before is None:
+        raise UserError(f"There is no next step {step_id}.")
+    if before["done_at"]:
+        raise UserError(f"Next step {step_id} was already marked done by {before['done_by']} at {before['done_at']}.")
+    if not actor.may_approve and actor.staff_id != before["specialist_id"]:
+        raise UserError(f"{actor.staff_id} cannot close a next step of {before['specialist_id']}.")
+    at = now_text()
+    with db.atomic():
+        _bump_version(db, "next_steps", "next_step_id", step_id, expected_version, {"done_at": at, "done_by": actor.staff_id})
+        after = fetch_dict(db, "SELECT * FROM next_steps WHERE next_step_id = ?", [step_id])
+        write_audit(db, actor, "done", "next_steps", step_id, before=before, after=after, at=at)
+
+
+def list_next_steps(db: Database, specialist_id: str, *, open_only: bool = False) -> list[dict]:
+    sql = "SELECT * FROM next_steps WHERE specialist_id = ?"
+    if open_only:
+        sql += " AND done_at IS NULL"
+    return fetch_dicts(db, sql + " ORDER BY due_on, next_step_id", [specialist_id])
+
+
+def get_next_step(db: Database, step_id: int) -> dict:
+    step = fetch_dict(db, "SELECT * FROM next_steps WHERE next_step_id = ?", [step_id])
+    if step is None:
+        raise UserError(f"There is no next step {step_id}.")
+    return step

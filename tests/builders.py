@@ -17,7 +17,7 @@ def member(case_id: str, person_id: str, role: str, **flags) -> dict:
 
 
 def small_database(path: Path, *, as_of: str | None = "2026-11-10") -> Database:
-    """Unit U1 (specialist S1, supervisor SV1) and unit U2 (specialist S2), manager M1.
+    """Unit U1 (specialist S1, supervisor SV1) and unit U2 (specialist S2, supervisor SV2), manager M1.
 
     October 2026, as of 2026-11-10:
     * C1 dependency (S1): child K1 on runaway since 2026-09-20, no locate effort → unmet runaway_no_locate_efforts;
@@ -35,6 +35,7 @@ def small_database(path: Path, *, as_of: str | None = "2026-11-10") -> Database:
             {"staff_id": "S1", "name": "Sam Specialist", "role": "specialist", "unit_id": "U1"},
             {"staff_id": "S2", "name": "Sue Specialist", "role": "specialist", "unit_id": "U2"},
             {"staff_id": "SV1", "name": "Val Supervisor", "role": "supervisor", "unit_id": "U1"},
+            {"staff_id": "SV2", "name": "Vic Supervisor", "role": "supervisor", "unit_id": "U2"},
             {"staff_id": "M1", "name": "Max Manager", "role": "manager", "unit_id": None},
         ])
         db["cases"].insert_all([

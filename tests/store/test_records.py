@@ -1,0 +1,290 @@
+"""Staffing records through the CLI: validation, statuses, audit (SPEC §3–§5)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+
+import pytest
+
+from staffing_tui.cli import main
+from tests.builders import small_database
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    path = tmp_path / "records.db"
+    small_database(path).close()
+    return path
+
+
+def cli(capsys, *argv):
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def report_row(capsys, db_path, month, person, as_of=None):
+    argv = ["report", "--db", db_path, "--month", month, "--format", "json"]
+    if as_of:
+        argv += ["--as-of", as_of]
+    code, out, err = cli(capsys, *argv)
+    assert code == 0, err
+    return next(r for r in json.loads(out)["rows"] if r["person_id"] == person)
+
+
+def sql(db_path, query, params=()):
+    conn = sqlite3.connect(db_path)
+    try:
+        return conn.execute(query, params).fetchall()
+    finally:
+        conn.close()
+
+
+def add_exception(capsys, db_path, *, actor="SV1", case="C1", person="K1", category="child_in_treatment",
+                  reason="Residential treatment limits visits this quarter.", start="2026-10", end="2026-12",
+                  review="2026-12-15"):
+    return cli(capsys, "exception", "add", "--db", db_path, "--as", actor, "--case", case, "--person", person,
+               "--category", category, "--reason", reason, "--from", start, "--to", end, "--review-on", review)
+
+
+def counts(db_path):
+    return {t: sql(db_path, f"SELECT count(*) FROM {t}")[0][0]
+            for t in ("exceptions", "contact_plans", "staffing_notes", "next_steps", "audit_log")}
+
+
+# --- exceptions ---------------------------------------------------------------------
+
+def test_exception_for_child_by_unit_supervisor_excuses_covered_month(db_path, capsys):
+    assert report_row(capsys, db_path, "2026-10", "K1")["status"] == "unmet"
+    code, out, err = add_exception(capsys, db_path)
+    assert code == 0, err
+    exception_id = int(out.strip())
+    row = report_row(capsys, db_path, "2026-10", "K1")
+    assert (row["status"], row["reason"], row["exception_id"]) == ("excused", "exception_approved", exception_id)
+    audit = sql(db_path, "SELECT actor, action, table_name, record_id FROM audit_log")
+    assert audit == [("SV1", "create", "exceptions", str(exception_id))]
+
+
+def test_exception_by_manager_is_allowed(db_path, capsys):
+    assert add_exception(capsys, db_path, actor="M1")[0] == 0
+
+
+@pytest.mark.parametrize(
+    "overrides, field",
+    [
+        ({"actor": "S1"}, "approved_by"),  # a specialist cannot approve
+        ({"actor": "SV2"}, "approved_by"),  # a supervisor of another unit cannot approve
+        ({"reason": "too short"}, "reason"),
+        ({"category": "vacation"}, "category"),
+        ({"start": "2026-12", "end": "2026-10"}, "months"),
+        ({"start": "2026-10", "end": "2027-04"}, "months"),  # 7 months
+        ({"start": "2025-12", "end": "2026-02"}, "months"),  # before the case opened
+        ({"person": "K3"}, "person"),  # not a member of C1
+    ],
+)
+def test_invalid_exception_is_refused_with_exit_2_and_nothing_written(db_path, capsys, overrides, field):
+    before = counts(db_path)
+    code, out, err = add_exception(capsys, db_path, **overrides)
+    assert code == 2
+    assert out == ""
+    assert f"{field}:" in err
+    assert "Traceback" not in err
+    assert counts(db_path) == before
+
+
+def test_overlapping_active_exception_is_refused_until_revoked(db_path, capsys):
+    assert add_exception(capsys, db_path)[0] == 0
+    code, _, err = add_exception(capsys, db_path, start="2026-12", end="2027-01")
+    assert code == 2 and "already covers" in err
+    assert cli(capsys, "exception", "revoke", "1", "--db", db_path, "--as", "SV1", "--from", "2026-12")[0] == 0
+    assert add_exception(capsys, db_path, start="2026-12", end="2027-01")[0] == 0
+
+
+def test_revoked_exception_no_longer_applies_from_its_revocation_month(db_path, capsys):
+    add_exception(capsys, db_path)
+    code, _, err = cli(capsys, "exception", "revoke", "1", "--db", db_path, "--as", "SV1", "--from", "2026-11")
+    assert code == 0, err
+    assert report_row(capsys, db_path, "2026-10", "K1")["status"] == "excused"
+    november = report_row(capsys, db_path, "2026-11", "K1")
+    assert (november["status"], november["reason"], november["exception_id"]) == ("due", "runaway_no_locate_efforts", None)
+    assert [a for (a,) in sql(db_path, "SELECT action FROM audit_log ORDER BY audit_id")] == ["create", "revoke"]
+    assert sql(db_path, "SELECT revoked_from, revoked_by FROM exceptions")[0] == ("2026-11", "SV1")
+
+
+def test_specialist_cannot_revoke(db_path, capsys):
+    add_exception(capsys, db_path)
+    code, _, err = cli(capsys, "exception", "revoke", "1", "--db", db_path, "--as", "S1")
+    assert code == 2 and "specialist" in err
+
+
+def test_parent_exception_without_quarterly_contact_stays_unmet(db_path, capsys):
+    # A1 was last contacted 2026-10-12; an exception for Feb 2027 has no contact in Dec–Feb.
+    assert add_exception(capsys, db_path, person="A1", category="parent_out_of_area",
+                         start="2027-02", end="2027-03", review="2027-03-01")[0] == 0
+    row = report_row(capsys, db_path, "2027-02", "A1", as_of="2027-03-05")
+    assert (row["status"], row["reason"]) == ("unmet", "exception_without_quarterly_contact")
+
+
+def test_parent_exception_with_contact_in_the_quarter_is_excused(db_path, capsys):
+    assert add_exception(capsys, db_path, person="A1", category="parent_out_of_area",
+                         start="2026-12", end="2027-01", review="2027-01-10")[0] == 0
+    row = report_row(capsys, db_path, "2026-12", "A1", as_of="2027-01-05")
+    assert (row["status"], row["reason"]) == ("excused", "exception_approved")
+
+
+def test_exception_list_json(db_path, capsys):
+    add_exception(capsys, db_path)
+    code, out, _ = cli(capsys, "exception", "list", "--db", db_path, "--case", "C1", "--format", "json")
+    assert code == 0
+    [record] = json.loads(out)
+    assert record["person_id"] == "K1" and record["approved_by"] == "SV1" and record["created_by"] == "SV1"
+
+
+# --- append-only evidence ------------------------------------------------------------
+
+def test_audit_log_refuses_update_and_delete(db_path, capsys):
+    add_exception(capsys, db_path)
+    for statement in ("UPDATE audit_log SET actor = 'X'", "DELETE FROM audit_log", "DELETE FROM exceptions"):
+        with pytest.raises(sqlite3.IntegrityError):
+            sql(db_path, statement)
+    assert counts(db_path)["exceptions"] == 1 and counts(db_path)["audit_log"] == 1
+
+
+# --- contact plans -------------------------------------------------------------------
+
+@pytest.fixture
+def adoption_db(db_path):
+    """K1's goal became adoption before October: A1 (rights intact) needs a contact plan."""
+    sql_exec(db_path, "INSERT INTO permanency_goals (case_id, child_id, goal, effective_on) "
+                      "VALUES ('C1', 'K1', 'adoption', '2026-08-01')")
+    return db_path
+
+
+def sql_exec(db_path, statement, params=()):
+    conn = sqlite3.connect(db_path)
+    with conn:
+        conn.execute(statement, params)
+    conn.close()
+
+
+def generate_plan(capsys, db_path, *, actor="SV1", parent="A1", frequency="1", methods="in_person,phone",
+                  start="2026-09"):
+    return cli(capsys, "plan", "generate", "--db", db_path, "--as", actor, "--case", "C1", "--parent", parent,
+               "--frequency", frequency, "--methods", methods,
+               "--arrangements", "Visits at the agency office, supervised by the specialist; bus pass provided.",
+               "--from", start, "--review-on", "2027-01-15")
+
+
+def test_non_reunification_parent_without_plan_is_no_contact_plan(adoption_db, capsys):
+    row = report_row(capsys, adoption_db, "2026-10", "A1")
+    assert (row["requirement"], row["status"], row["reason"]) == ("contact_plan", "unmet", "no_contact_plan")
+
+
+def test_generated_plan_followed_makes_parent_met(adoption_db, capsys):
+    code, out, err = generate_plan(capsys, adoption_db)
+    assert code == 0, err
+    row = report_row(capsys, adoption_db, "2026-10", "A1")
+    assert (row["status"], row["reason"], row["contact_plan_id"]) == ("met", "contact_plan_followed", int(out))
+
+
+def test_plan_with_methods_not_used_is_not_followed(adoption_db, capsys):
+    assert generate_plan(capsys, adoption_db, methods="written")[0] == 0
+    row = report_row(capsys, adoption_db, "2026-10", "A1")
+    assert (row["status"], row["reason"]) == ("unmet", "contact_plan_not_followed")
+
+
+def test_plan_for_parent_with_rights_terminated_is_refused_with_reason(adoption_db, capsys):
+    sql_exec(adoption_db, "UPDATE case_members SET rights_terminated_on = '2026-08-15' WHERE person_id = 'A1'")
+    code, out, err = generate_plan(capsys, adoption_db)
+    assert code == 2 and "rights were terminated" in err
+    assert counts(adoption_db)["contact_plans"] == 0
+
+
+def test_plan_for_reunification_parent_is_refused(db_path, capsys):
+    code, _, err = generate_plan(capsys, db_path)
+    assert code == 2 and "reunification" in err
+
+
+@pytest.mark.parametrize("overrides, fragment", [
+    ({"actor": "S1"}, "approved_by"),
+    ({"methods": "carrier_pigeon"}, "methods"),
+    ({"methods": ","}, "methods"),
+])
+def test_invalid_plan_is_refused(adoption_db, capsys, overrides, fragment):
+    code, _, err = generate_plan(capsys, adoption_db, **overrides)
+    assert code == 2 and fragment in err
+    assert counts(adoption_db)["contact_plans"] == 0
+
+
+def test_frequency_outside_1_to_3_is_refused(adoption_db, capsys):
+    code, _, err = generate_plan(capsys, adoption_db, frequency="4")
+    assert code == 2 and "frequency" in err
+
+
+def test_new_plan_supersedes_the_old_which_is_kept(adoption_db, capsys):
+    first = int(generate_plan(capsys, adoption_db)[1])
+    second = int(generate_plan(capsys, adoption_db, start="2026-11", methods="written", frequency="3")[1])
+    assert sql(adoption_db, "SELECT contact_plan_id, superseded_by FROM contact_plans ORDER BY 1") == [
+        (first, second), (second, None)]
+    # October is still judged by the first plan, November by the second.
+    assert report_row(capsys, adoption_db, "2026-10", "A1")["contact_plan_id"] == first
+    assert report_row(capsys, adoption_db, "2026-11", "A1")["contact_plan_id"] == second
+    actions = [a for (a,) in sql(adoption_db, "SELECT action FROM audit_log ORDER BY audit_id")]
+    assert actions == ["create", "create", "supersede"]
+
+
+def test_plan_export_markdown_and_html_are_private_files(adoption_db, capsys, tmp_path):
+    plan_id = generate_plan(capsys, adoption_db)[1].strip()
+    md, html = tmp_path / "plan.md", tmp_path / "plan.html"
+    assert cli(capsys, "plan", "export", plan_id, "--db", adoption_db, "--format", "md", "--out", md)[0] == 0
+    assert cli(capsys, "plan", "export", plan_id, "--db", adoption_db, "--format", "html", "--out", html)[0] == 0
+    text = md.read_text()
+    assert "Ann Testperson" in text and "adoption" in text and "in person, by telephone" in text
+    assert "Approved by Val Supervisor" in text and "Supervisor: ____" in text
+    page = html.read_text()
+    assert page.startswith("<!DOCTYPE html>") and "<table>" in page and "Ann Testperson" in page
+    assert oct(os.stat(md).st_mode & 0o777) == "0o600" and oct(os.stat(html).st_mode & 0o777) == "0o600"
+
+
+# --- staffing notes and next steps -----------------------------------------------------
+
+def test_staffing_note_explains_the_month(db_path, capsys):
+    code, out, err = cli(capsys, "note", "add", "--db", db_path, "--as", "SV1", "--case", "C2", "--person", "K2",
+                         "--month", "2026-10", "--reason-code", "hospitalized", "--text", "In hospital all month.")
+    assert code == 0, err
+    row = report_row(capsys, db_path, "2026-10", "K2")
+    assert (row["status"], row["reason"]) == ("explained", "staffing_reason")
+
+
+def test_specialist_cannot_author_a_staffing_note(db_path, capsys):
+    code, _, err = cli(capsys, "note", "add", "--db", db_path, "--as", "S1", "--case", "C2", "--person", "K2",
+                       "--month", "2026-10", "--reason-code", "hospitalized", "--text", "In hospital.")
+    assert code == 2 and "author:" in err
+
+
+def test_next_steps_reappear_until_done(db_path, capsys):
+    code, out, err = cli(capsys, "step", "add", "--db", db_path, "--as", "SV1", "--specialist", "S1",
+                         "--case", "C1", "--person", "K1", "--text", "Call the runaway unit and file locate letter",
+                         "--due", "2026-11-20")
+    assert code == 0, err
+    step_id = out.strip()
+    _, out, _ = cli(capsys, "step", "list", "--db", db_path, "--specialist", "S1", "--format", "json")
+    assert [s["next_step_id"] for s in json.loads(out)] == [int(step_id)]
+    _, out, _ = cli(capsys, "agenda", "--db", db_path, "--specialist", "S1", "--month", "2026-11", "--format", "json")
+    assert [s["next_step_id"] for s in json.loads(out)["open_next_steps"]] == [int(step_id)]
+    assert cli(capsys, "step", "done", step_id, "--db", db_path, "--as", "S1")[0] == 0
+    _, out, _ = cli(capsys, "step", "list", "--db", db_path, "--specialist", "S1", "--format", "json")
+    assert json.loads(out) == []
+
+
+def test_agenda_lists_not_seen_first_with_days_left(db_path, capsys):
+    code, out, err = cli(capsys, "agenda", "--db", db_path, "--specialist", "S1", "--month", "2026-11", "--format", "json")
+    assert code == 0, err
+    agenda = json.loads(out)
+    assert agenda["in_progress"] is True and agenda["days_left"] == 20
+    assert {r["person_id"] for r in agenda["due_this_month"]} == {"K1", "A1", "K2"}
+    code, out, _ = cli(capsys, "agenda", "--db", db_path, "--specialist", "S1", "--month", "2026-10")
+    assert out.index("Not seen, no documented reason") < out.index("Open next steps")
+    assert "Kit Testperson" in out

@@ -79,7 +79,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from staffing_tui.store.connection import open_database
     from staffing_tui.store.evaluation import month_report, report_names
 
-    db = open_database(args.db)
+    db = open_database(args.db, readonly=True)
     try:
         _check_scope(db, args.unit, args.specialist)
         report = month_report(db, args.month, args.as_of, args.unit, args.specialist)
@@ -170,7 +170,7 @@ def cmd_exception_list(args: argparse.Namespace) -> int:
     from staffing_tui.store import records
     from staffing_tui.store.connection import open_database
 
-    rows = records.list_exceptions(open_database(args.db), case_id=args.case, person_id=args.person)
+    rows = records.list_exceptions(open_database(args.db, readonly=True), case_id=args.case, person_id=args.person)
     _print_list(args, rows, ("exception_id", "case_id", "person_id", "category", "start_month", "end_month",
                              "review_on", "approved_by", "revoked_from"))
     return EXIT_OK
@@ -192,7 +192,7 @@ def cmd_plan_list(args: argparse.Namespace) -> int:
     from staffing_tui.store import records
     from staffing_tui.store.connection import open_database
 
-    rows = records.list_contact_plans(open_database(args.db), case_id=args.case)
+    rows = records.list_contact_plans(open_database(args.db, readonly=True), case_id=args.case)
     if args.format != "json":
         rows = [{k: v for k, v in r.items() if k != "document"} for r in rows]
     _print_list(args, rows, ("contact_plan_id", "case_id", "parent_id", "frequency_months", "methods",
@@ -206,7 +206,7 @@ def cmd_plan_export(args: argparse.Namespace) -> int:
     from staffing_tui.store import records
     from staffing_tui.store.connection import open_database
 
-    plan = records.get_contact_plan(open_database(args.db), args.id)
+    plan = records.get_contact_plan(open_database(args.db, readonly=True), args.id)
     text = plan["document"] or ""
     if args.format == "html":
         text = markdown_to_html(text, title=f"Contact plan {args.id} — case {plan['case_id']}")
@@ -248,7 +248,7 @@ def cmd_step_list(args: argparse.Namespace) -> int:
     from staffing_tui.store import records
     from staffing_tui.store.connection import open_database
 
-    rows = records.list_next_steps(open_database(args.db), args.specialist, open_only=not args.all)
+    rows = records.list_next_steps(open_database(args.db, readonly=True), args.specialist, open_only=not args.all)
     _print_list(args, rows, ("next_step_id", "case_id", "person_id", "due_on", "text", "created_by", "done_at"))
     return EXIT_OK
 
@@ -258,7 +258,7 @@ def cmd_agenda(args: argparse.Namespace) -> int:
     from staffing_tui.store.agenda import build_agenda
     from staffing_tui.store.connection import open_database
 
-    agenda = build_agenda(open_database(args.db), args.specialist, args.month, args.as_of)
+    agenda = build_agenda(open_database(args.db, readonly=True), args.specialist, args.month, args.as_of)
     if args.format == "json":
         print(json.dumps(agenda_to_dict(agenda), indent=2, default=str))
     else:
@@ -270,7 +270,7 @@ def cmd_federal(args: argparse.Namespace) -> int:
     from staffing_tui.store.connection import open_database
     from staffing_tui.store.federal import federal_report, federal_to_dict, federal_to_markdown
 
-    db = open_database(args.db)
+    db = open_database(args.db, readonly=True)
     _check_scope(db, args.unit, None)
     measure = federal_report(db, args.ffy, args.as_of, args.unit)
     if args.format == "json":

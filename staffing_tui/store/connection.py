@@ -98,6 +98,9 @@ def migrate(db: Database, path: Path | None = None) -> None:
 def open_database(path: str | os.PathLike, *, create: bool = False, readonly: bool = False) -> Database:
     """Open (and migrate) the database at `path`.
 
+    `readonly=True` is for commands that only read: the file is not modified
+    (no journal-mode change), so opening the shipped sample.db leaves it intact.
+
     Raises DatabaseProblem with one readable sentence when the file is missing
     (and `create` is false), is not SQLite, is corrupt, locked, read-only or
     from a newer version.
@@ -122,11 +125,13 @@ def open_database(path: str | os.PathLike, *, create: bool = False, readonly: bo
         _configure(db, readonly=readonly)
         if readonly:
             version = schema_version_of(db)
-            if version != SCHEMA_VERSION:
-                raise DatabaseProblem(
-                    f"{path} is at schema {version}, this program needs {SCHEMA_VERSION}; "
-                    "open it once with write access to upgrade it."
-                )
+            if version < SCHEMA_VERSION:
+                # An older database is upgraded once (with its backup), then read.
+                db.close()
+                open_database(path).close()
+                return open_database(path, readonly=True)
+            if version > SCHEMA_VERSION:
+                migrate(db, path)  # raises the "newer version" message
         else:
             migrate(db, path)
     except sqlite3.DatabaseError as exc:

@@ -106,12 +106,9 @@ def _check_scope(db, unit_id: str | None, specialist_id: str | None) -> None:
 
 def cmd_app(args: argparse.Namespace) -> int:
     from staffing_tui.app import run_app
-    from staffing_tui.sample import working_copy_of_sample
 
-    db_path = Path(args.database) if args.database else working_copy_of_sample()
-    if not db_path.exists():
-        raise UserError(f"There is no database at {db_path}; create one with `staffing-tui init --db {db_path}`.")
-    return run_app(db_path, as_staff=args.as_staff, month=args.month)
+    # No DB → a working copy of the bundled sample.db (the shipped file stays pristine).
+    return run_app(args.database, as_staff=args.as_staff, month=args.month)
 
 
 # --- record commands (issue: staffing records) --------------------------------------

@@ -86,18 +86,10 @@ def month_report(
 
 def report_names(db: Database, report: MonthReport) -> dict[str, str]:
     """Display names for the people, specialists and units of a report."""
-    person_ids = sorted({r.person_id for r in report.rows if r.person_id})
-    names: dict[str, str] = {}
-    for unit_id, name in db.execute("SELECT unit_id, name FROM units"):
-        names[unit_id] = name
-    for staff_id, name in db.execute("SELECT staff_id, name FROM staff"):
-        names[staff_id] = name
-    # Chunked to stay under SQLite's variable limit on statewide reports.
-    for i in range(0, len(person_ids), 500):
-        chunk = person_ids[i:i + 500]
-        marks = ",".join("?" * len(chunk))
-        for person_id, first, last in db.execute(
-            f"SELECT person_id, first_name, last_name FROM people WHERE person_id IN ({marks})", chunk
-        ):
-            names[person_id] = " ".join(part for part in (first, last) if part) or person_id
+    from staffing_tui.store.directory import list_units, people_names, staff_members
+
+    names: dict[str, str] = {unit.unit_id: unit.name for unit in list_units(db)}
+    specialists = {r.specialist_id for r in report.rows} | {report.specialist_id} - {None}
+    names.update({m.staff_id: m.name for m in staff_members(db, specialists).values()})
+    names.update({pid: p.display for pid, p in people_names(db, (r.person_id for r in report.rows)).items()})
     return names

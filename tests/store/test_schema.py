@@ -1,0 +1,97 @@
+"""Schema, migrations and opening databases (issue: foundation §2)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from sqlite_utils.migrations import Migrations
+
+from staffing_tui.errors import DatabaseProblem
+from staffing_tui.store import connection, schema
+from staffing_tui.store.connection import get_meta, open_database, set_meta
+from staffing_tui.store.schema import IMPORT_TABLES, SCHEMA_VERSION
+
+
+def test_new_database_has_every_spec_table_with_its_columns(tmp_path):
+    db = open_database(tmp_path / "new.db", create=True)
+    for table, columns in IMPORT_TABLES.items():
+        assert set(columns) <= set(db[table].columns_dict), table
+    for table in ("exceptions", "contact_plans", "staffing_notes", "next_steps", "audit_log", "meta"):
+        assert db[table].exists()
+    assert get_meta(db) == {"timezone": "America/Phoenix", "schema_version": str(SCHEMA_VERSION)}
+
+
+def test_foreign_keys_are_enforced(tmp_path):
+    db = open_database(tmp_path / "fk.db", create=True)
+    with pytest.raises(sqlite3.IntegrityError):
+        db.execute("INSERT INTO staff (staff_id, name, role, unit_id) VALUES ('S1', 'X', 'specialist', 'NOPE')")
+
+
+def test_new_database_file_is_private(tmp_path):
+    path = tmp_path / "private.db"
+    open_database(path, create=True).close()
+    assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_database_from_a_newer_version_is_refused_clearly(tmp_path):
+    path = tmp_path / "newer.db"
+    db = open_database(path, create=True)
+    set_meta(db, "schema_version", str(SCHEMA_VERSION + 1))
+    db.conn.commit()
+    db.close()
+    with pytest.raises(DatabaseProblem, match="newer staffing-tui"):
+        open_database(path)
+    with pytest.raises(DatabaseProblem, match="newer staffing-tui"):
+        open_database(path, readonly=True)
+
+
+def test_older_database_is_backed_up_then_migrated(tmp_path, monkeypatch):
+    path = tmp_path / "older.db"
+    open_database(path, create=True).close()
+
+    upgraded = Migrations("staffing_tui")
+    upgraded(name=schema.MIGRATION_NAMES[0])(schema.m001_initial)
+
+    @upgraded()
+    def m002_add_unit_phone(db):
+        db["units"].add_column("phone", str)
+
+    monkeypatch.setattr(connection, "migrations", upgraded)
+    monkeypatch.setattr(connection, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    db = open_database(path)
+    assert "phone" in db["units"].columns_dict
+    assert get_meta(db)["schema_version"] == str(SCHEMA_VERSION + 1)
+    backups = list(tmp_path.glob("older.db.v1-*.bak"))
+    assert len(backups) == 1
+    old = sqlite3.connect(backups[0])
+    assert "phone" not in [c[1] for c in old.execute("PRAGMA table_info(units)")]
+    old.close()
+
+
+def test_readonly_open_leaves_the_file_untouched(tmp_path):
+    path = tmp_path / "ro.db"
+    db = open_database(path, create=True)
+    db.conn.execute("PRAGMA journal_mode = DELETE")
+    db.close()
+    before = path.read_bytes()
+    ro = open_database(path, readonly=True)
+    ro.execute("SELECT count(*) FROM cases").fetchone()
+    ro.close()
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"just some text, not a database\n", "not an SQLite file"),
+    (b"SQLite format 3\x00" + b"\x00" * 200, "damaged"),
+])
+def test_not_sqlite_or_corrupt_file_is_a_clear_problem(tmp_path, content, message):
+    path = tmp_path / "bad.db"
+    path.write_bytes(content)
+    with pytest.raises(DatabaseProblem, match=message):
+        open_database(path)
+
+
+def test_missing_database_is_a_clear_problem(tmp_path):
+    with pytest.raises(DatabaseProblem, match="There is no database"):
+        open_database(tmp_path / "missing.db")

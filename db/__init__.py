@@ -1,0 +1,1 @@
+"""Database tooling that is not part of the installed package: the sample builder."""

@@ -1,0 +1,47 @@
+"""What every staffing-tui screen shares: a database path and worker plumbing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlite_utils import Database
+from textual import on
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from staffing_tui.store.connection import open_database
+
+
+@contextmanager
+def database_at(path: Path) -> Iterator[Database]:
+    """A connection for the current thread worker, closed when the work is done.
+
+    SQLite connections should not cross threads, so each worker opens its own.
+    """
+    db = open_database(path)
+    try:
+        yield db
+    finally:
+        db.close()
+
+
+class DatabaseScreen(Screen):
+    """A screen whose thread workers read the database at `db_path`."""
+
+    def __init__(self, db_path: Path, *, name: str | None = None, id: str | None = None) -> None:
+        super().__init__(name=name, id=id)
+        self.db_path = db_path
+
+    def work_failed(self, worker: Worker) -> None:
+        """Put the screen back in a usable state after `worker` failed (override)."""
+
+    @on(Worker.StateChanged)
+    def _hand_worker_state_to_app(self, event: Worker.StateChanged) -> None:
+        # Worker.StateChanged does not bubble: the screen tidies itself up,
+        # then passes the event on to the app's one handler, which turns a
+        # failure into a notification.
+        if event.state is WorkerState.ERROR:
+            self.work_failed(event.worker)
+        self.app.post_message(event)

@@ -1,0 +1,169 @@
+"""Read-only look-ups the screens need: units, staff, people's names, caseloads.
+
+Plain functions over a sqlite-utils `Database` returning NamedTuples; no
+Textual here, so the same queries serve the app, the CLI and the tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from sqlite_utils import Database
+
+from staffing_tui.domain.enums import StaffRole
+from staffing_tui.domain.months import Month
+
+#: Stay well under SQLite's limit on bound parameters per statement.
+_CHUNK = 500
+
+
+class Unit(NamedTuple):
+    """A unit of the agency and the region it belongs to."""
+
+    unit_id: str
+    name: str
+    region: str | None
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} · {self.region}" if self.region else self.name
+
+
+class StaffMember(NamedTuple):
+    """A member of staff with their role and unit (None: not in a unit)."""
+
+    staff_id: str
+    name: str
+    role: StaffRole
+    unit_id: str | None
+
+
+class PersonName(NamedTuple):
+    """How a person is called on screen."""
+
+    person_id: str
+    first_name: str | None
+    last_name: str | None
+
+    @property
+    def display(self) -> str:
+        """The name as "First Last", or the person id when the record has no name."""
+        name = " ".join(part for part in (self.first_name, self.last_name) if part)
+        return name or self.person_id
+
+    @property
+    def initials(self) -> str:
+        """Initials for the privacy mask (SPEC §6 `x`), e.g. "M. G."."""
+        parts = [part for part in (self.first_name, self.last_name) if part]
+        return " ".join(f"{part[0]}." for part in parts) or self.person_id
+
+
+@dataclass(frozen=True, slots=True)
+class UnitRoster:
+    """A unit and the staff listed under it (unit None: staff in no unit)."""
+
+    unit: Unit | None
+    specialists: tuple[StaffMember, ...]
+
+
+def list_units(db: Database) -> list[Unit]:
+    """Every unit with its region, ordered by region then name."""
+    rows = db.execute(
+        "SELECT unit_id, name, region FROM units ORDER BY region IS NULL, region, name, unit_id"
+    )
+    return [Unit(*row) for row in rows]
+
+
+def staff_by_unit(
+    db: Database, roles: Iterable[StaffRole] | None = None
+) -> dict[str | None, list[StaffMember]]:
+    """Staff grouped by unit id (None: staff without a unit), each list ordered by name.
+
+    `roles` limits the result to those roles (default: every role).
+    """
+    sql = "SELECT staff_id, name, role, unit_id FROM staff"
+    params: list[str] = []
+    if roles is not None:
+        wanted = [str(role) for role in roles]
+        sql += f" WHERE role IN ({', '.join('?' for _ in wanted)})"
+        params = wanted
+    sql += " ORDER BY name, staff_id"
+    grouped: dict[str | None, list[StaffMember]] = {}
+    for staff_id, name, role, unit_id in db.execute(sql, params):
+        grouped.setdefault(unit_id, []).append(StaffMember(staff_id, name, StaffRole(role), unit_id))
+    return grouped
+
+
+def staff_members(db: Database, staff_ids: Iterable[str]) -> dict[str, StaffMember]:
+    """The staff records for `staff_ids` (ids not on file are left out)."""
+    found: dict[str, StaffMember] = {}
+    for chunk in _chunks(staff_ids):
+        rows = db.execute(
+            f"SELECT staff_id, name, role, unit_id FROM staff WHERE staff_id IN ({_marks(chunk)})",
+            chunk,
+        )
+        for staff_id, name, role, unit_id in rows:
+            found[staff_id] = StaffMember(staff_id, name, StaffRole(role), unit_id)
+    return found
+
+
+def people_names(db: Database, person_ids: Iterable[str | None]) -> dict[str, PersonName]:
+    """Names for a set of person ids (ids not on file are left out; None is ignored)."""
+    names: dict[str, PersonName] = {}
+    for chunk in _chunks(pid for pid in person_ids if pid is not None):
+        rows = db.execute(
+            f"SELECT person_id, first_name, last_name FROM people WHERE person_id IN ({_marks(chunk)})",
+            chunk,
+        )
+        for person_id, first_name, last_name in rows:
+            names[person_id] = PersonName(person_id, first_name, last_name)
+    return names
+
+
+def case_ids_of_specialist(db: Database, specialist_id: str, month: Month | None = None) -> list[str]:
+    """The specialist's case ids, ordered; with `month`, only cases open on some day of it."""
+    sql = "SELECT case_id FROM cases WHERE specialist_id = ?"
+    params: list[str] = [specialist_id]
+    if month is not None:
+        sql += " AND opened_on <= ? AND (closed_on IS NULL OR closed_on >= ?)"
+        params += [month.end.isoformat(), month.start.isoformat()]
+    sql += " ORDER BY case_id"
+    return [row[0] for row in db.execute(sql, params)]
+
+
+def unit_rosters(db: Database, also_staff_ids: Iterable[str] = ()) -> list[UnitRoster]:
+    """Every unit with its specialists, plus any staff in `also_staff_ids`.
+
+    `also_staff_ids` brings in staff who carry cases without the specialist
+    role (e.g. a supervisor covering a caseload) so none of their rows is
+    hidden. Staff in no unit are gathered in a last roster with unit None.
+    Units without anyone are kept: an empty unit is worth seeing.
+    """
+    by_unit = staff_by_unit(db, roles=[StaffRole.SPECIALIST])
+    listed = {member.staff_id for members in by_unit.values() for member in members}
+    for member in staff_members(db, set(also_staff_ids) - listed).values():
+        by_unit.setdefault(member.unit_id, []).append(member)
+    rosters = []
+    for unit in list_units(db):
+        members = by_unit.pop(unit.unit_id, [])
+        rosters.append(UnitRoster(unit, tuple(sorted(members, key=_by_name))))
+    leftovers = sorted((m for members in by_unit.values() for m in members), key=_by_name)
+    if leftovers:
+        rosters.append(UnitRoster(None, tuple(leftovers)))
+    return rosters
+
+
+def _by_name(member: StaffMember) -> tuple[str, str]:
+    return (member.name.casefold(), member.staff_id)
+
+
+def _chunks(values: Iterable[str]) -> Iterable[list[str]]:
+    unique = sorted(set(values))
+    for start in range(0, len(unique), _CHUNK):
+        yield unique[start : start + _CHUNK]
+
+
+def _marks(chunk: list[str]) -> str:
+    return ", ".join("?" for _ in chunk)

@@ -1,0 +1,171 @@
+"""The shipped demo database: reproducible, up to date, and showing every outcome.
+
+`db/build_sample.py` builds `sample.db` from a fixed seed through the real
+importer; these tests hold it to that promise.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from staffing_tui.domain.enums import CaseType, Flag, Reason, StaffRole, Status
+from staffing_tui.domain.months import Month
+from staffing_tui.store.connection import get_meta, open_database
+from staffing_tui.store.evaluation import month_report
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from db import build_sample  # noqa: E402  (db/ is not an installed package)
+
+AS_OF = date(2026, 11, 18)
+#: Holds the applied-at time of each migration; not part of the sample's content.
+NOT_CONTENT = {"_sqlite_migrations"}
+
+
+def canonical_dump(path: Path) -> dict[str, list[tuple]]:
+    """Every table's rows ordered by primary key, plus the schema itself."""
+    db = open_database(path, readonly=True)
+    try:
+        dump: dict[str, list[tuple]] = {
+            "sqlite_master": db.execute(
+                "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name").fetchall()
+        }
+        for table in db.table_names():
+            if table in NOT_CONTENT:
+                continue
+            keys = ", ".join(f"[{pk}]" for pk in db[table].pks)
+            dump[table] = db.execute(f"SELECT * FROM [{table}] ORDER BY {keys}").fetchall()
+        return dump
+    finally:
+        db.conn.close()
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    return build_sample.build(tmp_path_factory.mktemp("sample") / "sample.db")
+
+
+@pytest.fixture(scope="module")
+def reports(built):
+    db = open_database(built, readonly=True)
+    try:
+        yield {month: month_report(db, Month.parse(month), AS_OF) for month in ("2026-10", "2026-11")}
+    finally:
+        db.conn.close()
+
+
+def all_rows(reports):
+    return [row for report in reports.values() for row in report.rows]
+
+
+def test_building_twice_gives_the_same_database(built, tmp_path):
+    again = build_sample.build(tmp_path / "again.db")
+    assert canonical_dump(again) == canonical_dump(built)
+    assert again.read_bytes() == built.read_bytes()  # no diff in git after a rebuild
+
+
+def test_shipped_sample_db_is_a_fresh_build(built):
+    shipped = ROOT / "sample.db"
+    assert shipped.exists(), "sample.db is missing; run `python db/build_sample.py`"
+    assert canonical_dump(shipped) == canonical_dump(built), (
+        "sample.db is out of date with db/build_sample.py (or the importer/records it uses); "
+        "rebuild it with `python db/build_sample.py`"
+    )
+
+
+def test_sample_is_anchored_to_mid_november_2026(built):
+    db = open_database(built, readonly=True)
+    try:
+        assert get_meta(db)["as_of"] == "2026-11-18"
+        latest = db.execute("SELECT max(substr(occurred_at, 1, 10)) FROM notes").fetchone()[0]
+        assert latest <= "2026-11-18"
+    finally:
+        db.conn.close()
+
+
+def test_reports_of_october_and_november_show_every_status(reports):
+    seen = {row.status for row in all_rows(reports)}
+    assert [s.value for s in Status if s not in seen] == []
+
+
+def test_reports_of_october_and_november_show_every_reason(reports):
+    seen = {row.reason for row in all_rows(reports)}
+    assert [r.value for r in Reason if r not in seen] == []
+
+
+def test_reports_of_october_and_november_show_every_flag(reports):
+    seen = {flag for row in all_rows(reports) for flag in row.flags}
+    assert [f.value for f in Flag if f not in seen] == []
+
+
+def test_november_is_in_progress_and_october_is_complete(reports):
+    assert reports["2026-11"].in_progress and not reports["2026-10"].in_progress
+    assert reports["2026-11"].summary.due > 0 and reports["2026-11"].summary.unmet == 0
+    assert reports["2026-10"].summary.due == 0 or all(
+        row.requirement.value in ("investigation_interview", "home_visit")
+        for row in reports["2026-10"].rows if row.status is Status.DUE
+    )
+
+
+def test_a_supervisor_sees_a_mostly_green_caseload(reports):
+    """Realistic, not a wall of red: most required rows met, a handful of problems per specialist."""
+    october = reports["2026-10"]
+    summary = october.summary
+    assert summary.met / summary.required >= 0.85
+    problems = Counter(row.specialist_id for row in october.rows if row.unseen_without_reason)
+    assert max(problems.values()) <= 6
+
+
+def test_counts_of_the_fictional_agency(built):
+    db = open_database(built, readonly=True)
+    try:
+        def count(sql: str) -> int:
+            return db.execute(sql).fetchone()[0]
+
+        assert count("SELECT count(*) FROM units") == 3
+        assert count("SELECT count(DISTINCT region) FROM units") == 2
+        roles = dict(db.execute("SELECT role, count(*) FROM staff GROUP BY role").fetchall())
+        assert 10 <= roles[StaffRole.SPECIALIST] <= 14
+        assert roles[StaffRole.SUPERVISOR] == 3
+        assert roles[StaffRole.MANAGER] == 1
+        assert 70 <= count("SELECT count(*) FROM cases") <= 90
+        assert {row[0] for row in db.execute("SELECT DISTINCT case_type FROM cases")} == set(CaseType)
+        assert count("SELECT count(*) FROM people WHERE deceased_on IS NOT NULL") == 0
+    finally:
+        db.conn.close()
+
+
+def test_birth_dates_fit_the_roles(built):
+    db = open_database(built, readonly=True)
+    try:
+        ages = db.execute(
+            "SELECT m.role, min(p.birth_date), max(p.birth_date) FROM case_members m "
+            "JOIN people p USING (person_id) GROUP BY m.role = 'child'").fetchall()
+        for role, oldest, youngest in ages:
+            if role == "child":
+                assert oldest > "2008-11-18" and youngest <= "2026-11-18"  # 0–17 on the as-of date
+            else:
+                assert youngest <= "2008-11-18"  # adults are 18 or older
+    finally:
+        db.conn.close()
+
+
+def test_every_record_has_its_create_audit_row(built):
+    db = open_database(built, readonly=True)
+    try:
+        for table, key in (("exceptions", "exception_id"), ("contact_plans", "contact_plan_id"),
+                           ("staffing_notes", "staffing_note_id"), ("next_steps", "next_step_id")):
+            ids = {str(row[0]) for row in db.execute(f"SELECT {key} FROM {table}")}
+            audited = {row[0] for row in db.execute(
+                "SELECT record_id FROM audit_log WHERE action = 'create' AND table_name = ? "
+                "AND os_user = 'sample-builder'", [table])}
+            assert ids and ids == audited, table
+    finally:
+        db.conn.close()

@@ -288,3 +288,34 @@ def test_agenda_lists_not_seen_first_with_days_left(db_path, capsys):
     code, out, _ = cli(capsys, "agenda", "--db", db_path, "--specialist", "S1", "--month", "2026-10")
     assert out.index("Not seen, no documented reason") < out.index("Open next steps")
     assert "Kit Testperson" in out
+
+
+@pytest.mark.parametrize("argv, fragment", [
+    (["--as", "S1", "--specialist", "S1", "--text", "Do it", "--due", "2026-11-30"], "created_by:"),
+    (["--as", "SV2", "--specialist", "S1", "--text", "Do it", "--due", "2026-11-30"], "does not supervise"),
+    (["--as", "SV1", "--specialist", "S1", "--case", "C3", "--text", "Do it", "--due", "2026-11-30"], "belongs to S2"),
+    (["--as", "SV1", "--specialist", "S1", "--text", " ", "--due", "2026-11-30"], "text:"),
+    (["--as", "SV1", "--specialist", "S1", "--text", "Do it", "--due", "someday"], "not a date"),
+    (["--as", "NOBODY", "--specialist", "S1", "--text", "Do it", "--due", "2026-11-30"], "no such staff member"),
+])
+def test_invalid_next_step_is_refused(db_path, capsys, argv, fragment):
+    before = counts(db_path)
+    code, out, err = cli(capsys, "step", "add", "--db", db_path, *argv)
+    assert code == 2 and out == "" and fragment in err
+    assert counts(db_path) == before
+
+
+def test_next_step_of_another_specialist_cannot_be_closed_by_a_specialist(db_path, capsys):
+    step_id = cli(capsys, "step", "add", "--db", db_path, "--as", "SV1", "--specialist", "S1",
+                  "--text", "Schedule the home visit", "--due", "2026-11-30")[1].strip()
+    code, _, err = cli(capsys, "step", "done", step_id, "--db", db_path, "--as", "S2")
+    assert code == 2 and "cannot close" in err
+
+
+def test_write_prints_the_record_as_json_on_request(db_path, capsys):
+    code, out, _ = cli(capsys, "note", "add", "--db", db_path, "--as", "SV1", "--case", "C1", "--month", "2026-10",
+                       "--reason-code", "court_restriction", "--text", "Court paused visits pending hearing.",
+                       "--format", "json")
+    assert code == 0
+    record = json.loads(out)
+    assert (record["case_id"], record["person_id"], record["author"]) == ("C1", None, "SV1")

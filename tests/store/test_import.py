@@ -202,6 +202,20 @@ def test_valid_dataset_imports_and_round_trips(loaded):
     assert db["units"].get("U1")["region"] == "North"
 
 
+def test_rows_read_back_from_the_database_import_unchanged(loaded, tmp_path):
+    exported = {}
+    for table, columns in IMPORT_TABLES.items():
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows(["" if value is None else value for value in row.values()] for row in loaded[table].rows)
+        exported[f"{table}.csv"] = out.getvalue()
+    fresh = open_database(tmp_path / "fresh.db", create=True)
+    import_directory(fresh, write_files(tmp_path / "exported", exported), now=NOW)
+    assert snapshot(fresh) == snapshot(loaded)
+    fresh.close()
+
+
 def test_summary_counts_rows_per_table(db, tmp_path):
     summary = import_directory(db, write_files(tmp_path / "in", VALID), now=NOW)
     assert summary.counts == COUNTS
@@ -335,6 +349,12 @@ def test_import_rows_loads_in_memory_rows_like_files(db):
     assert db["notes"].get("N2")["occurred_at"] == "2026-02-11T07:30:00-07:00"
 
 
+def test_import_rows_reads_generators_lazily(db):
+    rows = {name: list(csv.DictReader(io.StringIO(text))) for name, text in VALID.items()}
+    streamed = {name: (row for row in file_rows) for name, file_rows in rows.items()}
+    assert import_rows(db, streamed, now=NOW).counts == COUNTS
+
+
 def test_import_rows_accepts_plain_python_values(db):
     rows = {name: list(csv.DictReader(io.StringIO(text))) for name, text in VALID.items()}
     rows["case_members.csv"][0].update(alleged_victim=True, incarcerated=None, left_on=None)
@@ -356,6 +376,25 @@ def test_now_defaults_to_the_current_time(db, tmp_path):
     with pytest.raises(ImportFailed) as failure:
         import_directory(db, write_files(tmp_path / "in", files))
     only_problem(failure.value.problems, "notes.csv:6: occurred_at: 2999-01-01T00:00 is in the future")
+
+
+def index_definitions(db) -> list[tuple[str, str]]:
+    return db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name").fetchall()
+
+
+def test_indexes_dropped_for_a_bulk_load_are_rebuilt(db, tmp_path):
+    indexes = index_definitions(db)
+    assert any(name == "idx_notes_case_time" for name, _ in indexes)
+    import_directory(db, write_files(tmp_path / "in", VALID), now=NOW)
+    assert index_definitions(db) == indexes
+
+
+def test_indexes_dropped_for_a_bulk_load_are_restored_when_the_import_fails(db, tmp_path):
+    indexes = index_definitions(db)
+    with pytest.raises(ImportFailed):
+        import_directory(db, write_files(tmp_path / "in", with_row("note_contacts.csv", note_id="X9")), now=NOW)
+    assert index_definitions(db) == indexes
+    assert all(db[table].count == 0 for table in IMPORT_TABLES)
 
 
 def test_import_leaves_the_connection_cache_size_as_it_was(db, tmp_path):

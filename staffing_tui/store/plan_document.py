@@ -51,7 +51,8 @@ def plan_document_data(
     ).fetchall():
         placement = db.execute(
             "SELECT location_type, location_name, start_on FROM placements WHERE case_id = ? AND child_id = ? "
-            "AND start_on <= ? ORDER BY start_on DESC LIMIT 1", [case_id, child_id, day.isoformat()]).fetchone()
+            "AND start_on <= ? AND (end_on IS NULL OR end_on >= ?) ORDER BY start_on DESC LIMIT 1",
+            [case_id, child_id, day.isoformat(), day.isoformat()]).fetchone()
         where = "not recorded"
         if placement:
             where = f"{placement[0].replace('_', ' ')}" + (f", {placement[1]}" if placement[1] else "") + f" since {placement[2]}"

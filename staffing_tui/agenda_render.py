@@ -1,11 +1,48 @@
-"""The staffing agenda as JSON-ready data and as Markdown."""
+"""The staffing agenda as JSON-ready data and as Markdown (optionally under the privacy mask)."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from staffing_tui.domain.enums import REASON_LABELS
 from staffing_tui.domain.model import Row
-from staffing_tui.render import row_to_dict
+from staffing_tui.exports import PrivacyMask
+from staffing_tui.render import md_inline, row_to_dict
 from staffing_tui.store.agenda import Agenda
+
+#: Free-text fields of the agenda's records, scrubbed of known names under the mask.
+_FREE_TEXT = ("text", "reason", "arrangements")
+
+
+def masked_agenda(agenda: Agenda, mask: PrivacyMask) -> Agenda:
+    """The agenda under the privacy mask: initials for people, no placement names, no plan
+    documents, and free text scrubbed of the names and birth dates the mask knows."""
+
+    def row(r: Row) -> Row:
+        if r.placement is None or not r.placement.location_name:
+            return r
+        return dataclasses.replace(r, placement=dataclasses.replace(r.placement, location_name=None))
+
+    def record(item: dict) -> dict:
+        out = {k: v for k, v in item.items() if k != "document"}
+        for key in _FREE_TEXT:
+            if isinstance(out.get(key), str):
+                out[key] = mask.text(out[key])
+        return out
+
+    report = dataclasses.replace(agenda.report, rows=[row(r) for r in agenda.report.rows])
+    return dataclasses.replace(
+        agenda,
+        report=report,
+        names={**agenda.names, **mask.initials},
+        not_seen=[row(r) for r in agenda.not_seen],
+        due=[row(r) for r in agenda.due],
+        plans_missing=[row(r) for r in agenda.plans_missing],
+        plans_to_review=[record(p) for p in agenda.plans_to_review],
+        exceptions_to_review=[record(e) for e in agenda.exceptions_to_review],
+        next_steps=[record(s) for s in agenda.next_steps],
+        flagged=[row(r) for r in agenda.flagged],
+    )
 
 
 def agenda_to_dict(agenda: Agenda) -> dict:
@@ -28,14 +65,14 @@ def agenda_to_dict(agenda: Agenda) -> dict:
 
 def _who(agenda: Agenda, row: Row) -> str:
     person = agenda.names.get(row.person_id, row.person_id) if row.person_id else "case home visit"
-    return f"{person} ({row.role or 'case'}, {row.case_id})"
+    return f"{md_inline(person)} ({row.role or 'case'}, {md_inline(row.case_id)})"
 
 
 def agenda_to_markdown(agenda: Agenda) -> str:
     report = agenda.report
     name = agenda.names.get(agenda.specialist_id, agenda.specialist_id)
     state = f"in progress, {agenda.days_left} days left" if report.in_progress else "complete"
-    lines = [f"# Staffing agenda — {name} ({agenda.specialist_id}), {report.month}",
+    lines = [f"# Staffing agenda — {md_inline(name)} ({md_inline(agenda.specialist_id)}), {report.month}",
              "", f"As of {report.as_of.isoformat()} ({state}).", ""]
 
     def section(title: str, items: list[str]) -> None:
@@ -55,7 +92,7 @@ def agenda_to_markdown(agenda: Agenda) -> str:
             [f"- exception {e['exception_id']} ({e['case_id']}, {e['person_id']}, {e['category']}): "
              f"ends {e['end_month']}, review on {e['review_on']}" for e in agenda.exceptions_to_review])
     section("Open next steps",
-            [f"- [ ] #{s['next_step_id']} due {s['due_on']}: {s['text']}"
+            [f"- [ ] #{s['next_step_id']} due {s['due_on']}: {md_inline(s['text'])}"
              + (f" ({s['case_id']})" if s["case_id"] else "") for s in agenda.next_steps])
     section("Integrity flags to fix",
             [f"- {_who(agenda, r)}: {', '.join(f.replace('_', ' ') for f in r.flags)}" for r in agenda.flagged])

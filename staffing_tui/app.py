@@ -1,4 +1,4 @@
-"""The Textual app: bindings, the screen stack and worker error handling.
+"""The Textual app: the session's state, app-wide bindings, the screen stack and worker errors.
 
 Kept thin on purpose: screens do the work, `store`/`domain` hold the rules.
 `build_app` is the one factory used by `run_app` (the CLI) and the tests.
@@ -9,18 +9,29 @@ from __future__ import annotations
 import os
 import sqlite3
 import sys
+from datetime import date
 from pathlib import Path
 
+from textual import on, work
 from textual.app import App
 from textual.binding import Binding
+from textual.reactive import var
 from textual.screen import Screen
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from staffing_tui.domain.months import Month
 from staffing_tui.errors import UserError
+from staffing_tui.messages import ActorResolved, MonthEvaluated, MonthEvaluation
 from staffing_tui.sample import sample_working_copy
+from staffing_tui.screens.actions import open_lazily
+from staffing_tui.screens.base import DatabaseScreen, database_at
+from staffing_tui.screens.commands import StaffingCommands
 from staffing_tui.screens.staffing import StaffingScreen
 from staffing_tui.store.connection import describe_sqlite_error, open_database
+from staffing_tui.store.directory import StaffMember, staff_member
+from staffing_tui.widgets.labels import month_name
+
+REPORTS_SCREEN = "staffing_tui.screens.reports:ReportsScreen"
 
 
 def describe_failure(action: str, error: BaseException | None) -> str:
@@ -39,12 +50,30 @@ class StaffingApp(App[int]):
 
     TITLE = "staffing-tui"
     CSS_PATH = "app.tcss"
-    #: Below -wide the not-seen table takes the whole width while it has focus.
+    COMMANDS = App.COMMANDS | {StaffingCommands}
+    #: Below -wide the caseload takes the whole width while it has focus.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-medium"), (180, "-wide")]
 
     BINDINGS = [
-        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("left_square_bracket", "previous_month", "Prev", tooltip="Previous month", id="app.previous_month"),
+        Binding("right_square_bracket", "next_month", "Next", tooltip="Next month", id="app.next_month"),
+        Binding("m", "pick_month", "Month", tooltip="Pick a month", id="app.pick_month"),
+        Binding("r", "reports", "Reports", id="app.reports",
+                tooltip="Reports: unit and specialist summaries, trend, federal measure"),
+        Binding("x", "toggle_mask", "Mask", tooltip="Privacy mask: initials, no birth dates or placements",
+                id="app.mask"),
+        Binding("question_mark", "help", "Help", id="app.help", tooltip="Every key (this list)"),
+        Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit staffing-tui"),
     ]
+
+    #: The staff member acting (`--as`, or picked at start); None: browsing only.
+    actor: var[StaffMember | None] = var(None)
+    #: The month shown (None until the first evaluation).
+    month: var[Month | None] = var(None)
+    #: The as-of date of the month shown (meta.as_of or today).
+    as_of: var[date | None] = var(None)
+    #: Privacy mask for screen sharing: initials, no birth dates, no placement names.
+    masked: var[bool] = var(False)
 
     def __init__(
         self,
@@ -54,12 +83,142 @@ class StaffingApp(App[int]):
     ) -> None:
         super().__init__()
         self.db_path = Path(db_path)
-        #: The acting user (`--as`); decides what they may approve (later issues).
+        #: The staff id asked for with `--as`; `actor` is that person once looked up.
         self.as_staff = as_staff
         self.initial_month = Month.parse(month) if isinstance(month, str) else month
+        self._identity_settled = False
+
+    @property
+    def actor_id(self) -> str | None:
+        """The acting staff id, passed to every form (None: nobody chosen)."""
+        return self.actor.staff_id if self.actor is not None else None
 
     def get_default_screen(self) -> Screen:
         return StaffingScreen(self.db_path, self.initial_month)
+
+    # --- the month ----------------------------------------------------------------
+
+    @on(MonthEvaluated)
+    def _month_evaluated(self, message: MonthEvaluated) -> None:
+        evaluation = message.evaluation
+        first = self.month is None
+        self.as_of = evaluation.as_of
+        self.month = evaluation.month
+        if first and evaluation.read_only:
+            self.notify(f"{self.db_path} is read-only: you can look around, but nothing can be saved.",
+                        title="Read-only database", severity="warning", timeout=10, markup=False)
+        if not self._identity_settled:
+            self._identity_settled = True
+            self._settle_identity()
+
+    def change_month(self, month: Month) -> bool:
+        """Show `month`, unless it has not started as of the as-of date (then say so and stay)."""
+        if self.as_of is not None and month > Month.of(self.as_of):
+            self.notify(f"{month_name(month)} has not started as of {self.as_of.isoformat()}.",
+                        severity="warning", markup=False)
+            return False
+        self.month = month
+        return True
+
+    def action_previous_month(self) -> None:
+        if self.month is not None:
+            self.change_month(self.month.previous())
+
+    def action_next_month(self) -> None:
+        if self.month is not None:
+            self.change_month(self.month.next())
+
+    def action_pick_month(self) -> None:
+        if self.month is None or self.as_of is None:
+            return
+        from staffing_tui.modals.month_picker import MonthPicker
+
+        def picked(month: Month | None) -> None:
+            if month is not None:
+                self.change_month(month)
+
+        self.push_screen(MonthPicker(self.month, Month.of(self.as_of)), callback=picked)
+
+    def staffing_evaluation(self) -> MonthEvaluation | None:
+        """The month as evaluated by the main screen (for the command palette)."""
+        base = self.screen_stack[0] if self.screen_stack else None
+        return base.evaluation if isinstance(base, StaffingScreen) else None
+
+    # --- who is acting ----------------------------------------------------------------
+
+    def _settle_identity(self) -> None:
+        if self.as_staff:
+            self._resolve_actor(self.as_staff)
+        else:
+            self.action_choose_identity()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="actor", name="look up the acting user")
+    def _resolve_actor(self, staff_id: str) -> None:
+        with database_at(self.db_path, readonly=True) as db:
+            member = staff_member(db, staff_id)
+        if not get_current_worker().is_cancelled:
+            self.post_message(ActorResolved(staff_id, member))
+
+    @on(ActorResolved)
+    def _actor_resolved(self, message: ActorResolved) -> None:
+        if message.member is not None:
+            self.actor = message.member
+            return
+        self.notify(f"There is no staff member {message.staff_id!r} in this database (--as); choose who you are.",
+                    title="Unknown user", severity="error", timeout=12, markup=False)
+        self.action_choose_identity()
+
+    def watch_actor(self) -> None:
+        self.screen.refresh_bindings()  # what may be approved changed: the footer follows
+
+    def action_choose_identity(self) -> None:
+        from staffing_tui.modals.identity import IdentityScreen
+
+        def chosen(member: StaffMember | None) -> None:
+            if member is not None:
+                self.actor = member
+
+        self.push_screen(IdentityScreen(self.db_path, current=self.actor_id), callback=chosen)
+
+    # --- comfort ----------------------------------------------------------------------
+
+    def action_toggle_mask(self) -> None:
+        self.masked = not self.masked
+
+    def action_help(self) -> None:
+        from staffing_tui.modals.help import HelpScreen
+
+        self.push_screen(HelpScreen())
+
+    def action_reports(self) -> None:
+        if self.month is not None:
+            open_lazily(self, REPORTS_SCREEN, self.db_path, self.month, self.masked)
+
+    def jump_to_specialist(self, staff_id: str) -> None:
+        """Back to the main screen with `staff_id`'s caseload (command palette)."""
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, StaffingScreen):
+            self.pop_screen()
+        if isinstance(self.screen, StaffingScreen):
+            self.screen.select_specialist(staff_id)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("previous_month", "next_month", "pick_month", "reports"):
+            return self.month is not None  # nothing to move from before the first evaluation
+        return True
+
+    # --- after a save -------------------------------------------------------------------
+
+    def record_saved(self, noun: str, record_id: object) -> None:
+        """A form saved a record: say so, and evaluate again so every status follows."""
+        self.notify(f"{noun} {record_id} saved.", markup=False)
+        self.reload_screens()
+
+    def reload_screens(self) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, DatabaseScreen):
+                screen.reload()
+
+    # --- failures -----------------------------------------------------------------------
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place a failed worker becomes a notification (screens forward theirs)."""

@@ -83,16 +83,36 @@ def cmd_report(args: argparse.Namespace) -> int:
     try:
         _check_scope(db, args.unit, args.specialist)
         report = month_report(db, args.month, args.as_of, args.unit, args.specialist)
+        names = report_names(db, report) if args.format == "md" else {}
+        if args.mask:
+            from staffing_tui.exports import privacy_mask
+
+            names.update(privacy_mask(db, person_ids=(r.person_id for r in report.rows)).initials)
+            report = render.masked_report(report)
         if args.format == "json":
             text = render.report_to_json(report)
         elif args.format == "csv":
             text = render.report_to_csv(report)
         else:
-            text = render.report_to_markdown(report, report_names(db, report))
+            text = render.report_to_markdown(report, names)
     finally:
         db.close()
-    sys.stdout.write(text)
+    _emit(args, text)
     return EXIT_OK
+
+
+def _emit(args: argparse.Namespace, text: str) -> None:
+    """Print `text`, or with `--out FILE` write it as an owner-only (0600) file."""
+    if not getattr(args, "out", None):
+        sys.stdout.write(text)
+        return
+    from staffing_tui.exports import write_private_text
+
+    out = Path(args.out)
+    if out.exists() and Path(args.db).exists() and out.resolve() == Path(args.db).resolve():
+        raise UserError(f"--out {out} is the database itself; choose another file name.")
+    write_private_text(out, text)
+    print(out)
 
 
 def _check_scope(db, unit_id: str | None, specialist_id: str | None) -> None:
@@ -104,6 +124,14 @@ def _check_scope(db, unit_id: str | None, specialist_id: str | None) -> None:
         raise UserError(f"--specialist {specialist_id}: there is no such staff member in this database.")
 
 
+def cmd_generate(args: argparse.Namespace) -> int:
+    from staffing_tui.store.generator import RichProgress, check_target, generate_database
+
+    summary = generate_database(args.db, args.scale, args.seed, months=args.months, progress=RichProgress())
+    print(check_target(summary))
+    return EXIT_OK
+
+
 def cmd_app(args: argparse.Namespace) -> int:
     from staffing_tui.app import run_app
 
@@ -113,12 +141,26 @@ def cmd_app(args: argparse.Namespace) -> int:
 
 # --- record commands (issue: staffing records) --------------------------------------
 
+#: Databases a command opened; `main` closes them all, so the WAL is checkpointed into
+#: the file and a copy of the file alone holds every committed record.
+_opened: list = []
+
+
 def _open_for_write(args: argparse.Namespace):
     from staffing_tui.store.audit import resolve_actor
     from staffing_tui.store.connection import open_database
 
     db = open_database(args.db)
+    _opened.append(db)
     return db, resolve_actor(db, args.as_staff)
+
+
+def _open_to_read(args: argparse.Namespace):
+    from staffing_tui.store.connection import open_database
+
+    db = open_database(args.db, readonly=True)
+    _opened.append(db)
+    return db
 
 
 def _print_record(args: argparse.Namespace, record: dict, record_id: object) -> None:
@@ -158,16 +200,15 @@ def cmd_exception_revoke(args: argparse.Namespace) -> int:
 
     db, actor = _open_for_write(args)
     from_month = args.from_month or Month.of(default_as_of(db))
-    records.revoke_exception(db, actor, args.id, from_month)
+    records.revoke_exception(db, actor, args.id, from_month, expected_version=args.expected_version)
     _print_record(args, records.list_exceptions(db, exception_id=args.id)[0], args.id)
     return EXIT_OK
 
 
 def cmd_exception_list(args: argparse.Namespace) -> int:
     from staffing_tui.store import records
-    from staffing_tui.store.connection import open_database
 
-    rows = records.list_exceptions(open_database(args.db, readonly=True), case_id=args.case, person_id=args.person)
+    rows = records.list_exceptions(_open_to_read(args), case_id=args.case, person_id=args.person)
     _print_list(args, rows, ("exception_id", "case_id", "person_id", "category", "start_month", "end_month",
                              "review_on", "approved_by", "revoked_from"))
     return EXIT_OK
@@ -187,9 +228,8 @@ def cmd_plan_generate(args: argparse.Namespace) -> int:
 
 def cmd_plan_list(args: argparse.Namespace) -> int:
     from staffing_tui.store import records
-    from staffing_tui.store.connection import open_database
 
-    rows = records.list_contact_plans(open_database(args.db, readonly=True), case_id=args.case)
+    rows = records.list_contact_plans(_open_to_read(args), case_id=args.case)
     if args.format != "json":
         rows = [{k: v for k, v in r.items() if k != "document"} for r in rows]
     _print_list(args, rows, ("contact_plan_id", "case_id", "parent_id", "frequency_months", "methods",
@@ -203,8 +243,18 @@ def cmd_plan_export(args: argparse.Namespace) -> int:
     from staffing_tui.store import records
     from staffing_tui.store.connection import open_database
 
-    plan = records.get_contact_plan(open_database(args.db, readonly=True), args.id)
-    text = plan["document"] or ""
+    db = open_database(args.db, readonly=True)
+    try:
+        plan = records.get_contact_plan(db, args.id)
+        text = plan["document"] or ""
+        if args.mask:
+            from staffing_tui.exports import privacy_mask
+
+            text = privacy_mask(db, case_ids=[plan["case_id"]]).text(text) or ""
+    finally:
+        db.close()
+    if Path(args.out).exists() and Path(args.out).resolve() == Path(args.db).resolve():
+        raise UserError(f"--out {args.out} is the database itself; choose another file name.")
     if args.format == "html":
         text = markdown_to_html(text, title=f"Contact plan {args.id} — case {plan['case_id']}")
     write_private_text(Path(args.out), text)
@@ -236,16 +286,15 @@ def cmd_step_done(args: argparse.Namespace) -> int:
     from staffing_tui.store import records
 
     db, actor = _open_for_write(args)
-    records.complete_next_step(db, actor, args.id)
+    records.complete_next_step(db, actor, args.id, expected_version=args.expected_version)
     _print_record(args, records.get_next_step(db, args.id), args.id)
     return EXIT_OK
 
 
 def cmd_step_list(args: argparse.Namespace) -> int:
     from staffing_tui.store import records
-    from staffing_tui.store.connection import open_database
 
-    rows = records.list_next_steps(open_database(args.db, readonly=True), args.specialist, open_only=not args.all)
+    rows = records.list_next_steps(_open_to_read(args), args.specialist, open_only=not args.all)
     _print_list(args, rows, ("next_step_id", "case_id", "person_id", "due_on", "text", "created_by", "done_at"))
     return EXIT_OK
 
@@ -255,19 +304,55 @@ def cmd_agenda(args: argparse.Namespace) -> int:
     from staffing_tui.store.agenda import build_agenda
     from staffing_tui.store.connection import open_database
 
-    agenda = build_agenda(open_database(args.db, readonly=True), args.specialist, args.month, args.as_of)
+    db = open_database(args.db, readonly=True)
+    try:
+        agenda = build_agenda(db, args.specialist, args.month, args.as_of)
+        if args.mask:
+            from staffing_tui.agenda_render import masked_agenda
+            from staffing_tui.exports import privacy_mask
+
+            mask = privacy_mask(db, person_ids=(r.person_id for r in agenda.report.rows),
+                                case_ids={r.case_id for r in agenda.report.rows})
+            agenda = masked_agenda(agenda, mask)
+    finally:
+        db.close()
     if args.format == "json":
-        print(json.dumps(agenda_to_dict(agenda), indent=2, default=str))
+        text = json.dumps(agenda_to_dict(agenda), indent=2, default=str) + "\n"
     else:
-        sys.stdout.write(agenda_to_markdown(agenda))
+        text = agenda_to_markdown(agenda)
+    _emit(args, text)
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from staffing_tui.store.maintenance import RULES, check_path
+
+    findings = check_path(args.db)
+    if args.format == "json":
+        print(json.dumps({"db": str(args.db), "ok": not findings, "rules": list(RULES),
+                          "problems": [f.to_dict() for f in findings]}, indent=2))
+    elif findings:
+        noun = "problem" if len(findings) == 1 else "problems"
+        print(f"{args.db}: {len(findings)} {noun} found")
+        for finding in findings:
+            print(finding)
+    else:
+        print(f"{args.db}: ok (integrity, foreign keys and {len(RULES) - 2} data-quality rules)")
+    return EXIT_UNEXPECTED if findings else EXIT_OK  # 1: problems found
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from staffing_tui.store.maintenance import backup_database
+
+    result = backup_database(args.db, args.destination)
+    print(f"backed up {args.db} to {result.destination} ({result.pages} pages, integrity ok)")
     return EXIT_OK
 
 
 def cmd_federal(args: argparse.Namespace) -> int:
-    from staffing_tui.store.connection import open_database
     from staffing_tui.store.federal import federal_report, federal_to_dict, federal_to_markdown
 
-    db = open_database(args.db, readonly=True)
+    db = _open_to_read(args)
     _check_scope(db, args.unit, None)
     measure = federal_report(db, args.ffy, args.as_of, args.unit)
     if args.format == "json":
@@ -279,7 +364,8 @@ def cmd_federal(args: argparse.Namespace) -> int:
 
 # --- parser -----------------------------------------------------------------------
 
-COMMANDS = ("init", "import", "report", "federal", "exception", "plan", "note", "step", "agenda")
+COMMANDS = ("init", "import", "report", "federal", "exception", "plan", "note", "step", "agenda", "check", "backup",
+            "generate")
 
 
 def build_parser(command: str | None) -> argparse.ArgumentParser:
@@ -303,6 +389,13 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
     p.add_argument("--db", required=True, metavar="PATH")
     p.set_defaults(handler=cmd_import)
 
+    p = sub.add_parser("generate", help="write deterministic synthetic data into a new database")
+    p.add_argument("--db", required=True, metavar="PATH")
+    p.add_argument("--scale", required=True, choices=("demo", "unit", "statewide"))
+    p.add_argument("--seed", required=True, type=int, metavar="N")
+    p.add_argument("--months", type=int, metavar="K", help="months of history ending with the as-of month")
+    p.set_defaults(handler=cmd_generate)
+
     p = sub.add_parser("report", help="who was (not) seen in a month, and why")
     p.add_argument("--db", required=True, metavar="PATH")
     p.add_argument("--month", required=True, type=month_arg, metavar="YYYY-MM")
@@ -310,6 +403,7 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
     p.add_argument("--unit", metavar="ID")
     p.add_argument("--specialist", metavar="ID")
     p.add_argument("--format", choices=("json", "csv", "md"), default="md")
+    _export_options(p)
     p.set_defaults(handler=cmd_report)
 
     p = sub.add_parser("federal", help="federal caseworker-visit measure for a fiscal year")
@@ -334,6 +428,7 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
     p = _writer(exc.add_parser("revoke", help="stop an exception from a month on (the record stays)"))
     p.add_argument("id", type=int, metavar="ID")
     p.add_argument("--from", dest="from_month", type=month_arg, metavar="YYYY-MM")
+    _version_option(p)
     p.set_defaults(handler=cmd_exception_revoke)
     p = exc.add_parser("list", help="list exceptions")
     p.add_argument("--db", required=True, metavar="PATH")
@@ -364,6 +459,7 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
     p.add_argument("--db", required=True, metavar="PATH")
     p.add_argument("--format", required=True, choices=("md", "html"))
     p.add_argument("--out", required=True, metavar="FILE")
+    p.add_argument("--mask", action="store_true", help="privacy mask: initials instead of names, no placement names")
     p.set_defaults(handler=cmd_plan_export)
 
     note = sub.add_parser("note", help="staffing notes: why someone could not be seen").add_subparsers(
@@ -387,6 +483,7 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_step_add)
     p = _writer(step.add_parser("done", help="mark a next step done"))
     p.add_argument("id", type=int, metavar="ID")
+    _version_option(p)
     p.set_defaults(handler=cmd_step_done)
     p = step.add_parser("list", help="a specialist's open next steps")
     p.add_argument("--db", required=True, metavar="PATH")
@@ -401,8 +498,30 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
     p.add_argument("--month", required=True, type=month_arg, metavar="YYYY-MM")
     p.add_argument("--as-of", type=date_arg, metavar="DATE")
     p.add_argument("--format", choices=("md", "json"), default="md")
+    _export_options(p)
     p.set_defaults(handler=cmd_agenda)
+
+    p = sub.add_parser("check", help="integrity, foreign keys and data-quality rules (exit 1: problems found)")
+    p.add_argument("--db", required=True, metavar="PATH")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(handler=cmd_check)
+
+    p = sub.add_parser("backup", help="copy the database with SQLite's online backup (never overwrites)")
+    p.add_argument("--db", required=True, metavar="PATH")
+    p.add_argument("destination", metavar="DEST")
+    p.set_defaults(handler=cmd_backup)
     return parser
+
+
+def _export_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--mask", action="store_true",
+                   help="privacy mask: initials instead of names, no placement names or birth dates")
+    p.add_argument("--out", metavar="FILE", help="write to FILE (owner-only, 0600) instead of printing")
+
+
+def _version_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--version", dest="expected_version", type=int, metavar="N",
+                   help="the record's version you last saw; refused if someone changed it since")
 
 
 def _writer(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -416,6 +535,7 @@ def _writer(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     command = argv[0] if argv and argv[0] in COMMANDS else None
+    args = None
     try:
         args = build_parser(command).parse_args(argv)
         handler: Callable[[argparse.Namespace], int] = args.handler
@@ -428,7 +548,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except sqlite3.Error as exc:
         from staffing_tui.store.connection import describe_sqlite_error
 
-        print(f"error: {describe_sqlite_error(exc)}", file=sys.stderr)
+        print(f"error: {describe_sqlite_error(exc, getattr(args, 'db', None))}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
@@ -439,6 +559,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.debug("unexpected error", exc_info=True)
         print(f"error: unexpected {type(exc).__name__}; please report it with the command you ran.", file=sys.stderr)
         return EXIT_UNEXPECTED
+    finally:
+        _close_opened()
+
+
+def _close_opened() -> None:
+    while _opened:
+        try:
+            _opened.pop().close()
+        except sqlite3.Error:
+            pass  # closing never turns a success into a failure; SQLite recovers on next open
 
 
 if __name__ == "__main__":

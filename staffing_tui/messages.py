@@ -13,18 +13,29 @@ from textual.message import Message
 
 from staffing_tui.domain.model import Row
 from staffing_tui.domain.months import Month
-from staffing_tui.store.directory import PersonName, StaffMember, UnitRoster
+from staffing_tui.store.caseload import CaseDetail, CaseHistory
+from staffing_tui.store.directory import PersonName, StaffMember, Unit, UnitRoster
 
 
 @dataclass(frozen=True, slots=True)
 class MonthEvaluation:
-    """One month evaluated for the whole database, grouped for the screens."""
+    """One month evaluated for the whole database, grouped for the screens.
+
+    Everything a caseload needs is here (rows and names), so choosing another
+    specialist or filtering is a look-up in memory, never another query.
+    """
 
     month: Month
     as_of: date
     in_progress: bool
     rosters: tuple[UnitRoster, ...]
     rows_by_specialist: dict[str, list[Row]] = field(default_factory=dict)
+    #: names of everyone in the rows
+    names: dict[str, PersonName] = field(default_factory=dict)
+    #: a remark for the user about what was evaluated (e.g. a month that had not started)
+    notice: str | None = None
+    #: the database file cannot be written: browsing works, saving will not
+    read_only: bool = False
 
     @property
     def latest_month(self) -> Month:
@@ -38,27 +49,49 @@ class MonthEvaluation:
         """Rows `unmet` or `due` for the specialist: the number that should be zero."""
         return sum(1 for row in self.rows_of(specialist_id) if row.unseen_without_reason)
 
+    def specialists(self) -> list[tuple[StaffMember, Unit | None]]:
+        """Everyone in the tree with their unit, in tree order."""
+        return [(member, roster.unit) for roster in self.rosters for member in roster.specialists]
+
+    def specialist(self, staff_id: str) -> StaffMember | None:
+        return next((member for member, _ in self.specialists() if member.staff_id == staff_id), None)
+
 
 class MonthEvaluated(Message):
-    """The month worker finished: directory and rows for the whole database."""
+    """The month worker finished: directory, rows and names for the whole database.
+
+    It bubbles from the screen to the app, which takes the month and the
+    as-of date from it.
+    """
 
     def __init__(self, evaluation: MonthEvaluation) -> None:
         super().__init__()
         self.evaluation = evaluation
 
 
-class NotSeenLoaded(Message):
-    """The names for one specialist's not-seen rows of a month are ready."""
+class CaseLoaded(Message):
+    """The detail screen's case and its month-by-month evaluation are ready."""
 
-    def __init__(
-        self,
-        specialist: StaffMember,
-        month: Month,
-        rows: list[Row],
-        names: dict[str, PersonName],
-    ) -> None:
+    def __init__(self, case_id: str, month: Month, detail: CaseDetail | None, history: CaseHistory) -> None:
         super().__init__()
-        self.specialist = specialist
+        self.case_id = case_id
         self.month = month
-        self.rows = rows
-        self.names = names
+        self.detail = detail
+        self.history = history
+
+
+class StaffChoicesLoaded(Message):
+    """The staff to choose an identity from, supervisors and managers first."""
+
+    def __init__(self, choices: list[tuple[StaffMember, Unit | None]]) -> None:
+        super().__init__()
+        self.choices = choices
+
+
+class ActorResolved(Message):
+    """The staff member named by `--as` was looked up (None: not on file)."""
+
+    def __init__(self, staff_id: str, member: StaffMember | None) -> None:
+        super().__init__()
+        self.staff_id = staff_id
+        self.member = member

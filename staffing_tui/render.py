@@ -6,6 +6,7 @@ Pure functions from a `MonthReport` (and display names) to text.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 from dataclasses import asdict
@@ -100,8 +101,26 @@ def report_to_csv(report: MonthReport) -> str:
     return out.getvalue()
 
 
-def _md(text: str | None) -> str:
-    return (text or "").replace("|", "\\|").replace("\n", " ")
+def md_inline(text: str | None) -> str:
+    """Text for one Markdown line or table cell: no line breaks, no table breaks, and a
+    leading formula character escaped (`\\=`: Markdown shows "=", a spreadsheet sees text)."""
+    text = (text or "").replace("|", "\\|")
+    text = text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ").replace("\t", " ")
+    return "\\" + text if text.startswith(_FORMULA_PREFIXES) else text
+
+
+_md = md_inline
+
+
+def masked_report(report: MonthReport) -> MonthReport:
+    """The report under the privacy mask: rows keep their ids but lose placement names
+    (names become initials through the `names` given to the Markdown renderer)."""
+    rows = [
+        dataclasses.replace(row, placement=dataclasses.replace(row.placement, location_name=None))
+        if row.placement is not None and row.placement.location_name else row
+        for row in report.rows
+    ]
+    return dataclasses.replace(report, rows=rows)
 
 
 def _placement_text(row: Row) -> str:
@@ -140,7 +159,7 @@ def report_to_markdown(report: MonthReport, names: Mapping[str, str] | None = No
         rows = [r for r in group if r.status is not Status.NOT_REQUIRED]
         unseen = sum(1 for r in rows if r.unseen_without_reason)
         lines += [
-            f"## {_md(names.get(specialist_id, specialist_id))} ({specialist_id}, unit {unit_id}) — "
+            f"## {_md(names.get(specialist_id, specialist_id))} ({_md(specialist_id)}, unit {_md(unit_id)}) — "
             f"{unseen} not seen without a reason",
             "",
         ]
@@ -154,7 +173,7 @@ def report_to_markdown(report: MonthReport, names: Mapping[str, str] | None = No
         for r in sorted(rows, key=lambda r: (STATUS_ORDER[r.status], r.case_id, r.person_id or "")):
             person = names.get(r.person_id, r.person_id) if r.person_id else "(case: home visit)"
             lines.append(
-                f"| **{r.status.upper()}** | {_md(person)} | {r.role or ''} | {r.case_id} | "
+                f"| **{r.status.upper()}** | {_md(person)} | {r.role or ''} | {_md(r.case_id)} | "
                 f"{r.requirement.replace('_', ' ')} | {REASON_LABELS[r.reason]} | "
                 f"{_iso(r.last_seen) or 'never'} | {_md(_placement_text(r))} | "
                 f"{', '.join(f.replace('_', ' ') for f in r.flags)} |"
@@ -164,6 +183,6 @@ def report_to_markdown(report: MonthReport, names: Mapping[str, str] | None = No
         lines += ["## Integrity flags to fix", ""]
         for r in flagged:
             person = names.get(r.person_id, r.person_id) if r.person_id else r.case_id
-            lines.append(f"- {r.case_id} · {_md(person)}: {', '.join(f.replace('_', ' ') for f in r.flags)}")
+            lines.append(f"- {_md(r.case_id)} · {_md(person)}: {', '.join(f.replace('_', ' ') for f in r.flags)}")
         lines.append("")
     return "\n".join(lines)

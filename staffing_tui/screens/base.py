@@ -15,12 +15,14 @@ from staffing_tui.store.connection import open_database
 
 
 @contextmanager
-def database_at(path: Path) -> Iterator[Database]:
+def database_at(path: Path, *, readonly: bool = False) -> Iterator[Database]:
     """A connection for the current thread worker, closed when the work is done.
 
     SQLite connections should not cross threads, so each worker opens its own.
+    Workers that only read pass `readonly=True`: the file is not touched, and
+    a read-only file can still be browsed.
     """
-    db = open_database(path)
+    db = open_database(path, readonly=readonly)
     try:
         yield db
     finally:
@@ -36,6 +38,9 @@ class DatabaseScreen(Screen):
 
     def work_failed(self, worker: Worker) -> None:
         """Put the screen back in a usable state after `worker` failed (override)."""
+
+    def reload(self) -> None:
+        """Read the database again (after a record was saved); override."""
 
     @on(Worker.StateChanged)
     def _hand_worker_state_to_app(self, event: Worker.StateChanged) -> None:

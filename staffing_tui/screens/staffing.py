@@ -1,13 +1,14 @@
-"""The first view: units → specialists with badges, and who was not seen this month.
+"""The main screen: units → specialists with badges, and the chosen specialist's caseload.
 
-The month is evaluated once for the whole database in a thread worker; the
-rows are grouped by specialist for the badges. Choosing a specialist fills the
-table from those rows, with names read in a second worker.
+The month is evaluated once for the whole database in a thread worker, with
+everyone's names; the rows are grouped by specialist for the badges.
+Choosing a specialist, filtering or masking only re-draws rows already in
+memory, so it is instant.
 """
 
 from __future__ import annotations
 
-import calendar
+import os
 from collections import defaultdict
 from pathlib import Path
 
@@ -16,56 +17,119 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Footer, Header, Static, Tree
+from textual.widgets import DataTable, Footer, Static, Tree
 from textual.worker import Worker, get_current_worker
 
+from staffing_tui.domain.enums import Status
 from staffing_tui.domain.model import Row
 from staffing_tui.domain.months import Month
-from staffing_tui.messages import MonthEvaluated, MonthEvaluation, NotSeenLoaded
-from staffing_tui.screens.base import DatabaseScreen, database_at
+from staffing_tui.errors import UserError
+from staffing_tui.messages import MonthEvaluated, MonthEvaluation
+from staffing_tui.screens.actions import (
+    ACTION_BINDINGS,
+    HELP_BINDING,
+    STAFFING_ACTIONS,
+    ActionTarget,
+    StaffingActionScreen,
+)
+from staffing_tui.screens.base import database_at
+from staffing_tui.store.caseload import caseload_order
 from staffing_tui.store.connection import default_as_of
 from staffing_tui.store.directory import StaffMember, people_names, unit_rosters
 from staffing_tui.store.evaluation import month_report
-from staffing_tui.widgets.not_seen_table import NotSeenTable, not_seen_rows
+from staffing_tui.widgets.caseload_table import CaseloadTable, matching_rows
+from staffing_tui.widgets.filter_input import FilterInput
+from staffing_tui.widgets.labels import month_name
+from staffing_tui.widgets.staffing_header import StaffingHeader
 from staffing_tui.widgets.units_tree import SpecialistEntry, TreeEntry, UnitsTree
 
 
-def month_name(month: Month) -> str:
-    """The month as people say it, e.g. "November 2026"."""
-    return f"{calendar.month_name[month.month]} {month.year}"
-
-
-def evaluate_for_screen(db_path: Path, month: Month | None) -> MonthEvaluation:
+def evaluate_for_screen(db_path: Path, month: Month | None, *, fall_back: bool = False) -> MonthEvaluation:
     """Evaluate `month` (default: the as-of month) once for the whole database.
 
     One `month_report` call for everyone; the rows are grouped by specialist
-    here so each badge is a count, not another evaluation.
+    here so each badge is a count, not another evaluation. A month that has
+    not started as of the as-of date cannot be evaluated (SPEC §4): with
+    `fall_back` (the app is just opening) the as-of month is shown instead,
+    with a notice; otherwise it is an error.
     """
-    with database_at(db_path) as db:
-        month = month or Month.of(default_as_of(db))
-        report = month_report(db, month)
+    notice = None
+    with database_at(db_path, readonly=True) as db:
+        as_of = default_as_of(db)
+        latest = Month.of(as_of)
+        if month is None:
+            month = latest
+        elif month > latest:
+            not_started = f"{month_name(month)} has not started as of {as_of.isoformat()}"
+            if not fall_back:
+                raise UserError(f"{not_started}.")
+            notice, month = f"{not_started}; showing {month_name(latest)}.", latest
+        report = month_report(db, month, as_of)
         by_specialist: dict[str, list[Row]] = defaultdict(list)
         for row in report.rows:
             by_specialist[row.specialist_id].append(row)
         rosters = unit_rosters(db, also_staff_ids=by_specialist)
+        names = people_names(db, (row.person_id for row in report.rows))
     return MonthEvaluation(
         month=report.month,
         as_of=report.as_of,
         in_progress=report.in_progress,
         rosters=tuple(rosters),
         rows_by_specialist=dict(by_specialist),
+        names=names,
+        notice=notice,
+        read_only=not os.access(db_path, os.W_OK),
     )
 
 
-class StaffingScreen(DatabaseScreen):
-    """Units and specialists on the left; the chosen specialist's not-seen people on the right."""
+def caseload_heading(specialist: StaffMember, month: Month, rows: list[Row], shown: int, query: str) -> Content:
+    """"Name · Month: N not seen without a reason · N documented · N seen · N not required"."""
+    counts = {status: 0 for status in Status}
+    for row in rows:
+        counts[row.status] += 1
+    unseen = counts[Status.UNMET] + counts[Status.DUE]
+    documented = counts[Status.EXPLAINED] + counts[Status.EXCUSED]
+    unseen_markup = (
+        "[$text-error b]✗ $unseen not seen without a reason[/]"
+        if unseen
+        else "[$text-success b]✓ nobody unseen without a reason[/]"
+    )
+    filtered = " · [$text-warning]showing $shown of $total matching “$query”[/]" if query.strip() else ""
+    return Content.from_markup(
+        f"[b]$name[/b] · $month: {unseen_markup} · $documented with a documented reason · "
+        f"$seen seen · $not_required not required{filtered}",
+        name=specialist.name,
+        month=month_name(month),
+        unseen=str(unseen),
+        documented=str(documented),
+        seen=str(counts[Status.MET]),
+        not_required=str(counts[Status.NOT_REQUIRED]),
+        shown=str(shown),
+        total=str(len(rows)),
+        query=query.strip(),
+    )
+
+
+#: The actions whose availability depends on what is chosen (see `check_action`).
+_STATEFUL_ACTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("filter", ()),
+    ("agenda", ()),
+    *(("record", (kind,)) for kind in STAFFING_ACTIONS),
+)
+
+
+class StaffingScreen(StaffingActionScreen):
+    """Units and specialists on the left; the chosen specialist's caseload on the right."""
 
     AUTO_FOCUS = "#units"
 
     BINDINGS = [
-        Binding("left_square_bracket", "previous_month", "Prev month", id="staffing.previous_month"),
-        Binding("right_square_bracket", "next_month", "Next month", id="staffing.next_month"),
-        Binding("escape", "focus_units", "Units", id="staffing.focus_units"),
+        HELP_BINDING,
+        Binding("slash", "filter", "Filter", id="staffing.filter",
+                tooltip="Filter the caseload by name, case, status or reason words"),
+        Binding("escape", "focus_units", "Units", id="staffing.focus_units",
+                tooltip="Back to the units and specialists"),
+        *ACTION_BINDINGS,
     ]
 
     def __init__(self, db_path: Path, month: Month | None = None) -> None:
@@ -73,106 +137,177 @@ class StaffingScreen(DatabaseScreen):
         self.requested_month = month
         self.evaluation: MonthEvaluation | None = None
         self.specialist: StaffMember | None = None
+        self._binding_state: tuple[bool | None, ...] = ()
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield StaffingHeader()
         with Horizontal(id="body"):
             with Vertical(id="units-pane"):
                 yield UnitsTree(id="units")
             with Vertical(id="people-pane"):
                 yield Static(id="people-heading")
-                yield NotSeenTable(id="not-seen")
-        yield Footer()
+                yield FilterInput(id="caseload-filter")
+                yield CaseloadTable(id="caseload")
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.title = "Staffing"
-        self.sub_title = "loading…"
-        self.query_one("#people-heading", Static).update("Evaluating the month…")
+        self._set_heading(Content("Evaluating the month…"))
+        self.watch(self.app, "month", self._app_month_changed, init=False)
+        self.watch(self.app, "masked", lambda _masked: self._show_caseload(), init=False)
         self.load_month(self.requested_month)
 
     # --- workers: read the database, never touch a widget ---------------
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="month", name="evaluate the month")
-    def _evaluate_month(self, month: Month | None) -> None:
-        evaluation = evaluate_for_screen(self.db_path, month)
+    def _evaluate_month(self, month: Month | None, fall_back: bool) -> None:
+        evaluation = evaluate_for_screen(self.db_path, month, fall_back=fall_back)
         if not get_current_worker().is_cancelled:
             self.post_message(MonthEvaluated(evaluation))
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="people", name="load the people not seen")
-    def _load_not_seen(self, specialist: StaffMember, month: Month, rows: list[Row]) -> None:
-        with database_at(self.db_path) as db:
-            names = people_names(db, (row.person_id for row in rows))
-        if not get_current_worker().is_cancelled:
-            self.post_message(NotSeenLoaded(specialist, month, rows, names))
 
     # --- starting work ----------------------------------------------------
 
     def load_month(self, month: Month | None) -> None:
         self.query_one(UnitsTree).loading = True
-        self._evaluate_month(month)
+        self._evaluate_month(month, self.evaluation is None)
 
-    def show_specialist(self, specialist: StaffMember) -> None:
-        """Fill the table with `specialist`'s not-seen people for the current month."""
-        if self.evaluation is None:
-            return
-        self.specialist = specialist
-        rows = not_seen_rows(self.evaluation.rows_of(specialist.staff_id))
-        self.query_one(NotSeenTable).loading = True
-        self._load_not_seen(specialist, self.evaluation.month, rows)
+    def reload(self) -> None:
+        """Evaluate the month shown again (a record was saved): badges and caseload follow."""
+        self.load_month(self.evaluation.month if self.evaluation else self.requested_month)
+
+    def _app_month_changed(self, month: Month | None) -> None:
+        if month is not None and (self.evaluation is None or month != self.evaluation.month):
+            self.load_month(month)
 
     # --- results ------------------------------------------------------------
 
     @on(MonthEvaluated)
     def _month_evaluated(self, message: MonthEvaluated) -> None:
+        # Not stopped: the message goes on to the app, which takes the month from it.
         evaluation = self.evaluation = message.evaluation
-        self.title = f"Staffing · {month_name(evaluation.month)}"
-        state = "in progress" if evaluation.in_progress else "complete"
-        self.sub_title = f"{state} · as of {evaluation.as_of.isoformat()}"
         tree = self.query_one(UnitsTree)
         tree.show_rosters(evaluation.rosters, evaluation.unseen_without_reason)
         tree.loading = False
-        self.refresh_bindings()  # a loading tree offers no bindings; now it does again
+        if evaluation.notice:
+            self.notify(evaluation.notice, severity="warning", markup=False)
         if self.specialist is not None:
-            self.show_specialist(self.specialist)
-        else:
+            self.specialist = evaluation.specialist(self.specialist.staff_id) or self.specialist
+        self._show_caseload()
+        self.refresh_bindings()  # a loading tree offers no bindings; now it does again
+
+    def show_specialist(self, specialist: StaffMember) -> None:
+        """Show `specialist`'s caseload for the month: rows already in memory, no query."""
+        self.specialist = specialist
+        self._show_caseload()
+
+    def select_specialist(self, staff_id: str) -> bool:
+        """Move the tree to `staff_id`, show their caseload and focus it (command palette)."""
+        tree = self.query_one(UnitsTree)
+        node = tree.find_specialist(staff_id)
+        if node is None or not isinstance(node.data, SpecialistEntry):
+            return False
+        tree.move_cursor(node)
+        self.show_specialist(node.data.specialist)
+        self.query_one(CaseloadTable).focus()
+        return True
+
+    def _show_caseload(self) -> None:
+        if self.evaluation is None:
+            return
+        if self.specialist is None:
             self._set_heading(
                 Content.from_markup(
-                    "Choose a specialist and press [b]Enter[/b] to see who was not seen in $month.",
-                    month=month_name(evaluation.month),
+                    "Move to a specialist to see their caseload for $month; [b]Enter[/b] opens it.",
+                    month=month_name(self.evaluation.month),
                 )
             )
+            return
+        rows = caseload_order(self.evaluation.rows_of(self.specialist.staff_id))
+        query = self.query_one(FilterInput).value
+        shown = matching_rows(rows, self.evaluation.names, query)
+        self.query_one(CaseloadTable).show_rows(shown, self.evaluation.names, masked=self.staffing_app.masked)
+        self._set_heading(caseload_heading(self.specialist, self.evaluation.month, rows, len(shown), query))
+        self._refresh_bindings_if_changed()
 
-    @on(NotSeenLoaded)
-    def _not_seen_loaded(self, message: NotSeenLoaded) -> None:
-        current = self.evaluation.month if self.evaluation else None
-        if message.specialist != self.specialist or message.month != current:
-            return  # a newer choice is on its way
-        table = self.query_one(NotSeenTable)
-        table.show_rows(message.rows, message.names)
-        table.loading = False
-        self.refresh_bindings()
-        self._set_heading(self._heading_for(message.specialist, message.month, message.rows))
+    @on(Tree.NodeHighlighted, "#units")
+    def _node_highlighted(self, event: Tree.NodeHighlighted[TreeEntry]) -> None:
+        if isinstance(event.node.data, SpecialistEntry):
+            self.show_specialist(event.node.data.specialist)
 
     @on(Tree.NodeSelected, "#units")
     def _node_selected(self, event: Tree.NodeSelected[TreeEntry]) -> None:
         if isinstance(event.node.data, SpecialistEntry):
             self.show_specialist(event.node.data.specialist)
+            self.query_one(CaseloadTable).focus()
+
+    @on(DataTable.RowSelected, "#caseload")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        target = self.action_target()
+        if target is None or target.case_id is None:
+            return
+        from staffing_tui.screens.detail import CaseDetailScreen
+
+        self.app.push_screen(CaseDetailScreen(self.db_path, target.specialist, target.case_id, target.person_id))
+
+    @on(DataTable.RowHighlighted, "#caseload")
+    def _row_highlighted(self) -> None:
+        # Exceptions and plans are for a person: the household row greys them in the footer.
+        self._refresh_bindings_if_changed()
+
+    def _refresh_bindings_if_changed(self) -> None:
+        """Redraw the footer only when a key's state changed: it is the costly part of a keypress."""
+        state = tuple(self.check_action(action, parameters) for action, parameters in _STATEFUL_ACTIONS)
+        if state != self._binding_state:
+            self._binding_state = state
+            self.refresh_bindings()
+
+    # --- the filter -----------------------------------------------------------
+
+    def action_filter(self) -> None:
+        filter_input = self.query_one(FilterInput)
+        filter_input.add_class("-active")
+        filter_input.focus()
+
+    @on(FilterInput.Changed, "#caseload-filter")
+    def _filter_changed(self) -> None:
+        self._show_caseload()
+
+    @on(FilterInput.Done)
+    def _filter_done(self) -> None:
+        filter_input = self.query_one(FilterInput)
+        filter_input.set_class(bool(filter_input.value.strip()), "-active")
+        self.query_one(CaseloadTable).focus()
+
+    @on(FilterInput.Cleared)
+    def _filter_cleared(self) -> None:
+        self.query_one(FilterInput).remove_class("-active")
+        self.query_one(CaseloadTable).focus()
+
+    # --- state ------------------------------------------------------------------
+
+    def action_target(self) -> ActionTarget | None:
+        if self.specialist is None or self.evaluation is None:
+            return None
+        table = self.query_one(CaseloadTable)
+        key = table.cursor_key
+        if key is None or isinstance(self.app.focused, UnitsTree):
+            return ActionTarget(self.specialist)
+        case_id, _, person_id = key.partition("/")
+        return ActionTarget(self.specialist, case_id, person_id or None)
 
     def work_failed(self, worker: Worker) -> None:
         self.query_one(UnitsTree).loading = False
-        self.query_one(NotSeenTable).loading = False
         self.refresh_bindings()
-        if worker.group == "month" and self.evaluation is None:
-            self.sub_title = "no data"
+        if worker.group != "month":
+            return
+        if self.evaluation is None:
             self._set_heading(Content("Nothing to show: the month could not be evaluated (see the message)."))
+        elif self.staffing_app.month != self.evaluation.month:
+            self.staffing_app.month = self.evaluation.month  # stay on the month still shown
 
     @on(events.DescendantFocus)
     def _track_focus(self, event: events.DescendantFocus) -> None:
-        # At 80 columns the table takes the whole width while it has focus.
-        self.set_class(isinstance(event.widget, NotSeenTable), "-table-focused")
-        self.refresh_bindings()
-
-    # --- actions ------------------------------------------------------------
+        # Below 180 columns the caseload takes the whole width while it (or its filter) has focus.
+        self.set_class(isinstance(event.widget, (CaseloadTable, FilterInput)), "-table-focused")
 
     def action_focus_units(self) -> None:
         self.remove_class("-table-focused")
@@ -181,49 +316,9 @@ class StaffingScreen(DatabaseScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "focus_units":
             return self.has_class("-table-focused")
-        return True
-
-    def action_previous_month(self) -> None:
-        if self.evaluation is not None:
-            self.load_month(self.evaluation.month.previous())
-
-    def action_next_month(self) -> None:
-        if self.evaluation is None:
-            return
-        following = self.evaluation.month.next()
-        if following > self.evaluation.latest_month:
-            self.notify(
-                f"{month_name(following)} has not started as of {self.evaluation.as_of.isoformat()}.",
-                severity="warning",
-                markup=False,
-            )
-            return
-        self.load_month(following)
-
-    # --- helpers ------------------------------------------------------------
+        if action == "filter":
+            return self.specialist is not None
+        return super().check_action(action, parameters)
 
     def _set_heading(self, content: Content) -> None:
         self.query_one("#people-heading", Static).update(content)
-
-    @staticmethod
-    def _heading_for(specialist: StaffMember, month: Month, rows: list[Row]) -> Content:
-        unseen = sum(1 for row in rows if row.unseen_without_reason)
-        documented = len(rows) - unseen
-        if not rows:
-            return Content.from_markup(
-                "[b]$name[/b] · $month: [$text-success]✓ everyone with a visit requirement was seen[/]",
-                name=specialist.name,
-                month=month_name(month),
-            )
-        unseen_markup = (
-            "[$text-error b]$unseen not seen without a reason[/]"
-            if unseen
-            else "[$text-success b]✓ none without a reason[/]"
-        )
-        return Content.from_markup(
-            f"[b]$name[/b] · $month: {unseen_markup} · $documented with a documented reason",
-            name=specialist.name,
-            month=month_name(month),
-            unseen=str(unseen),
-            documented=str(documented),
-        )

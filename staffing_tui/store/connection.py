@@ -7,9 +7,11 @@ everywhere.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sqlite3
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -23,11 +25,51 @@ BUSY_TIMEOUT_MS = 5000
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
+class StaffingDatabase(Database):
+    """sqlite-utils' Database whose outermost `atomic()` takes the write lock at once.
+
+    sqlite-utils begins a plain (deferred) transaction. In WAL mode a deferred
+    transaction that reads first and then writes fails at once with "database
+    is locked" when another process committed in between: busy_timeout cannot
+    help, because the snapshot it read is already stale. `BEGIN IMMEDIATE`
+    waits for the lock (up to busy_timeout) before the first read, so every
+    read-validate-write of a record service or an import sees the latest data.
+    A read-only connection keeps the deferred BEGIN (it can take no write lock).
+    """
+
+    immediate = True
+
+    @contextlib.contextmanager
+    def atomic(self) -> Iterator[Database]:
+        if self.conn.in_transaction:
+            with super().atomic():  # nested: a savepoint
+                yield self
+            return
+        self.conn.execute("BEGIN IMMEDIATE" if self.immediate else "BEGIN")
+        try:
+            yield self
+        except BaseException:
+            self.rollback()
+            raise
+        else:
+            try:
+                self.conn.execute("COMMIT")
+            except BaseException:
+                self.rollback()
+                raise
+
+
 def _create_private_file(path: Path) -> None:
     """Create an empty file readable by its owner only (0600)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     os.close(fd)
+
+
+def _writable(path: Path) -> bool:
+    if os.access in os.supports_effective_ids:
+        return os.access(path, os.W_OK, effective_ids=True)
+    return os.access(path, os.W_OK)
 
 
 def _check_is_sqlite(path: Path) -> None:
@@ -53,7 +95,24 @@ def _configure(db: Database, *, readonly: bool) -> None:
                 conn.execute("PRAGMA journal_mode = WAL")
             except sqlite3.OperationalError:
                 pass  # e.g. a read-only directory: keep the default journal
-        conn.execute("PRAGMA synchronous = NORMAL")
+        # FULL: each commit is on disk before it is acknowledged, so an approved
+        # decision survives a power cut too (one fsync per commit; imports are one commit).
+        conn.execute("PRAGMA synchronous = FULL")
+
+
+def _refuse_foreign(db: Database, path: Path) -> None:
+    """An SQLite file of another program is never given our tables."""
+    if db["meta"].exists():
+        return
+    tables = db.execute(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' "
+        "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name != '_sqlite_migrations'"
+    ).fetchone()[0]
+    if tables:
+        raise DatabaseProblem(
+            f"{path} is an SQLite database of another program, not a staffing-tui database; "
+            "check the path (nothing was changed)."
+        )
 
 
 def schema_version_of(db: Database) -> int:
@@ -116,12 +175,18 @@ def open_database(path: str | os.PathLike, *, create: bool = False, readonly: bo
         except OSError as exc:
             raise DatabaseProblem(f"Cannot create a database at {path}: {exc.strerror}.") from None
     _check_is_sqlite(path)
+    if not readonly and not _writable(path):
+        raise DatabaseProblem(f"{path} is read-only; ask for write access or work on a copy.")
+    db: Database | None = None
     try:
         if readonly:
             conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
         else:
             conn = sqlite3.connect(str(path), check_same_thread=False)
-        db = Database(conn)
+        db = StaffingDatabase(conn)
+        db.immediate = not readonly
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        _refuse_foreign(db, path)  # before anything (even the journal mode) is changed
         _configure(db, readonly=readonly)
         if readonly:
             version = schema_version_of(db)
@@ -135,7 +200,13 @@ def open_database(path: str | os.PathLike, *, create: bool = False, readonly: bo
         else:
             migrate(db, path)
     except sqlite3.DatabaseError as exc:
+        if db is not None:
+            db.close()
         raise DatabaseProblem(describe_sqlite_error(exc, path)) from None
+    except DatabaseProblem:
+        if db is not None:
+            db.close()
+        raise
     return db
 
 

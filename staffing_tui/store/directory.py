@@ -109,6 +109,23 @@ def staff_members(db: Database, staff_ids: Iterable[str]) -> dict[str, StaffMemb
     return found
 
 
+def staff_member(db: Database, staff_id: str) -> StaffMember | None:
+    """The staff record for `staff_id` (None: not on file)."""
+    return staff_members(db, [staff_id]).get(staff_id)
+
+
+#: Who is offered first when the app asks "who are you?": the people who approve.
+_IDENTITY_ORDER = {StaffRole.SUPERVISOR: 0, StaffRole.MANAGER: 0, StaffRole.SPECIALIST: 1}
+
+
+def identity_choices(db: Database) -> list[tuple[StaffMember, Unit | None]]:
+    """Every member of staff with their unit: supervisors and managers first, then by name."""
+    units = {unit.unit_id: unit for unit in list_units(db)}
+    members = [m for group in staff_by_unit(db).values() for m in group]
+    members.sort(key=lambda m: (_IDENTITY_ORDER[m.role], *_by_name(m)))
+    return [(member, units.get(member.unit_id or "")) for member in members]
+
+
 def people_names(db: Database, person_ids: Iterable[str | None]) -> dict[str, PersonName]:
     """Names for a set of person ids (ids not on file are left out; None is ignored)."""
     names: dict[str, PersonName] = {}

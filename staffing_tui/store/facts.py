@@ -6,8 +6,8 @@ sub-select of the cases open in the month, filtered by unit or specialist.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from sqlite_utils import Database
@@ -29,10 +29,6 @@ from staffing_tui.domain.months import Month
 _date = date.fromisoformat
 
 
-def _opt_date(value: str | None) -> date | None:
-    return _date(value) if value else None
-
-
 def _opt_month(value: str | None) -> Month | None:
     return Month.parse(value) if value else None
 
@@ -43,6 +39,7 @@ class Scope:
 
     unit_id: str | None = None
     specialist_id: str | None = None
+    case_id: str | None = None
 
     def cases_sql(self) -> str:
         """A sub-select of the case ids open in [:start, :end] within this scope."""
@@ -54,6 +51,8 @@ class Scope:
             sql += " AND s.unit_id = :unit_id"
         if self.specialist_id is not None:
             sql += " AND c.specialist_id = :specialist_id"
+        if self.case_id is not None:  # a literal: the loaders' parameters carry no :case_id
+            sql += " AND c.case_id = '" + self.case_id.replace("'", "''") + "'"
         return sql
 
 
@@ -73,6 +72,7 @@ def load_month_facts(db: Database, month: Month, as_of: date, scope: Scope = Sco
     in_scope = scope.cases_sql()
     conn = db.conn
     facts = MonthFacts()
+    dates = _Dates()
 
     opened: dict[str, date] = {}
     for case_id, case_type, specialist_id, unit_id, opened_on, closed_on in conn.execute(
@@ -81,9 +81,11 @@ def load_month_facts(db: Database, month: Month, as_of: date, scope: Scope = Sco
         f"WHERE c.case_id IN ({in_scope})",
         params,
     ):
-        opened[case_id] = _date(opened_on)
-        facts.cases.append(CaseFacts(case_id, CaseType(case_type), specialist_id, unit_id, opened[case_id], _opt_date(closed_on)))
+        opened[case_id] = dates[opened_on]
+        facts.cases.append(CaseFacts(case_id, _CASE_TYPES[case_type], specialist_id, unit_id, opened[case_id],
+                                     dates.optional(closed_on)))
 
+    optional = dates.optional
     for row in conn.execute(
         "SELECT cm.case_id, cm.person_id, cm.role, cm.joined_on, cm.left_on, cm.alleged_victim, "
         "cm.alleged_perpetrator, cm.resides_in_home, cm.rights_terminated_on, cm.whereabouts_unknown, "
@@ -95,90 +97,210 @@ def load_month_facts(db: Database, month: Month, as_of: date, scope: Scope = Sco
         (case_id, person_id, role, joined_on, left_on, victim, perpetrator, resides,
          terminated, unknown, incarcerated, birth, deceased) = row
         facts.members.append(MemberFacts(
-            case_id=case_id, person_id=person_id, role=Role(role),
-            joined_on=_date(joined_on) if joined_on else opened[case_id],  # missing joined_on = opened_on
-            left_on=_opt_date(left_on), alleged_victim=bool(victim), alleged_perpetrator=bool(perpetrator),
-            resides_in_home=bool(resides), rights_terminated_on=_opt_date(terminated),
-            whereabouts_unknown=bool(unknown), incarcerated=bool(incarcerated),
-            birth_date=_opt_date(birth), deceased_on=_opt_date(deceased),
+            case_id, person_id, _ROLES[role],
+            dates[joined_on] if joined_on else opened[case_id],  # missing joined_on = opened_on
+            optional(left_on), bool(victim), bool(perpetrator), bool(resides), optional(terminated),
+            bool(unknown), bool(incarcerated), optional(birth), optional(deceased),
         ))
 
-    facts.parent_child = [
-        tuple(r) for r in conn.execute(
-            f"SELECT case_id, parent_id, child_id FROM parent_child WHERE case_id IN ({in_scope})", params)
-    ]
+    facts.parent_child = conn.execute(
+        f"SELECT case_id, parent_id, child_id FROM parent_child WHERE case_id IN ({in_scope})", params).fetchall()
     facts.goals = [
-        GoalFacts(case_id, child_id, Goal(goal), _date(effective_on))
+        GoalFacts(case_id, child_id, _GOALS[goal], dates[effective_on])
         for case_id, child_id, goal, effective_on in conn.execute(
             "SELECT case_id, child_id, goal, effective_on FROM permanency_goals "
             f"WHERE case_id IN ({in_scope}) AND effective_on <= :goal_day", params)
     ]
     facts.placements = [
-        PlacementFacts(case_id, child_id, LocationType(location_type), _date(start_on), _opt_date(end_on),
+        PlacementFacts(case_id, child_id, _LOCATION_TYPES[location_type], dates[start_on], optional(end_on),
                        location_name, placement_id)
         for placement_id, case_id, child_id, location_type, location_name, start_on, end_on in conn.execute(
             "SELECT placement_id, case_id, child_id, location_type, location_name, start_on, end_on "
             f"FROM placements WHERE case_id IN ({in_scope}) "
             "AND start_on <= :end AND (end_on IS NULL OR end_on >= :start)", params)
     ]
-    facts.notes = _load_notes(db, in_scope, params)
-    _load_last_contacts(db, in_scope, params, facts)
     _load_records(db, in_scope, params, month, facts)
+    everything = scope == Scope()
+    seen_in_month = _load_notes(db, in_scope, params, facts, dates, everything=everything, cases=opened)
+    _load_last_contacts(db, in_scope, params, facts, dates, seen_in_month)
     return facts
 
 
-def _load_notes(db: Database, in_scope: str, params: dict) -> list[NoteFacts]:
-    """Notes of the scope's cases from two months before the month up to the
-    month's end (and the as-of date); investigations from their opening."""
-    contacts: dict[str, list[str]] = defaultdict(list)
-    rows: dict[str, tuple] = {}
-    select = (
-        "SELECT n.note_id, n.case_id, n.author_id, n.occurred_at, n.note_type, n.method, n.location, "
-        "n.locate_for, nc.person_id "
+class _Dates(dict):
+    """ISO date text → `date`, each distinct text parsed once (a month shares a few hundred)."""
+
+    def __missing__(self, text: str) -> date:
+        value = self[text] = _date(text)
+        return value
+
+    def optional(self, text: str | None) -> date | None:
+        return self[text] if text else None
+
+
+_CASE_TYPES = {member.value: member for member in CaseType}
+_ROLES = {member.value: member for member in Role}
+_GOALS = {member.value: member for member in Goal}
+_LOCATION_TYPES = {member.value: member for member in LocationType}
+_METHODS = {member.value: member for member in Method}
+_LOCATIONS = {member.value: member for member in Location}
+
+_NOTE_COLUMNS = (
+    "SELECT n.note_id, n.case_id, n.author_id, n.occurred_at, n.note_type, n.method, n.location, "
+    "n.locate_for, nc.person_id "
+)
+#: Notes that can bear on a row: those naming someone in their contact-with list or as the one
+#: being located, and in-person visits at home (an investigation's home visit needs no contact).
+_BEARING = "(nc.person_id IS NOT NULL OR n.locate_for IS NOT NULL OR (n.method = 'in_person' AND n.location = 'home'))"
+
+
+def _load_notes(db: Database, in_scope: str, params: dict, facts: MonthFacts, dates: _Dates, *,
+                everything: bool, cases: dict[str, date]) -> dict[str, list[str | None]] | None:
+    """The notes the rules read, with their contact-with lists:
+
+    * the month's notes up to the as-of date (one pass, as a plain scan of the month would);
+    * for people with an exception or a contact plan on an in-scope case, their contacts in the
+      two months before (the quarterly minimum, and plans every two or three months);
+    * for investigations, their notes since the case opened (interviews and the home visit count once).
+
+    No other rule looks before the month (SPEC §4), so nothing else is loaded.
+
+    For the whole database (`everything`) the month's scan is not narrowed to the scope's cases —
+    every note of the month is on a case open in it — and it also yields, per person, the latest
+    in-person contact and the latest contact of the month: returned for `_load_last_contacts`.
+    """
+    notes = facts.notes
+    month_sql = _NOTE_COLUMNS + (
         "FROM notes n LEFT JOIN note_contacts nc ON nc.note_id = n.note_id "
+        f"WHERE n.occurred_at >= :start AND n.occurred_at < :until AND {_BEARING}"
     )
-    window = select + (
-        f"WHERE n.case_id IN ({in_scope}) AND n.occurred_at >= :window_start AND n.occurred_at < :until"
-    )
-    investigations_before_window = select + (
-        "JOIN cases c ON c.case_id = n.case_id "
-        f"WHERE c.case_type = 'investigation' AND c.case_id IN ({in_scope}) "
-        "AND n.occurred_at >= c.opened_on AND n.occurred_at < :window_start"
-    )
-    for sql in (window, investigations_before_window):
-        for note_id, case_id, author_id, occurred_at, note_type, method, location, locate_for, person_id in db.conn.execute(sql, params):
-            if note_id not in rows:
-                rows[note_id] = (case_id, author_id, occurred_at, note_type, method, location, locate_for)
-            if person_id is not None:
-                contacts[note_id].append(person_id)
-    notes = []
-    for note_id, (case_id, author_id, occurred_at, note_type, method, location, locate_for) in rows.items():
-        notes.append(NoteFacts(
-            note_id=note_id, case_id=case_id, day=_date(occurred_at[:10]), minute=occurred_at[:16],
-            method=Method(method), contacts=frozenset(contacts.get(note_id, ())),
-            location=Location(location) if location else None, locate_for=locate_for,
-            note_type=note_type, author_id=author_id,
-        ))
-    return notes
+    if not everything:
+        month_sql += f" AND n.case_id IN ({in_scope})"
+    seen: dict[str, list[str | None]] | None = {} if everything else None
+    _collect_notes(db.conn.execute(month_sql, params), notes, dates, seen, cases)
 
-
-def _load_last_contacts(db: Database, in_scope: str, params: dict, facts: MonthFacts) -> None:
-    """`last_seen` (in person) and `last_contact` (any method) on any case, ≤ as_of."""
-    sql = (
-        "SELECT nc.person_id, "
-        "  MAX(CASE WHEN n.method = 'in_person' THEN substr(n.occurred_at, 1, 10) END), "
-        "  MAX(substr(n.occurred_at, 1, 10)) "
+    holders = (
+        f"SELECT person_id FROM exceptions WHERE case_id IN ({in_scope}) "
+        f"UNION SELECT parent_id FROM contact_plans WHERE case_id IN ({in_scope})"
+    )
+    earlier = _NOTE_COLUMNS + (
         "FROM note_contacts nc JOIN notes n ON n.note_id = nc.note_id "
-        "WHERE nc.person_id IN (SELECT person_id FROM case_members "
-        f"                       WHERE case_id IN ({in_scope})) "
-        "AND n.occurred_at < :as_of_next AND n.method != 'none' "
-        "GROUP BY nc.person_id"
+        f"WHERE nc.person_id IN ({holders}) AND n.occurred_at >= :window_start AND n.occurred_at < :start"
     )
-    for person_id, seen, contact in db.conn.execute(sql, params):
+    investigations = _NOTE_COLUMNS + (
+        "FROM notes n JOIN cases c ON c.case_id = n.case_id "
+        "LEFT JOIN note_contacts nc ON nc.note_id = n.note_id "
+        f"WHERE c.case_type = 'investigation' AND c.case_id IN ({in_scope}) AND c.opened_on < :start "
+        f"AND n.occurred_at >= c.opened_on AND n.occurred_at < :start AND {_BEARING}"
+    )
+    before: list[NoteFacts] = []
+    _collect_notes(db.conn.execute(earlier, params), before, dates, None, cases)
+    _collect_notes(db.conn.execute(investigations, params), before, dates, None, cases)
+    if before:
+        # A note can come from both queries (a plan holder on an investigation): one note, every contact.
+        merged: dict[str, NoteFacts] = {}
+        for note in before:
+            other = merged.get(note.note_id)
+            merged[note.note_id] = note if other is None else replace(other, contacts=other.contacts | note.contacts)
+        notes.extend(merged.values())
+    return seen
+
+
+def _collect_notes(rows, notes: list[NoteFacts], dates: _Dates, seen: dict[str, list[str | None]] | None,
+                   cases: dict[str, date]) -> None:
+    """Turn (note, contact) rows into NoteFacts, one per note with its whole contact-with list.
+
+    With `seen`, also keep per contacted person [latest in-person time, latest contact time]
+    over every row (any case), for last_seen/last_contact.
+    """
+    pending: dict[str, tuple[tuple, list[str]]] = {}
+    for row in rows:
+        entry = pending.get(row[0])
+        if entry is None:
+            entry = pending[row[0]] = (row, [])
+        person_id = row[8]
+        if person_id is not None:
+            entry[1].append(person_id)
+            if seen is not None and row[5] != "none":
+                latest = seen.get(person_id)
+                if latest is None:
+                    seen[person_id] = [row[3] if row[5] == "in_person" else None, row[3]]
+                else:
+                    if row[5] == "in_person" and (latest[0] is None or row[3] > latest[0]):
+                        latest[0] = row[3]
+                    if row[3] > latest[1]:
+                        latest[1] = row[3]
+    methods, locations = _METHODS, _LOCATIONS
+    notes.extend(
+        NoteFacts(note_id, case_id, dates[occurred_at[:10]], occurred_at[:16], methods[method],
+                  frozenset(contacts), locations[location] if location else None, locate_for, note_type, author_id)
+        for (note_id, case_id, author_id, occurred_at, note_type, method, location, locate_for, _), contacts
+        in pending.values()
+        if case_id in cases
+    )
+
+
+def _load_last_contacts(db: Database, in_scope: str, params: dict, facts: MonthFacts, dates: _Dates,
+                        seen_in_month: dict[str, list[str | None]] | None) -> None:
+    """`last_seen` (in person) and `last_contact` (any method) on any case, ≤ as_of.
+
+    A small scope asks for its people's whole history through the person index. For the whole
+    database that would read every contact ever written, so it is answered newest first: the
+    month (already scanned), then the days after it up to the as-of date, and only for the people
+    not found there, their history before the month.
+    """
+    conn = db.conn
+    people = {m.person_id for m in facts.members}
+    latest: dict[str, list[str | None]]
+    if seen_in_month is None:
+        latest = {}
+        for person_id, seen, contact in conn.execute(
+            _LAST_CONTACTS + "WHERE nc.person_id IN (SELECT person_id FROM case_members "
+            f"WHERE case_id IN ({in_scope})) AND n.occurred_at < :as_of_next AND n.method != 'none' "
+            "GROUP BY nc.person_id",
+            params,
+        ):
+            latest[person_id] = [seen, contact]
+    else:
+        latest = seen_in_month
+        if params["until"] < params["as_of_next"]:  # the as-of date is after the month
+            for person_id, seen, contact in conn.execute(
+                _LAST_CONTACTS + "WHERE n.occurred_at >= :until AND n.occurred_at < :as_of_next "
+                "AND n.method != 'none' GROUP BY nc.person_id",
+                params,
+            ):
+                known = latest.get(person_id)
+                if known is None:
+                    latest[person_id] = [seen, contact]
+                else:
+                    if seen is not None:
+                        known[0] = seen  # later than anything in the month
+                    known[1] = contact
+        missing = sorted(p for p in people if p not in latest or latest[p][0] is None)
+        if missing:
+            for person_id, seen, contact in conn.execute(
+                _LAST_CONTACTS + "WHERE nc.person_id IN (SELECT value FROM json_each(:people)) "
+                "AND n.occurred_at < :start AND n.method != 'none' GROUP BY nc.person_id",
+                {**params, "people": json.dumps(missing)},
+            ):
+                known = latest.get(person_id)
+                if known is None:
+                    latest[person_id] = [seen, contact]
+                elif known[0] is None:
+                    known[0] = seen
+    last_seen, last_contact = facts.last_seen, facts.last_contact
+    for person_id, (seen, contact) in latest.items():
+        if seen_in_month is not None and person_id not in people:
+            continue  # seen in the month on a case of someone outside the scope
         if seen:
-            facts.last_seen[person_id] = _date(seen)
+            last_seen[person_id] = dates[seen[:10]]
         if contact:
-            facts.last_contact[person_id] = _date(contact)
+            last_contact[person_id] = dates[contact[:10]]
+
+
+_LAST_CONTACTS = (
+    "SELECT nc.person_id, max(CASE WHEN n.method = 'in_person' THEN n.occurred_at END), max(n.occurred_at) "
+    "FROM notes n JOIN note_contacts nc ON nc.note_id = n.note_id "
+)
 
 
 def _load_records(db: Database, in_scope: str, params: dict, month: Month, facts: MonthFacts) -> None:

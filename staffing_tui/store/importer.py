@@ -225,6 +225,8 @@ class _Problems:
         columns = IMPORT_TABLES.get(file.removesuffix(".csv"), ())
         column_rank = columns.index(column) if column in columns else -1
         file_rank = FILE_NAMES.index(file) if file in FILE_NAMES else len(FILE_NAMES)
+        if len(message) > MAX_MESSAGE:  # a last guard: a huge cell never floods the terminal
+            message = message[:MAX_MESSAGE - 3] + "..."
         self.items.append((file_rank, file, line, column_rank, f"{file}:{line}: {column}: {message}"))
 
     def drop_file(self, file: str) -> None:
@@ -238,9 +240,17 @@ def _fields(count: int) -> str:
     return "1 field" if count == 1 else f"{count} fields"
 
 
+#: Longest problem message; values inside it are clipped to 40 characters first.
+MAX_MESSAGE = 500
+
+
+def _clip(raw: str) -> str:
+    """A value echoed in a message, cut to 40 characters (a cell may hold megabytes)."""
+    return raw if len(raw) <= 40 else raw[:37] + "..."
+
+
 def _shown(raw: str) -> str:
-    text = raw if len(raw) <= 40 else raw[:37] + "..."
-    return f'"{text}"'
+    return f'"{_clip(raw)}"'
 
 
 # --- reading records ----------------------------------------------------------------
@@ -276,7 +286,9 @@ def csv_records(path: Path) -> Iterator[Record]:
     except OSError as exc:
         raise Unreadable(1, f"cannot be read ({exc.strerror}); check the file's permissions") from None
     with handle:
-        reader = csv.reader(handle)
+        # strict: a quote left open would otherwise swallow the rest of the file into one
+        # field without a word (non-strict csv accepts end-of-file inside quotes).
+        reader = csv.reader(handle, strict=True)
         line = 1
         try:
             for fields in reader:
@@ -533,7 +545,7 @@ class ImportRun:
         for index, name in enumerate(names):
             if name not in columns:
                 expected = ", ".join(columns)
-                self.report(name or f"column {index + 1}", f"unknown column; {self._file} has exactly: {expected}")
+                self.report(_clip(name) or f"column {index + 1}", f"unknown column; {self._file} has exactly: {expected}")
                 ok = False
             elif names.index(name) != index:
                 self.report(name, "column appears twice in the header; keep one")
@@ -597,7 +609,7 @@ class ImportRun:
                     if target_known.get(value) is _MISSING and not target_known.skipped:
                         self.report(
                             name,
-                            f"unknown {NOUNS[target]} {value}; it is neither in {target}.csv nor in the database",
+                            f"unknown {NOUNS[target]} {_clip(value)}; it is neither in {target}.csv nor in the database",
                         )
             if single_key is not None:
                 key = seen = values[single_key]
@@ -608,7 +620,7 @@ class ImportRun:
             if seen is not None:
                 first = first_lines.get(seen)
                 if first is not None:
-                    shown = seen.replace("\x1f", ", ")
+                    shown = _clip(seen.replace("\x1f", ", "))
                     self.report(
                         key_label, f"{shown} appears twice (first on line {first}); keep one row per {key_label}"
                     )

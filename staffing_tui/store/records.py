@@ -117,10 +117,15 @@ def _bump_version(db: Database, table: str, key: str, record_id: object, expecte
         sql += " AND version = :expected_version"
         params["expected_version"] = expected_version
     if db.execute(sql, params).rowcount == 0:
-        last = fetch_dict(db, "SELECT actor, at FROM audit_log WHERE table_name = ? AND record_id = ? "
-                        "ORDER BY audit_id DESC LIMIT 1", [table, str(record_id)])
-        who = f"{last['actor']} at {last['at']}" if last else "someone else"
-        raise StaleRecord(f"This record was changed by {who} since you loaded it; reload and try again.")
+        raise _stale(db, table, record_id)
+
+
+def _stale(db: Database, table: str, record_id: object) -> StaleRecord:
+    """"Changed by X at T": the latest audit row of the record says who and when."""
+    last = fetch_dict(db, "SELECT actor, at FROM audit_log WHERE table_name = ? AND record_id = ? "
+                    "ORDER BY audit_id DESC LIMIT 1", [table, str(record_id)])
+    who = f"{last['actor']} at {last['at']}" if last else "someone else"
+    return StaleRecord(f"This record was changed by {who} since you loaded it; reload and try again.")
 
 
 # --- exceptions -----------------------------------------------------------------------------
@@ -173,8 +178,6 @@ def exception_problems(db: Database, actor: Actor, req: ExceptionRequest) -> lis
 
 
 def create_exception(db: Database, actor: Actor, req: ExceptionRequest) -> int:
-    problems = exception_problems(db, actor, req)
-    _fail(problems, "exception")
     at = now_text()
     record = {
         "case_id": req.case_id, "person_id": req.person_id, "category": req.category,
@@ -183,6 +186,9 @@ def create_exception(db: Database, actor: Actor, req: ExceptionRequest) -> int:
         "approved_by": actor.staff_id, "created_at": at, "created_by": actor.staff_id,
     }
     with db.atomic():
+        # Validated inside the (immediate) write transaction: two supervisors saving
+        # overlapping exceptions at once cannot both pass the overlap check.
+        _fail(exception_problems(db, actor, req), "exception")
         exception_id = db["exceptions"].insert(record).last_pk
         write_audit(db, actor, "create", "exceptions", exception_id, after={**record, "exception_id": exception_id}, at=at)
     return int(exception_id)
@@ -190,10 +196,22 @@ def create_exception(db: Database, actor: Actor, req: ExceptionRequest) -> int:
 
 def revoke_exception(db: Database, actor: Actor, exception_id: int, from_month: Month,
                      expected_version: int | None = None) -> None:
-    """The exception no longer applies from `from_month` on; the record stays."""
+    """The exception no longer applies from `from_month` on; the record stays.
+
+    `expected_version` is the version the user saw; a record changed since is
+    refused ("changed by X at T; reload"), never silently overwritten.
+    """
+    with db.atomic():  # read, check and write under one write lock
+        _revoke_exception(db, actor, exception_id, from_month, expected_version)
+
+
+def _revoke_exception(db: Database, actor: Actor, exception_id: int, from_month: Month,
+                      expected_version: int | None) -> None:
     before = fetch_dict(db, "SELECT * FROM exceptions WHERE exception_id = ?", [exception_id])
     if before is None:
         raise UserError(f"There is no exception {exception_id}.")
+    if expected_version is not None and before["version"] != expected_version:
+        raise _stale(db, "exceptions", exception_id)
     problems = []
     case = case_info(db, before["case_id"])
     if case is not None and (problem := approval_problem(actor, case)) is not None:
@@ -206,10 +224,9 @@ def revoke_exception(db: Database, actor: Actor, exception_id: int, from_month: 
     _fail(problems, "revocation")
     at = now_text()
     changes = {"revoked_at": at, "revoked_by": actor.staff_id, "revoked_from": str(from_month)}
-    with db.atomic():
-        _bump_version(db, "exceptions", "exception_id", exception_id, expected_version, changes)
-        after = fetch_dict(db, "SELECT * FROM exceptions WHERE exception_id = ?", [exception_id])
-        write_audit(db, actor, "revoke", "exceptions", exception_id, before=before, after=after, at=at)
+    _bump_version(db, "exceptions", "exception_id", exception_id, before["version"], changes)
+    after = fetch_dict(db, "SELECT * FROM exceptions WHERE exception_id = ?", [exception_id])
+    write_audit(db, actor, "revoke", "exceptions", exception_id, before=before, after=after, at=at)
 
 
 def list_exceptions(db: Database, case_id: str | None = None, person_id: str | None = None,
@@ -444,18 +461,25 @@ def add_next_step(db: Database, actor: Actor, req: NextStepRequest) -> int:
 
 
 def complete_next_step(db: Database, actor: Actor, step_id: int, expected_version: int | None = None) -> None:
+    """Mark a next step done; a step changed since `expected_version` is refused (reload)."""
+    with db.atomic():  # read, check and write under one write lock
+        _complete_next_step(db, actor, step_id, expected_version)
+
+
+def _complete_next_step(db: Database, actor: Actor, step_id: int, expected_version: int | None) -> None:
     before = fetch_dict(db, "SELECT * FROM next_steps WHERE next_step_id = ?", [step_id])
     if before is None:
         raise UserError(f"There is no next step {step_id}.")
+    if expected_version is not None and before["version"] != expected_version:
+        raise _stale(db, "next_steps", step_id)
     if before["done_at"]:
         raise UserError(f"Next step {step_id} was already marked done by {before['done_by']} at {before['done_at']}.")
     if not actor.may_approve and actor.staff_id != before["specialist_id"]:
         raise UserError(f"{actor.staff_id} cannot close a next step of {before['specialist_id']}.")
     at = now_text()
-    with db.atomic():
-        _bump_version(db, "next_steps", "next_step_id", step_id, expected_version, {"done_at": at, "done_by": actor.staff_id})
-        after = fetch_dict(db, "SELECT * FROM next_steps WHERE next_step_id = ?", [step_id])
-        write_audit(db, actor, "done", "next_steps", step_id, before=before, after=after, at=at)
+    _bump_version(db, "next_steps", "next_step_id", step_id, before["version"], {"done_at": at, "done_by": actor.staff_id})
+    after = fetch_dict(db, "SELECT * FROM next_steps WHERE next_step_id = ?", [step_id])
+    write_audit(db, actor, "done", "next_steps", step_id, before=before, after=after, at=at)
 
 
 def list_next_steps(db: Database, specialist_id: str, *, open_only: bool = False) -> list[dict]:

@@ -234,6 +234,55 @@ def m001_initial(db: Database) -> None:
     db.execute("INSERT INTO meta (key, value) VALUES ('timezone', ?)", [DEFAULT_TIMEZONE])
 
 
+#: Evidence columns: (key, columns fixed at insert, columns settable once from NULL).
+IMMUTABLE_COLUMNS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
+    "exceptions": ("exception_id",
+                   ("case_id", "person_id", "category", "reason", "start_month", "end_month", "approved_by",
+                    "created_at", "created_by"),
+                   ("revoked_at", "revoked_by", "revoked_from")),
+    "contact_plans": ("contact_plan_id",
+                      ("case_id", "parent_id", "frequency_months", "methods", "arrangements", "start_month",
+                       "end_month", "approved_by", "approved_at", "created_at", "created_by"),
+                      ("superseded_by",)),
+    "staffing_notes": ("staffing_note_id",
+                       ("case_id", "person_id", "month", "reason_code", "text", "author", "created_at", "created_by"),
+                       ()),
+    "next_steps": ("next_step_id",
+                   ("specialist_id", "case_id", "person_id", "text", "due_on", "created_at", "created_by"),
+                   ("done_at", "done_by")),
+}
+
+
+@migrations()
+def m002_evidence_cannot_be_replaced_or_rewritten(db: Database) -> None:
+    """Close the two gaps m001 left: INSERT OR REPLACE (which deletes without firing
+    DELETE triggers while recursive triggers are off) and UPDATEs of approved content."""
+    db.execute(
+        """CREATE TRIGGER audit_log_no_replace BEFORE INSERT ON audit_log
+           WHEN NEW.audit_id IS NOT NULL AND EXISTS (SELECT 1 FROM audit_log WHERE audit_id = NEW.audit_id)
+           BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END"""
+    )
+    for table, (key, fixed, once) in IMMUTABLE_COLUMNS.items():
+        db.execute(
+            f"""CREATE TRIGGER {table}_no_replace BEFORE INSERT ON {table}
+                WHEN NEW.{key} IS NOT NULL AND EXISTS (SELECT 1 FROM {table} WHERE {key} = NEW.{key})
+                BEGIN SELECT RAISE(ABORT, '{table} rows are never replaced; revoke or supersede them'); END"""
+        )
+        changed = " OR ".join(
+            [f"NEW.{c} IS NOT OLD.{c}" for c in (key, *fixed)]
+            + [f"(OLD.{c} IS NOT NULL AND NEW.{c} IS NOT OLD.{c})" for c in once]
+        )
+        db.execute(
+            f"""CREATE TRIGGER {table}_no_rewrite BEFORE UPDATE ON {table} WHEN {changed}
+                BEGIN SELECT RAISE(ABORT, '{table}: what was approved cannot be rewritten; revoke or supersede it'); END"""
+        )
+    db.execute(
+        """CREATE TRIGGER contact_plans_document_once BEFORE UPDATE OF document ON contact_plans
+           WHEN OLD.document IS NOT NULL AND OLD.document != '' AND NEW.document IS NOT OLD.document
+           BEGIN SELECT RAISE(ABORT, 'contact_plans: the approved document cannot be rewritten; supersede the plan'); END"""
+    )
+
+
 #: The schema version this program writes; one per migration.
 SCHEMA_VERSION = len(migrations._migrations)
 MIGRATION_NAMES = tuple(m.name for m in migrations._migrations)

@@ -7,10 +7,13 @@ the only signal.
 
 from __future__ import annotations
 
+import calendar
 from datetime import date
 
-from staffing_tui.domain.enums import REASON_LABELS, Goal, Reason, Requirement, Role, Status
+from staffing_tui.domain.enums import REASON_LABELS, Flag, Goal, Reason, Requirement, Role, Status
 from staffing_tui.domain.model import PlacementView
+from staffing_tui.domain.months import Month
+from staffing_tui.store.directory import PersonName
 
 #: Symbol + word for each status; the word is what a screen reader or a
 #: colour-blind user relies on.
@@ -22,6 +25,13 @@ STATUS_LABELS: dict[Status, str] = {
     Status.MET: "✓ met",
     Status.NOT_REQUIRED: "– not required",
 }
+
+#: The symbol alone, for the month strip where a word does not fit.
+STATUS_SYMBOLS: dict[Status, str] = {status: label.split(" ", 1)[0] for status, label in STATUS_LABELS.items()}
+STATUS_SYMBOLS[Status.EXCUSED] = "◦"  # the strip has no word to tell it from "explained"
+
+#: A month in which the person was not on the case (or the case was not open).
+OFF_CASE_SYMBOL = "·"
 
 REQUIREMENT_LABELS: dict[Requirement, str] = {
     Requirement.MONTHLY_FACE_TO_FACE: "monthly face-to-face",
@@ -49,7 +59,27 @@ GOAL_LABELS: dict[Goal, str] = {
     Goal.OTHER: "other",
 }
 
+FLAG_LABELS: dict[Flag, str] = {
+    Flag.IN_PERSON_WHILE_RUNAWAY: "seen in person while on runaway",
+    Flag.IN_PERSON_WHILE_WHEREABOUTS_UNKNOWN: "seen in person while whereabouts unknown",
+    Flag.DUPLICATE_NOTE: "same contact entered twice",
+}
+
 NOTHING = "—"
+#: The name cell of the case-level investigation `home_visit` row (no person).
+WHOLE_CASE = "Household"
+#: What stands in for free text (note text, reasons) while the privacy mask is on.
+HIDDEN = "(hidden: privacy mask)"
+
+
+def month_name(month: Month) -> str:
+    """The month as people say it, e.g. "November 2026"."""
+    return f"{calendar.month_name[month.month]} {month.year}"
+
+
+def short_month(month: Month) -> str:
+    """e.g. "Nov 26", for the month strip."""
+    return f"{calendar.month_abbr[month.month]} {month.year % 100:02d}"
 
 
 def status_label(status: Status) -> str:
@@ -76,9 +106,33 @@ def date_label(day: date | None, *, missing: str = NOTHING) -> str:
     return day.isoformat() if day is not None else missing
 
 
-def placement_label(placement: PlacementView | None) -> str:
-    """Location type and since when, e.g. "foster home since 2026-09-20"."""
+def words(value: object) -> str:
+    """An enum or code in plain words: "out_of_state" → "out of state"."""
+    return str(value).replace("_", " ") if value is not None else NOTHING
+
+
+def placement_label(placement: PlacementView | None, *, masked: bool = False) -> str:
+    """Location type and since when, e.g. "runaway since 2026-09-20".
+
+    The placement's name follows in brackets unless the privacy mask is on.
+    """
     if placement is None:
         return NOTHING
-    kind = str(placement.location_type).replace("_", " ")
-    return f"{kind} since {placement.since.isoformat()}"
+    label = f"{words(placement.location_type)} since {placement.since.isoformat()}"
+    if placement.location_name and not masked:
+        label += f" ({placement.location_name})"
+    return label
+
+
+def person_label(person_id: str | None, names: dict[str, PersonName], *, masked: bool = False) -> str:
+    """A person's name, initials under the privacy mask, "Household" for the case itself."""
+    if person_id is None:
+        return WHOLE_CASE
+    person = names.get(person_id)
+    if person is None:
+        return person_id
+    return person.initials if masked else person.display
+
+
+def flags_label(flags: tuple[Flag, ...]) -> str:
+    return "; ".join(FLAG_LABELS.get(flag, words(flag)) for flag in flags)

@@ -48,7 +48,8 @@ class UnitsTree(Tree[TreeEntry]):
     """
 
     BINDINGS = [
-        Binding("enter", "select_cursor", "Show not seen", id="units.show"),
+        Binding("enter", "select_cursor", "Caseload", id="units.show",
+                tooltip="Open the specialist's caseload (moving the cursor shows it too)"),
     ]
 
     COMPONENT_CLASSES = {"units-tree--unseen", "units-tree--clear", "units-tree--muted"}
@@ -115,7 +116,12 @@ class UnitsTree(Tree[TreeEntry]):
         else:
             badge = badge_text(entry.unseen)
             component = "units-tree--unseen" if entry.unseen else "units-tree--clear"
-        badge_style = style + self.get_component_rich_style(component, partial=True)
+        if node.line == self.cursor_line and self.has_focus:
+            # On the highlighted line the cursor's own colours stay readable in
+            # every theme; the words still say how many were not seen.
+            badge_style = style + Style(bold=True)
+        else:
+            badge_style = style + self.get_component_rich_style(component, partial=True)
         name_room = self._label_room(node) - cell_len(badge) - _GAP
         if name_room >= _MIN_NAME:
             label.truncate(name_room, overflow="ellipsis")

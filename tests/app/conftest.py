@@ -105,3 +105,46 @@ def build_staffing_db(path: Path, *, as_of: str = "2026-11-18") -> Path:
 @pytest.fixture
 def staffing_db(tmp_path: Path) -> Path:
     return build_staffing_db(tmp_path / "staffing.db")
+
+
+def add_runaway_and_history(path: Path) -> Path:
+    """Extend the staffing database for the caseload and detail screens.
+
+    * Ana's case C1 gains child K6 Ivy Lane: in Oak Home from 2026-05-01 to
+      2026-10-19, on runaway since 2026-10-20, no locate efforts → November
+      due (runaway, no locate efforts), October unmet. Ana's badge: 2 not seen.
+    * Kit, Kay and Ivy were seen at Oak Home on 2026-09-15 (note N3), and P1
+      at the office on 2026-10-05 (note N4), so the month strip has history.
+    """
+    db = open_database(path)
+    with db.atomic():
+        db["people"].insert({"person_id": "K6", "first_name": "Ivy", "last_name": "Lane", "birth_date": "2011-09-09"})
+        db["case_members"].insert(member("C1", "K6", "child"))
+        db["parent_child"].insert({"case_id": "C1", "parent_id": "P1", "child_id": "K6"})
+        db["placements"].insert_all([
+            {"placement_id": "PL4", "case_id": "C1", "child_id": "K6", "location_type": "foster_home",
+             "location_name": "Oak Home", "start_on": "2026-05-01", "end_on": "2026-10-19"},
+            {"placement_id": "PL5", "case_id": "C1", "child_id": "K6", "location_type": "runaway",
+             "start_on": "2026-10-20"},
+        ])
+        db["notes"].insert_all([
+            {"note_id": "N3", "case_id": "C1", "author_id": "S1", "occurred_at": "2026-09-15T14:00:00",
+             "note_type": "placement_visit", "method": "in_person", "location": "placement",
+             "text": "Saw Kit, Kay and Ivy at Oak Home."},
+            {"note_id": "N4", "case_id": "C1", "author_id": "S1", "occurred_at": "2026-10-05T09:30:00",
+             "note_type": "office_visit", "method": "in_person", "location": "office"},
+        ])
+        db["note_contacts"].insert_all([
+            {"note_id": "N3", "person_id": "K1"},
+            {"note_id": "N3", "person_id": "K2"},
+            {"note_id": "N3", "person_id": "K6"},
+            {"note_id": "N4", "person_id": "P1"},
+        ])
+    db.close()
+    return path
+
+
+@pytest.fixture
+def caseload_db(tmp_path: Path) -> Path:
+    """The staffing database plus a runaway child and some history (see `add_runaway_and_history`)."""
+    return add_runaway_and_history(build_staffing_db(tmp_path / "caseload.db"))

@@ -13,8 +13,10 @@ from staffing_tui.store.directory import (
     PersonName,
     Unit,
     case_ids_of_specialist,
+    identity_choices,
     list_units,
     people_names,
+    staff_member,
     staff_by_unit,
     unit_rosters,
 )
@@ -56,9 +58,23 @@ def test_case_ids_per_specialist_optionally_open_in_a_month(staffing_db: Path):
     assert case_ids_of_specialist(db, "S3", Month(2026, 9)) == ["C3"]  # C4 opened 2026-10-20
 
 
-def test_the_store_modules_of_the_app_do_not_import_textual():
+def test_the_store_and_domain_modules_do_not_import_textual():
     code = (
-        "import sys, staffing_tui.store.directory, staffing_tui.sample; "
+        "import importlib, pkgutil, sys\n"
+        "import staffing_tui.store, staffing_tui.domain, staffing_tui.sample\n"
+        "for package in (staffing_tui.store, staffing_tui.domain):\n"
+        "    for module in pkgutil.iter_modules(package.__path__):\n"
+        "        importlib.import_module(f'{package.__name__}.{module.name}')\n"
         "sys.exit('textual' in sys.modules)"
     )
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+def test_identity_choices_put_supervisors_and_managers_first(staffing_db: Path):
+    db = open_database(staffing_db)
+    db["staff"].insert({"staff_id": "M1", "name": "Abe Manager", "role": "manager", "unit_id": None})
+    choices = identity_choices(db)
+    assert [(m.staff_id, unit.unit_id if unit else None) for m, unit in choices] == [
+        ("M1", None), ("SV1", "U1"), ("S1", "U1"), ("S2", "U1"), ("S3", "U2"),
+    ]
+    assert staff_member(db, "SV1").name == "Val Vega" and staff_member(db, "NOPE") is None

@@ -51,7 +51,8 @@ def test_older_database_is_backed_up_then_migrated(tmp_path, monkeypatch):
     open_database(path, create=True).close()
 
     upgraded = Migrations("staffing_tui")
-    upgraded(name=schema.MIGRATION_NAMES[0])(schema.m001_initial)
+    for migration in schema.migrations._migrations:
+        upgraded(name=migration.name)(migration.fn)
 
     @upgraded()
     def m002_add_unit_phone(db):
@@ -62,7 +63,7 @@ def test_older_database_is_backed_up_then_migrated(tmp_path, monkeypatch):
     db = open_database(path)
     assert "phone" in db["units"].columns_dict
     assert get_meta(db)["schema_version"] == str(SCHEMA_VERSION + 1)
-    backups = list(tmp_path.glob("older.db.v1-*.bak"))
+    backups = list(tmp_path.glob(f"older.db.v{SCHEMA_VERSION}-*.bak"))
     assert len(backups) == 1
     old = sqlite3.connect(backups[0])
     assert "phone" not in [c[1] for c in old.execute("PRAGMA table_info(units)")]

@@ -1,0 +1,537 @@
+"""The statewide benchmark: each figure measured against a simple baseline, in the same run.
+
+    .venv/bin/python benchmarks/run.py [--db PATH] [--runs 5] [--scale statewide|unit] [--data DIR]
+
+Without `--db` it builds (once) the synthetic database of the scale with a
+fixed seed under `benchmarks/data/` (git-ignored) and reuses it afterwards.
+Every figure is the median of `--runs` runs (after one warm-up run where it
+applies), and is printed on its own line with its target; the last line is
+
+    benchmark: name=value name=value …
+
+with every figure, for scripts and CI logs. The figures:
+
+* `eval_*` — `month_report` for the whole database, last complete month,
+  against a raw indexed scan: a `SELECT` of that month's notes joined to
+  their note_contacts, fetched into Python (target ≤ 3× and < 1 s);
+* `unit_eval_ms` — `month_report` for the largest unit (target < 20 ms);
+* `cold_start_*` — a fresh process starting the app headless (`run_test`)
+  until the first caseload is painted, against `benchmarks/hello.py` (a
+  Textual hello world with a DataTable) until its rows are painted
+  (target ≤ 2×);
+* `keypress_ms` — a key press moving to the next specialist until their
+  caseload is repainted, on the same database (target < 50 ms);
+* `import_*` — `import_directory` of the database's ten CSV files (exported
+  once under `benchmarks/data/csv/`) into an empty database, against
+  `sqlite-utils insert --csv` of the same files into an empty database, both
+  as fresh processes (target ≤ 1.5×);
+* `report_rss_mb` — peak resident memory of `staffing-tui report --format
+  json` for the whole database, in a fresh process (target < 200 MB).
+
+No figure is asserted by the test suite (tests run `--scale unit --runs 1`
+only to see that the script works).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_DATA = HERE / "data"
+#: The fixed seed of the benchmark databases.
+SEED = 20261020
+#: Terminal size for the headless app runs.
+SIZE = (160, 48)
+
+TARGETS = {
+    "eval_ratio": 3.0,
+    "eval_s": 1.0,
+    "unit_eval_ms": 20.0,
+    "cold_start_ratio": 2.0,
+    "keypress_ms": 50.0,
+    "import_ratio": 1.5,
+    "report_rss_mb": 200.0,
+}
+
+RAW_SCAN = (
+    "SELECT n.note_id, n.case_id, n.occurred_at, n.method, n.location, nc.person_id "
+    "FROM notes n JOIN note_contacts nc ON nc.note_id = n.note_id "
+    "WHERE n.occurred_at >= ? AND n.occurred_at < ?"
+)
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def median_of(runs: int, fn, *, warm_up: bool = True) -> float:
+    """Median wall time of `runs` calls of `fn` (seconds), after one untimed call."""
+    if warm_up:
+        fn()
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def verdict(value: float, target: float) -> str:
+    return "ok" if value <= target else "MISSED"
+
+
+def bin_path(name: str) -> str:
+    """A console script of this virtualenv (next to the running interpreter)."""
+    candidate = Path(sys.executable).with_name(name)
+    return str(candidate) if candidate.exists() else name
+
+
+class Figures:
+    """The figures of the run, printed one line each as they come."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, float] = {}
+
+    def line(self, text: str) -> None:
+        print(text, flush=True)
+
+    def set(self, name: str, value: float, digits: int = 3) -> float:
+        self.values[name] = round(value, digits)
+        return value
+
+    def summary(self) -> str:
+        return "benchmark: " + " ".join(f"{name}={value:g}" for name, value in self.values.items())
+
+
+# --- the database ------------------------------------------------------------------------------
+
+
+def ensure_database(args: argparse.Namespace, figures: Figures) -> Path:
+    if args.db:
+        path = Path(args.db)
+        if not path.exists():
+            raise SystemExit(f"{path} does not exist; leave out --db to build the {args.scale} database")
+        return path
+    data = Path(args.data)
+    data.mkdir(parents=True, exist_ok=True)
+    path = data / f"{args.scale}-{SEED}.db"
+    if path.exists():
+        figures.line(f"database: reusing {path}")
+        return path
+    from staffing_tui.store.generator import check_target, generate_database
+
+    partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    partial.unlink(missing_ok=True)
+    summary = generate_database(partial, args.scale, SEED)
+    os.replace(partial, path)
+    figures.line(f"database: {check_target(summary)} ({args.scale}, seed {SEED}) → {path}")
+    figures.set("generate_s", summary.seconds, 1)
+    return path
+
+
+# --- evaluation ------------------------------------------------------------------------------------
+
+
+def measure_evaluation(path: Path, runs: int, figures: Figures) -> None:
+    from staffing_tui.domain.months import Month
+    from staffing_tui.store.connection import default_as_of, open_database
+    from staffing_tui.store.evaluation import month_report
+
+    db = open_database(path, readonly=True)
+    try:
+        as_of = default_as_of(db)
+        month = Month.of(as_of).previous()  # the last complete month
+        bounds = [month.start.isoformat(), month.next().start.isoformat()]
+        counts: dict[str, int] = {}
+
+        def scan() -> None:
+            counts["scan"] = len(db.execute(RAW_SCAN, bounds).fetchall())
+
+        def evaluate() -> None:
+            counts["rows"] = len(month_report(db, month, as_of).rows)
+
+        # Interleaved, so both see the same cache state.
+        scan(), evaluate()
+        scan_times, eval_times = [], []
+        for _ in range(runs):
+            started = time.perf_counter()
+            scan()
+            scan_times.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            evaluate()
+            eval_times.append(time.perf_counter() - started)
+        scan_s, eval_s = statistics.median(scan_times), statistics.median(eval_times)
+        ratio = eval_s / scan_s
+        figures.set("eval_s", eval_s, 4)
+        figures.set("scan_s", scan_s, 4)
+        figures.set("eval_ratio", ratio, 2)
+        figures.line(
+            f"month evaluation {month} (as of {as_of}, {counts['rows']:,} rows): {eval_s * 1000:.0f} ms; "
+            f"raw scan of its {counts['scan']:,} note contacts: {scan_s * 1000:.0f} ms; ratio {ratio:.2f}× "
+            f"(target ≤ {TARGETS['eval_ratio']:g}× and < {TARGETS['eval_s']:g} s: "
+            f"{verdict(ratio, TARGETS['eval_ratio']) if eval_s < TARGETS['eval_s'] else 'MISSED'})"
+        )
+        unit_id, cases = db.execute(
+            "SELECT s.unit_id, count(*) FROM cases c JOIN staff s ON s.staff_id = c.specialist_id "
+            "WHERE c.opened_on <= ? AND (c.closed_on IS NULL OR c.closed_on >= ?) "
+            "GROUP BY s.unit_id ORDER BY count(*) DESC, s.unit_id LIMIT 1",
+            [month.end.isoformat(), month.start.isoformat()],
+        ).fetchone()
+        unit_rows = len(month_report(db, month, as_of, unit_id=unit_id).rows)
+        unit_s = median_of(runs, lambda: month_report(db, month, as_of, unit_id=unit_id))
+        figures.set("unit_eval_ms", unit_s * 1000, 2)
+        figures.line(
+            f"unit month evaluation {unit_id} ({cases} cases, {unit_rows} rows): {unit_s * 1000:.1f} ms "
+            f"(target < {TARGETS['unit_eval_ms']:g} ms: {verdict(unit_s * 1000, TARGETS['unit_eval_ms'])})"
+        )
+    finally:
+        db.close()
+
+
+# --- the app: cold start and key press -----------------------------------------------------------
+
+
+def staff_for_app(path: Path) -> str:
+    """A supervisor to act as (so the app asks nobody who they are)."""
+    from staffing_tui.store.connection import open_database
+
+    db = open_database(path, readonly=True)
+    try:
+        return db.execute("SELECT staff_id FROM staff WHERE role = 'supervisor' ORDER BY staff_id LIMIT 1").fetchone()[0]
+    finally:
+        db.close()
+
+
+def cold_start(kind: str, path: Path, as_staff: str) -> float:
+    """Seconds from spawning a fresh process to its first screen with data painted."""
+    started = time.time()
+    child = subprocess.run(
+        [sys.executable, str(Path(__file__)), "--probe", kind, "--db", str(path), "--as-staff", as_staff,
+         "--started", repr(started)],
+        capture_output=True, text=True, check=False,
+    )
+    if child.returncode != 0 or not child.stdout.strip():
+        raise RuntimeError(f"the {kind} probe failed: {child.stderr.strip()[-2000:]}")
+    return json.loads(child.stdout.strip().splitlines()[-1])["painted_after"]
+
+
+def measure_app(path: Path, runs: int, figures: Figures) -> None:
+    as_staff = staff_for_app(path)
+    cold_start("hello", path, as_staff)  # warm the file cache (Python, Textual)
+    app_times, hello_times = [], []
+    for _ in range(runs):
+        hello_times.append(cold_start("hello", path, as_staff))
+        app_times.append(cold_start("app", path, as_staff))
+    app_s, hello_s = statistics.median(app_times), statistics.median(hello_times)
+    ratio = app_s / hello_s
+    figures.set("cold_start_s", app_s, 3)
+    figures.set("hello_s", hello_s, 3)
+    figures.set("cold_start_ratio", ratio, 2)
+    figures.line(
+        f"app cold start to the first caseload painted: {app_s:.2f} s; Textual hello world with a DataTable: "
+        f"{hello_s:.2f} s; ratio {ratio:.2f}× (target ≤ {TARGETS['cold_start_ratio']:g}×: "
+        f"{verdict(ratio, TARGETS['cold_start_ratio'])})"
+    )
+    child = subprocess.run(
+        [sys.executable, str(Path(__file__)), "--probe", "keys", "--db", str(path), "--as-staff", as_staff,
+         "--runs", str(max(runs, 5))],
+        capture_output=True, text=True, check=False,
+    )
+    if child.returncode != 0 or not child.stdout.strip():
+        raise RuntimeError(f"the key press probe failed: {child.stderr.strip()[-2000:]}")
+    result = json.loads(child.stdout.strip().splitlines()[-1])
+    keypress = statistics.median(result["latencies"])
+    figures.set("keypress_ms", keypress * 1000, 1)
+    figures.line(
+        f"key press to another specialist's caseload repainted ({result['rows']} rows): {keypress * 1000:.1f} ms "
+        f"(median of {len(result['latencies'])}; target < {TARGETS['keypress_ms']:g} ms: "
+        f"{verdict(keypress * 1000, TARGETS['keypress_ms'])})"
+    )
+
+
+class PaintClock:
+    """Records when the screen is painted, and what `probe()` said at that moment."""
+
+    def __init__(self, app, probe) -> None:
+        self.paints: list[tuple[float, object]] = []
+        original = app._display
+
+        def display(screen, renderable) -> None:
+            original(screen, renderable)
+            if renderable is not None:
+                self.paints.append((time.perf_counter(), probe()))
+
+        app._display = display
+
+    def first(self, after: float, accept) -> float | None:
+        for at, seen in self.paints:
+            if at >= after and accept(seen):
+                return at
+        return None
+
+
+async def _wait(predicate, timeout: float = 600.0) -> None:
+    deadline = time.perf_counter() + timeout
+    while not predicate():
+        if time.perf_counter() > deadline:
+            raise TimeoutError("the app did not get there in time")
+        await asyncio.sleep(0.001)
+
+
+async def _settle(app, pilot) -> None:
+    """Let start-up work still under way (looking up the acting user) finish before the app closes."""
+    await _wait(lambda: getattr(app, "actor", True) is not None, timeout=30)
+    await pilot.pause()
+
+
+def _caseload(app):
+    from textual.widgets import DataTable
+
+    tables = [t for t in app.screen.query(DataTable) if t.id == "caseload"] or list(app.screen.query(DataTable))
+    return tables[0] if tables else None
+
+
+def _rows_shown(app) -> tuple[str | None, int]:
+    table = _caseload(app)
+    specialist = getattr(app.screen, "specialist", None)
+    return (getattr(specialist, "staff_id", None), table.row_count if table is not None else 0)
+
+
+async def _first_caseload(app, pilot) -> None:
+    """Wait for the month, then show the first specialist of the tree (as a user's first Enter does)."""
+    await _wait(lambda: getattr(app.screen, "evaluation", None) is not None or _rows_shown(app)[1] > 0)
+    if _rows_shown(app)[1] == 0:
+        evaluation = app.screen.evaluation
+        with_rows = [m for m, _unit in evaluation.specialists() if evaluation.rows_of(m.staff_id)]
+        app.screen.select_specialist(with_rows[0].staff_id)
+    await _wait(lambda: _rows_shown(app)[1] > 0)
+
+
+def probe(args: argparse.Namespace) -> None:
+    """Run inside a fresh process: report the cold start or key press latencies as JSON."""
+    started_wall = float(args.started) if args.started else time.time()
+    now_wall, now_perf = time.time(), time.perf_counter()
+
+    def wall(perf: float) -> float:
+        return now_wall + (perf - now_perf)
+
+    async def hello() -> None:
+        sys.path.insert(0, str(HERE))
+        from hello import HelloTable
+        from textual.widgets import DataTable
+
+        app = HelloTable()
+        async with app.run_test(size=SIZE) as pilot:
+            clock = PaintClock(app, lambda: app.query_one(DataTable).row_count)
+            await _wait(lambda: clock.first(0, lambda rows: rows > 0) is not None)
+            print(json.dumps({"painted_after": wall(clock.first(0, lambda rows: rows > 0)) - started_wall}))
+            await pilot.pause()
+
+    async def app_start() -> None:
+        from staffing_tui.app import build_app
+
+        app = build_app(args.db, as_staff=args.as_staff)
+        async with app.run_test(size=SIZE) as pilot:
+            clock = PaintClock(app, lambda: _rows_shown(app)[1])
+            await _first_caseload(app, pilot)
+            await _wait(lambda: clock.first(0, lambda rows: rows > 0) is not None)
+            print(json.dumps({"painted_after": wall(clock.first(0, lambda rows: rows > 0)) - started_wall}))
+            await _settle(app, pilot)
+
+    async def keys() -> None:
+        from staffing_tui.app import build_app
+
+        app = build_app(args.db, as_staff=args.as_staff)
+        async with app.run_test(size=SIZE) as pilot:
+            clock = PaintClock(app, lambda: _rows_shown(app))
+            await _first_caseload(app, pilot)
+            await pilot.pause()
+            tree = app.screen.query_one("#units")
+            first = _rows_shown(app)[0]
+            tree.focus()
+            tree.move_cursor(tree.find_specialist(first))
+            await pilot.pause()
+            latencies, rows = [], []
+            for n in range(args.runs):
+                before = _rows_shown(app)[0]
+                key = "down" if n % 2 == 0 else "up"
+                pressed = time.perf_counter()
+                await pilot.press(key)
+                await _wait(lambda: _rows_shown(app)[0] != before)
+                await _wait(lambda: clock.first(pressed, lambda seen: seen[0] != before) is not None)
+                latencies.append(clock.first(pressed, lambda seen: seen[0] != before) - pressed)
+                rows.append(_rows_shown(app)[1])
+                await pilot.pause()
+            print(json.dumps({"latencies": latencies, "rows": max(rows)}))
+            await _settle(app, pilot)
+
+    asyncio.run({"hello": hello, "app": app_start, "keys": keys}[args.probe]())
+
+
+# --- import ------------------------------------------------------------------------------------------
+
+
+def export_csv(path: Path, directory: Path) -> None:
+    """The database's ten import tables as CSV files (once; reused afterwards)."""
+    from staffing_tui.store.connection import open_database
+    from staffing_tui.store.schema import IMPORT_TABLES
+
+    if (directory / "note_contacts.csv").exists():
+        return
+    partial = directory.with_name(directory.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
+    db = open_database(path, readonly=True)
+    try:
+        for table, columns in IMPORT_TABLES.items():
+            with (partial / f"{table}.csv").open("w", encoding="utf-8", newline="") as handle:
+                writer = csv.writer(handle)
+                writer.writerow(columns)
+                writer.writerows(db.execute(f"SELECT {', '.join(columns)} FROM {table}"))
+    finally:
+        db.close()
+    shutil.rmtree(directory, ignore_errors=True)
+    os.replace(partial, directory)
+
+
+IMPORT_SCRIPT = """
+import sys
+from datetime import date
+import pendulum
+from staffing_tui.store.connection import open_database
+from staffing_tui.store.importer import import_directory
+day = date.fromisoformat(sys.argv[3])
+db = open_database(sys.argv[2], create=True)
+import_directory(db, sys.argv[1], now=pendulum.datetime(day.year, day.month, day.day, 23, 59, tz="America/Phoenix"))
+db.close()
+"""
+
+
+def measure_import(path: Path, runs: int, data: Path, figures: Figures) -> None:
+    from staffing_tui.store.connection import default_as_of, open_database
+    from staffing_tui.store.schema import IMPORT_TABLES
+
+    db = open_database(path, readonly=True)
+    as_of = default_as_of(db).isoformat()
+    rows = sum(db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in IMPORT_TABLES)
+    db.close()
+    directory = data / "csv" / path.stem
+    export_csv(path, directory)
+    sqlite_utils = bin_path("sqlite-utils")
+    work = Path(tempfile.mkdtemp(prefix="staffing-bench-", dir=data))
+    try:
+        def ours() -> None:
+            target = work / "import.db"
+            for leftover in (target, Path(f"{target}-wal"), Path(f"{target}-shm")):
+                leftover.unlink(missing_ok=True)
+            subprocess.run([sys.executable, "-c", IMPORT_SCRIPT, str(directory), str(target), as_of], check=True)
+
+        def baseline() -> None:
+            target = work / "plain.db"
+            target.unlink(missing_ok=True)
+            for table in IMPORT_TABLES:
+                subprocess.run([sqlite_utils, "insert", str(target), table, str(directory / f"{table}.csv"), "--csv"],
+                               check=True, stdout=subprocess.DEVNULL)
+
+        ours_times, baseline_times = [], []
+        for _ in range(runs):
+            started = time.perf_counter()
+            baseline()
+            baseline_times.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            ours()
+            ours_times.append(time.perf_counter() - started)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    ours_s, baseline_s = statistics.median(ours_times), statistics.median(baseline_times)
+    ratio = ours_s / baseline_s
+    figures.set("import_s", ours_s, 2)
+    figures.set("sqlite_utils_s", baseline_s, 2)
+    figures.set("import_ratio", ratio, 2)
+    figures.line(
+        f"import of the {rows:,} CSV rows (validated, one transaction): {ours_s:.1f} s; "
+        f"sqlite-utils insert --csv of the same files: {baseline_s:.1f} s; ratio {ratio:.2f}× "
+        f"(target ≤ {TARGETS['import_ratio']:g}×: {verdict(ratio, TARGETS['import_ratio'])})"
+    )
+
+
+# --- memory ----------------------------------------------------------------------------------------
+
+
+def measure_report_memory(path: Path, runs: int, figures: Figures) -> None:
+    from staffing_tui.domain.months import Month
+    from staffing_tui.store.connection import default_as_of, open_database
+
+    db = open_database(path, readonly=True)
+    month = Month.of(default_as_of(db)).previous()
+    db.close()
+    peaks = []
+    for _ in range(max(1, min(runs, 3))):
+        # A child of a child: RUSAGE_CHILDREN only ever grows, so each run gets its own wrapper.
+        child = subprocess.run(
+            [sys.executable, "-c",
+             "import resource, subprocess, sys\n"
+             "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=True)\n"
+             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)",
+             bin_path("staffing-tui"), "report", "--db", str(path), "--month", str(month), "--format", "json"],
+            capture_output=True, text=True, check=True,
+        )
+        peaks.append(int(child.stdout.strip()) / 1024)  # KiB on Linux
+    peak = statistics.median(peaks)
+    figures.set("report_rss_mb", peak, 1)
+    figures.line(
+        f"peak RSS of `staffing-tui report --month {month} --format json` (whole database): {peak:.0f} MB "
+        f"(target < {TARGETS['report_rss_mb']:g} MB: {verdict(peak, TARGETS['report_rss_mb'])})"
+    )
+
+
+# --- main --------------------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", help="benchmark this database instead of building the synthetic one")
+    parser.add_argument("--runs", type=int, default=5, help="runs per figure; the median is reported (default 5)")
+    parser.add_argument("--scale", choices=("statewide", "unit"), default="statewide")
+    parser.add_argument("--data", default=str(DEFAULT_DATA), help="where databases and CSV files are kept")
+    parser.add_argument("--only", default="eval,app,import,memory",
+                        help="comma-separated figures to measure: eval, app, import, memory (default: all)")
+    parser.add_argument("--probe", choices=("hello", "app", "keys"), help=argparse.SUPPRESS)
+    parser.add_argument("--as-staff", help=argparse.SUPPRESS)
+    parser.add_argument("--started", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.probe:
+        probe(args)
+        return 0
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+    started = time.perf_counter()
+    figures = Figures()
+    path = ensure_database(args, figures)
+    only = {name.strip() for name in args.only.split(",")}
+    if "eval" in only:
+        measure_evaluation(path, args.runs, figures)
+    if "app" in only:
+        measure_app(path, args.runs, figures)
+    if "import" in only:
+        measure_import(path, args.runs, Path(args.data), figures)
+    if "memory" in only:
+        measure_report_memory(path, args.runs, figures)
+    figures.line(f"(benchmark took {time.perf_counter() - started:.0f} s)")
+    figures.line(figures.summary())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,110 @@
+"""Every key of the app (`?`), read from the bindings themselves so it never goes stale."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from staffing_tui.domain.enums import Status
+from staffing_tui.widgets.labels import STATUS_LABELS
+
+Section = tuple[str, Sequence[Binding]]
+
+#: Columns for the key names.
+KEY_WIDTH = 9
+
+#: Keys Textual's widgets provide that the app relies on, described for people.
+MOVING = (
+    Binding("up,down", "", "Move in a list or table; enter opens"),
+    Binding("tab", "", "Next pane (shift+tab: previous)"),
+    Binding("left,right", "", "Switch tab (detail, when the tabs have focus)"),
+)
+
+#: What each status means, for the legend under the keys.
+STATUS_MEANINGS: dict[Status, str] = {
+    Status.UNMET: "not seen, no documented reason (the number that should be zero)",
+    Status.DUE: "not seen yet, month in progress",
+    Status.EXPLAINED: "not seen, for a documented reason",
+    Status.EXCUSED: "an approved exception covers the month",
+    Status.MET: "seen as required",
+    Status.NOT_REQUIRED: "no visit requirement this month",
+}
+
+
+def binding_sections() -> list[Section]:
+    """The bindings of the app, its screens and widgets, grouped by where they work."""
+    from staffing_tui.app import StaffingApp
+    from staffing_tui.screens.actions import ACTION_BINDINGS
+    from staffing_tui.screens.detail import CaseDetailScreen
+    from staffing_tui.screens.staffing import StaffingScreen
+    from staffing_tui.widgets.caseload_table import CaseloadTable
+    from staffing_tui.widgets.filter_input import FilterInput
+    from staffing_tui.widgets.units_tree import UnitsTree
+
+    palette = Binding(StaffingApp.COMMAND_PALETTE_BINDING, "command_palette",
+                      "Command palette: every action, jump to a specialist")
+    return [
+        ("Everywhere", [*StaffingApp.BINDINGS, palette]),
+        ("Units and specialists", UnitsTree.BINDINGS),
+        ("Caseload", [*CaseloadTable.BINDINGS, *own(StaffingScreen.BINDINGS, ACTION_BINDINGS)]),
+        ("Filter line", FilterInput.BINDINGS),
+        ("Caseload and detail: the staffing", ACTION_BINDINGS),
+        ("Person/case detail", [*own(CaseDetailScreen.BINDINGS, ACTION_BINDINGS),
+                                Binding("enter", "", "On a member: show that person")]),
+        ("Moving around", MOVING),
+    ]
+
+
+def own(bindings: Sequence[Binding], shared: Sequence[Binding]) -> list[Binding]:
+    """A screen's bindings without the shared ones (listed once, in their own section) and help."""
+    return [b for b in bindings if b not in shared and b.action != "app.help"]
+
+
+def key_label(app: App, binding: Binding) -> str:
+    keys = [key.strip() for key in binding.key.split(",")]
+    return " ".join(app.get_key_display(Binding(key, binding.action)) for key in keys)
+
+
+def help_text(app: App, sections: Sequence[Section]) -> Content:
+    """Every key, section by section, then what the status words mean."""
+    lines: list[Content] = []
+    for title, bindings in sections:
+        described = [b for b in bindings if b.description]
+        if not described:
+            continue
+        lines.append(Content.styled(title, "bold underline"))
+        for binding in described:
+            lines.append(Content.assemble(
+                ("  " + key_label(app, binding).ljust(KEY_WIDTH), "bold $text-accent"),
+                binding.tooltip or binding.description,
+            ))
+        lines.append(Content(""))
+    lines.append(Content.styled("Statuses (symbol, word and colour)", "bold underline"))
+    for status, meaning in STATUS_MEANINGS.items():
+        lines.append(Content.assemble(("  " + STATUS_LABELS[status].ljust(KEY_WIDTH + 6), "bold"), meaning))
+    return Content("\n").join(lines)
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key with what it does, and what the status words mean; scrolls with the arrows."""
+
+    BINDINGS = [
+        Binding("escape,question_mark,q", "dismiss(None)", "Close help", id="help.close"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="help-dialog", classes="dialog"):
+            yield Static("Keys", classes="dialog-title")
+            with VerticalScroll(id="help-scroll"):
+                yield Static(id="help-keys")
+            yield Static("↑↓ scroll · escape close", classes="dialog-help")
+
+    def on_mount(self) -> None:
+        self.query_one("#help-keys", Static).update(help_text(self.app, binding_sections()))
+        self.query_one("#help-scroll").focus()

@@ -1,0 +1,209 @@
+"""The staffing actions the caseload and the detail screen share: `e` `p` `n` `s` `a`.
+
+Each opens a modal form (built by another module, imported only when used)
+with a `FormContext` for the chosen person or case. Only a supervisor of the
+specialist's unit, or a manager, may approve (SPEC §6): for anyone else the
+keys stay in the footer, greyed, and pressing one says why.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
+
+from textual import events
+from textual.app import App
+from textual.binding import Binding
+
+from staffing_tui.domain.enums import StaffRole
+from staffing_tui.modals.context import FormContext
+from staffing_tui.screens.base import DatabaseScreen
+from staffing_tui.store.directory import StaffMember
+
+if TYPE_CHECKING:
+    from staffing_tui.app import StaffingApp
+
+
+@dataclass(frozen=True, slots=True)
+class ActionTarget:
+    """Whom an action is about: a specialist, and perhaps one of their cases and a person on it."""
+
+    specialist: StaffMember
+    case_id: str | None = None
+    person_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StaffingAction:
+    """A form the supervisor fills in during a staffing."""
+
+    form: str  # "module:Class", imported when first used
+    noun: str  # "Exception" → "Exception 12 saved"
+    verb: str  # "approve exceptions" → "only a supervisor … can approve exceptions"
+    needs_case: bool
+    needs_person: bool
+
+
+STAFFING_ACTIONS: dict[str, StaffingAction] = {
+    "exception": StaffingAction(
+        "staffing_tui.modals.exception_form:ExceptionForm", "Exception", "approve exceptions", True, True
+    ),
+    "plan": StaffingAction(
+        "staffing_tui.modals.plan_form:ContactPlanForm", "Contact plan", "approve contact plans", True, True
+    ),
+    "note": StaffingAction(
+        "staffing_tui.modals.note_form:StaffingNoteForm", "Staffing note", "record staffing notes", True, False
+    ),
+    "step": StaffingAction(
+        "staffing_tui.modals.step_form:NextStepForm", "Next step", "agree next steps", False, False
+    ),
+}
+AGENDA_SCREEN = "staffing_tui.modals.agenda:AgendaScreen"
+
+#: Help first in the footer so it shows even at 80 columns (the app binds `?` too).
+HELP_BINDING = Binding("question_mark", "app.help", "Help", id="screen.help", tooltip="Every key (this list)")
+
+#: The staffing keys; each screen lists them after its own so its own keys come first in the footer.
+ACTION_BINDINGS = [
+    Binding("e", "record('exception')", "Exception", id="staffing.exception",
+            tooltip="Approve an exception for the person (supervisor of the unit or manager)"),
+    Binding("p", "record('plan')", "Contact plan", id="staffing.plan",
+            tooltip="Generate, edit and approve a contact plan with the parent (supervisor or manager)"),
+    Binding("n", "record('note')", "Staffing note", id="staffing.note",
+            tooltip="Record why the person (or household) could not be seen this month"),
+    Binding("s", "record('step')", "Next step", id="staffing.step",
+            tooltip="Agree a next step: who, what, by when (reappears until done)"),
+    Binding("a", "agenda", "Agenda", id="staffing.agenda",
+            tooltip="The specialist's staffing agenda for the month (exportable)"),
+]
+
+#: Keys whose refusal is explained when pressed (a disabled binding is otherwise silent).
+ACTION_KEYS: dict[str, str] = {"e": "exception", "p": "plan", "n": "note", "s": "step", "a": "agenda"}
+
+
+def approval_refusal(actor: StaffMember | None, specialist: StaffMember, verb: str) -> str | None:
+    """Why `actor` may not `verb` for `specialist`'s cases (None: they may).
+
+    SPEC §3: approved by a supervisor of the case specialist's unit, or a manager.
+    """
+    if actor is None:
+        return (f"Only a supervisor of the unit or a manager can {verb}; choose who you are first "
+                "(ctrl+p, then “Act as…”).")
+    if actor.role is StaffRole.MANAGER:
+        return None
+    if actor.role is StaffRole.SUPERVISOR:
+        if actor.unit_id == specialist.unit_id:
+            return None
+        return (f"Only a supervisor of {specialist.name}'s unit or a manager can {verb}; "
+                f"{actor.name} supervises another unit.")
+    return (f"Only a supervisor of the unit or a manager can {verb}; "
+            f"you are acting as {actor.name} ({actor.role}).")
+
+
+def open_lazily(app: App[Any], spec: str, *args: object, callback: Callable[[Any], None] | None = None) -> bool:
+    """Push the screen class named by `spec` ("module:Class") built with `args`.
+
+    The forms live in their own modules and are imported only when opened, so
+    the app starts fast and runs even where a form is not installed.
+    """
+    module_name, _, class_name = spec.partition(":")
+    try:
+        screen_class = getattr(importlib.import_module(module_name), class_name)
+    except (ImportError, AttributeError) as error:
+        app.log.error(f"cannot open {spec}", error)
+        app.notify(f"This version of staffing-tui has no {class_name} yet.", severity="warning", markup=False)
+        return False
+    app.push_screen(screen_class(*args), callback=callback)
+    return True
+
+
+class StaffingActionScreen(DatabaseScreen):
+    """A screen from which a staffing can record exceptions, plans, notes and next steps.
+
+    Subclasses put `ACTION_BINDINGS` in their own `BINDINGS`.
+    """
+
+    @property
+    def staffing_app(self) -> StaffingApp:
+        return cast("StaffingApp", self.app)
+
+    def action_target(self) -> ActionTarget | None:
+        """The specialist, case and person an action is about (override)."""
+        return None
+
+    def refusal(self, kind: str) -> str | None:
+        """Why the action `kind` cannot run right now (None: it can)."""
+        target = self.action_target()
+        if target is None:
+            return "Choose a specialist first."
+        if kind == "agenda":
+            return None
+        action = STAFFING_ACTIONS[kind]
+        if (problem := approval_refusal(self.staffing_app.actor, target.specialist, action.verb)) is not None:
+            return problem
+        if action.needs_person and target.person_id is None:
+            return f"Choose a person first (a row of the caseload): an {action.noun.lower()} is for one person."
+        if action.needs_case and target.case_id is None:
+            return f"Choose a case first (a row of the caseload): a {action.noun.lower()} is about one case."
+        return None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # None keeps the key in the footer, greyed; `on_key` says why when pressed.
+        if action == "record":
+            return None if self.refusal(str(parameters[0])) else True
+        if action == "agenda":
+            return None if self.refusal("agenda") else True
+        return True
+
+    def on_key(self, event: events.Key) -> None:
+        kind = ACTION_KEYS.get(event.key)
+        if kind is None:
+            return
+        if (reason := self.refusal(kind)) is not None:
+            event.stop()
+            self.notify(reason, title="Not available", severity="warning", markup=False)
+
+    def form_context(self, target: ActionTarget) -> FormContext:
+        app = self.staffing_app
+        assert app.month is not None  # the screens offer actions once a month is shown
+        return FormContext(
+            db_path=self.db_path,
+            actor_id=app.actor_id,
+            specialist_id=target.specialist.staff_id,
+            month=app.month,
+            case_id=target.case_id,
+            person_id=target.person_id,
+            masked=app.masked,
+        )
+
+    def action_record(self, kind: str) -> None:
+        self.record(kind)
+
+    def record(self, kind: str) -> None:
+        """Open the form for `kind` ("exception", "plan", "note", "step"), or say why not."""
+        if (reason := self.refusal(kind)) is not None:
+            self.notify(reason, title="Not available", severity="warning", markup=False)
+            return
+        target = self.action_target()
+        assert target is not None
+        action = STAFFING_ACTIONS[kind]
+
+        def saved(record_id: object) -> None:
+            if record_id is not None:
+                self.staffing_app.record_saved(action.noun, record_id)
+
+        open_lazily(self.app, action.form, self.form_context(target), callback=saved)
+
+    def action_agenda(self) -> None:
+        target = self.action_target()
+        if target is None:
+            self.notify("Choose a specialist first.", severity="warning")
+            return
+
+        def closed(result: object) -> None:
+            if result is not None:  # the agenda changed something (a step marked done)
+                self.staffing_app.reload_screens()
+
+        open_lazily(self.app, AGENDA_SCREEN, self.form_context(ActionTarget(target.specialist)), callback=closed)

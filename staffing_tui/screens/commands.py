@@ -1,0 +1,64 @@
+"""The command palette (ctrl+p): the app's actions and "Jump to specialist: NAME"."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from functools import partial
+from typing import TYPE_CHECKING, cast
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from staffing_tui.screens.actions import STAFFING_ACTIONS, StaffingActionScreen
+
+if TYPE_CHECKING:
+    from staffing_tui.app import StaffingApp
+
+Command = tuple[str, str, Callable[[], object]]
+
+
+class StaffingCommands(Provider):
+    """Every action of the current screen, and a jump to each specialist of the month."""
+
+    @property
+    def staffing_app(self) -> StaffingApp:
+        return cast("StaffingApp", self.app)
+
+    def commands(self) -> Iterator[Command]:
+        app = self.staffing_app
+        screen = self.screen
+        yield "Previous month", "Evaluate the month before ([)", app.action_previous_month
+        yield "Next month", "Evaluate the month after (])", app.action_next_month
+        yield "Pick a month…", "Choose the month to evaluate (m)", app.action_pick_month
+        yield "Reports", "Unit and specialist summaries, trend, federal measure (r)", app.action_reports
+        yield (
+            "Privacy mask: turn off" if app.masked else "Privacy mask: turn on",
+            "Initials instead of names, no birth dates or placement names (x)",
+            app.action_toggle_mask,
+        )
+        yield "Act as…", "Choose who you are: it decides what you may approve", app.action_choose_identity
+        yield "Keys and help", "Every key of the app (?)", app.action_help
+        if isinstance(screen, StaffingActionScreen):
+            for kind, action in STAFFING_ACTIONS.items():
+                yield f"Record: {action.noun.lower()}", f"Open the {action.noun.lower()} form", partial(screen.record, kind)
+            yield "Staffing agenda", "The specialist's agenda for the month (a)", screen.action_agenda
+        evaluation = app.staffing_evaluation()
+        if evaluation is not None:
+            for member, unit in evaluation.specialists():
+                unseen = evaluation.unseen_without_reason(member.staff_id)
+                where = unit.name if unit is not None else "no unit"
+                yield (
+                    f"Jump to specialist: {member.name}",
+                    f"{where} · {unseen} not seen without a reason" if unseen else f"{where} · ✓",
+                    partial(app.jump_to_specialist, member.staff_id),
+                )
+
+    async def discover(self) -> Hits:
+        for title, help_text, callback in self.commands():
+            yield DiscoveryHit(title, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, help_text, callback in self.commands():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), callback, help=help_text)

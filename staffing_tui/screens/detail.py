@@ -1,0 +1,398 @@
+"""One person on one case: a 12-month status strip, then the case's notes, members,
+placements, staffing records and next steps.
+
+Everything is read by one thread worker: the case's rows (one evaluation per
+month, case-scoped, the same rules as the caseload) and its records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
+from textual.worker import Worker, get_current_worker
+
+from staffing_tui.domain.model import Row
+from staffing_tui.domain.months import Month
+from staffing_tui.messages import CaseLoaded
+from staffing_tui.screens.actions import ACTION_BINDINGS, HELP_BINDING, ActionTarget, StaffingActionScreen
+from staffing_tui.screens.base import database_at
+from staffing_tui.store.caseload import CaseDetail, CaseHistory, MemberLine, case_detail, case_history
+from staffing_tui.store.directory import StaffMember
+from staffing_tui.widgets.labels import (
+    HIDDEN,
+    NOTHING,
+    WHOLE_CASE,
+    date_label,
+    flags_label,
+    goal_label,
+    month_name,
+    person_label,
+    placement_label,
+    reason_label,
+    requirement_label,
+    role_label,
+    status_label,
+    words,
+)
+from staffing_tui.widgets.month_strip import MonthStrip
+from staffing_tui.widgets.staffing_header import StaffingHeader
+
+#: Status colours for the words in the status line (as in the caseload).
+STATUS_STYLE = {
+    "unmet": "$text-error bold",
+    "due": "$text-warning bold",
+    "explained": "$text-primary",
+    "excused": "$text-accent",
+    "met": "$text-success",
+    "not_required": "$text-muted",
+}
+
+
+def member_flags(member: MemberLine, month_end: date) -> str:
+    """The flags the visit rules read, in words: resides, victim, rights, whereabouts, prison."""
+    flags = []
+    if member.resides_in_home:
+        flags.append("lives in the home")
+    if member.alleged_victim:
+        flags.append("alleged victim")
+    if member.alleged_perpetrator:
+        flags.append("alleged perpetrator")
+    if member.rights_terminated_on is not None:
+        flags.append(f"rights terminated {member.rights_terminated_on.isoformat()}"
+                     if member.rights_terminated_on <= month_end else
+                     f"rights to end {member.rights_terminated_on.isoformat()}")
+    if member.whereabouts_unknown:
+        flags.append("whereabouts unknown")
+    if member.incarcerated:
+        flags.append("incarcerated")
+    if member.deceased_on is not None:
+        flags.append(f"died {member.deceased_on.isoformat()}")
+    return ", ".join(flags) or NOTHING
+
+
+def age_on(birth: date, day: date) -> int:
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def fill_table(table: DataTable, columns: Sequence[str], rows: Iterable[Sequence[Text | str]],
+               keys: Iterable[str] | None = None) -> int:
+    """Replace `table`'s columns and rows; cells become Text (data is never markup)."""
+    table.clear(columns=True)
+    table.add_columns(*columns)
+    count = 0
+    key_list = list(keys) if keys is not None else None
+    for index, row in enumerate(rows):
+        cells = [cell if isinstance(cell, Text) else Text(str(cell)) for cell in row]
+        table.add_row(*cells, key=key_list[index] if key_list is not None else None)
+        count += 1
+    return count
+
+
+class CaseDetailScreen(StaffingActionScreen):
+    """A person on a case (or the household, for the case-level row) across twelve months."""
+
+    AUTO_FOCUS = "#notes-table"
+
+    BINDINGS = [
+        HELP_BINDING,
+        Binding("escape", "back", "Back", id="detail.back", tooltip="Back to the caseload"),
+        *ACTION_BINDINGS,
+    ]
+
+    def __init__(self, db_path: Path, specialist: StaffMember, case_id: str, person_id: str | None) -> None:
+        super().__init__(db_path)
+        self.specialist = specialist
+        self.case_id = case_id
+        self.person_id = person_id
+        self.detail: CaseDetail | None = None
+        self.history: CaseHistory | None = None
+        self.loaded_month: Month | None = None
+
+    def compose(self) -> ComposeResult:
+        yield StaffingHeader()
+        with Vertical(id="detail-top"):
+            yield Static(id="detail-title")
+            yield Static(id="detail-status")
+            yield MonthStrip(id="strip")
+        with TabbedContent(id="detail-tabs"):
+            with TabPane("Notes", id="tab-notes"):
+                yield DataTable(id="notes-table", cursor_type="row", zebra_stripes=True)
+            with TabPane("Members", id="tab-members"):
+                yield DataTable(id="members-table", cursor_type="row", zebra_stripes=True)
+            with TabPane("Placements", id="tab-placements"):
+                yield DataTable(id="placements-table", cursor_type="row", zebra_stripes=True)
+            with TabPane("Staffing records", id="tab-records"):
+                with VerticalScroll(id="records"):
+                    for part in ("exceptions", "plans", "staffing-notes"):
+                        yield Static(id=f"{part}-heading", classes="records-heading")
+                        yield DataTable(id=f"{part}-table", cursor_type="row", classes="records-table")
+            with TabPane("Next steps", id="tab-steps"):
+                yield DataTable(id="steps-table", cursor_type="row", zebra_stripes=True)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#detail-title", Static).update(Content(f"Case {self.case_id} · loading…"))
+        self.watch(self.app, "month", self._app_month_changed, init=False)
+        self.watch(self.app, "masked", lambda _masked: self._redraw(), init=False)
+        self.reload()
+
+    # --- loading ----------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="case", name="load the case")
+    def _load_case(self, case_id: str, month: Month) -> None:
+        with database_at(self.db_path, readonly=True) as db:
+            history = case_history(db, case_id, month)
+            detail = case_detail(db, case_id, min(month.end, history.as_of))
+        if not get_current_worker().is_cancelled:
+            self.post_message(CaseLoaded(case_id, month, detail, history))
+
+    def reload(self) -> None:
+        month = self.staffing_app.month
+        if month is None:
+            return
+        self.query_one("#detail-tabs").loading = self.detail is None
+        self._load_case(self.case_id, month)
+
+    def _app_month_changed(self, month: Month | None) -> None:
+        if month is not None and month != self.loaded_month:
+            self.reload()
+
+    @on(CaseLoaded)
+    def _case_loaded(self, message: CaseLoaded) -> None:
+        if message.case_id != self.case_id:
+            return
+        self.detail, self.history, self.loaded_month = message.detail, message.history, message.month
+        self.query_one("#detail-tabs").loading = False
+        self._redraw()
+
+    def work_failed(self, worker: Worker) -> None:
+        self.query_one("#detail-tabs").loading = False
+
+    # --- drawing ----------------------------------------------------------------
+
+    @property
+    def masked(self) -> bool:
+        return self.staffing_app.masked
+
+    def person_name(self, person_id: str | None) -> str:
+        names = self.detail.names if self.detail else {}
+        return person_label(person_id, names, masked=self.masked)
+
+    def staff_name(self, staff_id: str | None) -> str:
+        if staff_id is None:
+            return NOTHING
+        return self.detail.staff_names.get(staff_id, staff_id) if self.detail else staff_id
+
+    def free_text(self, text: str | None) -> str:
+        """Notes and reasons may name people: hidden under the privacy mask."""
+        if self.masked:
+            return HIDDEN
+        return " ".join((text or "").split()) or NOTHING
+
+    def current_row(self) -> Row | None:
+        if self.history is None or self.loaded_month is None:
+            return None
+        return self.history.row(self.loaded_month, self.person_id)
+
+    def _redraw(self) -> None:
+        if self.detail is None or self.history is None or self.loaded_month is None:
+            if self.history is not None:
+                self.query_one("#detail-title", Static).update(Content(f"There is no case {self.case_id}."))
+            return
+        self._draw_top()
+        self._draw_notes()
+        self._draw_members()
+        self._draw_placements()
+        self._draw_records()
+        self._draw_steps()
+        self.refresh_bindings()
+
+    def _draw_top(self) -> None:
+        assert self.detail is not None and self.history is not None and self.loaded_month is not None
+        detail, month = self.detail, self.loaded_month
+        member = detail.member(self.person_id)
+        who = self.person_name(self.person_id)
+        parts: list[tuple[str, str] | str] = [(who, "bold")]
+        if member is not None:
+            parts.append(f" · {role_label(member.role)}")
+            if member.birth_date is not None and not self.masked:
+                parts.append(f" · born {member.birth_date.isoformat()} "
+                             f"(age {age_on(member.birth_date, min(month.end, self.history.as_of))})")
+        elif self.person_id is None:
+            parts.append(" · the case as a whole")
+        case = detail.case
+        closed = f", closed {case.closed_on.isoformat()}" if case.closed_on else ""
+        parts.append(f" — case {case.case_id} · {words(case.case_type)} · opened {case.opened_on.isoformat()}"
+                     f"{closed} · {case.specialist_name}")
+        self.query_one("#detail-title", Static).update(Content.assemble(*parts))
+
+        row = self.current_row()
+        if row is None:
+            status = Content.assemble((month_name(month), "bold"), f": not on case {case.case_id} this month.")
+        else:
+            status = Content.assemble(
+                (month_name(month), "bold"), ": ",
+                (status_label(row.status), STATUS_STYLE[str(row.status)]), " — ", reason_label(row.reason),
+                f" · {requirement_label(row.requirement)}",
+                f" · placement: {placement_label(row.placement, masked=self.masked)}" if row.placement else "",
+                f" · goal: {goal_label(row.goal)}" if row.goal else "",
+                f" · last seen {date_label(row.last_seen, missing='never')}",
+                f" · last contact {date_label(row.last_contact, missing='never')}",
+                (f" · ⚠ {flags_label(row.flags)}", "$text-error") if row.flags else "",
+            )
+        self.query_one("#detail-status", Static).update(status)
+        self.query_one(MonthStrip).show(self.history.strip(self.person_id), month)
+
+    def _set_tab_label(self, pane_id: str, label: str, count: int) -> None:
+        self.query_one(TabbedContent).get_tab(pane_id).label = Content(f"{label} ({count})")
+
+    def _draw_notes(self) -> None:
+        assert self.detail is not None
+        notes = self.detail.notes
+
+        def contacts(contact_ids: tuple[str, ...]) -> Text:
+            text = Text()
+            for index, person_id in enumerate(contact_ids):
+                if index:
+                    text.append(", ")
+                text.append(self.person_name(person_id), style="bold" if person_id == self.person_id else "")
+            return text if contact_ids else Text(NOTHING)
+
+        count = fill_table(
+            self.query_one("#notes-table", DataTable),
+            ("Date", "Time", "Type", "Method", "Where", "Contact with", "Locate for", "By", "Text"),
+            (
+                (note.day, note.time, words(note.note_type), words(note.method), words(note.location),
+                 contacts(note.contact_ids), self.person_name(note.locate_for) if note.locate_for else NOTHING,
+                 self.staff_name(note.author_id), self.free_text(note.text)[:80])
+                for note in notes
+            ),
+        )
+        self._set_tab_label("tab-notes", "Notes", count)
+
+    def _draw_members(self) -> None:
+        assert self.detail is not None and self.history is not None and self.loaded_month is not None
+        month = self.loaded_month
+        members = self.detail.members
+
+        def status_of(person_id: str) -> Text:
+            row = self.history.row(month, person_id) if self.history else None
+            if row is None:
+                return Text("not on the case this month")
+            return Text.assemble(status_label(row.status), " — ", reason_label(row.reason))
+
+        table = self.query_one("#members-table", DataTable)
+        count = fill_table(
+            table,
+            ("Name", "Role", "Born", "On the case", "Flags", f"{month_name(month)}"),
+            (
+                (Text(self.person_name(m.person_id), style="bold" if m.person_id == self.person_id else ""),
+                 role_label(m.role),
+                 NOTHING if self.masked else date_label(m.birth_date),
+                 f"{date_label(m.joined_on, missing='from opening')} – {date_label(m.left_on, missing='')}".strip(" –"),
+                 member_flags(m, month.end), status_of(m.person_id))
+                for m in members
+            ),
+            keys=[m.person_id for m in members],
+        )
+        self._set_tab_label("tab-members", "Members", count)
+
+    def _draw_placements(self) -> None:
+        assert self.detail is not None
+        placements = self.detail.placements
+        count = fill_table(
+            self.query_one("#placements-table", DataTable),
+            ("Child", "Type", "Name", "From", "To"),
+            (
+                (self.person_name(p.child_id), words(p.location_type),
+                 NOTHING if self.masked else (p.location_name or NOTHING),
+                 date_label(p.start_on), date_label(p.end_on, missing="now"))
+                for p in placements
+            ),
+        )
+        self._set_tab_label("tab-placements", "Placements", count)
+
+    def _draw_records(self) -> None:
+        assert self.detail is not None
+        detail = self.detail
+        self._record_section(
+            "exceptions", "Exceptions",
+            ("#", "Person", "Category", "Months", "Review", "Approved by", "State", "Reason"),
+            [
+                (str(e.exception_id), self.person_name(e.person_id), words(e.category), f"{e.start_month} – {e.end_month}",
+                 e.review_on or NOTHING, self.staff_name(e.approved_by),
+                 f"revoked from {e.revoked_from}" if e.revoked_from else "approved", self.free_text(e.reason)[:60])
+                for e in detail.exceptions
+            ],
+        )
+        self._record_section(
+            "plans", "Contact plans",
+            ("#", "Parent", "Every", "Methods", "Months", "Review", "Approved by", "State"),
+            [
+                (str(p.contact_plan_id), self.person_name(p.parent_id),
+                 f"{p.frequency_months} month{'s' if p.frequency_months > 1 else ''}",
+                 ", ".join(words(m) for m in p.methods), f"{p.start_month} – {p.end_month or 'open'}",
+                 p.review_on or NOTHING, self.staff_name(p.approved_by),
+                 f"superseded by #{p.superseded_by}" if p.superseded_by else "active")
+                for p in detail.plans
+            ],
+        )
+        self._record_section(
+            "staffing-notes", "Staffing notes",
+            ("#", "Person", "Month", "Reason", "By", "Text"),
+            [
+                (str(s.staffing_note_id), self.person_name(s.person_id) if s.person_id else WHOLE_CASE, s.month,
+                 words(s.reason_code), self.staff_name(s.author), self.free_text(s.text)[:80])
+                for s in detail.staffing_notes
+            ],
+        )
+        total = len(detail.exceptions) + len(detail.plans) + len(detail.staffing_notes)
+        self._set_tab_label("tab-records", "Staffing records", total)
+
+    def _record_section(self, part: str, title: str, columns: Sequence[str], rows: list[Sequence[str]]) -> None:
+        table = self.query_one(f"#{part}-table", DataTable)
+        fill_table(table, columns, rows)
+        table.display = bool(rows)
+        heading = f"{title} ({len(rows)})" if rows else f"{title}: none recorded"
+        self.query_one(f"#{part}-heading", Static).update(Content.styled(heading, "bold"))
+
+    def _draw_steps(self) -> None:
+        assert self.detail is not None
+        steps = self.detail.next_steps
+        count = fill_table(
+            self.query_one("#steps-table", DataTable),
+            ("#", "Person", "What", "Due", "Agreed by", "Done"),
+            (
+                (str(s.next_step_id), self.person_name(s.person_id) if s.person_id else WHOLE_CASE,
+                 self.free_text(s.text)[:80], s.due_on, self.staff_name(s.created_by),
+                 s.done_at[:10] if s.done_at else "open")
+                for s in steps
+            ),
+        )
+        self._set_tab_label("tab-steps", "Next steps", count)
+
+    # --- choosing another member ------------------------------------------------------
+
+    @on(DataTable.RowSelected, "#members-table")
+    def _member_selected(self, event: DataTable.RowSelected) -> None:
+        person_id = event.row_key.value
+        if person_id and person_id != self.person_id:
+            self.person_id = person_id
+            self._redraw()
+
+    # --- actions ----------------------------------------------------------------
+
+    def action_target(self) -> ActionTarget | None:
+        return ActionTarget(self.specialist, self.case_id, self.person_id)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

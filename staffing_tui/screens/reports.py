@@ -1,0 +1,375 @@
+"""`r` Reports for program managers and supervisors (issue 5 §4, SPEC §4–§6).
+
+For one month: a summary per unit and per specialist (required, met, excused,
+explained, unmet, due and — the number that should be zero — not seen
+without a reason), a twelve-month trend of that number per unit, the federal
+caseworker-visit measure for the fiscal year to date, and the integrity flags
+to fix. Everything is computed in one thread worker; the screen shows a
+loading indicator meanwhile. Under the privacy mask people appear as initials.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import DataTable, Footer, Header, Label, Sparkline, Static
+from textual.worker import Worker, get_current_worker
+
+from staffing_tui.domain.enums import Flag, Role
+from staffing_tui.domain.federal import RESIDENCE_STANDARD, VISIT_STANDARD, FederalMeasure
+from staffing_tui.domain.months import Month
+from staffing_tui.exports import privacy_mask
+from staffing_tui.screens.base import DatabaseScreen, database_at
+from staffing_tui.store.connection import default_as_of
+from staffing_tui.store.directory import list_units
+from staffing_tui.store.evaluation import Summary, month_report, report_names
+from staffing_tui.store.federal import federal_report
+from staffing_tui.store.trends import unseen_trend
+
+FLAG_LABELS: dict[Flag, str] = {
+    Flag.IN_PERSON_WHILE_RUNAWAY: "seen in person while on runaway",
+    Flag.IN_PERSON_WHILE_WHEREABOUTS_UNKNOWN: "seen in person while whereabouts unknown",
+    Flag.DUPLICATE_NOTE: "same contact entered twice under different note types",
+}
+
+#: Summary columns: (Summary field, header). "No reason" = unmet + due, the
+#: number that should be zero: first, so it stays on screen at 80 columns.
+SUMMARY_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("unseen_without_reason", "No reason"),
+    ("required", "Required"),
+    ("met", "Met"),
+    ("excused", "Excused"),
+    ("explained", "Explained"),
+    ("unmet", "Unmet"),
+    ("due", "Due"),
+)
+
+NO_UNIT = "No unit"
+
+
+def fiscal_year_of(month: Month) -> int:
+    """Federal fiscal year Y runs from October Y-1 to September Y."""
+    return month.year + 1 if month.month >= 10 else month.year
+
+
+def short_month(month: Month) -> str:
+    return f"{calendar.month_abbr[month.month]} {month.year}"
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryLine:
+    label: str
+    unit: str
+    summary: Summary
+
+
+@dataclass(frozen=True, slots=True)
+class TrendLine:
+    unit: str
+    counts: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FlagLine:
+    case_id: str
+    person: str
+    role: str
+    specialist: str
+    flag: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReportsData:
+    month: Month
+    as_of: date
+    in_progress: bool
+    units: tuple[SummaryLine, ...]
+    total: Summary
+    specialists: tuple[SummaryLine, ...]
+    trend_months: tuple[Month, ...]
+    trend: tuple[TrendLine, ...]
+    federal: FederalMeasure
+    flags: tuple[FlagLine, ...]
+
+
+def build_reports(db_path: Path, month: Month | None, masked: bool = False) -> ReportsData:
+    """Everything the reports screen shows, from one connection (runs in the worker)."""
+    with database_at(db_path) as db:
+        month = month or Month.of(default_as_of(db))
+        report = month_report(db, month)
+        names = report_names(db, report)
+        if masked:
+            names.update(privacy_mask(db, person_ids=(row.person_id for row in report.rows)).initials)
+        units = list_units(db)
+        by_unit: dict[str | None, list] = defaultdict(list)
+        by_specialist: dict[str, list] = defaultdict(list)
+        for row in report.rows:
+            by_unit[row.unit_id].append(row)
+            by_specialist[row.specialist_id].append(row)
+        unit_ids: list[str | None] = [unit.unit_id for unit in units]
+        if None in by_unit:
+            unit_ids.append(None)
+
+        def unit_label(unit_id: str | None) -> str:
+            return names.get(unit_id, unit_id) if unit_id else NO_UNIT
+
+        unit_lines = tuple(SummaryLine(unit_label(u), unit_label(u), Summary.of(by_unit.get(u, []))) for u in unit_ids)
+        order = {unit_id: index for index, unit_id in enumerate(unit_ids)}
+        specialist_lines = tuple(
+            SummaryLine(names.get(spec, spec), unit_label(rows[0].unit_id), Summary.of(rows))
+            for spec, rows in sorted(
+                by_specialist.items(),
+                key=lambda item: (order.get(item[1][0].unit_id, len(order)), names.get(item[0], item[0]).casefold()),
+            )
+        )
+        trend = unseen_trend(db, unit_ids, month, as_of=report.as_of, known=[report])
+        federal = federal_report(db, fiscal_year_of(month), min(report.as_of, month.end))
+        flags = tuple(
+            FlagLine(
+                row.case_id,
+                names.get(row.person_id, row.person_id) if row.person_id else "whole case",
+                str(row.role).replace("_", " ") if isinstance(row.role, Role) else "",
+                names.get(row.specialist_id, row.specialist_id),
+                FLAG_LABELS.get(flag, str(flag).replace("_", " ")),
+            )
+            for row in report.rows
+            for flag in row.flags
+        )
+    return ReportsData(
+        month=report.month, as_of=report.as_of, in_progress=report.in_progress,
+        units=unit_lines, total=report.summary, specialists=specialist_lines,
+        trend_months=trend.months,
+        trend=tuple(TrendLine(unit_label(u), trend.counts(u)) for u in unit_ids),
+        federal=federal, flags=flags,
+    )
+
+
+def federal_text(measure: FederalMeasure) -> Content:
+    """The measure in words: rates against the standards, meets or below (fits 80 columns)."""
+    ffy = measure.ffy
+    heading = f"FFY {ffy} (Oct {ffy - 1} – Sep {ffy})"
+    if not measure.months:
+        return Content.assemble((heading, "bold"), f": no complete month yet as of {measure.as_of.isoformat()}.")
+
+    def verdict(ok: bool | None) -> tuple[str, str]:
+        if ok is None:
+            return ("n/a", "$text-muted")
+        return ("✓ meets", "bold $text-success") if ok else ("✗ below", "bold $text-error")
+
+    def pct(value: float | None) -> str:
+        return "n/a" if value is None else f"{value:.1%}"
+
+    first, last = short_month(measure.months[0]), short_month(measure.months[-1])
+    through = first if first == last else f"{first} – {last}"
+    visits = f"{measure.visited_months}/{measure.full_months} child-months visited"
+    residence = f"{measure.residence_months}/{measure.visited_months} visits at the residence"
+    return Content.assemble(
+        (heading, "bold"), f" · complete: {through} · {measure.children} children in care\n",
+        "Visit rate     ", (f"{pct(measure.visit_rate):>6}", "bold"), f"  {visits:<30}",
+        f"standard {VISIT_STANDARD:.0%}: ", verdict(measure.meets_visit_standard), "\n",
+        "Residence rate ", (f"{pct(measure.residence_rate):>6}", "bold"), f"  {residence:<30}",
+        f"standard {RESIDENCE_STANDARD:.0%}: ", verdict(measure.meets_residence_standard),
+    )
+
+
+class ReportsLoaded(Message):
+    def __init__(self, data: ReportsData) -> None:
+        super().__init__()
+        self.data = data
+
+
+class UnitTrend(Horizontal):
+    """One unit's twelve months of not-seen-without-reason: a sparkline and the numbers."""
+
+    DEFAULT_CSS = """
+    UnitTrend { height: 1; }
+    UnitTrend > .trend-unit { width: 17; padding-right: 1; }
+    UnitTrend > Sparkline { width: 12; height: 1; margin-right: 2; }
+    UnitTrend > Sparkline > .sparkline--max-color { color: $error; }
+    UnitTrend > Sparkline > .sparkline--min-color { color: $success; }
+    UnitTrend > .trend-numbers { width: 1fr; }
+    """
+
+    def __init__(self, line: TrendLine) -> None:
+        earlier = "".join(f"{n:>3}" for n in line.counts[:-1])
+        latest = line.counts[-1] if line.counts else 0
+        super().__init__(
+            Label(Text(line.unit, overflow="ellipsis", no_wrap=True), classes="trend-unit"),
+            Sparkline(list(line.counts)),
+            # The last number is the month on screen: bold, coloured by whether it is zero.
+            Static(Content.assemble(earlier, (f"{latest:>3}", "bold $text-error" if latest else "bold $text-success")),
+                   classes="trend-numbers"),
+        )
+
+
+class ReportsScreen(DatabaseScreen):
+    """Unit and specialist summaries, the trend, the federal measure and integrity flags for a month."""
+
+    BINDINGS = [
+        Binding("escape", "close", "Back", id="reports.close"),
+        Binding("left_square_bracket", "previous_month", "Prev month", id="reports.previous_month"),
+        Binding("right_square_bracket", "next_month", "Next month", id="reports.next_month"),
+    ]
+
+    DEFAULT_CSS = """
+    ReportsScreen #reports-body { height: 1fr; padding: 0 1; }
+    ReportsScreen .section-title { text-style: bold; margin-top: 1; color: $text-primary; }
+    ReportsScreen .section-note { color: $text-muted; }
+    ReportsScreen DataTable { height: auto; max-height: 14; }
+    ReportsScreen #trend-months { color: $text-muted; padding-left: 17; }
+    ReportsScreen #trend { height: auto; }
+    ReportsScreen #federal { height: auto; }
+    ReportsScreen #flags-none { color: $text-success; }
+    """
+
+    def __init__(self, db_path: Path, month: Month | None = None, masked: bool = False) -> None:
+        super().__init__(db_path)
+        self.month = month
+        self.masked = masked
+        self.data: ReportsData | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="reports-body"):
+            yield Static(id="reports-state", classes="section-note")
+            yield Label("By unit", classes="section-title")
+            yield DataTable(cursor_type="row", zebra_stripes=True, id="units")
+            yield Label("By specialist", classes="section-title")
+            yield DataTable(cursor_type="row", zebra_stripes=True, id="specialists")
+            yield Static(Content("“No reason” = not seen without a documented reason (unmet + due): "
+                                 "the number that should be zero."), classes="section-note")
+            yield Label("Not seen without a reason, last 12 months", classes="section-title")
+            yield Static(id="trend-months")
+            yield Vertical(id="trend")
+            yield Label("Federal caseworker-visit measure, year to date", classes="section-title")
+            yield Static(id="federal")
+            yield Label("Integrity flags to fix", classes="section-title")
+            yield Static(Content("None this month."), id="flags-none")
+            yield DataTable(cursor_type="row", zebra_stripes=True, id="flags")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Reports"
+        self.sub_title = "loading…"
+        for table_id, last in (("#units", []), ("#specialists", [("Unit", "unit")])):
+            table = self.query_one(table_id, DataTable)
+            table.add_column("Unit" if table_id == "#units" else "Specialist", key="name")
+            for key, label in SUMMARY_COLUMNS:
+                table.add_column(label, key=key)
+            for label, key in last:
+                table.add_column(label, key=key)
+        flags = self.query_one("#flags", DataTable)
+        for label, key in (("Case", "case"), ("Person", "person"), ("Role", "role"),
+                           ("Specialist", "specialist"), ("Flag", "flag")):
+            flags.add_column(label, key=key)
+        self.load(self.month)
+
+    # --- the worker --------------------------------------------------------------------------
+
+    def load(self, month: Month | None) -> None:
+        self.query_one("#reports-body").loading = True
+        self._build(month)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="reports", name="build the reports")
+    def _build(self, month: Month | None) -> None:
+        data = build_reports(self.db_path, month, self.masked)
+        if not get_current_worker().is_cancelled:
+            self.post_message(ReportsLoaded(data))
+
+    def work_failed(self, worker: Worker) -> None:
+        self.query_one("#reports-body").loading = False
+        if self.data is None:
+            self.sub_title = "no data"
+            self.query_one("#reports-state", Static).update(
+                Content("Nothing to show: the reports could not be built (see the message)."))
+
+    # --- rendering ---------------------------------------------------------------------------
+
+    @on(ReportsLoaded)
+    async def _loaded(self, message: ReportsLoaded) -> None:
+        data = self.data = message.data
+        self.month = data.month
+        state = "in progress" if data.in_progress else "complete"
+        self.title = f"Reports · {calendar.month_name[data.month.month]} {data.month.year}"
+        self.sub_title = f"{state} · as of {data.as_of.isoformat()}" + (" · names masked" if self.masked else "")
+        unseen = data.total.unseen_without_reason
+        self.query_one("#reports-state", Static).update(Content.assemble(
+            f"{data.total.required} visit requirements, ",
+            (f"{unseen} not seen without a reason", "bold $text-error" if unseen else "bold $text-success"),
+            f" ({state}, as of {data.as_of.isoformat()})."))
+        self._fill_summary("#units", [(line.label,) for line in data.units], [line.summary for line in data.units],
+                           total=data.total)
+        self._fill_summary("#specialists", [(line.label, line.unit) for line in data.specialists],
+                           [line.summary for line in data.specialists])
+        first, last = data.trend_months[0], data.trend_months[-1]
+        self.query_one("#trend-months", Static).update(
+            Content(f"{short_month(first)} → {short_month(last)}, one bar and one number per month"))
+        trend = self.query_one("#trend", Vertical)
+        await trend.remove_children()
+        await trend.mount_all([UnitTrend(line) for line in data.trend])
+        self.query_one("#federal", Static).update(federal_text(data.federal))
+        flags = self.query_one("#flags", DataTable)
+        flags.clear()
+        for line in data.flags:
+            flags.add_row(line.case_id, Text(line.person), line.role, Text(line.specialist), line.flag)
+        flags.display = bool(data.flags)
+        self.query_one("#flags-none").display = not data.flags
+        self.query_one("#reports-body").loading = False
+        self.query_one("#units", DataTable).focus(scroll_visible=False)
+        self.query_one("#reports-body").scroll_home(animate=False)
+        self.refresh_bindings()
+
+    def _fill_summary(self, table_id: str, labels: list[tuple[str, ...]], summaries: list[Summary],
+                      total: Summary | None = None) -> None:
+        table = self.query_one(table_id, DataTable)
+        table.clear()
+        for (name, *rest), summary in zip(labels, summaries, strict=True):
+            table.add_row(Text(name), *self._numbers(summary), *(Text(part) for part in rest))
+        if total is not None:
+            table.add_row(Text("All units", style="bold"), *self._numbers(total, bold=True))
+
+    def _numbers(self, summary: Summary, bold: bool = False) -> list[Text]:
+        colours = self.app.theme_variables
+        cells = []
+        for key, _ in SUMMARY_COLUMNS:
+            value = getattr(summary, key)
+            style = "bold" if bold or key == "unseen_without_reason" else ""
+            if key == "unseen_without_reason":
+                # Colour follows the theme; the number itself carries the meaning.
+                style += f" {colours['text-error'] if value else colours['text-success']}"
+            cells.append(Text(str(value), style=style.strip(), justify="right"))
+        return cells
+
+    # --- actions -----------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Build the reports again (a record was saved elsewhere)."""
+        self.load(self.month)
+
+    def action_close(self) -> None:
+        self.app.pop_screen()
+
+    def action_previous_month(self) -> None:
+        if self.data is not None:
+            self.load(self.data.month.previous())
+
+    def action_next_month(self) -> None:
+        if self.data is None:
+            return
+        following = self.data.month.next()
+        if following.start > self.data.as_of:
+            self.notify(f"{calendar.month_name[following.month]} {following.year} has not started as of "
+                        f"{self.data.as_of.isoformat()}.", severity="warning", markup=False)
+            return
+        self.load(following)

@@ -1,0 +1,70 @@
+"""Month-by-month trends for the reports screen (no Textual here).
+
+The number that should be zero — people not seen without a documented reason
+(`unmet` + `due`, SPEC §5 `unseen_without_reason`) — followed over the last
+twelve months, one line per unit. Each month is evaluated once for the whole
+database and its rows grouped by unit, never once per unit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlite_utils import Database
+
+from staffing_tui.domain.months import Month
+from staffing_tui.store.connection import default_as_of
+from staffing_tui.store.evaluation import MonthReport, month_report
+
+
+@dataclass(frozen=True, slots=True)
+class UnseenTrend:
+    """Not-seen-without-reason counts per unit, oldest month first."""
+
+    months: tuple[Month, ...]
+    by_unit: dict[str | None, tuple[int, ...]] = field(default_factory=dict)
+
+    def counts(self, unit_id: str | None) -> tuple[int, ...]:
+        """The counts of `unit_id` (zeros for a unit with no rows)."""
+        return self.by_unit.get(unit_id, (0,) * len(self.months))
+
+
+def trend_months(last_month: Month, months: int = 12) -> tuple[Month, ...]:
+    """The `months` months ending with `last_month`, oldest first."""
+    return tuple(last_month.shift(offset) for offset in range(1 - months, 1))
+
+
+def unseen_trend(
+    db: Database,
+    units: Iterable[str | None],
+    last_month: Month,
+    months: int = 12,
+    as_of: date | None = None,
+    known: Iterable[MonthReport] = (),
+) -> UnseenTrend:
+    """Per unit, how many people were not seen without a reason in each of `months` months.
+
+    `units` are the unit ids to report (None: staff in no unit); a unit with
+    no rows in a month counts 0. `known` are whole-database reports already
+    evaluated with the same as-of date (e.g. the report of `last_month`),
+    reused instead of evaluated again. Months that start after the as-of date
+    cannot be evaluated and count 0.
+    """
+    as_of = as_of or default_as_of(db)
+    window = trend_months(last_month, months)
+    reused = {
+        report.month: report
+        for report in known
+        if report.as_of == as_of and report.unit_id is None and report.specialist_id is None
+    }
+    counts: dict[str | None, list[int]] = {unit_id: [0] * len(window) for unit_id in units}
+    for index, month in enumerate(window):
+        if month.start > as_of:
+            continue
+        report = reused.get(month) or month_report(db, month, as_of)
+        for row in report.rows:
+            if row.unseen_without_reason and row.unit_id in counts:
+                counts[row.unit_id][index] += 1
+    return UnseenTrend(window, {unit_id: tuple(values) for unit_id, values in counts.items()})

@@ -1,0 +1,205 @@
+"""Month picking, the filter, the privacy mask, help and the command palette (Pilot)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.command import CommandPalette
+from textual.widgets import DataTable
+
+from staffing_tui.domain.months import Month
+from staffing_tui.modals.help import HelpScreen, binding_sections, key_label
+from staffing_tui.modals.month_picker import MonthPicker
+from staffing_tui.screens.detail import CaseDetailScreen
+from staffing_tui.screens.staffing import StaffingScreen
+from staffing_tui.widgets.caseload_table import CaseloadTable
+from staffing_tui.widgets.filter_input import FilterInput
+from tests.app.pilot import (
+    SIZE,
+    Recorder,
+    caseload_of,
+    column,
+    header_text,
+    open_caseload,
+    settle,
+    staffing_app,
+    table_keys,
+)
+
+
+async def test_m_picks_a_month_from_the_list_or_typed(caseload_db: Path):
+    app = staffing_app(caseload_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_caseload(pilot, "S1")
+        await pilot.press("m")
+        assert isinstance(app.screen, MonthPicker)
+        await pilot.press("down", "down", "enter")  # November (highlighted), October, September
+        await settle(pilot)
+        assert app.month == Month(2026, 9)
+        assert "September 2026 · complete" in header_text(app)
+        await pilot.press("m", *"2026-06", "enter")
+        await settle(pilot)
+        assert app.month == Month(2026, 6)
+        assert isinstance(app.screen, StaffingScreen)
+
+
+async def test_the_month_picker_refuses_a_month_that_has_not_started(caseload_db: Path):
+    app = staffing_app(caseload_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("m", *"2027-01", "enter")
+        assert isinstance(app.screen, MonthPicker)
+        problem = str(app.screen.query_one("#month-problem").render())
+        assert problem == "January 2027 has not started yet; the latest month is November 2026."
+        await pilot.press("escape")
+        assert app.month == Month(2026, 11)
+
+
+async def test_slash_filters_the_caseload_in_memory_and_escape_clears(caseload_db: Path):
+    app = staffing_app(caseload_db)
+    async with app.run_test(size=SIZE) as pilot:
+        table = await open_caseload(pilot, "S1")
+        await pilot.press("slash")
+        assert isinstance(app.focused, FilterInput)
+        await pilot.press(*"runaway")
+        assert table_keys(table) == ["C1/K6"]
+        assert not app.workers  # no query for a keypress
+        heading = str(app.screen.query_one("#people-heading").render())
+        assert "showing 1 of 4 matching “runaway”" in heading
+        await pilot.press("enter")  # keep the filter, back to the rows
+        assert isinstance(app.focused, CaseloadTable) and table_keys(table) == ["C1/K6"]
+        await pilot.press("slash", "ctrl+u", *"due lane", "escape")
+        assert table_keys(table) == ["C1/K1", "C1/K6", "C1/K2", "C1/P1"]
+        assert isinstance(app.focused, CaseloadTable)
+        assert not app.screen.query_one(FilterInput).display
+
+
+async def test_the_filter_matches_names_case_ids_statuses_and_reason_words(caseload_db: Path):
+    app = staffing_app(caseload_db)
+    async with app.run_test(size=SIZE) as pilot:
+        table = await open_caseload(pilot, "S3")
+        await pilot.press("slash")
+        line = app.screen.query_one(FilterInput)
+        for words, keys in [
+            ("c4", ["C4/", "C4/K5"]),  # a case id
+            ("HOME VISIT", ["C4/"]),  # reason words, any case
+            ("rita", ["C3/P2"]),  # a first name
+            ("alleged due", []),  # every word must match
+            ("explained", []),  # a status nobody has
+            ("", ["C3/K4", "C3/P2", "C4/", "C4/K5"]),
+        ]:
+            line.value = words
+            await pilot.pause()
+            assert table_keys(table) == keys, words
+
+
+async def test_typing_e_in_the_filter_types_it(caseload_db: Path):
+    recorder = Recorder()
+    app = staffing_app(caseload_db, as_staff="S1")  # a specialist: `e` would be refused
+    async with app.run_test(size=SIZE, message_hook=recorder) as pilot:
+        await open_caseload(pilot, "S1")
+        await pilot.press("slash", *"pen")
+        assert app.screen.query_one(FilterInput).value == "pen"
+        assert recorder.messages() == []
+
+
+async def test_x_masks_names_birth_dates_and_placement_names_everywhere(caseload_db: Path):
+    app = staffing_app(caseload_db)
+    async with app.run_test(size=SIZE) as pilot:
+        table = await open_caseload(pilot, "S1")
+        await pilot.press("x")
+        assert app.masked
+        assert "MASKED" in header_text(app)
+        assert column(table, "name") == ["K. L.", "I. L.", "K. L.", "P. L."]
+        assert column(table, "placement")[0] == "foster home since 2026-05-01"  # no "(Oak Home)"
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        detail = app.screen
+        assert isinstance(detail, CaseDetailScreen)
+        title = str(detail.query_one("#detail-title").render())
+        assert title.startswith("I. L. · child — case C1") and "born" not in title
+        placements = detail.query_one("#placements-table", DataTable)
+        assert "Oak Home" not in " ".join(str(c) for r in range(placements.row_count) for c in placements.get_row_at(r))
+        notes = detail.query_one("#notes-table", DataTable)
+        assert str(notes.get_row_at(2)[5]) == "K. L., K. L., I. L."
+        assert "Oak Home" not in str(notes.get_row_at(2)[-1])
+        members = detail.query_one("#members-table", DataTable)
+        assert {str(members.get_row_at(r)[2]) for r in range(members.row_count)} == {"—"}
+        await pilot.press("x")  # off again, on the detail too
+        assert str(detail.query_one("#detail-title").render()).startswith("Ivy Lane · child · born 2011-09-09")
+        await pilot.press("escape")
+        assert column(caseload_of(app), "name")[0] == "Kit Lane"
+
+
+async def test_question_mark_lists_every_binding(caseload_db: Path):
+    app = staffing_app(caseload_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_caseload(pilot, "S1")
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = str(app.screen.query_one("#help-keys").render())
+        lines = [" ".join(line.split()) for line in text.splitlines()]
+        for title, bindings in binding_sections():
+            assert title in lines
+            for binding in bindings:
+                key = key_label(app, binding)
+                assert f"{key} {binding.tooltip or binding.description}" in lines, binding
+        for words in ("Approve an exception", "contact plan", "could not be seen", "next step", "agenda",
+                      "Filter the caseload", "Previous month", "Next month", "Pick a month", "Reports",
+                      "Quit", "Back to the caseload", "person/case detail", "Clear the filter", "Command palette"):
+            assert words in text, words
+        assert "✗ unmet not seen, no documented reason (the number that should be zero)" in lines
+        await pilot.press("escape")
+        assert isinstance(app.screen, StaffingScreen)
+
+
+def test_every_binding_of_the_app_has_a_description():
+    from staffing_tui.modals.help import binding_sections
+
+    for _, bindings in binding_sections():
+        for binding in bindings:
+            assert binding.description, binding
+
+
+async def test_ctrl_p_jumps_to_a_specialist(caseload_db: Path):
+    app = staffing_app(caseload_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_caseload(pilot, "S1")
+        await pilot.press("enter")  # into a detail: the jump comes back to the caseload
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"jump cora")
+        await pilot.pause(0.3)  # the palette searches in the background
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, StaffingScreen)
+        assert table_keys(caseload_of(app)) == ["C3/K4", "C3/P2", "C4/", "C4/K5"]
+        assert isinstance(app.focused, CaseloadTable)
+
+
+async def test_the_palette_offers_the_actions_and_every_specialist(caseload_db: Path):
+    from staffing_tui.screens.commands import StaffingCommands
+
+    app = staffing_app(caseload_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_caseload(pilot, "S1")
+        provider = StaffingCommands(app.screen)
+        titles = [title for title, _, _ in provider.commands()]
+        assert titles[:7] == ["Previous month", "Next month", "Pick a month…", "Reports",
+                              "Privacy mask: turn on", "Act as…", "Keys and help"]
+        assert "Record: exception" in titles and "Staffing agenda" in titles
+        assert [t for t in titles if t.startswith("Jump")] == [
+            "Jump to specialist: Ana Alvarez", "Jump to specialist: Ben Brooks", "Jump to specialist: Cora Diaz",
+        ]
+
+
+async def test_light_theme_renders_the_caseload_and_detail(caseload_db: Path):
+    app = staffing_app(caseload_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.theme = "textual-light"
+        await open_caseload(pilot, "S1")
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CaseDetailScreen)
+        assert "runaway" in app.export_screenshot()

@@ -1,0 +1,424 @@
+"""Staffing forms driven with Pilot: each save changes the month's report and lands in the audit log.
+
+The fixture (`build_forms_db`, also used by the reports and snapshot tests) is
+November 2026 as of 2026-11-18, the month in progress, so "unmet" reads "due":
+
+* North Unit (U1): supervisor Val Vega (SV1); specialists Ana Alvarez (S1), Ben Brooks (S2).
+  * C1 dependency (S1): child K1 Kit Lane (foster home) not seen → due; child K2
+    Kay Lane (foster home) not seen, staffing note → explained; parent P1 Pat Lane
+    (reunification) seen in person at the office on 2026-11-03 → met.
+  * C2 dependency (S2): child K3 Kim Moss seen at the placement → met.
+* South Unit (U2): supervisor Wes Wu (SV2); specialist Cora Diaz (S3).
+  * C3 voluntary: child K4 and parent P2 in the home, not seen → due, due.
+  * C4 investigation (opened 2026-10-20): K5 not interviewed → due; no home visit → due.
+
+Forms are pushed onto a bare app so these tests depend on the forms alone,
+not on the caseload screens.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+from textual.app import App
+from textual.widgets import Button, Input, Markdown, Select, SelectionList, Static, TextArea
+from textual.worker import WorkerState
+
+from staffing_tui.domain.enums import Reason, Status
+from staffing_tui.domain.months import Month
+from staffing_tui.modals.agenda import AgendaScreen
+from staffing_tui.modals.context import FormContext
+from staffing_tui.modals.exception_form import ExceptionForm
+from staffing_tui.modals.form_base import FieldHint, ProblemList, StaffingForm
+from staffing_tui.modals.note_form import StaffingNoteForm
+from staffing_tui.modals.plan_form import ContactPlanForm
+from staffing_tui.modals.step_form import NextStepForm
+from staffing_tui.store.connection import open_database, set_meta
+from staffing_tui.store.evaluation import month_report
+
+NOVEMBER = Month(2026, 11)
+GOOD_REASON = "Residential treatment program limits visits this quarter."
+
+
+def member(case_id: str, person_id: str, role: str, **flags) -> dict:
+    row = {"case_id": case_id, "person_id": person_id, "role": role, "alleged_victim": 0,
+           "alleged_perpetrator": 0, "resides_in_home": 0, "whereabouts_unknown": 0, "incarcerated": 0}
+    row.update(flags)
+    return row
+
+
+def build_forms_db(path: Path, *, as_of: str = "2026-11-18") -> Path:
+    """The database described at the top of this module."""
+    db = open_database(path, create=True)
+    with db.atomic():
+        db["units"].insert_all([
+            {"unit_id": "U1", "name": "North Unit", "region": "Central"},
+            {"unit_id": "U2", "name": "South Unit", "region": "Desert"},
+        ])
+        db["staff"].insert_all([
+            {"staff_id": staff_id, "name": name, "role": role, "unit_id": unit}
+            for staff_id, name, role, unit in [
+                ("S1", "Ana Alvarez", "specialist", "U1"), ("S2", "Ben Brooks", "specialist", "U1"),
+                ("S3", "Cora Diaz", "specialist", "U2"), ("SV1", "Val Vega", "supervisor", "U1"),
+                ("SV2", "Wes Wu", "supervisor", "U2"), ("M1", "Mia Moreno", "manager", None),
+            ]
+        ])
+        db["cases"].insert_all([
+            {"case_id": "C1", "case_type": "dependency", "specialist_id": "S1", "opened_on": "2026-01-05"},
+            {"case_id": "C2", "case_type": "dependency", "specialist_id": "S2", "opened_on": "2026-02-01"},
+            {"case_id": "C3", "case_type": "voluntary", "specialist_id": "S3", "opened_on": "2026-03-01"},
+            {"case_id": "C4", "case_type": "investigation", "specialist_id": "S3", "opened_on": "2026-10-20"},
+        ])
+        db["people"].insert_all([
+            {"person_id": pid, "first_name": first, "last_name": last, "birth_date": born}
+            for pid, first, last, born in [
+                ("K1", "Kit", "Lane", "2012-04-01"), ("K2", "Kay", "Lane", "2014-06-01"),
+                ("P1", "Pat", "Lane", "1985-01-01"), ("K3", "Kim", "Moss", "2016-07-01"),
+                ("K4", "Lou", "Reyes", "2017-02-01"), ("P2", "Rita", "Reyes", "1990-03-01"),
+                ("K5", "Max", "Stone", "2018-05-01"),
+            ]
+        ])
+        db["case_members"].insert_all([
+            member("C1", "K1", "child"), member("C1", "K2", "child"), member("C1", "P1", "parent"),
+            member("C2", "K3", "child"),
+            member("C3", "K4", "child", resides_in_home=1), member("C3", "P2", "parent", resides_in_home=1),
+            member("C4", "K5", "child", alleged_victim=1, resides_in_home=1),
+        ])
+        db["parent_child"].insert_all([
+            {"case_id": "C1", "parent_id": "P1", "child_id": "K1"},
+            {"case_id": "C1", "parent_id": "P1", "child_id": "K2"},
+        ])
+        db["placements"].insert_all([
+            {"placement_id": "PL1", "case_id": "C1", "child_id": "K1", "location_type": "foster_home",
+             "location_name": "Oak Home", "start_on": "2026-05-01"},
+            {"placement_id": "PL2", "case_id": "C1", "child_id": "K2", "location_type": "foster_home",
+             "location_name": "Oak Home", "start_on": "2026-05-01"},
+            {"placement_id": "PL3", "case_id": "C2", "child_id": "K3", "location_type": "foster_home",
+             "location_name": "Elm Home", "start_on": "2026-03-01"},
+        ])
+        db["notes"].insert_all([
+            {"note_id": "N1", "case_id": "C1", "author_id": "S1", "occurred_at": "2026-11-03T10:00:00",
+             "note_type": "parent_visit", "method": "in_person", "location": "office"},
+            {"note_id": "N2", "case_id": "C2", "author_id": "S2", "occurred_at": "2026-11-10T15:00:00",
+             "note_type": "child_visit", "method": "in_person", "location": "placement"},
+        ])
+        db["note_contacts"].insert_all([{"note_id": "N1", "person_id": "P1"}, {"note_id": "N2", "person_id": "K3"}])
+        db["staffing_notes"].insert({
+            "case_id": "C1", "person_id": "K2", "month": "2026-11", "reason_code": "hospitalized",
+            "text": "Kay was in hospital all month; visit planned after discharge.",
+            "author": "SV1", "created_at": "2026-11-12T09:00:00", "created_by": "SV1",
+        })
+        set_meta(db, "as_of", as_of)
+    db.close()
+    return path
+
+
+@pytest.fixture
+def forms_db(tmp_path: Path) -> Path:
+    return build_forms_db(tmp_path / "forms.db")
+
+
+class Host(App):
+    """A bare app to push one screen on; keeps what forms return and what failed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.results: list[object] = []
+        self.failures: list[BaseException | None] = []
+
+    def on_worker_state_changed(self, event) -> None:
+        if event.state is WorkerState.ERROR:
+            self.failures.append(event.worker.error)
+
+
+def context(db_path: Path, actor: str | None = "SV1", *, case: str | None = "C1", person: str | None = "K1",
+            masked: bool = False) -> FormContext:
+    return FormContext(db_path, actor, "S1", NOVEMBER, case, person, masked)
+
+
+async def settle(pilot, pause: float = 0.0) -> None:
+    """Let timers fire, workers finish and their messages be handled."""
+    if pause:
+        await pilot.pause(pause)
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def open_screen(pilot, screen):
+    await pilot.app.push_screen(screen, pilot.app.results.append)
+    await settle(pilot)
+    return screen
+
+
+def status_of(db_path: Path, person_id: str):
+    db = open_database(db_path)
+    try:
+        row = next(r for r in month_report(db, NOVEMBER).rows if r.person_id == person_id)
+        return row.status, row.reason
+    finally:
+        db.close()
+
+
+def sql(db_path: Path, query: str, params=()) -> list[tuple]:
+    conn = sqlite3.connect(db_path)
+    try:
+        return conn.execute(query, params).fetchall()
+    finally:
+        conn.close()
+
+
+def problems_shown(form: StaffingForm) -> str:
+    problems = form.query_one(ProblemList)
+    return str(problems.render()) if problems.has_class("-shown") else ""
+
+
+# --- exceptions -----------------------------------------------------------------------------
+
+async def test_exception_by_the_unit_supervisor_excuses_the_child_and_is_audited(forms_db):
+    assert status_of(forms_db, "K1") == (Status.DUE, Reason.NOT_SEEN)
+    async with Host().run_test(size=(120, 40)) as pilot:
+        form = await open_screen(pilot, ExceptionForm(context(forms_db)))
+        assert form.query_one("#person", Select).value == "K1"
+        assert form.focused is form.query_one("#category")  # case and person came from the row
+        await pilot.press("enter", *"chi", "enter")  # open the list, type to find "Child is in treatment", choose
+        assert form.query_one("#category", Select).value == "child_in_treatment"
+        await pilot.press("tab", *"Res")
+        form.query_one("#reason", TextArea).insert(GOOD_REASON[len("Res"):])  # the rest, as if pasted
+        await pilot.pause()
+        assert "✓" in str(form.query_one("#reason-count", Static).render())
+        assert sql(forms_db, "SELECT count(*) FROM exceptions") == [(0,)]  # nothing written while typing
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert pilot.app.screen is not form
+        [exception_id] = pilot.app.results
+    assert isinstance(exception_id, int)
+    assert status_of(forms_db, "K1") == (Status.EXCUSED, Reason.EXCEPTION_APPROVED)
+    assert sql(forms_db, "SELECT category, reason, start_month, end_month, review_on, approved_by FROM exceptions") == [
+        ("child_in_treatment", GOOD_REASON, "2026-11", "2027-01", "2026-12-31", "SV1")]
+    audit = sql(forms_db, "SELECT actor, os_user, action, table_name, record_id FROM audit_log")
+    assert [(a, act, t, r) for a, _, act, t, r in audit] == [("SV1", "create", "exceptions", str(exception_id))]
+    assert audit[0][1]  # the OS user is recorded too
+
+
+async def test_specialist_sees_save_disabled_with_the_reason(forms_db):
+    async with Host().run_test(size=(120, 40)) as pilot:
+        form = await open_screen(pilot, ExceptionForm(context(forms_db, actor="S1")))
+        blocked = str(form.query_one("#form-blocked", Static).render())
+        assert "S1 is a specialist" in blocked and "supervisor of unit U1 or a manager" in blocked
+        assert form.query_one("#save", Button).disabled
+        form.query_one("#category", Select).value = "other"
+        form.query_one("#reason", TextArea).load_text(GOOD_REASON)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert pilot.app.screen is form
+    assert sql(forms_db, "SELECT count(*) FROM exceptions") == [(0,)]
+
+
+async def test_too_short_reason_shows_the_service_message_and_writes_nothing(forms_db):
+    async with Host().run_test(size=(120, 40)) as pilot:
+        form = await open_screen(pilot, ExceptionForm(context(forms_db)))
+        form.query_one("#reason", TextArea).load_text("too short")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        # Every problem at once: the form's own (nothing chosen) and the service's.
+        shown = problems_shown(form)
+        assert "category: choose the category that fits." in shown
+        assert "reason: explain the exception in at least 20 characters." in shown
+        assert form.query_one("#reason").has_class("-problem") and form.query_one("#category").has_class("-problem")
+        assert pilot.app.screen is form and pilot.app.results == []
+        assert sql(forms_db, "SELECT count(*) FROM exceptions") == [(0,)]
+        # After a refused save the form checks again as the user types: the messages go away.
+        form.query_one("#category", Select).value = "worker_safety"
+        form.query_one("#reason", TextArea).load_text(GOOD_REASON)
+        await settle(pilot, pause=0.4)
+        assert problems_shown(form) == ""
+    assert sql(forms_db, "SELECT count(*) FROM exceptions") == [(0,)]
+
+
+async def test_month_typed_wrong_says_how_to_write_it(forms_db):
+    async with Host().run_test(size=(120, 40)) as pilot:
+        form = await open_screen(pilot, ExceptionForm(context(forms_db)))
+        form.query_one("#end", Input).focus()
+        await pilot.press("end", "backspace")  # 2027-01 → 2027-0
+        hint = form.query_one("#end-hint", FieldHint)
+        assert "'2027-0' is not a month; write it as YYYY-MM" in str(hint.render()) and hint.has_class("-shown")
+        form.query_one("#category", Select).value = "other"
+        form.query_one("#reason", TextArea).load_text(GOOD_REASON)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "months: '2027-0' is not a month; write it as YYYY-MM" in problems_shown(form)
+    assert sql(forms_db, "SELECT count(*) FROM exceptions") == [(0,)]
+
+
+async def test_exception_form_reminds_of_quarterly_contact_for_a_parent_and_masks_names(forms_db):
+    async with Host().run_test(size=(120, 40)) as pilot:
+        form = await open_screen(pilot, ExceptionForm(context(forms_db, person="P1", masked=True)))
+        reminder = form.query_one("#quarterly", Static)
+        assert reminder.has_class("-shown") and "every three months" in str(reminder.render())
+        assert ("P. L. (parent)", "P1") in [(str(label), value) for label, value in form.query_one("#person")._options]
+        form.query_one("#person", Select).value = "K1"
+        await pilot.pause()
+        assert not reminder.has_class("-shown")
+
+
+# --- contact plans ----------------------------------------------------------------------------
+
+@pytest.fixture
+def adoption_db(forms_db: Path) -> Path:
+    """The same database, with both of P1's children's goal changed to adoption in June 2026."""
+    conn = sqlite3.connect(forms_db)
+    with conn:
+        conn.executemany(
+            "INSERT INTO permanency_goals (case_id, child_id, goal, effective_on) "
+            "VALUES ('C1', ?, 'adoption', '2026-06-01')",
+            [("K1",), ("K2",)])
+    conn.close()
+    return forms_db
+
+
+async def test_contact_plan_generated_edited_approved_and_exported(adoption_db, tmp_path):
+    assert status_of(adoption_db, "P1") == (Status.DUE, Reason.NO_CONTACT_PLAN)
+    async with Host().run_test(size=(120, 40)) as pilot:
+        # Opened on the child's row: the form picks the child's parent.
+        form = await open_screen(pilot, ContactPlanForm(context(adoption_db, person="K1")))
+        assert form.query_one("#person", Select).value == "P1"
+        form.query_one("#arrangements", TextArea).load_text("Office visits, supervised by the specialist.")
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+        document = form.query_one("#document", TextArea)
+        assert "# Contact plan — case C1" in document.text and "adoption" in document.text
+        assert "Approved by Val Vega (supervisor)" in document.text
+        document.insert("\nEdited at the staffing: parent asked for Saturday visits.\n", document.document.end)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert form.plan_id is not None and pilot.app.screen is form  # stays open for the export
+        plan_id = form.plan_id
+        form.query_one("#export-format", Select).value = "html"
+        await pilot.pause()
+        assert form.query_one("#export-path", Input).value.endswith(f"plan-{plan_id}.html")
+        out = tmp_path / "plan.html"
+        form.query_one("#export-path", Input).value = str(out)
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert pilot.app.results == [plan_id]
+    assert pilot.app.failures == []
+    assert status_of(adoption_db, "P1") == (Status.MET, Reason.CONTACT_PLAN_FOLLOWED)
+    [(stored, approved_by, methods)] = sql(
+        adoption_db, "SELECT document, approved_by, methods FROM contact_plans WHERE contact_plan_id = ?", [plan_id])
+    assert "Saturday visits" in stored and approved_by == "SV1" and methods == "in_person"
+    assert os.stat(out).st_mode & 0o777 == 0o600
+    assert "<html" in out.read_text() and "Saturday visits" in out.read_text()
+
+
+async def test_contact_plan_by_phone_only_is_not_followed_by_an_office_visit(adoption_db):
+    async with Host().run_test(size=(120, 40)) as pilot:
+        form = await open_screen(pilot, ContactPlanForm(context(adoption_db, person="P1")))
+        methods = form.query_one("#methods", SelectionList)
+        methods.deselect("in_person")
+        methods.select("phone")
+        form.query_one("#arrangements", TextArea).load_text("Monthly call on Tuesday evenings.")
+        await pilot.press("ctrl+s")  # no preview: the service generates the document
+        await settle(pilot)
+        plan_id = form.plan_id
+    assert status_of(adoption_db, "P1") == (Status.DUE, Reason.CONTACT_PLAN_NOT_FOLLOWED)
+    [(document,)] = sql(adoption_db, "SELECT document FROM contact_plans WHERE contact_plan_id = ?", [plan_id])
+    assert f"Contact plan #{plan_id}" in document and "by telephone" in document
+
+
+async def test_plan_form_says_why_a_reunification_parent_needs_no_plan(forms_db):
+    async with Host().run_test(size=(120, 40)) as pilot:
+        form = await open_screen(pilot, ContactPlanForm(context(forms_db, person="P1")))
+        eligibility = str(form.query_one("#eligibility", Static).render())
+        assert "goal in 2026-11 is reunification" in eligibility
+        assert form.query_one("#save", Button).disabled and form.query_one("#preview", Button).disabled
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    assert sql(forms_db, "SELECT count(*) FROM contact_plans") == [(0,)]
+
+
+async def test_plan_document_is_not_shown_under_the_privacy_mask(adoption_db):
+    async with Host().run_test(size=(120, 40)) as pilot:
+        form = await open_screen(pilot, ContactPlanForm(context(adoption_db, person="P1", masked=True)))
+        assert form.query_one("#preview", Button).disabled and not form.query_one("#save", Button).disabled
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+        assert form.query_one("#document", TextArea).text == ""
+        assert "privacy mask" in str(form.query_one("#document-state", Static).render())
+
+
+# --- staffing notes and next steps ----------------------------------------------------------
+
+async def test_staffing_note_explains_why_the_child_was_not_seen(forms_db):
+    async with Host().run_test(size=(120, 40)) as pilot:
+        form = await open_screen(pilot, StaffingNoteForm(context(forms_db)))
+        form.query_one("#reason-code", Select).value = "placement_change"
+        form.query_one("#text", TextArea).load_text("Moved to a new foster home on the 15th; visit set for the 20th.")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        [note_id] = pilot.app.results
+    assert status_of(forms_db, "K1") == (Status.EXPLAINED, Reason.STAFFING_REASON)
+    assert sql(forms_db, "SELECT person_id, month, reason_code, author FROM staffing_notes WHERE staffing_note_id = ?",
+               [note_id]) == [("K1", "2026-11", "placement_change", "SV1")]
+
+
+async def test_staffing_note_needs_a_reason_code(forms_db):
+    async with Host().run_test(size=(120, 40)) as pilot:
+        form = await open_screen(pilot, StaffingNoteForm(context(forms_db, person=None)))
+        assert form.query_one("#person", Select).value == ""  # whole case
+        form.query_one("#text", TextArea).load_text("Household away all month.")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "reason_code: choose the reason that fits." in problems_shown(form)
+    assert sql(forms_db, "SELECT count(*) FROM staffing_notes") == [(1,)]  # the fixture's own note
+
+
+async def test_next_step_appears_on_the_agenda_and_is_marked_done_there(forms_db, tmp_path, monkeypatch):
+    async with Host().run_test(size=(120, 40)) as pilot:
+        form = await open_screen(pilot, NextStepForm(context(forms_db)))
+        assert form.query_one("#due", Input).value == "2026-11-25"  # a week after the as-of date
+        form.query_one("#text", Input).value = "Visit Kit at Oak Home before Friday"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        [step_id] = pilot.app.results
+
+        agenda = await open_screen(pilot, AgendaScreen(context(forms_db)))
+        assert f"#{step_id} due 2026-11-25: Visit Kit at Oak Home before Friday" in agenda.query_one(Markdown).source
+        assert "Kit Lane" in agenda.query_one(Markdown).source
+        # The default file, in a folder created on first use (owner only).
+        monkeypatch.setenv("HOME", str(tmp_path))
+        assert agenda.query_one("#export-path", Input).value == "~/staffing-tui-exports/agenda-S1-2026-11.md"
+        out = tmp_path / "staffing-tui-exports" / "agenda-S1-2026-11.md"
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        agenda.query_one("#steps").focus()
+        await pilot.press("d")
+        await settle(pilot)
+        assert "Visit Kit" not in agenda.query_one(Markdown).source
+        await pilot.press("escape")
+        assert pilot.app.results[-1] == 1  # one change: the caller reloads its screens
+    assert sql(forms_db, "SELECT done_by FROM next_steps WHERE next_step_id = ?", [step_id]) == [("SV1",)]
+    assert os.stat(out).st_mode & 0o777 == 0o600 and "Visit Kit at Oak Home" in out.read_text()
+    assert os.stat(out.parent).st_mode & 0o777 == 0o700
+
+
+async def test_masked_agenda_shows_initials(forms_db):
+    async with Host().run_test(size=(120, 40)) as pilot:
+        agenda = await open_screen(pilot, AgendaScreen(context(forms_db, masked=True)))
+        source = agenda.query_one(Markdown).source
+    assert "K. L." in source and "Kit Lane" not in source
+
+
+async def test_escape_cancels_with_none_and_writes_nothing(forms_db):
+    async with Host().run_test(size=(120, 40)) as pilot:
+        form = await open_screen(pilot, StaffingNoteForm(context(forms_db)))
+        form.query_one("#reason-code", Select).value = "scheduling"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert pilot.app.results == [None]
+    assert sql(forms_db, "SELECT count(*) FROM audit_log") == [(0,)]

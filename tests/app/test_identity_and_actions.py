@@ -1,0 +1,219 @@
+"""Who is acting, what they may approve, and the staffing keys (Pilot).
+
+Val Vega (SV1) supervises North Unit (Ana, Ben); Cora is in South Unit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from textual.widgets import Footer, OptionList
+
+from staffing_tui.domain.months import Month
+from staffing_tui.modals.context import FormContext
+from staffing_tui.modals.identity import IdentityScreen
+from staffing_tui.screens import actions
+from staffing_tui.screens.staffing import StaffingScreen
+from staffing_tui.store.connection import open_database
+from tests.app import stubs
+from tests.app.pilot import SIZE, Recorder, column, header_text, open_caseload, settle, staffing_app
+
+
+@pytest.fixture(autouse=True)
+def _forget_opened():
+    stubs.OPENED.clear()
+
+
+def stub_action(monkeypatch, kind: str, stub: str) -> None:
+    monkeypatch.setitem(actions.STAFFING_ACTIONS, kind, replace(actions.STAFFING_ACTIONS[kind], form=f"tests.app.stubs:{stub}"))
+
+
+async def test_without_as_the_app_asks_who_is_using_it_supervisors_first(caseload_db: Path):
+    app = staffing_app(caseload_db, as_staff=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, IdentityScreen)
+        options = app.screen.query_one(OptionList)
+        prompts = [str(options.get_option_at_index(i).prompt).split("  ")[0] for i in range(options.option_count)]
+        assert prompts == ["Val Vega", "Ana Alvarez", "Ben Brooks", "Cora Diaz"]
+        await pilot.press(*"cora", "enter")
+        assert isinstance(app.screen, StaffingScreen)
+        assert app.actor_id == "S3"
+        assert header_text(app).endswith("Cora Diaz · specialist")
+
+
+async def test_an_unknown_as_id_says_so_and_asks(caseload_db: Path):
+    recorder = Recorder()
+    app = staffing_app(caseload_db, as_staff="NOPE")
+    async with app.run_test(size=SIZE, message_hook=recorder) as pilot:
+        await settle(pilot)
+        assert recorder.messages("error") == [
+            "There is no staff member 'NOPE' in this database (--as); choose who you are."
+        ]
+        assert isinstance(app.screen, IdentityScreen)
+        await pilot.press("enter")  # the first: Val Vega
+        assert app.actor_id == "SV1"
+
+
+async def test_escape_at_the_identity_question_browses_without_approving(caseload_db: Path):
+    recorder = Recorder()
+    app = staffing_app(caseload_db, as_staff=None)
+    async with app.run_test(size=SIZE, message_hook=recorder) as pilot:
+        await settle(pilot)
+        await pilot.press("escape")
+        assert app.actor is None
+        assert header_text(app).endswith("browsing only: ctrl+p → Act as…")
+        await open_caseload(pilot, "S1")
+        await pilot.press("e")
+        assert "choose who you are first" in recorder.messages("warning")[-1]
+
+
+async def test_a_specialist_sees_approvals_greyed_and_is_told_why(caseload_db: Path, monkeypatch):
+    stub_action(monkeypatch, "exception", "SavingExceptionForm")
+    recorder = Recorder()
+    app = staffing_app(caseload_db, as_staff="S1")
+    async with app.run_test(size=(200, 40), message_hook=recorder) as pilot:
+        await open_caseload(pilot, "S1")
+        keys = {key.key: key for key in app.screen.query_one(Footer).query("FooterKey")}
+        assert all(keys[k].has_class("-disabled") for k in "epns")
+        assert not keys["a"].has_class("-disabled")  # the agenda is for everyone
+        await pilot.press("e")
+        assert isinstance(app.screen, StaffingScreen) and stubs.OPENED == []
+        assert recorder.messages("warning") == [
+            "Only a supervisor of the unit or a manager can approve exceptions; "
+            "you are acting as Ana Alvarez (specialist)."
+        ]
+
+
+async def test_a_supervisor_of_another_unit_cannot_approve(caseload_db: Path):
+    recorder = Recorder()
+    app = staffing_app(caseload_db)
+    async with app.run_test(size=SIZE, message_hook=recorder) as pilot:
+        await open_caseload(pilot, "S3")
+        await pilot.press("p")
+        assert recorder.messages("warning") == [
+            "Only a supervisor of Cora Diaz's unit or a manager can approve contact plans; "
+            "Val Vega supervises another unit."
+        ]
+
+
+async def test_an_exception_needs_a_person_chosen_in_the_caseload(caseload_db: Path):
+    recorder = Recorder()
+    app = staffing_app(caseload_db)
+    async with app.run_test(size=SIZE, message_hook=recorder) as pilot:
+        await open_caseload(pilot, "S1")
+        await pilot.press("escape", "e")  # back on the tree: a specialist, nobody in particular
+        assert recorder.messages("warning") == [
+            "Choose a person first (a row of the caseload): an exception is for one person."
+        ]
+
+
+async def test_e_opens_the_exception_form_for_the_person_and_a_save_refreshes_the_status(
+    caseload_db: Path, monkeypatch
+):
+    stub_action(monkeypatch, "exception", "SavingExceptionForm")
+    recorder = Recorder()
+    app = staffing_app(caseload_db)
+    async with app.run_test(size=SIZE, message_hook=recorder) as pilot:
+        table = await open_caseload(pilot, "S1")
+        assert table.cursor_key == "C1/K1"
+        await pilot.press("e")
+        await settle(pilot)
+        [(name, (ctx,))] = stubs.OPENED
+        assert name == "SavingExceptionForm"
+        assert ctx == FormContext(caseload_db, "SV1", "S1", Month(2026, 11), "C1", "K1", False)
+        assert recorder.messages("information") == ["Exception 1 saved."]
+        # Evaluated again at once: Kit is excused now, and the badge counts one fewer.
+        assert column(table, "status")[:2] == ["! due", "• excused"]
+        assert table.get_row("C1/K1")[2].plain == "exception approved"
+        assert app.screen.evaluation.unseen_without_reason("S1") == 1
+
+
+async def test_the_same_keys_work_on_the_detail_and_refresh_it(caseload_db: Path, monkeypatch):
+    stub_action(monkeypatch, "exception", "SavingExceptionForm")
+    app = staffing_app(caseload_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_caseload(pilot, "S1")
+        await pilot.press("enter", "e")  # Kit's detail, then an exception
+        await settle(pilot)
+        detail = app.screen
+        assert detail.current_row().reason == "exception_approved"
+        assert "Exceptions (1)" in str(detail.query_one("#exceptions-heading").render())
+
+
+async def test_a_cancelled_form_changes_nothing(caseload_db: Path, monkeypatch):
+    stub_action(monkeypatch, "note", "CancelledForm")
+    recorder = Recorder()
+    app = staffing_app(caseload_db)
+    async with app.run_test(size=SIZE, message_hook=recorder) as pilot:
+        await open_caseload(pilot, "S1")
+        await pilot.press("n")
+        await settle(pilot)
+        assert [name for name, _ in stubs.OPENED] == ["CancelledForm"]
+        assert recorder.messages() == []
+
+
+async def test_the_real_exception_form_end_to_end_excuses_the_child(caseload_db: Path):
+    from textual.widgets import TextArea
+
+    from staffing_tui.modals.exception_form import ExceptionForm
+    from staffing_tui.modals.plan_form import ContactPlanForm
+
+    recorder = Recorder()
+    app = staffing_app(caseload_db)
+    async with app.run_test(size=SIZE, message_hook=recorder) as pilot:
+        table = await open_caseload(pilot, "S1")
+        await pilot.press("e")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, ExceptionForm)
+        await pilot.press("enter", *"chi", "enter", "tab")  # category: child in treatment
+        form.query_one("#reason", TextArea).insert("Residential treatment limits visits this month.")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, StaffingScreen)
+        assert recorder.messages("information") == ["Exception 1 saved."]
+        assert str(table.get_row("C1/K1")[1]) == "• excused"
+        await pilot.press("down", "down", "down", "p")  # Pat Lane, the parent
+        assert isinstance(app.screen, ContactPlanForm)
+
+
+async def test_a_opens_the_specialists_agenda_and_r_the_reports(caseload_db: Path, monkeypatch):
+    import staffing_tui.app as app_module
+
+    monkeypatch.setattr(actions, "AGENDA_SCREEN", "tests.app.stubs:OpenScreen")
+    monkeypatch.setattr(app_module, "REPORTS_SCREEN", "tests.app.stubs:OpenScreen")
+    app = staffing_app(caseload_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_caseload(pilot, "S1")
+        await pilot.press("a")
+        [(_, (ctx,))] = stubs.OPENED
+        assert (ctx.specialist_id, ctx.case_id, ctx.person_id, ctx.actor_id) == ("S1", None, None, "SV1")
+        await pilot.press("escape", "r")
+        assert stubs.OPENED[-1][1] == (caseload_db, Month(2026, 11), False)
+
+
+async def test_a_form_that_is_not_installed_is_a_warning_not_a_crash(caseload_db: Path, monkeypatch):
+    stub_action(monkeypatch, "step", "NoSuchForm")
+    recorder = Recorder()
+    app = staffing_app(caseload_db)
+    async with app.run_test(size=SIZE, message_hook=recorder) as pilot:
+        await open_caseload(pilot, "S1")
+        await pilot.press("s")
+        assert app.is_running and isinstance(app.screen, StaffingScreen)
+        assert recorder.messages("warning") == ["This version of staffing-tui has no NoSuchForm yet."]
+
+
+async def test_a_manager_may_approve_in_any_unit(caseload_db: Path, monkeypatch):
+    db = open_database(caseload_db)
+    db["staff"].insert({"staff_id": "M1", "name": "Mo Manager", "role": "manager", "unit_id": None})
+    db.close()
+    stub_action(monkeypatch, "exception", "SavingExceptionForm")
+    app = staffing_app(caseload_db, as_staff="M1")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_caseload(pilot, "S3")
+        await pilot.press("e")
+        await settle(pilot)
+        assert [name for name, _ in stubs.OPENED] == ["SavingExceptionForm"]

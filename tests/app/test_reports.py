@@ -1,0 +1,155 @@
+"""The reports screen: summaries, the 12-month trend, the federal measure, integrity flags.
+
+Fixture: the forms tests' November 2026 database (as of 2026-11-18, see
+tests/app/test_forms.py), plus one duplicate entry of a visit with Kit (K1) so
+there is an integrity flag.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from textual.app import App
+from textual.widgets import DataTable, Sparkline, Static
+from textual.worker import WorkerState
+
+from staffing_tui.domain.months import Month
+from staffing_tui.screens.reports import ReportsScreen, UnitTrend
+from staffing_tui.store import trends
+from staffing_tui.store.connection import open_database
+from staffing_tui.store.evaluation import month_report
+from tests.app.test_forms import build_forms_db
+
+NOVEMBER = Month(2026, 11)
+
+
+class Host(App):
+    """A bare app to push the reports screen on; keeps worker failures."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.failures: list[BaseException | None] = []
+
+    def on_worker_state_changed(self, event) -> None:
+        if event.state is WorkerState.ERROR:
+            self.failures.append(event.worker.error)
+
+
+@pytest.fixture
+def forms_db(tmp_path: Path) -> Path:
+    return build_forms_db(tmp_path / "reports.db")
+
+
+@pytest.fixture
+def flagged_db(forms_db: Path) -> Path:
+    """Kit's visit of 2026-11-05 entered twice under different note types (`duplicate_note`)."""
+    conn = sqlite3.connect(forms_db)
+    with conn:
+        for note_id, note_type in (("N3", "child_visit"), ("N4", "placement_visit")):
+            conn.execute(
+                "INSERT INTO notes (note_id, case_id, author_id, occurred_at, note_type, method, location) "
+                "VALUES (?, 'C1', 'S1', '2026-11-05T09:00:00', ?, 'in_person', 'placement')", [note_id, note_type])
+            conn.execute("INSERT INTO note_contacts (note_id, person_id) VALUES (?, 'K1')", [note_id])
+    conn.close()
+    return forms_db
+
+
+async def show_reports(pilot, db_path: Path, month: Month | None = NOVEMBER, masked: bool = False) -> ReportsScreen:
+    screen = ReportsScreen(db_path, month, masked=masked)
+    await pilot.app.push_screen(screen)
+    await settle(pilot)
+    return screen
+
+
+async def settle(pilot) -> None:
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def table_rows(table: DataTable) -> list[list[str]]:
+    return [[str(cell) for cell in table.get_row_at(index)] for index in range(table.row_count)]
+
+
+async def test_unit_and_specialist_summaries_match_the_month_report(flagged_db):
+    db = open_database(flagged_db)
+    report = month_report(db, NOVEMBER)
+    db.close()
+    south = [row for row in report.rows if row.unit_id == "U2"]
+    async with Host().run_test(size=(120, 40)) as pilot:
+        screen = await show_reports(pilot, flagged_db)
+        assert not screen.query_one("#reports-body").loading
+        units = table_rows(screen.query_one("#units", DataTable))
+        specialists = table_rows(screen.query_one("#specialists", DataTable))
+        assert screen.title == "Reports · November 2026" and "in progress" in screen.sub_title
+    # columns: name, no reason, required, met, excused, explained, unmet, due
+    assert [row[0] for row in units] == ["North Unit", "South Unit", "All units"]
+    summary = report.summary
+    assert units[-1][1:] == [str(v) for v in (summary.unseen_without_reason, summary.required, summary.met,
+                                              summary.excused, summary.explained, summary.unmet, summary.due)]
+    assert units[1][1] == str(sum(1 for row in south if row.unseen_without_reason)) == "4"
+    assert ["Ana Alvarez", "0", "3", "2", "0", "1", "0", "0", "North Unit"] == specialists[0]
+    assert [row[0] for row in specialists] == ["Ana Alvarez", "Ben Brooks", "Cora Diaz"]
+
+
+async def test_trend_shows_twelve_months_per_unit_ending_with_the_month(flagged_db):
+    async with Host().run_test(size=(120, 40)) as pilot:
+        screen = await show_reports(pilot, flagged_db)
+        lines = list(screen.query(UnitTrend))
+        data = [list(line.query_one(Sparkline).data) for line in lines]
+        caption = str(screen.query_one("#trend-months", Static).render())
+    assert len(lines) == 2 and all(len(values) == 12 for values in data)
+    assert data[1][-1] == 4 and data[0][-1] == 0  # South: 4 not seen without a reason in November
+    assert "Dec 2025 → Nov 2026" in caption
+
+
+async def test_federal_measure_year_to_date_and_integrity_flags(flagged_db):
+    async with Host().run_test(size=(120, 40)) as pilot:
+        screen = await show_reports(pilot, flagged_db)
+        federal = str(screen.query_one("#federal", Static).render())
+        flags = table_rows(screen.query_one("#flags", DataTable))
+    # FFY 2027 starts in October 2026; October is the one complete month by 2026-11-18.
+    assert "FFY 2027" in federal and "complete: Oct 2026" in federal
+    assert "Visit rate" in federal and "standard 95%" in federal and "standard 50%" in federal
+    duplicate = "same contact entered twice under different note types"
+    assert flags == [["C1", "Kit Lane", "child", "Ana Alvarez", duplicate]]
+
+
+async def test_masked_reports_show_initials_and_months_move_with_brackets(flagged_db):
+    async with Host().run_test(size=(120, 40)) as pilot:
+        screen = await show_reports(pilot, flagged_db, masked=True)
+        assert table_rows(screen.query_one("#flags", DataTable))[0][1] == "K. L."
+        assert "names masked" in screen.sub_title
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert screen.title == "Reports · October 2026"
+        assert screen.query_one("#flags-none").display  # no flags in October
+        await pilot.press("right_square_bracket", "right_square_bracket")  # December has not started
+        await settle(pilot)
+        assert screen.title == "Reports · November 2026"
+        await pilot.press("escape")
+        assert pilot.app.screen is not screen
+    assert pilot.app.failures == []
+
+
+def test_unseen_trend_evaluates_each_month_once_for_every_unit(forms_db, monkeypatch):
+    evaluated: list[Month] = []
+    real = trends.month_report
+
+    def counting(db, month, as_of=None, *args, **kwargs):
+        evaluated.append(month)
+        return real(db, month, as_of, *args, **kwargs)
+
+    monkeypatch.setattr(trends, "month_report", counting)
+    db = open_database(forms_db)
+    try:
+        known = real(db, NOVEMBER)
+        trend = trends.unseen_trend(db, ["U1", "U2", "U9"], NOVEMBER, known=[known])
+    finally:
+        db.close()
+    assert len(evaluated) == 11 and NOVEMBER not in evaluated  # November reused, not evaluated again
+    assert trend.months[0] == Month(2025, 12) and trend.months[-1] == NOVEMBER
+    assert trend.counts("U2")[-1] == 4 and trend.counts("U1")[-1] == 1
+    assert trend.counts("U9") == (0,) * 12

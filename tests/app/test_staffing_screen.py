@@ -1,0 +1,324 @@
+"""The main screen: units → specialists with badges, and the chosen specialist's caseload (Pilot).
+
+The fixture (conftest.py `caseload_db`) is November 2026 as of 2026-11-18:
+Ana has 2 people due (Kit not seen, Ivy on runaway), 1 explained, 1 met;
+Ben has everyone seen; Cora has 4 due.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rich.style import Style
+from textual.widgets import Footer
+from textual.widgets.data_table import ColumnKey
+
+import staffing_tui.screens.staffing as staffing_screen
+from staffing_tui.app import StaffingApp, run_app
+from staffing_tui.domain.months import Month
+from staffing_tui.errors import UserError
+from staffing_tui.screens.staffing import StaffingScreen
+from staffing_tui.store.connection import open_database
+from staffing_tui.widgets.caseload_table import CaseloadTable
+from staffing_tui.widgets.units_tree import SpecialistEntry, UnitEntry, UnitsTree
+from tests.app.conftest import add_runaway_and_history, build_staffing_db
+from tests.app.pilot import (
+    SIZE,
+    Recorder,
+    caseload_of,
+    column,
+    header_text,
+    open_caseload,
+    settle,
+    staffing_app,
+    table_keys,
+    tree_of,
+)
+
+
+def specialist_badges(tree: UnitsTree) -> dict[str, str]:
+    """Specialist name → the label as drawn (name and badge, spacing collapsed)."""
+    return {
+        node.data.specialist.name: " ".join(tree.render_label(node, Style(), Style()).plain.split())
+        for unit in tree.root.children
+        for node in unit.children
+        if isinstance(node.data, SpecialistEntry)
+    }
+
+
+async def test_tree_lists_units_then_specialists_with_unseen_without_reason_badges(caseload_db: Path):
+    app = staffing_app(caseload_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        tree = tree_of(app)
+        units = [node.data for node in tree.root.children]
+        assert all(isinstance(unit, UnitEntry) for unit in units)
+        assert [unit.unit.label for unit in units] == ["North Unit · Central", "South Unit · Desert"]
+        assert [unit.unseen for unit in units] == [2, 4]
+        # The supervisor carries no case: not a specialist row in the tree.
+        assert specialist_badges(tree) == {
+            "Ana Alvarez": "Ana Alvarez 2 not seen",
+            "Ben Brooks": "Ben Brooks ✓",
+            "Cora Diaz": "Cora Diaz 4 not seen",
+        }
+
+
+async def test_badge_is_red_above_zero_and_green_at_zero(caseload_db: Path):
+    app = staffing_app(caseload_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        tree = tree_of(app)
+        red = tree.get_component_rich_style("units-tree--unseen", partial=True).color
+        green = tree.get_component_rich_style("units-tree--clear", partial=True).color
+        assert red != green
+        ana, ben = tree.root.children[0].children
+        assert tree.render_label(ana, Style(), Style()).spans[-1].style.color == red
+        assert tree.render_label(ben, Style(), Style()).spans[-1].style.color == green
+
+
+async def test_the_month_is_evaluated_once_and_switching_specialist_reads_nothing(caseload_db: Path, monkeypatch):
+    calls = []
+    real = staffing_screen.month_report
+
+    def counting(db, month, *args, **kwargs):
+        calls.append((month, args, kwargs))
+        return real(db, month, *args, **kwargs)
+
+    monkeypatch.setattr(staffing_screen, "month_report", counting)
+    app = staffing_app(caseload_db)
+    async with app.run_test(size=SIZE) as pilot:
+        table = await open_caseload(pilot, "S1")
+        assert table.row_count == 4
+        await pilot.press("escape", "down")  # Ben: shown from memory, at once
+        assert table_keys(caseload_of(app)) == ["C2/K3"]
+        assert not app.workers  # no worker was started for it
+        await pilot.press("down", "down")  # Cora
+        assert len(caseload_of(app).rows) == 4
+    # one call for the whole database, no unit/specialist scope
+    assert [(month, kwargs) for month, _, kwargs in calls] == [(Month(2026, 11), {})]
+
+
+async def test_opens_at_the_as_of_month_and_the_header_says_month_state_date_and_user(caseload_db: Path):
+    app = staffing_app(caseload_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.month == Month(2026, 11)
+        header = header_text(app)
+        assert "November 2026 · in progress · as of 2026-11-18" in header
+        assert header.endswith("Val Vega · supervisor")
+        assert isinstance(app.focused, UnitsTree)
+
+
+async def test_a_past_month_is_complete_and_unmet_is_not_called_due(caseload_db: Path):
+    app = staffing_app(caseload_db, month="2026-10")
+    async with app.run_test(size=SIZE) as pilot:
+        table = await open_caseload(pilot, "S1")
+        assert "October 2026 · complete · as of 2026-11-18" in header_text(app)
+        assert column(table, "status")[:3] == ["✗ unmet"] * 3
+
+
+async def test_the_caseload_shows_the_runaway_child_not_seen_with_its_placement_status(caseload_db: Path):
+    app = staffing_app(caseload_db)
+    async with app.run_test(size=SIZE) as pilot:
+        table = await open_caseload(pilot, "S1")
+        assert isinstance(app.focused, CaseloadTable)
+        # Not seen without a reason first, then the documented reason, then seen.
+        assert table_keys(table) == ["C1/K1", "C1/K6", "C1/K2", "C1/P1"]
+        assert column(table, "status") == ["! due", "! due", "• explained", "✓ met"]
+        assert [str(cell) for cell in table.get_row("C1/K6")] == [
+            "Ivy Lane", "! due", "runaway, no locate efforts", "runaway since 2026-10-20",
+            "2026-09-15", "child", "C1", "monthly face-to-face", "reunification",
+        ]
+        assert str(table.get_row("C1/K1")[3]) == "foster home since 2026-05-01 (Oak Home)"
+        heading = str(app.screen.query_one("#people-heading").render())
+        assert "2 not seen without a reason" in heading and "1 with a documented reason" in heading
+        assert "1 seen · 0 not required" in heading
+
+
+async def test_not_required_rows_come_last(tmp_path: Path):
+    path = add_runaway_and_history(build_staffing_db(tmp_path / "db.db"))
+    db = open_database(path)
+    db.execute("UPDATE case_members SET rights_terminated_on = '2026-06-01' WHERE person_id = 'P1'")
+    db.conn.commit()
+    db.close()
+    app = staffing_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        table = await open_caseload(pilot, "S1")
+        assert table_keys(table)[-1] == "C1/P1"
+        assert column(table, "status")[-1] == "– not required"
+        assert column(table, "reason")[-1] == "rights terminated"
+
+
+async def test_cora_has_four_due_including_the_household_home_visit(caseload_db: Path):
+    app = staffing_app(caseload_db)
+    async with app.run_test(size=SIZE) as pilot:
+        table = await open_caseload(pilot, "S3")
+        assert table_keys(table) == ["C3/K4", "C3/P2", "C4/", "C4/K5"]
+        assert set(column(table, "status")) == {"! due"}
+        household = table.get_row("C4/")
+        assert (str(household[0]), str(household[5])) == ("Household", "whole case")
+
+
+async def test_a_specialist_with_everyone_seen_says_so(caseload_db: Path):
+    app = staffing_app(caseload_db)
+    async with app.run_test(size=SIZE) as pilot:
+        table = await open_caseload(pilot, "S2")
+        assert column(table, "status") == ["✓ met"]
+        heading = str(app.screen.query_one("#people-heading").render())
+        assert "nobody unseen without a reason" in heading
+
+
+async def test_moving_the_tree_cursor_shows_that_caseload_without_enter(caseload_db: Path):
+    app = staffing_app(caseload_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "down", "down", "down")
+        assert isinstance(app.focused, UnitsTree)
+        assert table_keys(caseload_of(app)) == ["C3/K4", "C3/P2", "C4/", "C4/K5"]
+
+
+async def test_at_80_columns_the_caseload_takes_the_width_and_escape_goes_back(caseload_db: Path):
+    app = staffing_app(caseload_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_caseload(pilot, "S1")
+        assert isinstance(app.focused, CaseloadTable)
+        assert app.screen.has_class("-narrow", "-table-focused")
+        assert app.screen.query_one("#units-pane").display is False
+        assert caseload_of(app).region.width == 80
+        await pilot.press("escape")
+        assert isinstance(app.focused, UnitsTree)
+        assert tree_of(app).cursor_node.data.specialist.staff_id == "S1"
+
+
+async def test_previous_month_keeps_the_chosen_specialist(caseload_db: Path):
+    app = staffing_app(caseload_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_caseload(pilot, "S1")
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert app.month == Month(2026, 10)
+        assert "October 2026 · complete" in header_text(app)
+        assert tree_of(app).cursor_node.data.specialist.staff_id == "S1"
+        assert column(caseload_of(app), "status")[0] == "✗ unmet"
+
+
+async def test_next_month_stops_at_the_as_of_month(caseload_db: Path):
+    recorder = Recorder()
+    app = staffing_app(caseload_db)
+    async with app.run_test(size=SIZE, message_hook=recorder) as pilot:
+        await settle(pilot)
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert app.month == Month(2026, 11)
+        assert recorder.messages() == ["December 2026 has not started as of 2026-11-18."]
+
+
+async def test_a_month_after_the_as_of_date_at_start_shows_the_as_of_month_and_says_why(caseload_db: Path):
+    recorder = Recorder()
+    app = staffing_app(caseload_db, month="2027-02")
+    async with app.run_test(size=SIZE, message_hook=recorder) as pilot:
+        await settle(pilot)
+        assert app.month == Month(2026, 11)
+        assert recorder.messages("warning") == [
+            "February 2027 has not started as of 2026-11-18; showing November 2026."
+        ]
+
+
+async def test_a_failing_worker_becomes_an_error_notification_not_a_crash(caseload_db: Path, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(staffing_screen, "month_report", broken)
+    recorder = Recorder()
+    app = staffing_app(caseload_db)
+    async with app.run_test(size=SIZE, message_hook=recorder) as pilot:
+        await settle(pilot)
+        assert app.is_running
+        assert [n.message for n in recorder.errors()] == ["Could not evaluate the month: disk on fire."]
+        assert "could not be evaluated" in str(app.screen.query_one("#people-heading").render())
+
+
+async def test_a_user_error_from_the_engine_is_shown_as_its_own_sentence(caseload_db: Path, monkeypatch):
+    def refuses(*args, **kwargs):
+        raise UserError("The as-of date 2026-11-18 is before 2027-01 starts.")
+
+    monkeypatch.setattr(staffing_screen, "month_report", refuses)
+    recorder = Recorder()
+    app = staffing_app(caseload_db)
+    async with app.run_test(size=SIZE, message_hook=recorder) as pilot:
+        await settle(pilot)
+        assert [n.message for n in recorder.errors()] == ["The as-of date 2026-11-18 is before 2027-01 starts."]
+
+
+def test_run_app_reports_a_missing_database_on_stderr_with_status_2(tmp_path: Path, capsys):
+    missing = tmp_path / "nowhere.db"
+    assert run_app(missing) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"There is no database at {missing}")
+    assert "Traceback" not in err
+
+
+def test_run_app_rejects_a_malformed_month_with_status_2(caseload_db: Path, capsys):
+    assert run_app(caseload_db, month="2026-13") == 2
+    assert "is not a month" in capsys.readouterr().err
+
+
+def test_the_app_starts_on_the_staffing_screen(caseload_db: Path):
+    app = StaffingApp(str(caseload_db), as_staff="SV1", month=Month(2026, 10))
+    screen = app.get_default_screen()
+    assert isinstance(screen, StaffingScreen)
+    assert screen.requested_month == Month(2026, 10)
+    assert app.as_staff == "SV1"  # looked up (as `app.actor`) once the database is read
+
+
+def test_run_app_without_a_database_opens_the_sample_working_copy(caseload_db: Path, monkeypatch):
+    import staffing_tui.app as app_module
+
+    opened = []
+    monkeypatch.setattr(app_module, "sample_working_copy", lambda: caseload_db)
+    monkeypatch.setattr(StaffingApp, "run", lambda self: opened.append(self.db_path))
+    assert run_app(None) == 0
+    assert opened == [caseload_db]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 45)])
+async def test_name_status_and_reason_are_visible_at_80_columns_and_wide(caseload_db: Path, size):
+    app = staffing_app(caseload_db)
+    async with app.run_test(size=size) as pilot:
+        table = await open_caseload(pilot, "S1")
+        reason_end = sum(table.columns[ColumnKey(key)].get_render_width(table) for key in ("name", "status", "reason"))
+        assert table.region.x + reason_end <= size[0]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 45)])
+async def test_long_names_are_cut_so_every_badge_stays_on_screen(tmp_path: Path, size):
+    path = build_staffing_db(tmp_path / "long.db")
+    db = open_database(path)
+    db.execute("UPDATE staff SET name = 'Bartholomew Kowalczyk-Fairweather' WHERE staff_id = 'S2'")
+    db.execute("UPDATE staff SET name = 'Ana Alvarez [acting]' WHERE staff_id = 'S1'")  # not markup
+    db.execute("UPDATE units SET name = 'Saguaro Family Services Unit', region = 'Central Region'")
+    db.conn.commit()
+    db.close()
+    app = staffing_app(path)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        tree = tree_of(app)
+        assert tree.virtual_size.width <= tree.scrollable_content_region.width  # no sideways scroll
+        lines = [strip.text for strip in tree.render_lines(tree.scrollable_content_region.reset_offset)]
+        assert any(line.rstrip().endswith("1 not seen") and "Ana Alvarez [a" in line for line in lines)
+        assert any(line.rstrip().endswith("✓") and "Bartholomew" in line for line in lines)
+
+
+async def test_the_footer_describes_every_key_of_the_caseload(caseload_db: Path):
+    app = staffing_app(caseload_db)
+    async with app.run_test(size=(200, 40)) as pilot:
+        await open_caseload(pilot, "S1")
+        footer = app.screen.query_one(Footer)
+        shown = {key.key: key.description for key in footer.query("FooterKey")}
+        assert shown == {
+            "enter": "Detail", "question_mark": "Help", "slash": "Filter", "escape": "Units",
+            "e": "Exception", "p": "Contact plan", "n": "Staffing note", "s": "Next step", "a": "Agenda",
+            "left_square_bracket": "Prev", "right_square_bracket": "Next", "m": "Month", "r": "Reports",
+            "x": "Mask", "q": "Quit", "ctrl+p": "palette",
+        }

@@ -1,0 +1,64 @@
+"""What the screens look like, at a fixed size on a fixed date (pytest-textual-snapshot).
+
+Database: tests/app/conftest.py `caseload_db`, November 2026 as of 2026-11-18,
+acting as Val Vega (North Unit supervisor). Review a changed snapshot in the
+report before accepting it with `--snapshot-update`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.app.pilot import settle, staffing_app
+
+SIZE = (100, 30)
+
+
+def keys_then_settle(*keys: str):
+    """A `run_before` that presses `keys` once the month is shown, then lets the workers finish."""
+
+    async def run(pilot) -> None:
+        await settle(pilot)
+        await pilot.press(*keys)
+        await settle(pilot)
+
+    return run
+
+
+# --- caseload -------------------------------------------------------------------
+
+
+def test_caseload_beside_the_tree(snap_compare, caseload_db: Path):
+    """Ana highlighted in the tree: her caseload beside it, Ivy (runaway) among the unseen."""
+    assert snap_compare(staffing_app(caseload_db), terminal_size=SIZE, run_before=keys_then_settle("down"))
+
+
+def test_caseload_focused(snap_compare, caseload_db: Path):
+    """Enter on Ana: the caseload takes the width, unseen without a reason first."""
+    assert snap_compare(staffing_app(caseload_db), terminal_size=SIZE, run_before=keys_then_settle("down", "enter"))
+
+
+def test_caseload_masked_and_filtered(snap_compare, caseload_db: Path):
+    """Privacy mask on and the filter "lane due": initials, no placement names, MASKED in the header."""
+    keys = ("down", "enter", "x", "slash", *"lane due", "enter")
+    assert snap_compare(staffing_app(caseload_db), terminal_size=SIZE, run_before=keys_then_settle(*keys))
+
+
+# --- detail ---------------------------------------------------------------------
+
+
+def test_detail_of_the_runaway_child(snap_compare, caseload_db: Path):
+    """Ivy Lane: the 12-month strip (met in September, unmet October, due November) and the case notes."""
+    keys = ("down", "enter", "down", "enter")
+    assert snap_compare(staffing_app(caseload_db), terminal_size=SIZE, run_before=keys_then_settle(*keys))
+
+
+def test_detail_in_the_light_theme(snap_compare, caseload_db: Path):
+    """The same detail in textual-light: every status stays readable."""
+    app = staffing_app(caseload_db)
+
+    async def run(pilot) -> None:
+        app.theme = "textual-light"
+        await keys_then_settle("down", "enter", "down", "enter")(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run)

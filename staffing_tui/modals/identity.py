@@ -51,6 +51,7 @@ class IdentityScreen(ModalScreen[StaffMember | None]):
                 classes="dialog-help",
             )
             yield PickList("Type a name, role or unit…", id="identity-list")
+            yield Static("enter choose · escape browse only", classes="dialog-help")
 
     def on_mount(self) -> None:
         self.query_one(PickList).focus_filter()

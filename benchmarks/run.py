@@ -39,7 +39,6 @@ import asyncio
 import csv
 import json
 import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -129,13 +128,13 @@ def ensure_database(args: argparse.Namespace, figures: Figures) -> Path:
     if path.exists():
         figures.line(f"database: reusing {path}")
         return path
-    from staffing_tui.store.generator import check_target, generate_database
+    from staffing_tui.store.generator import summary_line, generate_database
 
     partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     partial.unlink(missing_ok=True)
     summary = generate_database(partial, args.scale, SEED)
     os.replace(partial, path)
-    figures.line(f"database: {check_target(summary)} ({args.scale}, seed {SEED}) → {path}")
+    figures.line(f"database: {summary_line(summary)} ({args.scale}, seed {SEED}) → {path}")
     figures.set("generate_s", summary.seconds, 1)
     return path
 
@@ -477,7 +476,7 @@ def measure_report_memory(path: Path, runs: int, figures: Figures) -> None:
     month = Month.of(default_as_of(db)).previous()
     db.close()
     peaks = []
-    for _ in range(max(1, min(runs, 3))):
+    for _ in range(runs):
         # A child of a child: RUSAGE_CHILDREN only ever grows, so each run gets its own wrapper.
         child = subprocess.run(
             [sys.executable, "-c",

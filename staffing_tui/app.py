@@ -169,7 +169,10 @@ class StaffingApp(App[int]):
         self.action_choose_identity()
 
     def watch_actor(self) -> None:
-        self.screen.refresh_bindings()  # what may be approved changed: the footer follows
+        # What may be approved changed: the footer follows. The look-up can finish
+        # after the screens are gone (the app is closing): nothing to refresh then.
+        if self.screen_stack:
+            self.screen.refresh_bindings()
 
     def action_choose_identity(self) -> None:
         from staffing_tui.modals.identity import IdentityScreen

@@ -125,10 +125,10 @@ def _check_scope(db, unit_id: str | None, specialist_id: str | None) -> None:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    from staffing_tui.store.generator import RichProgress, check_target, generate_database
+    from staffing_tui.store.generator import RichProgress, summary_line, generate_database
 
     summary = generate_database(args.db, args.scale, args.seed, months=args.months, progress=RichProgress())
-    print(check_target(summary))
+    print(summary_line(summary))
     return EXIT_OK
 
 

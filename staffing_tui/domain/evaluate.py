@@ -7,11 +7,14 @@ cost grows with the number of people and notes, never with queries.
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
-from staffing_tui.domain.enums import CaseType, Goal, LocationType, Requirement, Status
+from staffing_tui.domain.enums import CaseType, Goal, LocationType, Requirement, Role, Status
 from staffing_tui.domain.flags import duplicate_note_people, flags_for
 from staffing_tui.domain.goals import goal_on
 from staffing_tui.domain.model import (
@@ -26,16 +29,28 @@ from staffing_tui.domain.model import (
     PlanFacts,
     Row,
 )
-from staffing_tui.domain.months import Month
+from staffing_tui.domain.months import Month, day_before
 from staffing_tui.domain.requirements import LinkedChild, needs_full_out_of_home, requirement_for
-from staffing_tui.domain.scope import (
-    case_open_span,
-    has_type_in,
-    is_full,
-    member_span,
-    placement_on,
-)
+from staffing_tui.domain.scope import has_type_in, placement_on
 from staffing_tui.domain.statuses import Evidence, Situation, finalise, status_of
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a month's facts and rows are built.
+
+    They are tens of thousands of small acyclic objects; the collections their
+    allocation triggers would each walk everything built so far (a quarter of a
+    statewide evaluation). Reference counting still frees them; the collector
+    resumes afterwards (unless it was off already).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def is_in_progress(month: Month, as_of: date) -> bool:
@@ -60,6 +75,8 @@ class _Index:
     exceptions: dict[tuple[str, str], list[ExceptionFacts]]
     plans: dict[tuple[str, str], list[PlanFacts]]
     staffing_notes: set[tuple[str, str | None]]
+    #: cases with two notes of the month by one author in one minute (duplicate candidates)
+    same_minute: set[str]
 
     @classmethod
     def build(cls, facts: MonthFacts, month: Month, as_of: date) -> "_Index":
@@ -76,15 +93,32 @@ class _Index:
         for case_id, parent_id, child_id in facts.parent_child:
             children_of[(case_id, parent_id)].append(child_id)
         notes: dict[str, list[NoteFacts]] = defaultdict(list)
-        evidence: dict[tuple[str, str], Evidence] = defaultdict(Evidence)
+        evidence: dict[tuple[str, str], Evidence] = {}
+        first, last = month.start, month.end
+        minutes: set[tuple] = set()
+        same_minute: set[str] = set()
         for n in facts.notes:
-            if n.day > as_of:  # only notes on or before the as-of date count
+            day = n.day
+            if day > as_of:  # only notes on or before the as-of date count
                 continue
-            notes[n.case_id].append(n)
-            for person_id in n.contacts:
-                evidence[(n.case_id, person_id)].contacts.append(n)
+            case_id = n.case_id
+            notes[case_id].append(n)
+            if n.contacts:
+                for person_id in n.contacts:
+                    found = evidence.get((case_id, person_id))
+                    if found is None:
+                        found = evidence[(case_id, person_id)] = Evidence()
+                    found.contacts.append(n)
+                if first <= day <= last:
+                    slot = (case_id, n.author_id, n.minute)
+                    if slot in minutes:
+                        same_minute.add(case_id)
+                    minutes.add(slot)
             if n.locate_for:
-                evidence[(n.case_id, n.locate_for)].locates.append(n)
+                found = evidence.get((case_id, n.locate_for))
+                if found is None:
+                    found = evidence[(case_id, n.locate_for)] = Evidence()
+                found.locates.append(n)
         exceptions: dict[tuple[str, str], list[ExceptionFacts]] = defaultdict(list)
         for e in facts.exceptions:
             exceptions[(e.case_id, e.person_id)].append(e)
@@ -92,7 +126,25 @@ class _Index:
         for p in facts.plans:
             plans[(p.case_id, p.parent_id)].append(p)
         staffing_notes = {(s.case_id, s.person_id) for s in facts.staffing_notes if s.month == month}
-        return cls(members, placements, goals, children_of, notes, evidence, exceptions, plans, staffing_notes)
+        return cls(members, placements, goals, children_of, notes, evidence, exceptions, plans, staffing_notes,
+                   same_minute)
+
+
+@dataclass(frozen=True, slots=True)
+class _Month:
+    """The month's dates, worked out once per evaluation instead of once per row."""
+
+    month: Month
+    start: date
+    end: date
+    as_of: date
+    goal_day: date
+    in_progress: bool
+
+    @classmethod
+    def of(cls, month: Month, as_of: date) -> "_Month":
+        start, end = month.start, month.end
+        return cls(month, start, end, as_of, min(end, as_of), start <= as_of <= end)
 
 
 def active_exception(exceptions: list[ExceptionFacts], month: Month) -> ExceptionFacts | None:
@@ -112,65 +164,100 @@ def _placement_view(placements: list[PlacementFacts], day: date) -> PlacementVie
     return PlacementView(current.location_type, current.location_name, current.start_on)
 
 
-def _evaluate_case(case: CaseFacts, idx: _Index, facts: MonthFacts, month: Month, as_of: date) -> list[Row]:
-    open_span = case_open_span(case, month)
-    if open_span is None:
+_NO_EVIDENCE = Evidence()  # shared and never written to: people with no notes on the case
+_NO_PEOPLE: frozenset[str] = frozenset()
+_SITUATIONS: dict[tuple[bool, ...], Situation] = {}
+
+
+def _situation(*flags: bool) -> Situation:
+    """The (immutable) Situation for these flags; at most 64 exist, so each is built once."""
+    found = _SITUATIONS.get(flags)
+    if found is None:
+        found = _SITUATIONS[flags] = Situation(*flags)
+    return found
+
+
+def _evaluate_case(case: CaseFacts, idx: _Index, facts: MonthFacts, m: _Month) -> list[Row]:
+    month = m.month
+    # The days of M the case is open (case_open_span, inline).
+    open_first = max(m.start, case.opened_on)
+    open_last = m.end if case.closed_on is None else min(m.end, case.closed_on)
+    if open_first > open_last:
         return []
-    in_progress = is_in_progress(month, as_of)
-    goal_day = min(month.end, as_of)
-    open_at_end = case.closed_on is None or case.closed_on >= month.end
+    case_id = case.case_id
+    in_progress = m.in_progress
+    goal_day = m.goal_day
+    open_at_end = case.closed_on is None or case.closed_on >= m.end
+    is_dependency = case.case_type is CaseType.DEPENDENCY
     rows: list[Row] = []
 
-    spans = {}
-    for m in idx.members.get(case.case_id, ()):
-        span = member_span(case, m, month)
-        if span is not None:
-            spans[m.person_id] = span
-    by_person = {m.person_id: m for m in idx.members.get(case.case_id, ())}
+    members = sorted(idx.members.get(case_id, ()), key=_person_id)  # rows in person order
+    spans: dict[str, tuple[date, date]] = {}
+    for member in members:
+        # member_span, inline: open, a member (joined..left), born and alive (deceased_on excluded).
+        first = max(open_first, member.joined_on)
+        if member.birth_date is not None and member.birth_date > first:
+            first = member.birth_date
+        last = open_last
+        if member.left_on is not None and member.left_on < last:
+            last = member.left_on
+        if member.deceased_on is not None and member.deceased_on <= last:
+            last = day_before(member.deceased_on)
+        if first <= last:
+            spans[member.person_id] = (first, last)
+    by_person = {member.person_id: member for member in members}
 
     if case.case_type is CaseType.INVESTIGATION:
-        evidence = Evidence(contacts=list(idx.notes.get(case.case_id, ())))
+        evidence = Evidence(contacts=list(idx.notes.get(case_id, ())))
         outcome = status_of(
-            Requirement.HOME_VISIT, month, evidence, Situation(is_child=False, is_adult=False),
-            since=case.opened_on, staffing_note=(case.case_id, None) in idx.staffing_notes,
+            Requirement.HOME_VISIT, month, evidence, _situation(False, False),
+            since=case.opened_on, staffing_note=(case_id, None) in idx.staffing_notes,
         )
         status, reason = finalise(
             Requirement.HOME_VISIT, outcome, full_month=True, in_progress=in_progress,
             case_open_at_month_end=open_at_end,
         )
-        rows.append(Row(case.case_id, None, None, case.case_type, case.unit_id, case.specialist_id,
+        rows.append(Row(case_id, None, None, case.case_type, case.unit_id, case.specialist_id,
                         Requirement.HOME_VISIT, status, reason))
 
-    duplicates = duplicate_note_people(idx.notes.get(case.case_id, ()), month)
-    for person_id, span in spans.items():
-        member = by_person[person_id]
+    duplicates = (duplicate_note_people(idx.notes.get(case_id, ()), month)
+                  if case_id in idx.same_minute else _NO_PEOPLE)
+    exceptions_of, plans_of = idx.exceptions, idx.plans
+    for member in members:
+        person_id = member.person_id
+        span = spans.get(person_id)
+        if span is None:
+            continue
         role = member.role
-        key = (case.case_id, person_id)
-        placements = idx.placements.get(key, []) if role.is_child else []
+        is_child = role is Role.CHILD
+        is_parent = role.is_parent
+        key = (case_id, person_id)
+        placements = idx.placements.get(key, _NONE) if is_child else _NONE
         linked: list[LinkedChild] = []
-        if role.is_parent and case.case_type is CaseType.DEPENDENCY:
+        if is_parent and is_dependency:
             for child_id in idx.children_of.get(key, ()):
                 child = by_person.get(child_id)
-                if child is not None and child.role.is_child and child_id in spans:
-                    linked.append(LinkedChild(child_id, idx.goals.get((case.case_id, child_id), ()),
-                                              idx.placements.get((case.case_id, child_id), ())))
+                if child is not None and child.role is Role.CHILD and child_id in spans:
+                    linked.append(LinkedChild(child_id, idx.goals.get((case_id, child_id), ()),
+                                              idx.placements.get((case_id, child_id), ())))
         decision = requirement_for(
             case.case_type, member, month, goal_day,
             placements=placements, goals=idx.goals.get(key, ()), linked=linked,
         )
-        evidence = idx.evidence.get(key) or Evidence()
-        exception = active_exception(idx.exceptions.get(key, []), month)
-        plan = active_plan(idx.plans.get(key, []), month) if role.is_parent else None
+        evidence = idx.evidence.get(key) or _NO_EVIDENCE
+        exception = active_exception(exceptions_of[key], month) if key in exceptions_of else None
+        plan = active_plan(plans_of[key], month) if is_parent and key in plans_of else None
+        runaway = is_child and bool(placements) and has_type_in(placements, month, LocationType.RUNAWAY)
         if decision.not_required is not None:
             status, reason = Status.NOT_REQUIRED, decision.not_required
         else:
-            situation = Situation(
-                is_child=role.is_child,
-                is_adult=role.is_adult,
-                runaway_in_month=role.is_child and has_type_in(placements, month, LocationType.RUNAWAY),
-                out_of_state_in_month=role.is_child and has_type_in(placements, month, LocationType.OUT_OF_STATE),
-                whereabouts_unknown=member.whereabouts_unknown,
-                incarcerated=member.incarcerated,
+            situation = _situation(
+                is_child,
+                not is_child,
+                runaway,
+                is_child and bool(placements) and has_type_in(placements, month, LocationType.OUT_OF_STATE),
+                member.whereabouts_unknown,
+                member.incarcerated,
             )
             outcome = status_of(
                 decision.requirement, month, evidence, situation,
@@ -178,44 +265,50 @@ def _evaluate_case(case: CaseFacts, idx: _Index, facts: MonthFacts, month: Month
                 plan=plan if decision.requirement is Requirement.CONTACT_PLAN else None,
                 staffing_note=key in idx.staffing_notes,
             )
-            full = is_full(span, month) and needs_full_out_of_home(decision, placements, month)
+            # Whether the month is full only matters for an unmet outcome (see finalise).
+            full = outcome[0] is Status.UNMET and (
+                span[0] == m.start and span[1] == m.end and needs_full_out_of_home(decision, placements, month))
             status, reason = finalise(
                 decision.requirement, outcome, full_month=full, in_progress=in_progress,
                 case_open_at_month_end=open_at_end,
             )
-        flags = flags_for(
-            person_id=person_id,
-            is_child=role.is_child,
-            is_adult_whereabouts_unknown=role.is_adult and member.whereabouts_unknown,
-            contacts=evidence.contacts,
-            placements=placements,
-            duplicates=duplicates,
-            month=month,
-        )
+        unknown_adult = not is_child and member.whereabouts_unknown
+        if runaway or unknown_adult or person_id in duplicates:
+            flags = flags_for(
+                person_id=person_id,
+                is_child=is_child,
+                is_adult_whereabouts_unknown=unknown_adult,
+                contacts=evidence.contacts,
+                placements=placements,
+                duplicates=duplicates,
+                month=month,
+            )
+        else:
+            flags = ()  # no flag can apply: no runaway placement, whereabouts known, no duplicate
         goal: Goal | None = decision.goal
-        if goal is None and role.is_child and case.case_type is CaseType.DEPENDENCY:
+        if goal is None and is_child and is_dependency:
             goal = goal_on(idx.goals.get(key, ()), goal_day)
         rows.append(Row(
-            case_id=case.case_id,
-            person_id=person_id,
-            role=role,
-            case_type=case.case_type,
-            unit_id=case.unit_id,
-            specialist_id=case.specialist_id,
-            requirement=decision.requirement,
-            status=status,
-            reason=reason,
-            last_seen=facts.last_seen.get(person_id),
-            last_contact=facts.last_contact.get(person_id),
-            placement=_placement_view(placements, goal_day) if role.is_child else None,
-            goal=goal,
-            rights=_rights(member, month) if role.is_parent else None,
-            whereabouts=("unknown" if member.whereabouts_unknown else "known") if role.is_adult else None,
-            exception_id=exception.exception_id if exception else None,
-            contact_plan_id=plan.contact_plan_id if plan else None,
-            flags=flags,
+            case_id, person_id, role, case.case_type, case.unit_id, case.specialist_id,
+            decision.requirement, status, reason,
+            facts.last_seen.get(person_id),
+            facts.last_contact.get(person_id),
+            _placement_view(placements, goal_day) if is_child else None,
+            goal,
+            _rights(member, month) if is_parent else None,
+            ("unknown" if member.whereabouts_unknown else "known") if not is_child else None,
+            exception.exception_id if exception else None,
+            plan.contact_plan_id if plan else None,
+            flags,
         ))
     return rows
+
+
+_NONE: tuple = ()
+
+
+def _person_id(member: MemberFacts) -> str:
+    return member.person_id
 
 
 def _rights(member: MemberFacts, month: Month) -> str:
@@ -230,11 +323,20 @@ def row_sort_key(row: Row) -> tuple:
 
 
 def evaluate_month(facts: MonthFacts, month: Month, as_of: date) -> list[Row]:
-    """One row per in-scope (case, person) of `facts` for `month` as of `as_of`."""
+    """One row per in-scope (case, person) of `facts` for `month` as of `as_of`.
+
+    Rows come out sorted by unit, specialist, case and person (`row_sort_key`):
+    the cases are taken in that order and each case's rows are made in it.
+    """
     check_as_of(month, as_of)
-    idx = _Index.build(facts, month, as_of)
-    rows: list[Row] = []
-    for case in facts.cases:
-        rows.extend(_evaluate_case(case, idx, facts, month, as_of))
-    rows.sort(key=row_sort_key)
+    with paused_gc():
+        idx = _Index.build(facts, month, as_of)
+        m = _Month.of(month, as_of)
+        rows: list[Row] = []
+        for case in sorted(facts.cases, key=_case_order):
+            rows.extend(_evaluate_case(case, idx, facts, m))
     return rows
+
+
+def _case_order(case: CaseFacts) -> tuple:
+    return (case.unit_id or "", case.specialist_id, case.case_id)

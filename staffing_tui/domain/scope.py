@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Iterable
 
 from staffing_tui.domain.enums import LocationType
@@ -55,9 +56,16 @@ def is_full(span: Span, month: Month) -> bool:
     return span.first == month.start and span.last == month.end
 
 
+@lru_cache(maxsize=64)
+def month_days(month: Month) -> tuple[date, date]:
+    """The first and last day of `month`, worked out once per month rather than once per person."""
+    return month.start, month.end
+
+
 def placements_in(placements: Iterable[PlacementFacts], month: Month) -> list[PlacementFacts]:
     """Placements in effect on at least one day of `month`."""
-    return [p for p in placements if p.start_on <= month.end and (p.end_on is None or p.end_on >= month.start)]
+    first, last = month_days(month)
+    return [p for p in placements if p.start_on <= last and (p.end_on is None or p.end_on >= first)]
 
 
 def has_type_in(placements: Iterable[PlacementFacts], month: Month, location_type: LocationType) -> bool:
@@ -65,18 +73,18 @@ def has_type_in(placements: Iterable[PlacementFacts], month: Month, location_typ
 
 
 def out_of_home_any_day(placements: Iterable[PlacementFacts], month: Month) -> bool:
-    return any(p.location_type.is_out_of_home for p in placements_in(placements, month))
+    return any(p.location_type is not LocationType.IN_HOME for p in placements_in(placements, month))
 
 
 def out_of_home_every_day(placements: Iterable[PlacementFacts], month: Month) -> bool:
     """True when out-of-home placements cover every day of `month` without a gap."""
-    cursor = month.start
+    cursor, last = month_days(month)
     for p in sorted(placements_in(placements, month), key=lambda p: p.start_on):
         if not p.location_type.is_out_of_home:
             continue
         if p.start_on > cursor:
             return False
-        if p.end_on is None or p.end_on >= month.end:
+        if p.end_on is None or p.end_on >= last:
             return True
         cursor = max(cursor, day_after(p.end_on))
     return False

@@ -23,6 +23,7 @@ from staffing_tui.domain.enums import (
 )
 from staffing_tui.domain.model import ExceptionFacts, NoteFacts, PlanFacts
 from staffing_tui.domain.months import Month
+from staffing_tui.domain.scope import month_days
 
 
 @dataclass(slots=True)
@@ -41,10 +42,18 @@ class Evidence:
         return [n for n in self.contacts if first <= n.day <= last and n.method in methods]
 
     def has_contact(self, first: date, last: date, methods: Iterable[Method]) -> bool:
-        return bool(self.contacts_between(first, last, methods))
+        methods = frozenset(methods)  # the same object when it already is one
+        for n in self.contacts:
+            if first <= n.day <= last and n.method in methods:
+                return True
+        return False
 
     def has_locate_effort(self, month: Month) -> bool:
-        return any(month.start <= n.day <= month.end for n in self.locates)
+        if not self.locates:
+            return False
+        first, last = month_days(month)
+        return any(first <= n.day <= last for n in self.locates)
+
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +68,7 @@ class Situation:
     incarcerated: bool = False
 
 
-_IN_PERSON = (Method.IN_PERSON,)
+_IN_PERSON = frozenset({Method.IN_PERSON})
 
 Outcome = tuple[Status, Reason]
 
@@ -74,7 +83,7 @@ def _satisfied(
     plan: PlanFacts | None,
 ) -> Outcome | None:
     """Rule 1 (with rule 4 folded in): the requirement is met."""
-    start, end = month.start, month.end
+    start, end = month_days(month)
     if requirement is Requirement.MONTHLY_FACE_TO_FACE:
         if evidence.has_contact(start, end, _IN_PERSON):
             return Status.MET, Reason.SEEN_IN_PERSON
@@ -108,7 +117,7 @@ def _satisfied(
 def unmet_reason(requirement: Requirement, month: Month, evidence: Evidence, plan: PlanFacts | None) -> Reason:
     """Rule 8: why the requirement is not met."""
     if requirement is Requirement.MONTHLY_FACE_TO_FACE_IN_HOME:
-        if evidence.has_contact(month.start, month.end, _IN_PERSON):
+        if evidence.has_contact(*month_days(month), _IN_PERSON):
             return Reason.SEEN_NOT_IN_HOME
         return Reason.NOT_SEEN
     if requirement is Requirement.CONTACT_PLAN:
@@ -144,7 +153,7 @@ def status_of(
         if situation.is_child:
             return Status.EXCUSED, Reason.EXCEPTION_APPROVED
         # Adults: telephone or written contact at least once every three months.
-        if evidence.has_contact(month.shift(-2).start, month.end, CONTACT_METHODS):
+        if evidence.has_contact(month.shift(-2).start, month_days(month)[1], CONTACT_METHODS):
             return Status.EXCUSED, Reason.EXCEPTION_APPROVED
         return Status.UNMET, Reason.EXCEPTION_WITHOUT_QUARTERLY_CONTACT
     # 3. Child on runaway: locate efforts documented?
@@ -159,7 +168,7 @@ def status_of(
             return Status.EXPLAINED, Reason.WHEREABOUTS_UNKNOWN_LOCATE_EFFORTS
         return Status.UNMET, Reason.WHEREABOUTS_UNKNOWN_NO_LOCATE_EFFORTS
     # 6. Adult incarcerated with a call, video or letter this month.
-    if situation.is_adult and situation.incarcerated and evidence.has_contact(month.start, month.end, REMOTE_METHODS):
+    if situation.is_adult and situation.incarcerated and evidence.has_contact(*month_days(month), REMOTE_METHODS):
         return Status.EXPLAINED, Reason.INCARCERATED_REMOTE_CONTACT
     # 7. A reason recorded when the case was staffed.
     if staffing_note:

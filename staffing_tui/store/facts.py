@@ -1,18 +1,36 @@
 """Load one month's facts for a scope, set-wise (SPEC §4, issue: no query per person).
 
-Every loader runs one query for the whole scope; the scope itself is a
-sub-select of the cases open in the month, filtered by unit or specialist.
+Every loader runs one query for the whole scope: the scope's cases (open in
+the month, filtered by unit, specialist or case) are selected once and handed
+to the other queries as a JSON list.
+
+What it costs statewide (`benchmarks/run.py`) is kept close to a plain scan of
+the month's notes:
+
+* only the notes a rule can read are loaded — the month's, plus the two months
+  before for the few people whose exception or contact plan still needs them,
+  plus investigations since they opened (see `_load_notes`);
+* `last_seen`/`last_contact` look newest first, and only the people not seen in
+  person since the month started are looked up in their whole history; for
+  the whole database that SQL runs on a second connection in a thread while
+  this one loads the rest (see `_latest_contacts`);
+* values are turned into enums and dates through dictionaries, not constructors,
+  and the garbage collector is paused while the objects are built.
 """
 
 from __future__ import annotations
 
 import json
+import sqlite3
+import threading
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from urllib.parse import quote
 
 from sqlite_utils import Database
 
-from staffing_tui.domain.enums import CaseType, Goal, Location, LocationType, Method, Role
+from staffing_tui.domain.enums import CONTACT_METHODS, CaseType, Goal, Location, LocationType, Method, Role
+from staffing_tui.domain.evaluate import paused_gc
 from staffing_tui.domain.model import (
     CaseFacts,
     ExceptionFacts,
@@ -25,6 +43,7 @@ from staffing_tui.domain.model import (
     StaffingNoteFacts,
 )
 from staffing_tui.domain.months import Month
+from staffing_tui.store.connection import BUSY_TIMEOUT_MS
 
 _date = date.fromisoformat
 
@@ -51,19 +70,25 @@ class Scope:
             sql += " AND s.unit_id = :unit_id"
         if self.specialist_id is not None:
             sql += " AND c.specialist_id = :specialist_id"
-        if self.case_id is not None:  # a literal: the loaders' parameters carry no :case_id
-            sql += " AND c.case_id = '" + self.case_id.replace("'", "''") + "'"
+        if self.case_id is not None:
+            sql += " AND c.case_id = :case_id"
         return sql
 
 
 def load_month_facts(db: Database, month: Month, as_of: date, scope: Scope = Scope()) -> MonthFacts:
     """Everything `evaluate_month` needs for `month` as of `as_of` within `scope`."""
+    with paused_gc():
+        return _load_month_facts(db, month, as_of, scope)
+
+
+def _load_month_facts(db: Database, month: Month, as_of: date, scope: Scope) -> MonthFacts:
     last_day = min(month.end, as_of)
     params = {
         "start": month.start.isoformat(),
         "end": month.end.isoformat(),
         "unit_id": scope.unit_id,
         "specialist_id": scope.specialist_id,
+        "case_id": scope.case_id,
         "window_start": month.shift(-2).start.isoformat(),
         "until": (last_day + timedelta(days=1)).isoformat(),  # exclusive bound on occurred_at
         "as_of_next": (as_of + timedelta(days=1)).isoformat(),
@@ -84,6 +109,13 @@ def load_month_facts(db: Database, month: Month, as_of: date, scope: Scope = Sco
         opened[case_id] = dates[opened_on]
         facts.cases.append(CaseFacts(case_id, _CASE_TYPES[case_type], specialist_id, unit_id, opened[case_id],
                                      dates.optional(closed_on)))
+    # The other loaders take the scope's cases as a list rather than running its sub-select again.
+    params["cases"] = json.dumps(list(opened))
+    in_scope = "SELECT value FROM json_each(:cases)"
+    everything = scope == Scope()
+    # The latest contacts are pure SQL work (no Python objects): for the whole database they run
+    # on a second connection in a thread while this one loads the rest (SQLite works without the GIL).
+    latest = _Background.start(db, _latest_contacts, params, everything) if everything else None
 
     optional = dates.optional
     for row in conn.execute(
@@ -120,9 +152,14 @@ def load_month_facts(db: Database, month: Month, as_of: date, scope: Scope = Sco
             "AND start_on <= :end AND (end_on IS NULL OR end_on >= :start)", params)
     ]
     _load_records(db, in_scope, params, month, facts)
-    everything = scope == Scope()
-    seen_in_month = _load_notes(db, in_scope, params, facts, dates, everything=everything, cases=opened)
-    _load_last_contacts(db, in_scope, params, facts, dates, seen_in_month)
+    _load_notes(db, in_scope, params, month, facts, dates, everything=everything, cases=opened)
+    found = latest.result() if latest is not None else _latest_contacts(conn, params, everything)
+    last_seen, last_contact = facts.last_seen, facts.last_contact
+    for person_id, seen, contact in found:
+        if seen:
+            last_seen[person_id] = dates[seen[:10]]
+        if contact:
+            last_contact[person_id] = dates[contact[:10]]
     return facts
 
 
@@ -153,20 +190,20 @@ _NOTE_COLUMNS = (
 _BEARING = "(nc.person_id IS NOT NULL OR n.locate_for IS NOT NULL OR (n.method = 'in_person' AND n.location = 'home'))"
 
 
-def _load_notes(db: Database, in_scope: str, params: dict, facts: MonthFacts, dates: _Dates, *,
-                everything: bool, cases: dict[str, date]) -> dict[str, list[str | None]] | None:
+def _load_notes(db: Database, in_scope: str, params: dict, month: Month, facts: MonthFacts, dates: _Dates, *,
+                everything: bool, cases: dict[str, date]) -> None:
     """The notes the rules read, with their contact-with lists:
 
     * the month's notes up to the as-of date (one pass, as a plain scan of the month would);
-    * for people with an exception or a contact plan on an in-scope case, their contacts in the
-      two months before (the quarterly minimum, and plans every two or three months);
+    * for people with an exception or a contact plan active in the month, their contacts in the
+      two months before (the quarterly minimum; plans every two or three months) — only when the
+      month itself does not already hold the contact the rule asks for;
     * for investigations, their notes since the case opened (interviews and the home visit count once).
 
     No other rule looks before the month (SPEC §4), so nothing else is loaded.
 
-    For the whole database (`everything`) the month's scan is not narrowed to the scope's cases —
-    every note of the month is on a case open in it — and it also yields, per person, the latest
-    in-person contact and the latest contact of the month: returned for `_load_last_contacts`.
+    For the whole database (`everything`) the month's scan is not narrowed in SQL: the notes of
+    cases outside the scope (there should be none) are dropped as they are read.
     """
     notes = facts.notes
     month_sql = _NOTE_COLUMNS + (
@@ -175,16 +212,12 @@ def _load_notes(db: Database, in_scope: str, params: dict, facts: MonthFacts, da
     )
     if not everything:
         month_sql += f" AND n.case_id IN ({in_scope})"
-    seen: dict[str, list[str | None]] | None = {} if everything else None
-    _collect_notes(db.conn.execute(month_sql, params), notes, dates, seen, cases)
+    _collect_notes(db.conn.execute(month_sql, params), notes, dates, cases)
 
-    holders = (
-        f"SELECT person_id FROM exceptions WHERE case_id IN ({in_scope}) "
-        f"UNION SELECT parent_id FROM contact_plans WHERE case_id IN ({in_scope})"
-    )
     earlier = _NOTE_COLUMNS + (
         "FROM note_contacts nc JOIN notes n ON n.note_id = nc.note_id "
-        f"WHERE nc.person_id IN ({holders}) AND n.occurred_at >= :window_start AND n.occurred_at < :start"
+        "WHERE nc.person_id IN (SELECT value FROM json_each(:people)) "
+        "AND n.occurred_at >= :window_start AND n.occurred_at < :start"
     )
     investigations = _NOTE_COLUMNS + (
         "FROM notes n JOIN cases c ON c.case_id = n.case_id "
@@ -193,8 +226,11 @@ def _load_notes(db: Database, in_scope: str, params: dict, facts: MonthFacts, da
         f"AND n.occurred_at >= c.opened_on AND n.occurred_at < :start AND {_BEARING}"
     )
     before: list[NoteFacts] = []
-    _collect_notes(db.conn.execute(earlier, params), before, dates, None, cases)
-    _collect_notes(db.conn.execute(investigations, params), before, dates, None, cases)
+    looking_back = _looking_back(facts, month)
+    if looking_back:
+        people = json.dumps(sorted(looking_back))
+        _collect_notes(db.conn.execute(earlier, {**params, "people": people}), before, dates, cases)
+    _collect_notes(db.conn.execute(investigations, params), before, dates, cases)
     if before:
         # A note can come from both queries (a plan holder on an investigation): one note, every contact.
         merged: dict[str, NoteFacts] = {}
@@ -202,33 +238,41 @@ def _load_notes(db: Database, in_scope: str, params: dict, facts: MonthFacts, da
             other = merged.get(note.note_id)
             merged[note.note_id] = note if other is None else replace(other, contacts=other.contacts | note.contacts)
         notes.extend(merged.values())
-    return seen
 
 
-def _collect_notes(rows, notes: list[NoteFacts], dates: _Dates, seen: dict[str, list[str | None]] | None,
-                   cases: dict[str, date]) -> None:
-    """Turn (note, contact) rows into NoteFacts, one per note with its whole contact-with list.
+def _looking_back(facts: MonthFacts, month: Month) -> set[str]:
+    """People whose status may depend on their contacts in the two months before `month`.
 
-    With `seen`, also keep per contacted person [latest in-person time, latest contact time]
-    over every row (any case), for last_seen/last_contact.
+    An exception asks for a call or letter in the month or the two before; a contact plan every
+    two or three months asks for a contact by one of its methods in that window. A contact of that
+    kind in the month itself already answers both, so only the others need the earlier notes
+    (`facts.notes` holds the month's notes when this is asked).
     """
+    exceptions = [e for e in facts.exceptions if e.covers(month)]
+    plans = [p for p in facts.plans if p.frequency_months > 1 and p.covers(month)]
+    if not exceptions and not plans:
+        return set()
+    methods_in_month: dict[tuple[str, str], set[Method]] = {}
+    for note in facts.notes:
+        if note.contacts:
+            for person_id in note.contacts:
+                methods_in_month.setdefault((note.case_id, person_id), set()).add(note.method)
+    people = {e.person_id for e in exceptions
+              if not methods_in_month.get((e.case_id, e.person_id), set()) & CONTACT_METHODS}
+    people.update(p.parent_id for p in plans
+                  if not methods_in_month.get((p.case_id, p.parent_id), set()) & p.methods)
+    return people
+
+
+def _collect_notes(rows, notes: list[NoteFacts], dates: _Dates, cases: dict[str, date]) -> None:
+    """Turn (note, contact) rows into NoteFacts, one per note with its whole contact-with list."""
     pending: dict[str, tuple[tuple, list[str]]] = {}
     for row in rows:
         entry = pending.get(row[0])
         if entry is None:
             entry = pending[row[0]] = (row, [])
-        person_id = row[8]
-        if person_id is not None:
-            entry[1].append(person_id)
-            if seen is not None and row[5] != "none":
-                latest = seen.get(person_id)
-                if latest is None:
-                    seen[person_id] = [row[3] if row[5] == "in_person" else None, row[3]]
-                else:
-                    if row[5] == "in_person" and (latest[0] is None or row[3] > latest[0]):
-                        latest[0] = row[3]
-                    if row[3] > latest[1]:
-                        latest[1] = row[3]
+        if row[8] is not None:
+            entry[1].append(row[8])
     methods, locations = _METHODS, _LOCATIONS
     notes.extend(
         NoteFacts(note_id, case_id, dates[occurred_at[:10]], occurred_at[:16], methods[method],
@@ -239,62 +283,85 @@ def _collect_notes(rows, notes: list[NoteFacts], dates: _Dates, seen: dict[str, 
     )
 
 
-def _load_last_contacts(db: Database, in_scope: str, params: dict, facts: MonthFacts, dates: _Dates,
-                        seen_in_month: dict[str, list[str | None]] | None) -> None:
-    """`last_seen` (in person) and `last_contact` (any method) on any case, ≤ as_of.
+def _latest_contacts(conn: sqlite3.Connection, params: dict, everything: bool) -> list[tuple]:
+    """(person, latest in-person contact, latest contact of any method) — on any case, ≤ as_of —
+    for everyone on the scope's cases (`last_seen` and `last_contact`).
 
     A small scope asks for its people's whole history through the person index. For the whole
     database that would read every contact ever written, so it is answered newest first: the
-    month (already scanned), then the days after it up to the as-of date, and only for the people
-    not found there, their history before the month.
+    days from the month's start to the as-of date, then, only for the people not seen in person
+    there, their history before the month (an index covers note id → time and method).
     """
-    conn = db.conn
-    people = {m.person_id for m in facts.members}
-    latest: dict[str, list[str | None]]
-    if seen_in_month is None:
-        latest = {}
-        for person_id, seen, contact in conn.execute(
-            _LAST_CONTACTS + "WHERE nc.person_id IN (SELECT person_id FROM case_members "
-            f"WHERE case_id IN ({in_scope})) AND n.occurred_at < :as_of_next AND n.method != 'none' "
-            "GROUP BY nc.person_id",
+    people_sql = "SELECT DISTINCT person_id FROM case_members WHERE case_id IN (SELECT value FROM json_each(:cases))"
+    if not everything:
+        return conn.execute(
+            _LAST_CONTACTS + f"WHERE nc.person_id IN ({people_sql}) AND n.occurred_at < :as_of_next "
+            "AND n.method != 'none' GROUP BY nc.person_id",
             params,
+        ).fetchall()
+    latest: dict[str, list[str | None]] = {
+        person_id: [seen, contact] for person_id, seen, contact in conn.execute(
+            _LAST_CONTACTS + "WHERE n.occurred_at >= :start AND n.occurred_at < :as_of_next "
+            "AND n.method != 'none' GROUP BY nc.person_id",
+            params,
+        )
+    }
+    people = [person_id for (person_id,) in conn.execute(people_sql, params)]
+    missing = [p for p in people if p not in latest or latest[p][0] is None]
+    if missing:
+        for person_id, seen, contact in conn.execute(
+            _LAST_CONTACTS + "WHERE nc.person_id IN (SELECT value FROM json_each(:people)) "
+            "AND n.occurred_at < :start AND n.method != 'none' GROUP BY nc.person_id",
+            {**params, "people": json.dumps(missing)},
         ):
-            latest[person_id] = [seen, contact]
-    else:
-        latest = seen_in_month
-        if params["until"] < params["as_of_next"]:  # the as-of date is after the month
-            for person_id, seen, contact in conn.execute(
-                _LAST_CONTACTS + "WHERE n.occurred_at >= :until AND n.occurred_at < :as_of_next "
-                "AND n.method != 'none' GROUP BY nc.person_id",
-                params,
-            ):
-                known = latest.get(person_id)
-                if known is None:
-                    latest[person_id] = [seen, contact]
-                else:
-                    if seen is not None:
-                        known[0] = seen  # later than anything in the month
-                    known[1] = contact
-        missing = sorted(p for p in people if p not in latest or latest[p][0] is None)
-        if missing:
-            for person_id, seen, contact in conn.execute(
-                _LAST_CONTACTS + "WHERE nc.person_id IN (SELECT value FROM json_each(:people)) "
-                "AND n.occurred_at < :start AND n.method != 'none' GROUP BY nc.person_id",
-                {**params, "people": json.dumps(missing)},
-            ):
-                known = latest.get(person_id)
-                if known is None:
-                    latest[person_id] = [seen, contact]
-                elif known[0] is None:
-                    known[0] = seen
-    last_seen, last_contact = facts.last_seen, facts.last_contact
-    for person_id, (seen, contact) in latest.items():
-        if seen_in_month is not None and person_id not in people:
-            continue  # seen in the month on a case of someone outside the scope
-        if seen:
-            last_seen[person_id] = dates[seen[:10]]
-        if contact:
-            last_contact[person_id] = dates[contact[:10]]
+            known = latest.get(person_id)
+            if known is None:
+                latest[person_id] = [seen, contact]
+            elif known[0] is None:
+                known[0] = seen  # the contact found in the month is the later one
+    return [(p, *latest[p]) for p in people if p in latest]
+
+
+class _Background:
+    """Run `work(connection, *args)` on a second, read-only connection to the same file, in a thread.
+
+    Falls back to running it here, on the caller's connection, when there is no second
+    connection to be had (an in-memory database, or an open transaction whose changes another
+    connection could not see).
+    """
+
+    def __init__(self, db: Database, work, *args) -> None:
+        self._db, self._work, self._args = db, work, args
+        self._result = self._error = None
+        self._thread: threading.Thread | None = None
+
+    @classmethod
+    def start(cls, db: Database, work, *args) -> "_Background":
+        job = cls(db, work, *args)
+        path = next((row[2] for row in db.conn.execute("PRAGMA database_list") if row[1] == "main"), "")
+        if path and not db.conn.in_transaction:
+            job._thread = threading.Thread(target=job._run, args=(path,), name="latest contacts", daemon=True)
+            job._thread.start()
+        return job
+
+    def _run(self, path: str) -> None:
+        try:
+            conn = sqlite3.connect(f"file:{quote(path)}?mode=ro", uri=True, check_same_thread=False)
+            try:
+                conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+                self._result = self._work(conn, *self._args)
+            finally:
+                conn.close()
+        except sqlite3.Error as exc:
+            self._error = exc
+
+    def result(self):
+        if self._thread is None:
+            return self._work(self._db.conn, *self._args)
+        self._thread.join()
+        if self._error is not None:  # e.g. the file cannot be opened a second time: do it here
+            return self._work(self._db.conn, *self._args)
+        return self._result
 
 
 _LAST_CONTACTS = (

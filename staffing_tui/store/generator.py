@@ -30,10 +30,14 @@ How the agency is simulated:
   calls, supervised family visits, hearings, collateral contacts, case reviews
   — so note ids follow time, as they do in a real database, and the rows are
   streamed to the importer a month at a time.
-* Every unit gets at least one family of each special situation (runaway,
-  out of state, whereabouts unknown, incarcerated parent, adoption with a
-  contact plan, exception, in-home dependency, voluntary services), open in
-  the last months, so even `--scale unit` shows them all.
+* In a small agency (`demo`, `unit`) every unit gets one family of each special
+  situation (runaway with and without locate efforts, out of state, whereabouts
+  unknown, incarcerated parent, adoption with a terminated parent and a contact
+  plan, exception, in-home dependency, voluntary services, an open
+  investigation, duplicated notes, an in-person contact claimed while on
+  runaway), open in the last two months, so even `--scale unit` shows every
+  status of SPEC §4 in both the last complete month and the month in progress.
+  Statewide, each unit gets one of them in turn and the rates give the rest.
 
 The data ends at `AS_OF` (stored as `meta.as_of`); the importer's "now" is
 pinned to that day so a run is reproducible on any date.
@@ -60,13 +64,11 @@ from staffing_tui.store.connection import open_database, set_meta
 from staffing_tui.store.importer import ImportSummary, import_rows
 from staffing_tui.store.schema import IMPORT_TABLES, NEVER_DELETED
 
-__all__ = ["AS_OF", "SCALES", "Scale", "GenerationSummary", "generate_database", "check_target"]
+__all__ = ["AS_OF", "SCALES", "Scale", "GenerationSummary", "generate_database", "summary_line"]
 
 TIMEZONE = "America/Phoenix"
 #: The last day of the generated history (`meta.as_of`): October 2026 is the month in progress.
 AS_OF = date(2026, 10, 20)
-#: The importer's "now": every note is on or before the as-of day, before 18:00.
-NOW = pendulum.datetime(AS_OF.year, AS_OF.month, AS_OF.day, 18, 0, tz=TIMEZONE)
 OS_USER = "staffing-tui-generate"
 
 
@@ -538,7 +540,7 @@ class Agency:
                 arrival = self.as_of - timedelta(days=rng.randint(150, 240) if special == "voluntary" else rng.randint(10, 40))
                 initial = False
             elif special:
-                arrival = self.as_of - timedelta(days=rng.randint(200, 900))
+                arrival = self.as_of - timedelta(days=rng.randint(500, 900) if special == "adoption" else rng.randint(200, 900))
                 initial = arrival < self.history_start
             else:
                 initial = rng.random() < initial_share
@@ -800,12 +802,18 @@ class Agency:
             add("out_of_state", f"{rng.choice(SURNAMES)} relative home, {rng.choice(STATES)}", None)
             return segments
         if special in ("runaway", "runaway_seen"):
-            # In a group home, on runaway over the last months, found, then gone again.
+            # In a group home, on runaway over the last months, found, then gone again
+            # (the "runaway" family: gone the whole last complete month and since).
             run_start = self.as_of - timedelta(days=rng.randint(50, 75))
+            if special == "runaway":
+                run_start = self.last_month.shift(-1).start - timedelta(days=rng.randint(60, 90))
             if day < run_start:
                 add("group_home", f"{rng.choice(PLACES)} {rng.choice(GROUP_HOME_NAMES)}", (run_start - day).days)
             add("runaway", None, rng.randint(18, 30))
             add("shelter", f"{rng.choice(PLACES)} {rng.choice(SHELTER_NAMES)}", rng.randint(6, 12))
+            if special == "runaway" and day < self.last_month.shift(-1).start:
+                add("group_home", f"{rng.choice(PLACES)} {rng.choice(GROUP_HOME_NAMES)}",
+                    (self.last_month.shift(-1).start - day).days - rng.randint(5, 15))
             add("runaway", None, None)
             return segments
         while day <= stop:
@@ -848,7 +856,7 @@ class Agency:
         end = case.closed or self.as_of
         long = (end - case.opened).days > 420
         if special == "adoption":
-            change = self.as_of - timedelta(days=rng.randint(150, 300))
+            change = self.as_of - timedelta(days=rng.randint(200, 300))
             change = max(change, case.opened + timedelta(days=30))
         elif not special and long and rng.random() < 0.5 and not any(
                 p.kind in ("trial_home_visit", "in_home") for p in case.placements):
@@ -860,6 +868,8 @@ class Agency:
         oldest = min(kids, key=lambda k: k.birth)
         age = (change - oldest.birth).days // 365
         goal = "appla" if age >= 16 else ("guardianship" if rng.random() < 0.35 else "adoption")
+        if special == "adoption":
+            goal = "adoption"
         for kid in kids:
             if kid.birth <= change:
                 case.goals.append((kid, goal, change))
@@ -873,7 +883,8 @@ class Agency:
             if special == "adoption" and parent.person is not parents[0].person:
                 continue
             if rng.random() < 0.8 or special == "adoption":
-                terminated = change + timedelta(days=rng.randint(90, 240))
+                # (In the adoption special, before the last two months, so that they show it.)
+                terminated = change + timedelta(days=rng.randint(60, 110) if special else rng.randint(90, 240))
                 if terminated <= end:
                     parent.terminated = terminated
 
@@ -1190,6 +1201,8 @@ class _MonthNotes:
 
     def collateral(self, case: Case, span: tuple[date, date], count: int) -> None:
         rng = self.rng
+        if self.in_progress:  # the month so far: its share of the month's calls and emails
+            count = round(count * self.as_of.day / self.month.end.day)
         for _ in range(count):
             method, location, text = rng.choice(T_COLLATERAL)
             self.note(case, self.day_in(*span), "collateral", method, location, [], text)
@@ -1326,7 +1339,8 @@ class _MonthNotes:
         # Review hearings every three months.
         if (month.month % 3) == case.court_phase and first == month.start and last == month.end:
             day = self.day_in(first, last)
-            present = [m.person for m in visitable if rng.random() < 0.8 and m.on_case(day, opened)]
+            present = [m.person for m in visitable if rng.random() < 0.8 and m.on_case(day, opened)
+                       and id(m) not in exceptions]
             if present:
                 self.note(case, day, "court", "in_person", "court", present, rng.choice(T_COURT).format(n=_names(present)))
         self.collateral(case, span, rng.randint(5, 10))
@@ -1334,7 +1348,8 @@ class _MonthNotes:
 
     def maybe_duplicate(self, case: Case, day: date, people: list[Person]) -> None:
         """Bad data, as in real databases: the same contact entered twice under another note type."""
-        rate = 0.5 if case.special == "duplicate" and self.month >= self.agency.last_month.shift(-1) else 0.0006
+        recent = self.month >= self.agency.last_month.shift(-1)
+        rate = 1.0 if case.special == "duplicate" and recent else 0.0006
         if self.rng.random() < rate:
             occurred_at = self.notes[-1][0]
             original = self.notes[-1]
@@ -1343,13 +1358,18 @@ class _MonthNotes:
     def runaway(self, case: Case, group: list[Person], span: tuple[date, date]) -> None:
         rng = self.rng
         for kid in group:
-            efforts = 0.5 if case.special == "runaway" else 0.85
+            if case.special == "runaway" and self.month >= self.agency.last_month.shift(-1):
+                # Efforts documented in the last complete month, none yet in the month in progress.
+                efforts = 1.0 if self.month < self.agency.last_month else 0.0
+            else:
+                efforts = 0.85
             for _ in range(rng.randint(1, 3) if rng.random() < efforts else 0):
                 day = self.day_in(*span)
                 method = rng.choice(("none", "phone", "none"))
                 self.note(case, day, "locate_effort", method, None, [], rng.choice(T_LOCATE_CHILD).format(n=kid.first),
                           locate_for=kid)
-            seen_rate = 0.6 if case.special == "runaway_seen" else 0.03
+            recent = self.month >= self.agency.last_month.shift(-1)
+            seen_rate = 1.0 if case.special == "runaway_seen" and recent else 0.03
             if rng.random() < seen_rate:
                 # An in-person contact claimed while the directory shows runaway (an integrity flag).
                 days = [d for d in _days(*span) if (p := case.placement_on(kid, d)) and p.kind == "runaway"]
@@ -1360,7 +1380,11 @@ class _MonthNotes:
 
     def locate_parent(self, case: Case, m: Member, span: tuple[date, date]) -> None:
         rng = self.rng
-        if rng.random() < 0.8:
+        efforts = 0.8
+        if case.special == "whereabouts_unknown" and self.month >= self.agency.last_month.shift(-1):
+            # None documented in the last complete month (unmet), some in the month in progress.
+            efforts = 0.0 if self.month < self.agency.last_month else 1.0
+        if rng.random() < efforts:
             self.note(case, self.day_in(*span), "locate_effort", rng.choice(("none", "written", "phone")), None, [],
                       rng.choice(T_LOCATE_PARENT).format(n=m.person.first), locate_for=m.person)
         if rng.random() < 0.02:
@@ -1533,6 +1557,7 @@ def generate_database(path: str | os.PathLike, scale: Scale | str, seed: int, *,
         contacts: list[tuple[str, tuple[str, ...]]] = []
         files["notes.csv"] = _notes_with_progress(agency, contacts, progress)
         files["note_contacts.csv"] = _contact_rows(contacts, progress)
+        # The importer's "now": every note is on or before the as-of day, before 18:00.
         now = pendulum.datetime(as_of.year, as_of.month, as_of.day, 18, 0, tz=TIMEZONE)
         summary: ImportSummary = import_rows(db, files, now=now)
         progress.phase("records and audit", None)
@@ -1726,7 +1751,7 @@ def write_records(db: Database, agency: Agency) -> dict[str, int]:
     return counts
 
 
-def check_target(summary: GenerationSummary) -> str:
+def summary_line(summary: GenerationSummary) -> str:
     """One line saying what was generated."""
     counts = summary.counts
     parts = [f"{table} {counts[table]:,}" for table in (*IMPORT_TABLES, "exceptions", "contact_plans", "staffing_notes",

@@ -1,0 +1,160 @@
+"""`staffing-tui generate`: deterministic, valid, and showing every situation of the policy.
+
+The unit scale (one unit, six specialists, about eighty children over three
+years) is generated once per module; the statewide scale is the same code with
+more families, exercised by `benchmarks/run.py`. No test here is timed.
+"""
+
+from __future__ import annotations
+
+import csv
+import sqlite3
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from staffing_tui.cli import main
+from staffing_tui.domain.months import Month
+from staffing_tui.store.connection import get_meta, open_database
+from staffing_tui.store.evaluation import month_report
+from staffing_tui.store.generator import AS_OF, generate_database
+from staffing_tui.store.importer import import_directory
+from staffing_tui.store.schema import IMPORT_TABLES
+
+SEED = 20261020
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def dump(path: Path) -> list[str]:
+    conn = sqlite3.connect(path)
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()
+
+
+@pytest.fixture(scope="module")
+def unit_db(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("generated") / "unit.db"
+    generate_database(path, "unit", SEED)
+    return path
+
+
+def rows(path: Path, sql: str) -> list[tuple]:
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+def test_the_same_seed_gives_the_same_database(unit_db, tmp_path):
+    again = tmp_path / "again.db"
+    generate_database(again, "unit", SEED)
+
+    assert dump(again) == dump(unit_db)
+
+
+def test_another_seed_gives_other_data(unit_db, tmp_path):
+    other = tmp_path / "other.db"
+    generate_database(other, "unit", SEED + 1)
+
+    assert rows(other, "SELECT * FROM notes LIMIT 50") != rows(unit_db, "SELECT * FROM notes LIMIT 50")
+
+
+def test_generated_data_passes_the_import_validation_again_as_csv_files(unit_db, tmp_path):
+    """The rows went through `import_rows`; written out as CSV they import cleanly too."""
+    directory = tmp_path / "csv"
+    directory.mkdir()
+    for table, columns in IMPORT_TABLES.items():
+        with (directory / f"{table}.csv").open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(columns)
+            writer.writerows(rows(unit_db, f"SELECT {', '.join(columns)} FROM {table}"))
+    db = open_database(tmp_path / "reimported.db", create=True)
+    try:
+        summary = import_directory(db, directory, now=None)
+    finally:
+        db.close()
+
+    for table in IMPORT_TABLES:
+        assert summary.counts[table] == rows(unit_db, f"SELECT count(*) FROM {table}")[0][0]
+
+
+def test_the_data_is_anchored_to_a_fixed_as_of_date(unit_db):
+    db = open_database(unit_db, readonly=True)
+    try:
+        assert get_meta(db)["as_of"] == AS_OF.isoformat()
+    finally:
+        db.close()
+    latest = rows(unit_db, "SELECT max(substr(occurred_at, 1, 10)) FROM notes")[0][0]
+    assert latest <= AS_OF.isoformat()
+    assert rows(unit_db, "SELECT min(substr(occurred_at, 1, 7)) FROM notes")[0][0] == str(Month.of(AS_OF).shift(-35))
+
+
+def test_unit_scale_has_every_case_type_and_special_situation(unit_db):
+    def count(sql: str) -> int:
+        return rows(unit_db, sql)[0][0]
+
+    assert {r[0] for r in rows(unit_db, "SELECT DISTINCT case_type FROM cases")} == {
+        "investigation", "dependency", "voluntary"}
+    placements = {r[0] for r in rows(unit_db, "SELECT DISTINCT location_type FROM placements")}
+    assert {"runaway", "out_of_state", "in_home", "shelter", "foster_home", "kinship"} <= placements
+    assert count("SELECT count(*) FROM case_members WHERE whereabouts_unknown = 1") > 0
+    assert count("SELECT count(*) FROM case_members WHERE incarcerated = 1") > 0
+    assert count("SELECT count(*) FROM case_members WHERE rights_terminated_on IS NOT NULL") > 0  # terminations
+    assert count("SELECT count(*) FROM case_members WHERE left_on IS NOT NULL OR joined_on IS NOT NULL") > 0
+    assert count("SELECT count(*) FROM permanency_goals WHERE goal NOT IN ('reunification', 'remain_with_family')") > 0
+    assert count("SELECT count(*) FROM cases WHERE closed_on IS NOT NULL") > 0
+    assert count("SELECT count(*) FROM notes WHERE locate_for IS NOT NULL") > 0
+    assert {r[0] for r in rows(unit_db, "SELECT DISTINCT method FROM notes")} == {
+        "in_person", "phone", "video", "written", "none"}
+    for table in ("exceptions", "contact_plans", "staffing_notes"):
+        created = count(f"SELECT count(*) FROM {table}")
+        assert created > 0, table
+        assert count(f"SELECT count(*) FROM audit_log WHERE table_name = '{table}' AND action = 'create'") == created
+
+
+def test_the_reports_show_every_status_and_the_integrity_flags(unit_db):
+    db = open_database(unit_db, readonly=True)
+    try:
+        reports = [month_report(db, Month.of(AS_OF).previous()), month_report(db, Month.of(AS_OF))]
+    finally:
+        db.close()
+    statuses = Counter(str(r.status) for report in reports for r in report.rows)
+    flags = Counter(str(f) for report in reports for r in report.rows for f in r.flags)
+    reasons = {str(r.reason) for report in reports for r in report.rows}
+
+    assert set(statuses) == {"met", "excused", "explained", "unmet", "due", "not_required"}
+    assert {"duplicate_note", "in_person_while_runaway"} <= set(flags)
+    assert {"runaway_locate_efforts", "whereabouts_unknown_locate_efforts", "out_of_state_phone",
+            "contact_plan_followed", "exception_approved", "interviewed", "rights_terminated"} <= reasons
+
+
+def test_generate_refuses_a_database_that_holds_data(unit_db, capsys):
+    assert main(["generate", "--db", str(unit_db), "--scale", "unit", "--seed", "1"]) == 2
+    assert "already holds data" in capsys.readouterr().err
+
+
+def test_generate_fills_an_empty_database(tmp_path, capsys):
+    path = tmp_path / "empty.db"
+    assert main(["init", "--db", str(path)]) == 0
+    assert main(["generate", "--db", str(path), "--scale", "demo", "--seed", "3", "--months", "4"]) == 0
+    assert "generated units 3" in capsys.readouterr().out
+    assert rows(path, "SELECT count(DISTINCT substr(occurred_at, 1, 7)) FROM notes")[0][0] == 4
+
+
+def test_benchmark_script_runs_at_unit_scale(tmp_path):
+    """A smoke run: every figure is measured and the summary line is printed (nothing is timed here)."""
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--scale", "unit", "--runs", "1", "--data", str(tmp_path)],
+        capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    last = done.stdout.strip().splitlines()[-1]
+    assert last.startswith("benchmark: ")
+    names = {item.split("=")[0] for item in last.removeprefix("benchmark: ").split()}
+    assert {"eval_ratio", "unit_eval_ms", "cold_start_ratio", "keypress_ms", "import_ratio", "report_rss_mb"} <= names

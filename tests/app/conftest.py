@@ -24,13 +24,7 @@ from pathlib import Path
 import pytest
 
 from staffing_tui.store.connection import open_database, set_meta
-
-
-def member(case_id: str, person_id: str, role: str, **flags) -> dict:
-    row = {"case_id": case_id, "person_id": person_id, "role": role, "alleged_victim": 0,
-           "alleged_perpetrator": 0, "resides_in_home": 0, "whereabouts_unknown": 0, "incarcerated": 0}
-    row.update(flags)
-    return row
+from tests.builders import member
 
 
 def build_staffing_db(path: Path, *, as_of: str = "2026-11-18") -> Path:

@@ -38,80 +38,21 @@ from staffing_tui.modals.plan_form import ContactPlanForm
 from staffing_tui.modals.step_form import NextStepForm
 from staffing_tui.store.connection import open_database, set_meta
 from staffing_tui.store.evaluation import month_report
+from tests.app.conftest import build_staffing_db
 
 NOVEMBER = Month(2026, 11)
 GOOD_REASON = "Residential treatment program limits visits this quarter."
 
 
-def member(case_id: str, person_id: str, role: str, **flags) -> dict:
-    row = {"case_id": case_id, "person_id": person_id, "role": role, "alleged_victim": 0,
-           "alleged_perpetrator": 0, "resides_in_home": 0, "whereabouts_unknown": 0, "incarcerated": 0}
-    row.update(flags)
-    return row
-
-
 def build_forms_db(path: Path, *, as_of: str = "2026-11-18") -> Path:
-    """The database described at the top of this module."""
-    db = open_database(path, create=True)
+    """The app's staffing fixture (tests/app/conftest.py) plus unit U2's supervisor and a manager."""
+    build_staffing_db(path, as_of=as_of)
+    db = open_database(path)
     with db.atomic():
-        db["units"].insert_all([
-            {"unit_id": "U1", "name": "North Unit", "region": "Central"},
-            {"unit_id": "U2", "name": "South Unit", "region": "Desert"},
-        ])
         db["staff"].insert_all([
-            {"staff_id": staff_id, "name": name, "role": role, "unit_id": unit}
-            for staff_id, name, role, unit in [
-                ("S1", "Ana Alvarez", "specialist", "U1"), ("S2", "Ben Brooks", "specialist", "U1"),
-                ("S3", "Cora Diaz", "specialist", "U2"), ("SV1", "Val Vega", "supervisor", "U1"),
-                ("SV2", "Wes Wu", "supervisor", "U2"), ("M1", "Mia Moreno", "manager", None),
-            ]
+            {"staff_id": "SV2", "name": "Wes Wu", "role": "supervisor", "unit_id": "U2"},
+            {"staff_id": "M1", "name": "Mia Moreno", "role": "manager", "unit_id": None},
         ])
-        db["cases"].insert_all([
-            {"case_id": "C1", "case_type": "dependency", "specialist_id": "S1", "opened_on": "2026-01-05"},
-            {"case_id": "C2", "case_type": "dependency", "specialist_id": "S2", "opened_on": "2026-02-01"},
-            {"case_id": "C3", "case_type": "voluntary", "specialist_id": "S3", "opened_on": "2026-03-01"},
-            {"case_id": "C4", "case_type": "investigation", "specialist_id": "S3", "opened_on": "2026-10-20"},
-        ])
-        db["people"].insert_all([
-            {"person_id": pid, "first_name": first, "last_name": last, "birth_date": born}
-            for pid, first, last, born in [
-                ("K1", "Kit", "Lane", "2012-04-01"), ("K2", "Kay", "Lane", "2014-06-01"),
-                ("P1", "Pat", "Lane", "1985-01-01"), ("K3", "Kim", "Moss", "2016-07-01"),
-                ("K4", "Lou", "Reyes", "2017-02-01"), ("P2", "Rita", "Reyes", "1990-03-01"),
-                ("K5", "Max", "Stone", "2018-05-01"),
-            ]
-        ])
-        db["case_members"].insert_all([
-            member("C1", "K1", "child"), member("C1", "K2", "child"), member("C1", "P1", "parent"),
-            member("C2", "K3", "child"),
-            member("C3", "K4", "child", resides_in_home=1), member("C3", "P2", "parent", resides_in_home=1),
-            member("C4", "K5", "child", alleged_victim=1, resides_in_home=1),
-        ])
-        db["parent_child"].insert_all([
-            {"case_id": "C1", "parent_id": "P1", "child_id": "K1"},
-            {"case_id": "C1", "parent_id": "P1", "child_id": "K2"},
-        ])
-        db["placements"].insert_all([
-            {"placement_id": "PL1", "case_id": "C1", "child_id": "K1", "location_type": "foster_home",
-             "location_name": "Oak Home", "start_on": "2026-05-01"},
-            {"placement_id": "PL2", "case_id": "C1", "child_id": "K2", "location_type": "foster_home",
-             "location_name": "Oak Home", "start_on": "2026-05-01"},
-            {"placement_id": "PL3", "case_id": "C2", "child_id": "K3", "location_type": "foster_home",
-             "location_name": "Elm Home", "start_on": "2026-03-01"},
-        ])
-        db["notes"].insert_all([
-            {"note_id": "N1", "case_id": "C1", "author_id": "S1", "occurred_at": "2026-11-03T10:00:00",
-             "note_type": "parent_visit", "method": "in_person", "location": "office"},
-            {"note_id": "N2", "case_id": "C2", "author_id": "S2", "occurred_at": "2026-11-10T15:00:00",
-             "note_type": "child_visit", "method": "in_person", "location": "placement"},
-        ])
-        db["note_contacts"].insert_all([{"note_id": "N1", "person_id": "P1"}, {"note_id": "N2", "person_id": "K3"}])
-        db["staffing_notes"].insert({
-            "case_id": "C1", "person_id": "K2", "month": "2026-11", "reason_code": "hospitalized",
-            "text": "Kay was in hospital all month; visit planned after discharge.",
-            "author": "SV1", "created_at": "2026-11-12T09:00:00", "created_by": "SV1",
-        })
-        set_meta(db, "as_of", as_of)
     db.close()
     return path
 

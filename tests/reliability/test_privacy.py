@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from staffing_tui.cli import COMMANDS
 from tests.reliability.conftest import cli, mode_of
 from tests.reliability.datasets import write_dataset
 
@@ -48,7 +47,6 @@ def test_import_into_a_new_path_creates_a_private_database_and_journal(tmp_path,
     conn.close()
 
 
-@pytest.mark.skipif("generate" not in COMMANDS, reason="the generator is another issue")
 def test_generate_creates_a_private_database(tmp_path, capsys, open_umask):
     db = tmp_path / "demo.db"
     code, _, err = cli(capsys, "generate", "--db", db, "--scale", "demo", "--seed", "7")

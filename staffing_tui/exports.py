@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from staffing_tui.errors import UserError
+from staffing_tui.store.sql import id_chunks, marks
 
 #: What stands in for a placement's name, or a birth date found in free text, under the mask.
 PLACEMENT_HIDDEN = "(placement)"
@@ -109,22 +110,13 @@ def privacy_mask(db: Database, *, person_ids: Iterable[str | None] = (), case_id
     """The mask for the given people and every member of the given cases, with their placements."""
     people = {pid for pid in person_ids if pid}
     cases = sorted(set(case_ids))
-    for chunk in _chunks(cases):
+    for chunk in id_chunks(cases):
         people.update(row[0] for row in db.execute(
-            f"SELECT person_id FROM case_members WHERE case_id IN ({_marks(chunk)})", chunk))
+            f"SELECT person_id FROM case_members WHERE case_id IN ({marks(chunk)})", chunk))
     rows, placements = [], []
-    for chunk in _chunks(sorted(people)):
+    for chunk in id_chunks(sorted(people)):
         rows += db.execute(f"SELECT person_id, first_name, last_name, birth_date FROM people "
-                           f"WHERE person_id IN ({_marks(chunk)})", chunk).fetchall()
+                           f"WHERE person_id IN ({marks(chunk)})", chunk).fetchall()
         placements += [row[0] for row in db.execute(
-            f"SELECT DISTINCT location_name FROM placements WHERE child_id IN ({_marks(chunk)})", chunk)]
+            f"SELECT DISTINCT location_name FROM placements WHERE child_id IN ({marks(chunk)})", chunk)]
     return PrivacyMask.of(rows, placements)
-
-
-def _chunks(values: list[str], size: int = 500) -> Iterable[list[str]]:
-    for start in range(0, len(values), size):
-        yield values[start:start + size]
-
-
-def _marks(chunk: list[str]) -> str:
-    return ", ".join("?" for _ in chunk)

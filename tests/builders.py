@@ -6,6 +6,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from staffing_tui.cli import main
 from staffing_tui.store.connection import open_database, set_meta
 
 
@@ -79,3 +80,10 @@ def small_database(path: Path, *, as_of: str | None = "2026-11-10") -> Database:
         if as_of:
             set_meta(db, "as_of", as_of)
     return db
+
+
+def cli(capsys, *argv) -> tuple[int, str, str]:
+    """Run the command line in-process: (exit status, stdout, stderr)."""
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err

@@ -8,8 +8,7 @@ import json
 
 import pytest
 
-from staffing_tui.cli import main
-from tests.builders import small_database
+from tests.builders import cli, small_database
 
 
 @pytest.fixture
@@ -19,14 +18,8 @@ def db_path(tmp_path):
     return path
 
 
-def run(capsys, *argv):
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 def test_report_json_gives_status_and_reason_per_person(db_path, capsys):
-    code, out, err = run(capsys, "report", "--db", db_path, "--month", "2026-10", "--format", "json")
+    code, out, err = cli(capsys, "report", "--db", db_path, "--month", "2026-10", "--format", "json")
     assert code == 0, err
     report = json.loads(out)
     assert report["month"] == "2026-10"
@@ -45,7 +38,7 @@ def test_report_json_gives_status_and_reason_per_person(db_path, capsys):
 
 
 def test_report_summary_counts_agree_with_rows(db_path, capsys):
-    _, out, _ = run(capsys, "report", "--db", db_path, "--month", "2026-10", "--format", "json")
+    _, out, _ = cli(capsys, "report", "--db", db_path, "--month", "2026-10", "--format", "json")
     report = json.loads(out)
     statuses = [r["status"] for r in report["rows"]]
     s = report["summary"]
@@ -57,22 +50,22 @@ def test_report_summary_counts_agree_with_rows(db_path, capsys):
 
 
 def test_report_rows_sorted_by_unit_specialist_case_person(db_path, capsys):
-    _, out, _ = run(capsys, "report", "--db", db_path, "--month", "2026-10", "--format", "json")
+    _, out, _ = cli(capsys, "report", "--db", db_path, "--month", "2026-10", "--format", "json")
     keys = [(r["unit_id"], r["specialist_id"], r["case_id"], r["person_id"]) for r in json.loads(out)["rows"]]
     assert keys == [("U1", "S1", "C1", "A1"), ("U1", "S1", "C1", "K1"), ("U1", "S1", "C2", "K2"), ("U2", "S2", "C3", "K3")]
 
 
 def test_report_scoped_to_unit_and_specialist(db_path, capsys):
-    _, out, _ = run(capsys, "report", "--db", db_path, "--month", "2026-10", "--unit", "U2", "--format", "json")
+    _, out, _ = cli(capsys, "report", "--db", db_path, "--month", "2026-10", "--unit", "U2", "--format", "json")
     report = json.loads(out)
     assert report["scope"] == {"unit_id": "U2", "specialist_id": None}
     assert {r["case_id"] for r in report["rows"]} == {"C3"}
-    _, out, _ = run(capsys, "report", "--db", db_path, "--month", "2026-10", "--specialist", "S1", "--format", "json")
+    _, out, _ = cli(capsys, "report", "--db", db_path, "--month", "2026-10", "--specialist", "S1", "--format", "json")
     assert {r["case_id"] for r in json.loads(out)["rows"]} == {"C1", "C2"}
 
 
 def test_month_in_progress_reports_due(db_path, capsys):
-    _, out, _ = run(capsys, "report", "--db", db_path, "--month", "2026-11", "--format", "json")
+    _, out, _ = cli(capsys, "report", "--db", db_path, "--month", "2026-11", "--format", "json")
     report = json.loads(out)
     assert report["in_progress"] is True
     assert {r["status"] for r in report["rows"]} == {"due"}
@@ -80,7 +73,7 @@ def test_month_in_progress_reports_due(db_path, capsys):
 
 
 def test_report_csv_flattens_placement(db_path, capsys):
-    code, out, _ = run(capsys, "report", "--db", db_path, "--month", "2026-10", "--format", "csv")
+    code, out, _ = cli(capsys, "report", "--db", db_path, "--month", "2026-10", "--format", "csv")
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(out)))
     k1 = next(r for r in rows if r["person_id"] == "K1")
@@ -90,7 +83,7 @@ def test_report_csv_flattens_placement(db_path, capsys):
 
 
 def test_report_markdown_groups_by_specialist_unseen_first(db_path, capsys):
-    code, out, _ = run(capsys, "report", "--db", db_path, "--month", "2026-10", "--format", "md")
+    code, out, _ = cli(capsys, "report", "--db", db_path, "--month", "2026-10", "--format", "md")
     assert code == 0
     assert out.index("## Sam Specialist") < out.index("## Sue Specialist")
     sam = out[out.index("## Sam Specialist"):out.index("## Sue Specialist")]
@@ -113,7 +106,7 @@ def test_report_markdown_groups_by_specialist_unseen_first(db_path, capsys):
 )
 def test_bad_report_input_exits_2_with_one_message(db_path, tmp_path, capsys, argv, fragment):
     argv = [a.format(db=db_path, missing=tmp_path / "missing.db") for a in argv]
-    code, out, err = run(capsys, *argv)
+    code, out, err = cli(capsys, *argv)
     assert code == 2
     assert out == ""
     assert fragment in err
@@ -124,14 +117,14 @@ def test_bad_report_input_exits_2_with_one_message(db_path, tmp_path, capsys, ar
 def test_not_a_database_file_is_a_clear_error(tmp_path, capsys):
     bogus = tmp_path / "notes.txt"
     bogus.write_text("hello, I am not SQLite\n")
-    code, _, err = run(capsys, "report", "--db", bogus, "--month", "2026-10")
+    code, _, err = cli(capsys, "report", "--db", bogus, "--month", "2026-10")
     assert code == 2
     assert "not an SQLite file" in err
 
 
 def test_init_creates_current_schema_and_refuses_to_overwrite(tmp_path, capsys):
     path = tmp_path / "new.db"
-    assert run(capsys, "init", "--db", path)[0] == 0
+    assert cli(capsys, "init", "--db", path)[0] == 0
     from staffing_tui.store.connection import get_meta, open_database
     from staffing_tui.store.schema import SCHEMA_VERSION
 
@@ -139,5 +132,5 @@ def test_init_creates_current_schema_and_refuses_to_overwrite(tmp_path, capsys):
     assert get_meta(db)["schema_version"] == str(SCHEMA_VERSION)
     assert {"exceptions", "contact_plans", "staffing_notes", "next_steps", "audit_log", "meta"} <= set(db.table_names())
     db.close()
-    code, _, err = run(capsys, "init", "--db", path)
+    code, _, err = cli(capsys, "init", "--db", path)
     assert code == 2 and "already exists" in err

@@ -14,9 +14,9 @@ from sqlite_utils import Database
 
 from staffing_tui.domain.enums import StaffRole
 from staffing_tui.domain.months import Month
+from staffing_tui.store.sql import id_chunks, marks
 
 #: Stay well under SQLite's limit on bound parameters per statement.
-_CHUNK = 500
 
 
 class Unit(NamedTuple):
@@ -99,9 +99,9 @@ def staff_by_unit(
 def staff_members(db: Database, staff_ids: Iterable[str]) -> dict[str, StaffMember]:
     """The staff records for `staff_ids` (ids not on file are left out)."""
     found: dict[str, StaffMember] = {}
-    for chunk in _chunks(staff_ids):
+    for chunk in id_chunks(staff_ids):
         rows = db.execute(
-            f"SELECT staff_id, name, role, unit_id FROM staff WHERE staff_id IN ({_marks(chunk)})",
+            f"SELECT staff_id, name, role, unit_id FROM staff WHERE staff_id IN ({marks(chunk)})",
             chunk,
         )
         for staff_id, name, role, unit_id in rows:
@@ -129,9 +129,9 @@ def identity_choices(db: Database) -> list[tuple[StaffMember, Unit | None]]:
 def people_names(db: Database, person_ids: Iterable[str | None]) -> dict[str, PersonName]:
     """Names for a set of person ids (ids not on file are left out; None is ignored)."""
     names: dict[str, PersonName] = {}
-    for chunk in _chunks(pid for pid in person_ids if pid is not None):
+    for chunk in id_chunks(pid for pid in person_ids if pid is not None):
         rows = db.execute(
-            f"SELECT person_id, first_name, last_name FROM people WHERE person_id IN ({_marks(chunk)})",
+            f"SELECT person_id, first_name, last_name FROM people WHERE person_id IN ({marks(chunk)})",
             chunk,
         )
         for person_id, first_name, last_name in rows:
@@ -174,13 +174,3 @@ def unit_rosters(db: Database, also_staff_ids: Iterable[str] = ()) -> list[UnitR
 
 def _by_name(member: StaffMember) -> tuple[str, str]:
     return (member.name.casefold(), member.staff_id)
-
-
-def _chunks(values: Iterable[str]) -> Iterable[list[str]]:
-    unique = sorted(set(values))
-    for start in range(0, len(unique), _CHUNK):
-        yield unique[start : start + _CHUNK]
-
-
-def _marks(chunk: list[str]) -> str:
-    return ", ".join("?" for _ in chunk)

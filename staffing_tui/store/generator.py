@@ -60,6 +60,7 @@ from sqlite_utils import Database
 
 from staffing_tui.domain.months import Month
 from staffing_tui.errors import UserError
+from staffing_tui.store.sql import fetch_dict
 from staffing_tui.store.connection import open_database, set_meta
 from staffing_tui.store.importer import ImportSummary, import_rows
 from staffing_tui.store.schema import IMPORT_TABLES, NEVER_DELETED
@@ -1683,8 +1684,7 @@ def write_records(db: Database, agency: Agency) -> dict[str, int]:
                 after={**record, "contact_plan_id": record_id, "document": document})
             if spec.supersedes is not None and spec.supersedes.record_id:
                 old = spec.supersedes.record_id
-                cursor = db.execute("SELECT * FROM contact_plans WHERE contact_plan_id = ?", [old])
-                before = dict(zip([d[0] for d in cursor.description], cursor.fetchone()))
+                before = fetch_dict(db, "SELECT * FROM contact_plans WHERE contact_plan_id = ?", [old])
                 db.execute("UPDATE contact_plans SET superseded_by = ?, version = version + 1 "
                            "WHERE contact_plan_id = ?", [record_id, old])
                 log(stamp, who, "supersede", "contact_plans", old, before=before,
@@ -1723,8 +1723,7 @@ def write_records(db: Database, agency: Agency) -> dict[str, int]:
                 record_id = exception_ids.get(id(target))
                 if record_id is None:
                     continue
-                cursor = db.execute("SELECT * FROM exceptions WHERE exception_id = ?", [record_id])
-                before = dict(zip([d[0] for d in cursor.description], cursor.fetchone()))
+                before = fetch_dict(db, "SELECT * FROM exceptions WHERE exception_id = ?", [record_id])
                 db.execute("UPDATE exceptions SET revoked_at = ?, revoked_by = ?, revoked_from = ?, "
                            "version = version + 1 WHERE exception_id = ?",
                            [stamp, who.staff_id, str(target.revoked_from), record_id])
@@ -1735,8 +1734,7 @@ def write_records(db: Database, agency: Agency) -> dict[str, int]:
                 record_id = step_ids.get(id(target))
                 if record_id is None:
                     continue
-                cursor = db.execute("SELECT * FROM next_steps WHERE next_step_id = ?", [record_id])
-                before = dict(zip([d[0] for d in cursor.description], cursor.fetchone()))
+                before = fetch_dict(db, "SELECT * FROM next_steps WHERE next_step_id = ?", [record_id])
                 db.execute("UPDATE next_steps SET done_at = ?, done_by = ?, version = version + 1 "
                            "WHERE next_step_id = ?", [stamp, who.staff_id, record_id])
                 log(stamp, who, "done", "next_steps", record_id, before=before,

@@ -17,7 +17,6 @@ from sqlite_utils import Database
 from staffing_tui.domain.enums import (
     PLAN_METHODS,
     ExceptionCategory,
-    Method,
     StaffingReasonCode,
     StaffRole,
 )

@@ -36,7 +36,7 @@ from staffing_tui.modals.form_base import FieldHint, ProblemList, StaffingForm
 from staffing_tui.modals.note_form import StaffingNoteForm
 from staffing_tui.modals.plan_form import ContactPlanForm
 from staffing_tui.modals.step_form import NextStepForm
-from staffing_tui.store.connection import open_database, set_meta
+from staffing_tui.store.connection import open_database
 from staffing_tui.store.evaluation import month_report
 from tests.app.conftest import build_staffing_db
 

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from staffing_tui.cli import main
 from tests.builders import small_database
 
 REPO = Path(__file__).resolve().parents[2]
@@ -22,12 +21,6 @@ def db_path(tmp_path) -> Path:
     path = tmp_path / "records.db"
     small_database(path).close()
     return path
-
-
-def cli(capsys, *argv) -> tuple[int, str, str]:
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def query(path: Path, sql: str, params=()) -> list[tuple]:

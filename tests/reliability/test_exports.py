@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from staffing_tui.render import md_inline, neutralise_formula
-from tests.reliability.conftest import cli
+from tests.builders import cli
 from tests.reliability.datasets import write_csv, write_dataset
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

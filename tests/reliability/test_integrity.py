@@ -14,7 +14,8 @@ import pytest
 from staffing_tui.cli import main
 from staffing_tui.store.maintenance import RULES
 from staffing_tui.store.schema import NEVER_DELETED
-from tests.reliability.conftest import cli, kill_and_reap, mode_of, query, start_python
+from tests.builders import cli
+from tests.reliability.conftest import kill_and_reap, mode_of, query, start_python
 from tests.reliability.datasets import write_dataset
 
 #: Everything tests/builders.py's database knows that must never appear in a message.

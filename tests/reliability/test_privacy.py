@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.reliability.conftest import cli, mode_of
+from tests.builders import cli
+from tests.reliability.conftest import mode_of
 from tests.reliability.datasets import write_dataset
 
 PRIVATE_MODE = 0o600

@@ -8,8 +8,7 @@ import sqlite3
 
 import pytest
 
-from staffing_tui.cli import main
-from tests.builders import small_database
+from tests.builders import cli, small_database
 
 
 @pytest.fixture
@@ -17,12 +16,6 @@ def db_path(tmp_path):
     path = tmp_path / "records.db"
     small_database(path).close()
     return path
-
-
-def cli(capsys, *argv):
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def report_row(capsys, db_path, month, person, as_of=None):

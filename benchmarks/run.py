@@ -18,9 +18,11 @@ with every figure, for scripts and CI logs. The figures:
 * `cold_start_*` — a fresh process starting the app headless (`run_test`)
   until the first caseload is painted, against `benchmarks/hello.py` (a
   Textual hello world with a DataTable) until its rows are painted
-  (target ≤ 2×);
+  (target ≤ 2×); the app paints once the first unit is evaluated, the rest
+  of the database follows in the background;
 * `keypress_ms` — a key press moving to the next specialist until their
-  caseload is repainted, on the same database (target < 50 ms);
+  caseload is repainted, on the same database, once the whole database is
+  evaluated (target < 50 ms);
 * `import_*` — `import_directory` of the database's ten CSV files (exported
   once under `benchmarks/data/csv/`) into an empty database, against
   `sqlite-utils insert --csv` of the same files into an empty database, both
@@ -317,6 +319,12 @@ async def _first_caseload(app, pilot) -> None:
     await _wait(lambda: _rows_shown(app)[1] > 0)
 
 
+async def _fully_loaded(app, pilot) -> None:
+    """Wait until the whole database is evaluated (the first paint shows the first units only)."""
+    await _wait(lambda: getattr(app.screen.evaluation, "complete", True))
+    await pilot.pause()
+
+
 def probe(args: argparse.Namespace) -> None:
     """Run inside a fresh process: report the cold start or key press latencies as JSON."""
     started_wall = float(args.started) if args.started else time.time()
@@ -355,7 +363,7 @@ def probe(args: argparse.Namespace) -> None:
         async with app.run_test(size=SIZE) as pilot:
             clock = PaintClock(app, lambda: _rows_shown(app))
             await _first_caseload(app, pilot)
-            await pilot.pause()
+            await _fully_loaded(app, pilot)  # key presses in steady state, not racing the background work
             tree = app.screen.query_one("#units")
             first = _rows_shown(app)[0]
             tree.focus()

@@ -23,6 +23,10 @@ class MonthEvaluation:
 
     Everything a caseload needs is here (rows and names), so choosing another
     specialist or filtering is a look-up in memory, never another query.
+
+    The main screen gets it twice: first with only the units it shows first
+    (`evaluated_units`; a unit's month takes milliseconds), then for the whole
+    database (`evaluated_units` None), so a statewide database paints at once.
     """
 
     month: Month
@@ -36,6 +40,20 @@ class MonthEvaluation:
     notice: str | None = None
     #: the database file cannot be written: browsing works, saving will not
     read_only: bool = False
+    #: the units whose rows are here (None: the whole database)
+    evaluated_units: frozenset[str] | None = None
+
+    @property
+    def complete(self) -> bool:
+        return self.evaluated_units is None
+
+    def covers(self, member: StaffMember) -> bool:
+        """Whether `member`'s rows are evaluated yet (False only while the rest is still being evaluated)."""
+        return self.evaluated_units is None or member.unit_id in self.evaluated_units
+
+    def badge(self, member: StaffMember) -> int | None:
+        """`member`'s unseen-without-reason count, None while their unit is still being evaluated."""
+        return self.unseen_without_reason(member.staff_id) if self.covers(member) else None
 
     @property
     def latest_month(self) -> Month:

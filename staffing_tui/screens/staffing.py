@@ -1,15 +1,17 @@
 """The main screen: units → specialists with badges, and the chosen specialist's caseload.
 
-The month is evaluated once for the whole database in a thread worker, with
-everyone's names; the rows are grouped by specialist for the badges.
-Choosing a specialist, filtering or masking only re-draws rows already in
-memory, so it is instant.
+The month is evaluated in a thread worker: first the units shown first (a
+few milliseconds, so the screen paints at once on a statewide database), then
+once for the whole database, with everyone's names; the rows are grouped by
+specialist for the badges. Choosing a specialist, filtering or masking only
+re-draws rows already in memory, so it is instant.
 """
 
 from __future__ import annotations
 
 import os
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from textual import events, on, work
@@ -21,6 +23,7 @@ from textual.widgets import DataTable, Footer, Static, Tree
 from textual.worker import Worker, get_current_worker
 
 from staffing_tui.domain.enums import Status
+from staffing_tui.domain.evaluate import is_in_progress
 from staffing_tui.domain.model import Row
 from staffing_tui.domain.months import Month
 from staffing_tui.errors import UserError
@@ -35,7 +38,7 @@ from staffing_tui.screens.actions import (
 from staffing_tui.screens.base import database_at
 from staffing_tui.store.caseload import caseload_order
 from staffing_tui.store.connection import default_as_of
-from staffing_tui.store.directory import StaffMember, people_names, unit_rosters
+from staffing_tui.store.directory import PersonName, StaffMember, people_names, staff_with_cases, unit_rosters
 from staffing_tui.store.evaluation import month_report
 from staffing_tui.widgets.caseload_table import CaseloadTable, matching_rows
 from staffing_tui.widgets.filter_input import FilterInput
@@ -44,14 +47,27 @@ from staffing_tui.widgets.staffing_header import StaffingHeader
 from staffing_tui.widgets.units_tree import SpecialistEntry, TreeEntry, UnitsTree
 
 
-def evaluate_for_screen(db_path: Path, month: Month | None, *, fall_back: bool = False) -> MonthEvaluation:
-    """Evaluate `month` (default: the as-of month) once for the whole database.
+def evaluate_for_screen(
+    db_path: Path,
+    month: Month | None,
+    *,
+    fall_back: bool = False,
+    first: Iterable[str | None] = (),
+    previous: MonthEvaluation | None = None,
+) -> Iterator[MonthEvaluation]:
+    """Evaluate `month` (default: the as-of month) for the screen: the units in `first`, then everyone.
 
-    One `month_report` call for everyone; the rows are grouped by specialist
-    here so each badge is a count, not another evaluation. A month that has
-    not started as of the as-of date cannot be evaluated (SPEC §4): with
-    `fall_back` (the app is just opening) the as-of month is shown instead,
-    with a notice; otherwise it is an error.
+    Yields twice. First the units in `first` (plus the first unit of the
+    tree), each one `month_report` of a few milliseconds, so the screen
+    paints at once even on a statewide database; where `previous` holds the
+    same month as of the same day, the other units keep its rows meanwhile
+    (a record was just saved in a shown unit). Then the whole database in one
+    `month_report` call, grouped by specialist so each badge is a count, not
+    another evaluation.
+
+    A month that has not started as of the as-of date cannot be evaluated
+    (SPEC §4): with `fall_back` (the app is just opening) the as-of month is
+    shown instead, with a notice; otherwise it is an error.
     """
     notice = None
     with database_at(db_path, readonly=True) as db:
@@ -64,22 +80,37 @@ def evaluate_for_screen(db_path: Path, month: Month | None, *, fall_back: bool =
             if not fall_back:
                 raise UserError(f"{not_started}.")
             notice, month = f"{not_started}; showing {month_name(latest)}.", latest
+        in_progress = is_in_progress(month, as_of)
+        read_only = not os.access(db_path, os.W_OK)
+        rosters = tuple(unit_rosters(db, also_staff_ids=staff_with_cases(db, month)))
+
+        def evaluation(rows: list[Row], names: dict[str, PersonName], units: frozenset[str] | None,
+                       kept: dict[str, list[Row]]) -> MonthEvaluation:
+            by_specialist: dict[str, list[Row]] = defaultdict(list, kept)
+            for row in rows:
+                by_specialist[row.specialist_id].append(row)
+            return MonthEvaluation(month=month, as_of=as_of, in_progress=in_progress, rosters=rosters,
+                                   rows_by_specialist=dict(by_specialist), names=names, notice=notice,
+                                   read_only=read_only, evaluated_units=units)
+
+        units = [unit for unit in first if unit is not None]
+        if rosters and rosters[0].unit is not None:
+            units.append(rosters[0].unit.unit_id)
+        units = list(dict.fromkeys(units))
+        if units:
+            rows = [row for unit in units for row in month_report(db, month, as_of, unit_id=unit).rows]
+            names = people_names(db, (row.person_id for row in rows))
+            if previous is not None and previous.complete and (previous.month, previous.as_of) == (month, as_of):
+                shown = set(units)
+                kept = {staff_id: old for staff_id, old in previous.rows_by_specialist.items()
+                        if not old or old[0].unit_id not in shown}
+                yield evaluation(rows, {**previous.names, **names}, None, kept)
+            else:
+                yield evaluation(rows, names, frozenset(units), {})
+            notice = None  # said once
         report = month_report(db, month, as_of)
-        by_specialist: dict[str, list[Row]] = defaultdict(list)
-        for row in report.rows:
-            by_specialist[row.specialist_id].append(row)
-        rosters = unit_rosters(db, also_staff_ids=by_specialist)
         names = people_names(db, (row.person_id for row in report.rows))
-    return MonthEvaluation(
-        month=report.month,
-        as_of=report.as_of,
-        in_progress=report.in_progress,
-        rosters=tuple(rosters),
-        rows_by_specialist=dict(by_specialist),
-        names=names,
-        notice=notice,
-        read_only=not os.access(db_path, os.W_OK),
-    )
+    yield evaluation(report.rows, names, None, {})
 
 
 def caseload_heading(specialist: StaffMember, month: Month, rows: list[Row], shown: int, query: str) -> Content:
@@ -143,7 +174,8 @@ class StaffingScreen(StaffingActionScreen):
         yield StaffingHeader()
         with Horizontal(id="body"):
             with Vertical(id="units-pane"):
-                yield UnitsTree(id="units")
+                # Moving the cursor onto a specialist shows their caseload in the same frame.
+                yield UnitsTree(id="units", on_specialist=self.show_specialist)
             with Vertical(id="people-pane"):
                 yield Static(id="people-heading")
                 yield FilterInput(id="caseload-filter")
@@ -159,16 +191,23 @@ class StaffingScreen(StaffingActionScreen):
     # --- workers: read the database, never touch a widget ---------------
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="month", name="evaluate the month")
-    def _evaluate_month(self, month: Month | None, fall_back: bool) -> None:
-        evaluation = evaluate_for_screen(self.db_path, month, fall_back=fall_back)
-        if not get_current_worker().is_cancelled:
+    def _evaluate_month(self, month: Month | None, fall_back: bool, first: tuple[str | None, ...],
+                        previous: MonthEvaluation | None) -> None:
+        worker = get_current_worker()
+        for evaluation in evaluate_for_screen(self.db_path, month, fall_back=fall_back, first=first,
+                                              previous=previous):
+            if worker.is_cancelled:
+                return
             self.post_message(MonthEvaluated(evaluation))
 
     # --- starting work ----------------------------------------------------
 
     def load_month(self, month: Month | None) -> None:
-        self.query_one(UnitsTree).loading = True
-        self._evaluate_month(month, self.evaluation is None)
+        """Evaluate `month`: the shown specialist's and the acting user's units first, then everyone."""
+        self.query_one(UnitsTree).loading = self.evaluation is None or self.evaluation.month != month
+        actor = self.staffing_app.actor
+        first = (self.specialist.unit_id if self.specialist else None, actor.unit_id if actor else None)
+        self._evaluate_month(month, self.evaluation is None, first, self.evaluation)
 
     def reload(self) -> None:
         """Evaluate the month shown again (a record was saved): badges and caseload follow."""
@@ -185,7 +224,7 @@ class StaffingScreen(StaffingActionScreen):
         # Not stopped: the message goes on to the app, which takes the month from it.
         evaluation = self.evaluation = message.evaluation
         tree = self.query_one(UnitsTree)
-        tree.show_rosters(evaluation.rosters, evaluation.unseen_without_reason)
+        tree.show_rosters(evaluation.rosters, evaluation.badge)
         tree.loading = False
         if evaluation.notice:
             self.notify(evaluation.notice, severity="warning", markup=False)
@@ -221,17 +260,20 @@ class StaffingScreen(StaffingActionScreen):
                 )
             )
             return
+        if not self.evaluation.covers(self.specialist):
+            self.query_one(CaseloadTable).show_rows([], {}, masked=self.staffing_app.masked)
+            self._set_heading(Content.from_markup(
+                "[b]$name[/b] · $month: evaluating the rest of the units…",
+                name=self.specialist.name, month=month_name(self.evaluation.month),
+            ))
+            self._refresh_bindings_if_changed()
+            return
         rows = caseload_order(self.evaluation.rows_of(self.specialist.staff_id))
         query = self.query_one(FilterInput).value
         shown = matching_rows(rows, self.evaluation.names, query)
         self.query_one(CaseloadTable).show_rows(shown, self.evaluation.names, masked=self.staffing_app.masked)
         self._set_heading(caseload_heading(self.specialist, self.evaluation.month, rows, len(shown), query))
         self._refresh_bindings_if_changed()
-
-    @on(Tree.NodeHighlighted, "#units")
-    def _node_highlighted(self, event: Tree.NodeHighlighted[TreeEntry]) -> None:
-        if isinstance(event.node.data, SpecialistEntry):
-            self.show_specialist(event.node.data.specialist)
 
     @on(Tree.NodeSelected, "#units")
     def _node_selected(self, event: Tree.NodeSelected[TreeEntry]) -> None:

@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
-import pendulum
 from sqlite_utils import Database
 
 from staffing_tui.errors import DatabaseProblem
@@ -124,6 +123,8 @@ def schema_version_of(db: Database) -> int:
 
 
 def _backup_before_migration(path: Path, version: int) -> Path:
+    import pendulum  # here, not at the top: the app starts faster without it
+
     stamp = pendulum.now("UTC").format("YYYYMMDDTHHmmss")
     backup = path.with_name(f"{path.name}.v{version}-{stamp}.bak")
     shutil.copy2(path, backup)
@@ -247,4 +248,6 @@ def default_as_of(db: Database, today: date | None = None) -> date:
         return date.fromisoformat(meta["as_of"])
     if today is not None:
         return today
+    import pendulum  # here, not at the top: the app starts faster without it
+
     return pendulum.today(meta.get("timezone") or DEFAULT_TIMEZONE).date()

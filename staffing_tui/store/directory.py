@@ -150,6 +150,14 @@ def case_ids_of_specialist(db: Database, specialist_id: str, month: Month | None
     return [row[0] for row in db.execute(sql, params)]
 
 
+def staff_with_cases(db: Database, month: Month) -> list[str]:
+    """The staff ids carrying a case open on some day of `month` (whatever their role)."""
+    return [row[0] for row in db.execute(
+        "SELECT DISTINCT specialist_id FROM cases WHERE opened_on <= ? AND (closed_on IS NULL OR closed_on >= ?)",
+        [month.end.isoformat(), month.start.isoformat()],
+    )]
+
+
 def unit_rosters(db: Database, also_staff_ids: Iterable[str] = ()) -> list[UnitRoster]:
     """Every unit with its specialists, plus any staff in `also_staff_ids`.
 

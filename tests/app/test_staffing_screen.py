@@ -7,6 +7,7 @@ Ben has everyone seen; Cora has 4 due.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from textual.widgets import Footer
 from textual.widgets.data_table import ColumnKey
 
 import staffing_tui.screens.staffing as staffing_screen
+import staffing_tui.widgets.units_tree as units_tree
 from staffing_tui.app import StaffingApp, run_app
 from staffing_tui.domain.months import Month
 from staffing_tui.errors import UserError
@@ -77,7 +79,9 @@ async def test_badge_is_red_above_zero_and_green_at_zero(caseload_db: Path):
         assert tree.render_label(ben, Style(), Style()).spans[-1].style.color == green
 
 
-async def test_the_month_is_evaluated_once_and_switching_specialist_reads_nothing(caseload_db: Path, monkeypatch):
+async def test_the_month_is_evaluated_for_the_first_unit_then_once_for_all_and_switching_reads_nothing(
+    caseload_db: Path, monkeypatch
+):
     calls = []
     real = staffing_screen.month_report
 
@@ -95,8 +99,59 @@ async def test_the_month_is_evaluated_once_and_switching_specialist_reads_nothin
         assert not app.workers  # no worker was started for it
         await pilot.press("down", "down")  # Cora
         assert len(caseload_of(app).rows) == 4
-    # one call for the whole database, no unit/specialist scope
-    assert [(month, kwargs) for month, _, kwargs in calls] == [(Month(2026, 11), {})]
+    # the unit shown first (the supervisor's and the tree's first), then one call for the whole database
+    assert [(month, kwargs) for month, _, kwargs in calls] == [(Month(2026, 11), {"unit_id": "U1"}),
+                                                               (Month(2026, 11), {})]
+
+
+async def test_while_the_rest_is_evaluated_other_units_show_an_ellipsis_and_say_so(caseload_db: Path, monkeypatch):
+    release = threading.Event()
+    real = staffing_screen.month_report
+
+    def slow_for_everyone(db, month, *args, **kwargs):
+        if not kwargs.get("unit_id"):
+            release.wait(10)  # the whole database: held until the test has looked
+        return real(db, month, *args, **kwargs)
+
+    monkeypatch.setattr(staffing_screen, "month_report", slow_for_everyone)
+    app = staffing_app(caseload_db)
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(200):
+            if app.screen.evaluation is not None:
+                break
+            await pilot.pause(0.01)
+        evaluation = app.screen.evaluation
+        assert evaluation.evaluated_units == frozenset({"U1"}) and not evaluation.complete
+        await pilot.pause()
+        tree = tree_of(app)
+        assert specialist_badges(tree) == {
+            "Ana Alvarez": "Ana Alvarez 2 not seen",
+            "Ben Brooks": "Ben Brooks ✓",
+            "Cora Diaz": "Cora Diaz …",
+        }
+        assert [unit.unseen for unit in (node.data for node in tree.root.children)] == [2, None]
+        await pilot.press("down", "down", "down", "down", "enter")  # Cora, South Unit: not evaluated yet
+        assert caseload_of(app).row_count == 0
+        assert "Cora Diaz · November 2026: evaluating the rest of the units" in str(
+            app.screen.query_one("#people-heading").render())
+        release.set()
+        await settle(pilot)
+        assert app.screen.evaluation.complete
+        assert caseload_of(app).row_count == 4
+        assert specialist_badges(tree_of(app))["Cora Diaz"] == "Cora Diaz 4 not seen"
+
+
+def test_a_reload_of_the_same_month_keeps_the_other_units_until_everyone_is_evaluated(caseload_db: Path):
+    first, complete = staffing_screen.evaluate_for_screen(caseload_db, None, first=["U1"])
+    assert first.evaluated_units == frozenset({"U1"}) and complete.complete
+    assert set(first.rows_by_specialist) == {"S1", "S2"}
+    again = list(staffing_screen.evaluate_for_screen(caseload_db, None, first=["U2"], previous=complete))
+    assert [e.complete for e in again] == [True, True]
+    assert again[0].rows_by_specialist == complete.rows_by_specialist  # U2 fresh, U1 kept: nothing changed
+    assert again[0].names.keys() == complete.names.keys()
+    # another month (or as-of day) is never mixed in: the other units wait
+    other = next(staffing_screen.evaluate_for_screen(caseload_db, Month(2026, 10), first=["U2"], previous=complete))
+    assert other.evaluated_units == frozenset({"U1", "U2"})
 
 
 async def test_opens_at_the_as_of_month_and_the_header_says_month_state_date_and_user(caseload_db: Path):
@@ -322,3 +377,46 @@ async def test_the_footer_describes_every_key_of_the_caseload(caseload_db: Path)
             "left_square_bracket": "Prev", "right_square_bracket": "Next", "m": "Month", "r": "Reports",
             "x": "Mask", "q": "Quit", "ctrl+p": "palette",
         }
+
+
+async def test_the_tree_works_out_label_widths_as_they_are_drawn(caseload_db: Path):
+    app = staffing_app(caseload_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        tree = tree_of(app)
+        nodes = [unit for unit in tree.root.children] + [n for unit in tree.root.children for n in unit.children]
+        assert len(nodes) == 5
+        for node in nodes:
+            assert tree.get_label_width(node) == tree.render_label(node, Style(), Style()).cell_len
+    narrow = staffing_app(caseload_db)
+    async with narrow.run_test(size=(30, 20)) as pilot:  # too narrow to line badges up: name, gap, badge
+        await settle(pilot)
+        tree = tree_of(narrow)
+        for node in [n for unit in tree.root.children for n in (unit, *unit.children)]:
+            assert tree.get_label_width(node) == tree.render_label(node, Style(), Style()).cell_len
+
+
+async def test_a_large_tree_opens_the_first_unit_and_adds_a_units_specialists_when_it_is_opened(
+    caseload_db: Path, monkeypatch
+):
+    monkeypatch.setattr(units_tree, "EXPAND_ALL_UP_TO", 3)  # five lines: "large"
+    app = staffing_app(caseload_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        tree = tree_of(app)
+        north, south = tree.root.children
+        assert north.is_expanded and [n.data.specialist.staff_id for n in north.children] == ["S1", "S2"]
+        assert not south.is_expanded and not south.children
+        assert specialist_badges(tree) == {"Ana Alvarez": "Ana Alvarez 2 not seen", "Ben Brooks": "Ben Brooks ✓"}
+        assert " ".join(tree.render_label(south, Style(), Style()).plain.split()).endswith("4 not seen")
+        await pilot.press("down", "down", "down", "enter")  # the South Unit: opened, Cora added
+        await pilot.pause()
+        assert south.is_expanded and [n.data.specialist.staff_id for n in south.children] == ["S3"]
+        # jumping to a specialist of a closed unit opens it (command palette)
+        await pilot.press("enter")  # close the South Unit again
+        tree.root.children[0].collapse()
+        await pilot.pause()
+        assert app.screen.select_specialist("S2")
+        await pilot.pause()
+        assert tree.cursor_node.data.specialist.staff_id == "S2"
+        assert table_keys(caseload_of(app)) == ["C2/K3"]

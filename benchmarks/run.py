@@ -13,8 +13,12 @@ with every figure, for scripts and CI logs. The figures:
 
 * `eval_*` — `month_report` for the whole database, last complete month,
   against a raw indexed scan: a `SELECT` of that month's notes joined to
-  their note_contacts, fetched into Python (target ≤ 3× and < 1 s);
-* `unit_eval_ms` — `month_report` for the largest unit (target < 20 ms);
+  their note_contacts, fetched into Python (target ≤ 3× and < 1 s).
+  `eval_s`/`eval_ratio` are the engine itself (the month cache emptied before
+  each run: facts loaded, every rule applied); `eval_cached_*` are the same
+  call again with nothing written since, served by the process's month cache
+  (`store.evaluation.MonthCache`, valid until the next write);
+* `unit_eval_ms` — `month_report` for the largest unit, evaluated (target < 20 ms);
 * `cold_start_*` — a fresh process starting the app headless (`run_test`)
   until the first caseload is painted, against `benchmarks/hello.py` (a
   Textual hello world with a DataTable) until its rows are painted
@@ -147,7 +151,7 @@ def ensure_database(args: argparse.Namespace, figures: Figures) -> Path:
 def measure_evaluation(path: Path, runs: int, figures: Figures) -> None:
     from staffing_tui.domain.months import Month
     from staffing_tui.store.connection import default_as_of, open_database
-    from staffing_tui.store.evaluation import month_report
+    from staffing_tui.store.evaluation import MONTH_CACHE, month_report
 
     db = open_database(path, readonly=True)
     try:
@@ -159,29 +163,37 @@ def measure_evaluation(path: Path, runs: int, figures: Figures) -> None:
         def scan() -> None:
             counts["scan"] = len(db.execute(RAW_SCAN, bounds).fetchall())
 
-        def evaluate() -> None:
-            counts["rows"] = len(month_report(db, month, as_of).rows)
+        def evaluate(*, unit_id: str | None = None, cached: bool = False) -> None:
+            if not cached:
+                MONTH_CACHE.clear()  # the engine itself: facts loaded and evaluated
+            counts["rows"] = len(month_report(db, month, as_of, unit_id=unit_id).rows)
 
         # Interleaved, so both see the same cache state.
         scan(), evaluate()
-        scan_times, eval_times = [], []
+        scan_times, eval_times, cached_times = [], [], []
         for _ in range(runs):
-            started = time.perf_counter()
-            scan()
-            scan_times.append(time.perf_counter() - started)
-            started = time.perf_counter()
-            evaluate()
-            eval_times.append(time.perf_counter() - started)
-        scan_s, eval_s = statistics.median(scan_times), statistics.median(eval_times)
-        ratio = eval_s / scan_s
+            for times, work in ((scan_times, scan), (eval_times, evaluate),
+                                (cached_times, lambda: evaluate(cached=True))):
+                started = time.perf_counter()
+                work()
+                times.append(time.perf_counter() - started)
+        scan_s, eval_s, cached_s = (statistics.median(t) for t in (scan_times, eval_times, cached_times))
+        ratio, cached_ratio = eval_s / scan_s, cached_s / scan_s
         figures.set("eval_s", eval_s, 4)
         figures.set("scan_s", scan_s, 4)
         figures.set("eval_ratio", ratio, 2)
+        figures.set("eval_cached_s", cached_s, 4)
+        figures.set("eval_cached_ratio", cached_ratio, 2)
+        target = f"target ≤ {TARGETS['eval_ratio']:g}× and < {TARGETS['eval_s']:g} s"
         figures.line(
-            f"month evaluation {month} (as of {as_of}, {counts['rows']:,} rows): {eval_s * 1000:.0f} ms; "
+            f"month evaluation {month} (as of {as_of}, {counts['rows']:,} rows), evaluated: {eval_s * 1000:.0f} ms; "
             f"raw scan of its {counts['scan']:,} note contacts: {scan_s * 1000:.0f} ms; ratio {ratio:.2f}× "
-            f"(target ≤ {TARGETS['eval_ratio']:g}× and < {TARGETS['eval_s']:g} s: "
-            f"{verdict(ratio, TARGETS['eval_ratio']) if eval_s < TARGETS['eval_s'] else 'MISSED'})"
+            f"({target}: {verdict(ratio, TARGETS['eval_ratio']) if eval_s < TARGETS['eval_s'] else 'MISSED'})"
+        )
+        figures.line(
+            f"month evaluation {month} again, nothing written since (the process's month cache): "
+            f"{cached_s * 1000:.1f} ms; ratio {cached_ratio:.2f}× ({target}: "
+            f"{verdict(cached_ratio, TARGETS['eval_ratio']) if cached_s < TARGETS['eval_s'] else 'MISSED'})"
         )
         unit_id, cases = db.execute(
             "SELECT s.unit_id, count(*) FROM cases c JOIN staff s ON s.staff_id = c.specialist_id "
@@ -189,11 +201,12 @@ def measure_evaluation(path: Path, runs: int, figures: Figures) -> None:
             "GROUP BY s.unit_id ORDER BY count(*) DESC, s.unit_id LIMIT 1",
             [month.end.isoformat(), month.start.isoformat()],
         ).fetchone()
+        MONTH_CACHE.clear()
         unit_rows = len(month_report(db, month, as_of, unit_id=unit_id).rows)
-        unit_s = median_of(runs, lambda: month_report(db, month, as_of, unit_id=unit_id))
+        unit_s = median_of(runs, lambda: evaluate(unit_id=unit_id))
         figures.set("unit_eval_ms", unit_s * 1000, 2)
         figures.line(
-            f"unit month evaluation {unit_id} ({cases} cases, {unit_rows} rows): {unit_s * 1000:.1f} ms "
+            f"unit month evaluation {unit_id} ({cases} cases, {unit_rows} rows), evaluated: {unit_s * 1000:.1f} ms "
             f"(target < {TARGETS['unit_eval_ms']:g} ms: {verdict(unit_s * 1000, TARGETS['unit_eval_ms'])})"
         )
     finally:

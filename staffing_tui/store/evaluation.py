@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import sqlite3
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -77,11 +81,83 @@ def month_report(
     unit_id: str | None = None,
     specialist_id: str | None = None,
 ) -> MonthReport:
-    """Evaluate `month` for the whole database, one unit or one specialist."""
+    """Evaluate `month` for the whole database, one unit or one specialist.
+
+    A whole-database month is kept (`MONTH_CACHE`) until anything it was
+    evaluated from changes; a unit or specialist is then read from it.
+    """
     as_of = resolve_as_of(db, month, as_of)
-    facts = load_month_facts(db, month, as_of, Scope(unit_id, specialist_id))
-    rows = evaluate_month(facts, month, as_of)
-    return MonthReport(month, as_of, is_in_progress(month, as_of), unit_id, specialist_id, rows)
+    in_progress = is_in_progress(month, as_of)
+    key = MONTH_CACHE.key(db, month, as_of)
+    cached = MONTH_CACHE.get(key)
+    if cached is not None:
+        rows = [r for r in cached if (unit_id is None or r.unit_id == unit_id)
+                and (specialist_id is None or r.specialist_id == specialist_id)]
+        return MonthReport(month, as_of, in_progress, unit_id, specialist_id, rows)
+    rows = evaluate_month(load_month_facts(db, month, as_of, Scope(unit_id, specialist_id)), month, as_of)
+    if unit_id is None and specialist_id is None and key is not None and MONTH_CACHE.key(db, month, as_of) == key:
+        MONTH_CACHE.put(key, tuple(rows))  # nothing changed while it was evaluated
+    return MonthReport(month, as_of, in_progress, unit_id, specialist_id, rows)
+
+
+class MonthCache:
+    """Whole-database month rows of this process, each valid while the database's generation stands.
+
+    `generation.n` (schema m004) is bumped by triggers on every change to a
+    table the evaluation reads, from any connection or process, so an entry
+    is never served after a write. Nothing is cached or served inside a
+    transaction (its own uncommitted changes would be mistaken for the
+    state they may never become) or for a database without a file.
+    The app gains most: back to a month, the reports of the month shown.
+    """
+
+    def __init__(self, size: int = 4) -> None:
+        self._size = size
+        self._entries: OrderedDict[tuple, tuple[Row, ...]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def key(self, db: Database, month: Month, as_of: date) -> tuple | None:
+        """The entry for `month` as of `as_of` in `db` as it is now (None: not cacheable)."""
+        conn = db.conn
+        if conn.in_transaction:
+            return None
+        try:
+            path = next((row[2] for row in conn.execute("PRAGMA database_list") if row[1] == "main"), "")
+            generation = conn.execute("SELECT n FROM generation").fetchone()
+        except sqlite3.Error:
+            return None
+        if not path or generation is None:
+            return None
+        try:
+            # The file itself too: one deleted and created again, or copied over, starts another history.
+            stat = os.stat(path)
+        except OSError:
+            return None
+        return (os.path.realpath(path), stat.st_ino, stat.st_ctime_ns, generation[0], month, as_of)
+
+    def get(self, key: tuple | None) -> tuple[Row, ...] | None:
+        if key is None:
+            return None
+        with self._lock:
+            rows = self._entries.get(key)
+            if rows is not None:
+                self._entries.move_to_end(key)
+            return rows
+
+    def put(self, key: tuple, rows: tuple[Row, ...]) -> None:
+        with self._lock:
+            self._entries[key] = rows
+            self._entries.move_to_end(key)
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+#: The process's month cache (see `MonthCache`).
+MONTH_CACHE = MonthCache()
 
 
 def report_names(db: Database, report: MonthReport) -> dict[str, str]:

@@ -297,6 +297,33 @@ def m003_notes_by_id_covering(db: Database) -> None:
     db.execute("CREATE INDEX idx_notes_id_time_method ON notes(note_id, occurred_at, method)")
 
 
+#: The tables a month's evaluation reads (SPEC §4): a change to any of them bumps `generation.n`.
+EVALUATED_TABLES = (
+    "staff", "cases", "people", "case_members", "parent_child", "permanency_goals", "placements",
+    "notes", "note_contacts", "exceptions", "contact_plans", "staffing_notes",
+)
+
+
+@migrations()
+def m004_generation(db: Database) -> None:
+    """A counter that every change to what the evaluation reads bumps, whoever writes.
+
+    Month reports are cached per process (`store.evaluation`); an entry is
+    valid while `generation.n` is what it was when the month was evaluated.
+    Triggers, not the program's write paths, keep it: an import, a record
+    saved in the app, another process or the sqlite3 shell all count. It costs
+    about 2 µs per written row.
+    """
+    db.execute("CREATE TABLE generation (id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL)")
+    db.execute("INSERT INTO generation (id, n) VALUES (1, 0)")
+    for table in EVALUATED_TABLES:
+        for event in ("INSERT", "UPDATE", "DELETE"):
+            db.execute(
+                f"CREATE TRIGGER {table}_{event.lower()}_generation AFTER {event} ON {table} "
+                "BEGIN UPDATE generation SET n = n + 1; END"
+            )
+
+
 #: The schema version this program writes; one per migration.
 SCHEMA_VERSION = len(migrations._migrations)
 MIGRATION_NAMES = tuple(m.name for m in migrations._migrations)

@@ -1,0 +1,166 @@
+"""The per-process month cache (store.evaluation.MONTH_CACHE) and the generation counter it trusts (m004).
+
+A cached month must never be served after anything it was evaluated from
+changed — whoever changed it — and a unit or specialist read from it must be
+exactly what evaluating that scope gives.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from datetime import date
+
+import pytest
+from sqlite_utils import Database
+
+import staffing_tui.store.evaluation as evaluation
+from staffing_tui.domain.enums import Status
+from staffing_tui.domain.months import Month
+from staffing_tui.store.audit import resolve_actor
+from staffing_tui.store.connection import open_database
+from staffing_tui.store.evaluation import MONTH_CACHE, month_report
+from staffing_tui.store.records import StaffingNoteRequest, add_staffing_note
+from staffing_tui.store.schema import EVALUATED_TABLES
+from tests.builders import small_database
+
+OCTOBER = Month(2026, 10)
+AS_OF = date(2026, 11, 10)
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    path = tmp_path / "cache.db"
+    small_database(path).close()
+    MONTH_CACHE.clear()
+    yield path
+    MONTH_CACHE.clear()
+
+
+@pytest.fixture
+def evaluations(monkeypatch):
+    """Counts the month evaluations that really ran (not served from the cache)."""
+    calls = []
+    real = evaluation.evaluate_month
+
+    def counting(facts, month, as_of):
+        calls.append(month)
+        return real(facts, month, as_of)
+
+    monkeypatch.setattr(evaluation, "evaluate_month", counting)
+    return calls
+
+
+def status_of(report, person_id):
+    return next(r.status for r in report.rows if r.person_id == person_id)
+
+
+def generation(path) -> int:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("SELECT n FROM generation").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def test_a_whole_month_is_evaluated_once_and_then_served_until_something_changes(db_path, evaluations):
+    db = open_database(db_path, readonly=True)
+    first = month_report(db, OCTOBER, AS_OF)
+    again = month_report(db, OCTOBER, AS_OF)
+    assert again.rows == first.rows and again.rows is not first.rows
+    assert evaluations == [OCTOBER]
+    other = open_database(db_path, readonly=True)  # another connection of the process: same entry
+    assert month_report(other, OCTOBER, AS_OF).rows == first.rows
+    assert evaluations == [OCTOBER]
+    month_report(db, OCTOBER, date(2026, 11, 11))  # another as-of day is another month report
+    assert evaluations == [OCTOBER, OCTOBER]
+
+
+def test_a_record_saved_through_the_store_is_seen_at_once(db_path, evaluations):
+    reader = open_database(db_path, readonly=True)
+    assert status_of(month_report(reader, OCTOBER, AS_OF), "K2") is Status.UNMET
+    writer = open_database(db_path)
+    add_staffing_note(writer, resolve_actor(writer, "SV1"), StaffingNoteRequest(
+        case_id="C2", month=OCTOBER, reason_code="other", text="Child at camp all month.", person_id="K2"))
+    assert status_of(month_report(reader, OCTOBER, AS_OF), "K2") is Status.EXPLAINED
+    assert evaluations == [OCTOBER, OCTOBER]
+
+
+def test_a_write_from_another_program_is_seen_at_once(db_path, evaluations):
+    reader = open_database(db_path, readonly=True)
+    assert status_of(month_report(reader, OCTOBER, AS_OF), "K2") is Status.UNMET
+    outside = sqlite3.connect(db_path)  # e.g. the sqlite3 shell: no staffing-tui code involved
+    with outside:
+        outside.execute("INSERT INTO notes (note_id, case_id, author_id, occurred_at, note_type, method, location) "
+                        "VALUES ('N9', 'C2', 'S1', '2026-10-20T10:00:00-07:00', 'home_visit', 'in_person', 'home')")
+        outside.execute("INSERT INTO note_contacts (note_id, person_id) VALUES ('N9', 'K2')")
+    outside.close()
+    assert status_of(month_report(reader, OCTOBER, AS_OF), "K2") is Status.MET
+
+
+def test_a_file_copied_over_the_database_is_not_mistaken_for_it(db_path, tmp_path, evaluations):
+    reader = open_database(db_path, readonly=True)
+    month_report(reader, OCTOBER, AS_OF)
+    reader.close()
+    other = tmp_path / "other.db"
+    small_database(other, as_of="2026-11-10").close()
+    shutil.copyfile(other, db_path)
+    month_report(open_database(db_path, readonly=True), OCTOBER, AS_OF)
+    assert evaluations == [OCTOBER, OCTOBER]
+
+
+@pytest.mark.parametrize("unit_id, specialist_id", [("U1", None), ("U2", None), (None, "S1"), (None, "S2"),
+                                                    ("U1", "S2")])
+def test_a_unit_or_specialist_read_from_a_cached_month_is_what_evaluating_it_gives(db_path, unit_id, specialist_id):
+    db = open_database(db_path, readonly=True)
+    fresh = month_report(db, OCTOBER, AS_OF, unit_id=unit_id, specialist_id=specialist_id)
+    month_report(db, OCTOBER, AS_OF)  # now cached
+    assert MONTH_CACHE.get(MONTH_CACHE.key(db, OCTOBER, AS_OF)) is not None
+    from_cache = month_report(db, OCTOBER, AS_OF, unit_id=unit_id, specialist_id=specialist_id)
+    assert from_cache == fresh
+
+
+def test_nothing_is_cached_or_served_inside_a_transaction(db_path, evaluations):
+    db = open_database(db_path)
+    month_report(db, OCTOBER, AS_OF)
+    db.conn.execute("BEGIN")
+    try:
+        db.conn.execute("UPDATE case_members SET resides_in_home = 0 WHERE person_id = 'K2'")
+        assert MONTH_CACHE.key(db, OCTOBER, AS_OF) is None
+        assert status_of(month_report(db, OCTOBER, AS_OF), "K2") is Status.UNMET  # evaluated, not served
+    finally:
+        db.conn.execute("ROLLBACK")
+    assert evaluations == [OCTOBER, OCTOBER]
+
+
+def test_an_in_memory_database_is_never_cached():
+    memory = Database(sqlite3.connect(":memory:"))
+    memory.execute("CREATE TABLE generation (id INTEGER PRIMARY KEY, n INTEGER)")
+    memory.execute("INSERT INTO generation VALUES (1, 0)")
+    assert MONTH_CACHE.key(memory, OCTOBER, AS_OF) is None
+
+
+@pytest.mark.parametrize("table", EVALUATED_TABLES)
+def test_every_change_to_an_evaluated_table_bumps_the_generation(db_path, table):
+    conn = sqlite3.connect(db_path)
+    conn.execute("PRAGMA foreign_keys = OFF")
+    conn.execute("PRAGMA ignore_check_constraints = ON")
+    conn.execute("DROP TRIGGER IF EXISTS audit_log_no_replace")
+    for trigger, in conn.execute(
+            f"SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = '{table}' "
+            "AND name NOT LIKE '%_generation'").fetchall():
+        conn.execute(f"DROP TRIGGER {trigger}")  # the evidence guards would refuse the raw writes below
+    info = conn.execute(f"PRAGMA table_info({table})").fetchall()
+    columns = [row[1] for row in info]
+    values = {row[1]: 987654 if "INT" in row[2].upper() else "x" for row in info}
+    before = conn.execute("SELECT n FROM generation").fetchone()[0]
+    conn.execute(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                 list(values.values()))
+    inserted = conn.execute("SELECT n FROM generation").fetchone()[0]
+    conn.execute(f"UPDATE {table} SET {columns[-1]} = 'y' WHERE rowid = last_insert_rowid()")
+    updated = conn.execute("SELECT n FROM generation").fetchone()[0]
+    conn.execute(f"DELETE FROM {table} WHERE rowid = last_insert_rowid()")
+    deleted = conn.execute("SELECT n FROM generation").fetchone()[0]
+    conn.rollback()
+    conn.close()
+    assert before < inserted < updated < deleted

@@ -116,13 +116,12 @@ class UnitsTree(Tree[TreeEntry]):
                             [SpecialistEntry(member, unseen) for member, unseen in zip(roster.specialists, counts)]))
         if self._same_people(entries):
             for unit_node, (unit, specialists) in zip(self.root.children, entries):
-                unit_node.data = unit
+                _update(unit_node, unit)
                 if unit_node.id in self._unfilled:
                     self._unfilled[unit_node.id] = specialists
                 for node, specialist in zip(unit_node.children, specialists):
-                    node.data = specialist
+                    _update(node, specialist)
             self._entries = entries
-            self.refresh()
             return
         previous = self.cursor_node.data if self.cursor_node is not None else None
         was_open = {n.data.unit for n in self.root.children if n.is_expanded and isinstance(n.data, UnitEntry)}
@@ -248,6 +247,13 @@ class UnitsTree(Tree[TreeEntry]):
         while parent is not None and parent is not self.root:
             depth, parent = depth + 1, parent.parent
         return width - depth * self.guide_depth
+
+
+def _update(node: TreeNode[TreeEntry], entry: TreeEntry) -> None:
+    """Give `node` its new badge; `refresh` tells the tree its drawn line is out of date."""
+    if node.data != entry:
+        node.data = entry
+        node.refresh()
 
 
 def _badge(node: TreeNode[TreeEntry], entry: TreeEntry) -> tuple[str, str]:

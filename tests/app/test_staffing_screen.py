@@ -39,6 +39,11 @@ from tests.app.pilot import (
 )
 
 
+def drawn_lines(tree: UnitsTree) -> str:
+    """The tree's lines as it draws them (its line cache included), spacing collapsed, one per line."""
+    return "\n".join(" ".join(tree.render_line(y).text.split()) for y in range(tree.size.height))
+
+
 def specialist_badges(tree: UnitsTree) -> dict[str, str]:
     """Specialist name → the label as drawn (name and badge, spacing collapsed)."""
     return {
@@ -130,7 +135,8 @@ async def test_while_the_rest_is_evaluated_other_units_show_an_ellipsis_and_say_
             "Cora Diaz": "Cora Diaz …",
         }
         assert [unit.unseen for unit in (node.data for node in tree.root.children)] == [2, None]
-        await pilot.press("down", "down", "down", "down", "enter")  # Cora, South Unit: not evaluated yet
+        assert "Cora Diaz …" in drawn_lines(tree)
+        await pilot.press("down", "down", "down", "down")  # Cora, South Unit: not evaluated yet
         assert caseload_of(app).row_count == 0
         assert "Cora Diaz · November 2026: evaluating the rest of the units" in str(
             app.screen.query_one("#people-heading").render())
@@ -139,6 +145,8 @@ async def test_while_the_rest_is_evaluated_other_units_show_an_ellipsis_and_say_
         assert app.screen.evaluation.complete
         assert caseload_of(app).row_count == 4
         assert specialist_badges(tree_of(app))["Cora Diaz"] == "Cora Diaz 4 not seen"
+        assert "Cora Diaz 4 not seen" in drawn_lines(tree)  # as drawn on screen, not only as labelled
+        assert "South Unit · Desert 4 not seen" in drawn_lines(tree)
 
 
 def test_a_reload_of_the_same_month_keeps_the_other_units_until_everyone_is_evaluated(caseload_db: Path):

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import calendar
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -35,7 +36,7 @@ from staffing_tui.store.connection import default_as_of
 from staffing_tui.store.directory import list_units
 from staffing_tui.store.evaluation import Summary, month_report, report_names
 from staffing_tui.store.federal import federal_report
-from staffing_tui.store.trends import unseen_trend
+from staffing_tui.store.trends import trend_months, unseen_trend
 
 FLAG_LABELS: dict[Flag, str] = {
     Flag.IN_PERSON_WHILE_RUNAWAY: "seen in person while on runaway",
@@ -98,13 +99,20 @@ class ReportsData:
     total: Summary
     specialists: tuple[SummaryLine, ...]
     trend_months: tuple[Month, ...]
-    trend: tuple[TrendLine, ...]
+    #: None while the eleven months before are still being evaluated
+    trend: tuple[TrendLine, ...] | None
     federal: FederalMeasure
     flags: tuple[FlagLine, ...]
 
 
-def build_reports(db_path: Path, month: Month | None, masked: bool = False) -> ReportsData:
-    """Everything the reports screen shows, from one connection (runs in the worker)."""
+def build_reports(db_path: Path, month: Month | None, masked: bool = False) -> Iterator[ReportsData]:
+    """Everything the reports screen shows, from one connection (runs in the worker).
+
+    Yields twice: first the month (summaries, federal measure, flags) with
+    `trend` None, then the same with the twelve-month trend, which needs the
+    eleven months before evaluated too (seconds on a statewide database,
+    nothing once they are in the month cache).
+    """
     with database_at(db_path) as db:
         month = month or Month.of(default_as_of(db))
         report = month_report(db, month)
@@ -133,7 +141,6 @@ def build_reports(db_path: Path, month: Month | None, masked: bool = False) -> R
                 key=lambda item: (order.get(item[1][0].unit_id, len(order)), names.get(item[0], item[0]).casefold()),
             )
         )
-        trend = unseen_trend(db, unit_ids, month, as_of=report.as_of, known=[report])
         federal = federal_report(db, fiscal_year_of(month), min(report.as_of, month.end))
         flags = tuple(
             FlagLine(
@@ -146,13 +153,14 @@ def build_reports(db_path: Path, month: Month | None, masked: bool = False) -> R
             for row in report.rows
             for flag in row.flags
         )
-    return ReportsData(
-        month=report.month, as_of=report.as_of, in_progress=report.in_progress,
-        units=unit_lines, total=report.summary, specialists=specialist_lines,
-        trend_months=trend.months,
-        trend=tuple(TrendLine(unit_label(u), trend.counts(u)) for u in unit_ids),
-        federal=federal, flags=flags,
-    )
+        data = ReportsData(
+            month=report.month, as_of=report.as_of, in_progress=report.in_progress,
+            units=unit_lines, total=report.summary, specialists=specialist_lines,
+            trend_months=trend_months(month), trend=None, federal=federal, flags=flags,
+        )
+        yield data
+        trend = unseen_trend(db, unit_ids, month, as_of=report.as_of, known=[report])
+        yield replace(data, trend=tuple(TrendLine(unit_label(u), trend.counts(u)) for u in unit_ids))
 
 
 def federal_text(measure: FederalMeasure) -> Content:
@@ -283,8 +291,10 @@ class ReportsScreen(DatabaseScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="reports", name="build the reports")
     def _build(self, month: Month | None) -> None:
-        data = build_reports(self.db_path, month, self.masked)
-        if not get_current_worker().is_cancelled:
+        worker = get_current_worker()
+        for data in build_reports(self.db_path, month, self.masked):
+            if worker.is_cancelled:
+                return
             self.post_message(ReportsLoaded(data))
 
     def work_failed(self, worker: Worker) -> None:
@@ -298,7 +308,12 @@ class ReportsScreen(DatabaseScreen):
 
     @on(ReportsLoaded)
     async def _loaded(self, message: ReportsLoaded) -> None:
-        data = self.data = message.data
+        previous, data = self.data, message.data
+        self.data = data
+        if previous is not None and previous.trend is None and (previous.month, previous.as_of) == (
+                data.month, data.as_of):
+            await self._show_trend(data)  # the rest is on screen already (and may have been scrolled)
+            return
         self.month = data.month
         state = "in progress" if data.in_progress else "complete"
         self.title = f"Reports · {calendar.month_name[data.month.month]} {data.month.year}"
@@ -312,12 +327,7 @@ class ReportsScreen(DatabaseScreen):
                            total=data.total)
         self._fill_summary("#specialists", [(line.label, line.unit) for line in data.specialists],
                            [line.summary for line in data.specialists])
-        first, last = data.trend_months[0], data.trend_months[-1]
-        self.query_one("#trend-months", Static).update(
-            Content(f"{short_month(first)} → {short_month(last)}, one bar and one number per month"))
-        trend = self.query_one("#trend", Vertical)
-        await trend.remove_children()
-        await trend.mount_all([UnitTrend(line) for line in data.trend])
+        await self._show_trend(data)
         self.query_one("#federal", Static).update(federal_text(data.federal))
         flags = self.query_one("#flags", DataTable)
         flags.clear()
@@ -329,6 +339,17 @@ class ReportsScreen(DatabaseScreen):
         self.query_one("#units", DataTable).focus(scroll_visible=False)
         self.query_one("#reports-body").scroll_home(animate=False)
         self.refresh_bindings()
+
+    async def _show_trend(self, data: ReportsData) -> None:
+        first, last = data.trend_months[0], data.trend_months[-1]
+        span = f"{short_month(first)} → {short_month(last)}"
+        self.query_one("#trend-months", Static).update(Content(
+            f"{span}: evaluating the months before…" if data.trend is None
+            else f"{span}, one bar and one number per month"))
+        trend = self.query_one("#trend", Vertical)
+        await trend.remove_children()
+        if data.trend is not None:
+            await trend.mount_all([UnitTrend(line) for line in data.trend])
 
     def _fill_summary(self, table_id: str, labels: list[tuple[str, ...]], summaries: list[Summary],
                       total: Summary | None = None) -> None:

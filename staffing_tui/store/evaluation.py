@@ -156,8 +156,9 @@ class MonthCache:
             self._entries.clear()
 
 
-#: The process's month cache (see `MonthCache`).
-MONTH_CACHE = MonthCache()
+#: The process's month cache (see `MonthCache`): the reports' twelve-month trend and one more month.
+#: A statewide month holds about 5 MB.
+MONTH_CACHE = MonthCache(size=13)
 
 
 def report_names(db: Database, report: MonthReport) -> dict[str, str]:

@@ -153,3 +153,40 @@ def test_unseen_trend_evaluates_each_month_once_for_every_unit(forms_db, monkeyp
     assert trend.months[0] == Month(2025, 12) and trend.months[-1] == NOVEMBER
     assert trend.counts("U2")[-1] == 4 and trend.counts("U1")[-1] == 1
     assert trend.counts("U9") == (0,) * 12
+
+
+async def test_the_month_is_shown_while_the_trend_is_evaluated_and_the_trend_does_not_move_the_cursor(
+    flagged_db, monkeypatch
+):
+    import threading
+
+    import staffing_tui.screens.reports as reports_module
+
+    release = threading.Event()
+    real = reports_module.unseen_trend
+
+    def slow_trend(*args, **kwargs):
+        release.wait(10)  # eleven statewide months take seconds: held until the test has looked
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(reports_module, "unseen_trend", slow_trend)
+    async with Host().run_test(size=(120, 40)) as pilot:
+        screen = ReportsScreen(flagged_db, NOVEMBER)
+        await pilot.app.push_screen(screen)
+        for _ in range(300):
+            if screen.data is not None:
+                break
+            await pilot.pause(0.01)
+        await pilot.pause()
+        assert screen.data.trend is None
+        assert len(table_rows(screen.query_one("#units", DataTable))) == 3  # two units and the total
+        assert "evaluating the months before" in str(screen.query_one("#trend-months", Static).render())
+        assert not list(screen.query(UnitTrend))
+        units = screen.query_one("#units", DataTable)
+        units.focus()
+        await pilot.press("down")
+        release.set()
+        await settle(pilot)
+        assert screen.data.trend is not None and len(list(screen.query(UnitTrend))) == 2
+        assert "one bar and one number per month" in str(screen.query_one("#trend-months", Static).render())
+        assert units.cursor_row == 1  # the month's tables were not filled again

@@ -109,7 +109,7 @@ class StaffingApp(App[int]):
                         title="Read-only database", severity="warning", timeout=10, markup=False)
         if not self._identity_settled:
             self._identity_settled = True
-            self._settle_identity()
+            self._settle_identity(evaluation)
 
     def change_month(self, month: Month) -> bool:
         """Show `month`, unless it has not started as of the as-of date (then say so and stay)."""
@@ -146,11 +146,14 @@ class StaffingApp(App[int]):
 
     # --- who is acting ----------------------------------------------------------------
 
-    def _settle_identity(self) -> None:
-        if self.as_staff:
-            self._resolve_actor(self.as_staff)
-        else:
+    def _settle_identity(self, evaluation: MonthEvaluation) -> None:
+        if not self.as_staff:
             self.action_choose_identity()
+        elif evaluation.acting_id == self.as_staff:
+            # The month's worker has looked them up already: no second look-up.
+            self._actor_resolved(ActorResolved(self.as_staff, evaluation.acting))
+        else:
+            self._resolve_actor(self.as_staff)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="actor", name="look up the acting user")
     def _resolve_actor(self, staff_id: str) -> None:

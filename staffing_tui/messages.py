@@ -42,6 +42,14 @@ class MonthEvaluation:
     read_only: bool = False
     #: the units whose rows are here (None: the whole database)
     evaluated_units: frozenset[str] | None = None
+    #: the staff id the screen was asked to act as, and who that is (None: not on file)
+    acting_id: str | None = None
+    acting: StaffMember | None = None
+
+    @property
+    def home_unit(self) -> str | None:
+        """The acting user's unit: opened in the tree, with the cursor, when the screen first shows."""
+        return self.acting.unit_id if self.acting is not None else None
 
     @property
     def complete(self) -> bool:

@@ -38,7 +38,14 @@ from staffing_tui.screens.actions import (
 from staffing_tui.screens.base import database_at
 from staffing_tui.store.caseload import caseload_order
 from staffing_tui.store.connection import default_as_of
-from staffing_tui.store.directory import PersonName, StaffMember, people_names, staff_with_cases, unit_rosters
+from staffing_tui.store.directory import (
+    PersonName,
+    StaffMember,
+    people_names,
+    staff_member,
+    staff_with_cases,
+    unit_rosters,
+)
 from staffing_tui.store.evaluation import month_report
 from staffing_tui.widgets.caseload_table import CaseloadTable, matching_rows
 from staffing_tui.widgets.filter_input import FilterInput
@@ -54,16 +61,20 @@ def evaluate_for_screen(
     fall_back: bool = False,
     first: Iterable[str | None] = (),
     previous: MonthEvaluation | None = None,
+    acting: str | None = None,
 ) -> Iterator[MonthEvaluation]:
     """Evaluate `month` (default: the as-of month) for the screen: the units in `first`, then everyone.
 
-    Yields twice. First the units in `first` (plus the first unit of the
-    tree), each one `month_report` of a few milliseconds, so the screen
+    Yields twice. First the units in `first` and the acting user's (or else
+    the first unit of the tree), each one `month_report` of a few milliseconds, so the screen
     paints at once even on a statewide database; where `previous` holds the
     same month as of the same day, the other units keep its rows meanwhile
     (a record was just saved in a shown unit). Then the whole database in one
     `month_report` call, grouped by specialist so each badge is a count, not
     another evaluation.
+
+    `acting` is the staff id the app acts as: their unit is evaluated first
+    too, and opened in the tree (`home_unit`).
 
     A month that has not started as of the as-of date cannot be evaluated
     (SPEC §4): with `fall_back` (the app is just opening) the as-of month is
@@ -83,6 +94,8 @@ def evaluate_for_screen(
         in_progress = is_in_progress(month, as_of)
         read_only = not os.access(db_path, os.W_OK)
         rosters = tuple(unit_rosters(db, also_staff_ids=staff_with_cases(db, month)))
+        actor = staff_member(db, acting) if acting else None
+        home_unit = actor.unit_id if actor is not None else None
 
         def evaluation(rows: list[Row], names: dict[str, PersonName], units: frozenset[str] | None,
                        kept: dict[str, list[Row]]) -> MonthEvaluation:
@@ -91,11 +104,11 @@ def evaluate_for_screen(
                 by_specialist[row.specialist_id].append(row)
             return MonthEvaluation(month=month, as_of=as_of, in_progress=in_progress, rosters=rosters,
                                    rows_by_specialist=dict(by_specialist), names=names, notice=notice,
-                                   read_only=read_only, evaluated_units=units)
+                                   read_only=read_only, evaluated_units=units, acting_id=acting, acting=actor)
 
-        units = [unit for unit in first if unit is not None]
-        if rosters and rosters[0].unit is not None:
-            units.append(rosters[0].unit.unit_id)
+        units = [unit for unit in (*first, home_unit) if unit is not None]
+        if not units and rosters and rosters[0].unit is not None:
+            units.append(rosters[0].unit.unit_id)  # nobody's unit to start from: the top of the tree
         units = list(dict.fromkeys(units))
         if units:
             rows = [row for unit in units for row in month_report(db, month, as_of, unit_id=unit).rows]
@@ -192,10 +205,10 @@ class StaffingScreen(StaffingActionScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="month", name="evaluate the month")
     def _evaluate_month(self, month: Month | None, fall_back: bool, first: tuple[str | None, ...],
-                        previous: MonthEvaluation | None) -> None:
+                        previous: MonthEvaluation | None, acting: str | None) -> None:
         worker = get_current_worker()
         for evaluation in evaluate_for_screen(self.db_path, month, fall_back=fall_back, first=first,
-                                              previous=previous):
+                                              previous=previous, acting=acting):
             if worker.is_cancelled:
                 return
             self.post_message(MonthEvaluated(evaluation))
@@ -205,9 +218,9 @@ class StaffingScreen(StaffingActionScreen):
     def load_month(self, month: Month | None) -> None:
         """Evaluate `month`: the shown specialist's and the acting user's units first, then everyone."""
         self.query_one(UnitsTree).loading = self.evaluation is None or self.evaluation.month != month
-        actor = self.staffing_app.actor
-        first = (self.specialist.unit_id if self.specialist else None, actor.unit_id if actor else None)
-        self._evaluate_month(month, self.evaluation is None, first, self.evaluation)
+        app = self.staffing_app
+        first = (self.specialist.unit_id if self.specialist else None,)
+        self._evaluate_month(month, self.evaluation is None, first, self.evaluation, app.actor_id or app.as_staff)
 
     def reload(self) -> None:
         """Evaluate the month shown again (a record was saved): badges and caseload follow."""
@@ -224,7 +237,7 @@ class StaffingScreen(StaffingActionScreen):
         # Not stopped: the message goes on to the app, which takes the month from it.
         evaluation = self.evaluation = message.evaluation
         tree = self.query_one(UnitsTree)
-        tree.show_rosters(evaluation.rosters, evaluation.badge)
+        tree.show_rosters(evaluation.rosters, evaluation.badge, home_unit=evaluation.home_unit)
         tree.loading = False
         if evaluation.notice:
             self.notify(evaluation.notice, severity="warning", markup=False)

@@ -98,7 +98,8 @@ class UnitsTree(Tree[TreeEntry]):
                 and isinstance(node.data, SpecialistEntry)):
             self._on_specialist(node.data.specialist)
 
-    def show_rosters(self, rosters: Sequence[UnitRoster], unseen_of: Callable[[StaffMember], int | None]) -> None:
+    def show_rosters(self, rosters: Sequence[UnitRoster], unseen_of: Callable[[StaffMember], int | None], *,
+                     home_unit: str | None = None) -> None:
         """Show `rosters`, keeping the cursor on the same specialist or unit.
 
         `unseen_of` gives a specialist's badge count, None while it is not known
@@ -106,7 +107,8 @@ class UnitsTree(Tree[TreeEntry]):
         was evaluated again), only the badges change; otherwise the tree is
         built again. A small tree has every unit open; a large one (statewide:
         250 units, 1,500 specialists) opens the first unit and those open
-        before, and adds a unit's specialists when it is opened.
+        before, and adds a unit's specialists when it is opened. The first
+        time, `home_unit` (the acting user's) is opened too and has the cursor.
         """
         entries = []
         for roster in rosters:
@@ -124,7 +126,11 @@ class UnitsTree(Tree[TreeEntry]):
             self._entries = entries
             return
         previous = self.cursor_node.data if self.cursor_node is not None else None
+        if previous is None and home_unit is not None:
+            previous = next((unit for unit, _ in entries if unit.unit and unit.unit.unit_id == home_unit), None)
         was_open = {n.data.unit for n in self.root.children if n.is_expanded and isinstance(n.data, UnitEntry)}
+        if isinstance(previous, UnitEntry):
+            was_open.add(previous.unit)
         open_all = len(entries) + sum(len(specialists) for _, specialists in entries) <= EXPAND_ALL_UP_TO
         self.clear()
         self._unfilled = {}

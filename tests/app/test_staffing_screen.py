@@ -159,7 +159,7 @@ def test_a_reload_of_the_same_month_keeps_the_other_units_until_everyone_is_eval
     assert again[0].names.keys() == complete.names.keys()
     # another month (or as-of day) is never mixed in: the other units wait
     other = next(staffing_screen.evaluate_for_screen(caseload_db, Month(2026, 10), first=["U2"], previous=complete))
-    assert other.evaluated_units == frozenset({"U1", "U2"})
+    assert other.evaluated_units == frozenset({"U2"})
 
 
 async def test_opens_at_the_as_of_month_and_the_header_says_month_state_date_and_user(caseload_db: Path):
@@ -428,3 +428,34 @@ async def test_a_large_tree_opens_the_first_unit_and_adds_a_units_specialists_wh
         await pilot.pause()
         assert tree.cursor_node.data.specialist.staff_id == "S2"
         assert table_keys(caseload_of(app)) == ["C2/K3"]
+
+
+async def test_the_acting_users_unit_is_opened_and_has_the_cursor_when_the_screen_first_shows(
+    caseload_db: Path, monkeypatch
+):
+    monkeypatch.setattr(units_tree, "EXPAND_ALL_UP_TO", 3)  # "large": units closed unless opened
+    db = open_database(caseload_db)
+    db["staff"].insert({"staff_id": "SV2", "name": "Sol Serna", "role": "supervisor", "unit_id": "U2"})
+    db.close()
+    app = staffing_app(caseload_db, as_staff="SV2")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        tree = tree_of(app)
+        north, south = tree.root.children
+        assert south.is_expanded and [n.data.specialist.staff_id for n in south.children] == ["S3"]
+        assert tree.cursor_node is south
+        assert app.screen.evaluation.home_unit == "U2"
+        await pilot.press("down")  # Cora, South Unit
+        assert app.screen.specialist.staff_id == "S3" and caseload_of(app).row_count == 4
+
+
+async def test_the_acting_user_comes_with_the_first_evaluation_without_a_second_look_up(caseload_db: Path,
+                                                                                        monkeypatch):
+    looked_up = []
+    monkeypatch.setattr(StaffingApp, "_resolve_actor", lambda self, staff_id: looked_up.append(staff_id))
+    app = staffing_app(caseload_db, as_staff="SV1")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.actor is not None and app.actor.staff_id == "SV1"
+        assert app.screen.evaluation.acting_id == "SV1"
+    assert looked_up == []

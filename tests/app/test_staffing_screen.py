@@ -459,3 +459,14 @@ async def test_the_acting_user_comes_with_the_first_evaluation_without_a_second_
         assert app.actor is not None and app.actor.staff_id == "SV1"
         assert app.screen.evaluation.acting_id == "SV1"
     assert looked_up == []
+
+
+async def test_the_app_gives_workers_the_interpreter_lock_every_millisecond(caseload_db: Path):
+    import sys
+
+    from staffing_tui.app import SWITCH_INTERVAL_S
+
+    app = staffing_app(caseload_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert sys.getswitchinterval() == pytest.approx(SWITCH_INTERVAL_S) == pytest.approx(0.001)

@@ -117,6 +117,15 @@ class Figures:
         self.values[name] = round(value, digits)
         return value
 
+    def ratio(self, name: str, ours: list[float], ours_name: str, baseline: list[float], baseline_name: str,
+              digits: int = 3) -> tuple[float, float, float]:
+        """The medians of `ours` and `baseline` and their ratio, each set as a figure (`{name}_ratio`)."""
+        ours_s, baseline_s = statistics.median(ours), statistics.median(baseline)
+        self.set(ours_name, ours_s, digits)
+        self.set(baseline_name, baseline_s, digits)
+        self.set(f"{name}_ratio", ours_s / baseline_s, 2)
+        return ours_s, baseline_s, ours_s / baseline_s
+
     def summary(self) -> str:
         return "benchmark: " + " ".join(f"{name}={value:g}" for name, value in self.values.items())
 
@@ -179,11 +188,9 @@ def measure_evaluation(path: Path, runs: int, figures: Figures) -> None:
                 started = time.perf_counter()
                 work()
                 times.append(time.perf_counter() - started)
-        scan_s, eval_s, cached_s = (statistics.median(t) for t in (scan_times, eval_times, cached_times))
-        ratio, cached_ratio = eval_s / scan_s, cached_s / scan_s
-        figures.set("eval_s", eval_s, 4)
-        figures.set("scan_s", scan_s, 4)
-        figures.set("eval_ratio", ratio, 2)
+        eval_s, scan_s, ratio = figures.ratio("eval", eval_times, "eval_s", scan_times, "scan_s", digits=4)
+        cached_s = statistics.median(cached_times)
+        cached_ratio = cached_s / scan_s
         figures.set("eval_cached_s", cached_s, 4)
         figures.set("eval_cached_ratio", cached_ratio, 2)
         target = f"target ≤ {TARGETS['eval_ratio']:g}× and < {TARGETS['eval_s']:g} s"
@@ -268,11 +275,7 @@ def measure_app(path: Path, runs: int, figures: Figures) -> None:
     for _ in range(max(runs, COLD_START_RUNS)):
         hello_times.append(cold_start("hello", path, as_staff))
         app_times.append(cold_start("app", path, as_staff))
-    app_s, hello_s = statistics.median(app_times), statistics.median(hello_times)
-    ratio = app_s / hello_s
-    figures.set("cold_start_s", app_s, 3)
-    figures.set("hello_s", hello_s, 3)
-    figures.set("cold_start_ratio", ratio, 2)
+    app_s, hello_s, ratio = figures.ratio("cold_start", app_times, "cold_start_s", hello_times, "hello_s")
     figures.line(
         f"app cold start to the first caseload painted: {app_s:.2f} s; Textual hello world with a DataTable: "
         f"{hello_s:.2f} s; ratio {ratio:.2f}× (target ≤ {TARGETS['cold_start_ratio']:g}×: "
@@ -495,11 +498,8 @@ def measure_import(path: Path, runs: int, data: Path, figures: Figures) -> None:
             ours_times.append(time.perf_counter() - started)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    ours_s, baseline_s = statistics.median(ours_times), statistics.median(baseline_times)
-    ratio = ours_s / baseline_s
-    figures.set("import_s", ours_s, 2)
-    figures.set("sqlite_utils_s", baseline_s, 2)
-    figures.set("import_ratio", ratio, 2)
+    ours_s, baseline_s, ratio = figures.ratio("import", ours_times, "import_s", baseline_times, "sqlite_utils_s",
+                                              digits=2)
     figures.line(
         f"import of the {rows:,} CSV rows (validated, one transaction): {ours_s:.1f} s; "
         f"sqlite-utils insert --csv of the same files: {baseline_s:.1f} s; ratio {ratio:.2f}× "

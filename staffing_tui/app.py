@@ -12,28 +12,33 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from textual import on, work
+from textual import on
 from textual.app import App
 from textual.binding import Binding
 from textual.reactive import var
 from textual.screen import Screen
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.worker import Worker, WorkerState
 
 from staffing_tui.domain.months import Month
 from staffing_tui.errors import UserError
-from staffing_tui.messages import ActorResolved, MonthEvaluated, MonthEvaluation
+from staffing_tui.messages import MonthEvaluated, MonthEvaluation
 from staffing_tui.sample import sample_working_copy
 from staffing_tui.screens.actions import open_lazily
-from staffing_tui.screens.base import DatabaseScreen, database_at
+from staffing_tui.screens.base import DatabaseScreen
 from staffing_tui.screens.commands import StaffingCommands
 from staffing_tui.screens.staffing import StaffingScreen
 from staffing_tui.store.connection import describe_sqlite_error, open_database
-from staffing_tui.store.directory import StaffMember, staff_member
+from staffing_tui.store.directory import StaffMember
 from staffing_tui.widgets.labels import month_name
 
 REPORTS_SCREEN = "staffing_tui.screens.reports:ReportsScreen"
 #: How long a thread may hold the interpreter lock while another waits (Python's default: 5 ms).
 SWITCH_INTERVAL_S = 0.001
+
+
+def _is_screen(screen: Screen, spec: str) -> bool:
+    """Whether `screen` is of the class named by `spec` ("module:Class", imported lazily)."""
+    return f"{type(screen).__module__}:{type(screen).__name__}" == spec
 
 
 def describe_failure(action: str, error: BaseException | None) -> str:
@@ -88,7 +93,7 @@ class StaffingApp(App[int]):
         #: The staff id asked for with `--as`; `actor` is that person once looked up.
         self.as_staff = as_staff
         self.initial_month = Month.parse(month) if isinstance(month, str) else month
-        self._identity_settled = False
+        self._switch_interval_before: float | None = None
 
     @property
     def actor_id(self) -> str | None:
@@ -100,7 +105,12 @@ class StaffingApp(App[int]):
         # taking it back; at Python's default 5 ms switch interval every take-back waits out
         # a busy UI thread (and the UI waits out a busy worker). Measured: the first units of a
         # statewide month next to a thread that never rests took 3.5–8 s at 5 ms, 0.6 s at 1 ms.
+        self._switch_interval_before = sys.getswitchinterval()
         sys.setswitchinterval(SWITCH_INTERVAL_S)
+
+    def on_unmount(self) -> None:
+        if self._switch_interval_before is not None:  # the process may go on (tests, a host program)
+            sys.setswitchinterval(self._switch_interval_before)
 
     def get_default_screen(self) -> Screen:
         return StaffingScreen(self.db_path, self.initial_month)
@@ -116,8 +126,7 @@ class StaffingApp(App[int]):
         if first and evaluation.read_only:
             self.notify(f"{self.db_path} is read-only: you can look around, but nothing can be saved.",
                         title="Read-only database", severity="warning", timeout=10, markup=False)
-        if not self._identity_settled:
-            self._identity_settled = True
+        if first:
             self._settle_identity(evaluation)
 
     def change_month(self, month: Month) -> bool:
@@ -156,29 +165,15 @@ class StaffingApp(App[int]):
     # --- who is acting ----------------------------------------------------------------
 
     def _settle_identity(self, evaluation: MonthEvaluation) -> None:
+        """`--as` was looked up by the month's worker (`evaluation.acting`); without it, ask."""
         if not self.as_staff:
             self.action_choose_identity()
-        elif evaluation.acting_id == self.as_staff:
-            # The month's worker has looked them up already: no second look-up.
-            self._actor_resolved(ActorResolved(self.as_staff, evaluation.acting))
+        elif evaluation.acting is not None:
+            self.actor = evaluation.acting
         else:
-            self._resolve_actor(self.as_staff)
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="actor", name="look up the acting user")
-    def _resolve_actor(self, staff_id: str) -> None:
-        with database_at(self.db_path, readonly=True) as db:
-            member = staff_member(db, staff_id)
-        if not get_current_worker().is_cancelled:
-            self.post_message(ActorResolved(staff_id, member))
-
-    @on(ActorResolved)
-    def _actor_resolved(self, message: ActorResolved) -> None:
-        if message.member is not None:
-            self.actor = message.member
-            return
-        self.notify(f"There is no staff member {message.staff_id!r} in this database (--as); choose who you are.",
-                    title="Unknown user", severity="error", timeout=12, markup=False)
-        self.action_choose_identity()
+            self.notify(f"There is no staff member {self.as_staff!r} in this database (--as); choose who you are.",
+                        title="Unknown user", severity="error", timeout=12, markup=False)
+            self.action_choose_identity()
 
     def watch_actor(self) -> None:
         # What may be approved changed: the footer follows. The look-up can finish
@@ -217,6 +212,8 @@ class StaffingApp(App[int]):
             self.screen.select_specialist(staff_id)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "reports" and any(_is_screen(screen, REPORTS_SCREEN) for screen in self.screen_stack):
+            return False  # open already: one reports screen, not a stack of them
         if action in ("previous_month", "next_month", "pick_month", "reports"):
             return self.month is not None  # nothing to move from before the first evaluation
         return True

@@ -42,8 +42,7 @@ class MonthEvaluation:
     read_only: bool = False
     #: the units whose rows are here (None: the whole database)
     evaluated_units: frozenset[str] | None = None
-    #: the staff id the screen was asked to act as, and who that is (None: not on file)
-    acting_id: str | None = None
+    #: who the app was asked to act as (`--as`), looked up (None: not asked, or not on file)
     acting: StaffMember | None = None
 
     @property
@@ -112,12 +111,3 @@ class StaffChoicesLoaded(Message):
     def __init__(self, choices: list[tuple[StaffMember, Unit | None]]) -> None:
         super().__init__()
         self.choices = choices
-
-
-class ActorResolved(Message):
-    """The staff member named by `--as` was looked up (None: not on file)."""
-
-    def __init__(self, staff_id: str, member: StaffMember | None) -> None:
-        super().__init__()
-        self.staff_id = staff_id
-        self.member = member

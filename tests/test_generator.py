@@ -12,6 +12,7 @@ import sqlite3
 import subprocess
 import sys
 from collections import Counter
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -88,6 +89,7 @@ def test_the_data_is_anchored_to_a_fixed_as_of_date(unit_db):
     db = open_database(unit_db, readonly=True)
     try:
         assert get_meta(db)["as_of"] == AS_OF.isoformat()
+        assert AS_OF == date(2026, 10, 20)  # the documented anchor, not whatever the generator says
     finally:
         db.close()
     latest = rows(unit_db, "SELECT max(substr(occurred_at, 1, 10)) FROM notes")[0][0]

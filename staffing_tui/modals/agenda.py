@@ -27,7 +27,8 @@ from textual.worker import Worker, get_current_worker
 from staffing_tui.agenda_render import agenda_to_markdown, masked_agenda
 from staffing_tui.exports import privacy_mask, write_private_text
 from staffing_tui.modals.context import FormContext
-from staffing_tui.modals.form_base import default_export_path, export_path, month_name, prepare_export
+from staffing_tui.modals.form_base import default_export_path, export_path, prepare_export
+from staffing_tui.widgets.labels import month_name
 from staffing_tui.modals.step_form import NextStepForm
 from staffing_tui.screens.base import DatabaseScreen, database_at
 from staffing_tui.store.agenda import build_agenda
@@ -46,7 +47,7 @@ class AgendaView:
 
 def load_agenda(db_path: Path, ctx: FormContext) -> AgendaView:
     """Build the agenda; under the privacy mask, initials and no placement names (as `agenda --mask`)."""
-    with database_at(db_path) as db:
+    with database_at(db_path, readonly=True) as db:
         agenda = build_agenda(db, ctx.specialist_id, ctx.month)
         if ctx.masked:
             mask = privacy_mask(db, person_ids=(row.person_id for row in agenda.report.rows),

@@ -20,7 +20,6 @@ which shows a notification; the form stays open and usable.
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -49,17 +48,13 @@ from staffing_tui.store.audit import Actor, resolve_actor
 from staffing_tui.store.connection import default_as_of
 from staffing_tui.store.directory import case_ids_of_specialist, people_names, staff_members
 from staffing_tui.store.records import CaseInfo, approval_problem, case_info
+from staffing_tui.widgets.labels import month_name
 
 #: Where exports go unless the user names another file (created on first use, owner only).
 EXPORT_FOLDER = Path("~/staffing-tui-exports")
 
 #: Members listed in this order in the person pickers.
 _ROLE_ORDER = {role: index for index, role in enumerate(Role)}
-
-
-def month_name(month: Month) -> str:
-    """The month as people say it, e.g. "November 2026"."""
-    return f"{calendar.month_name[month.month]} {month.year}"
 
 
 # --- typed values ---------------------------------------------------------------------------

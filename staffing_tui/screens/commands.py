@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, cast
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from staffing_tui.screens.actions import STAFFING_ACTIONS, StaffingActionScreen
+from staffing_tui.widgets.units_tree import badge_text
 
 if TYPE_CHECKING:
     from staffing_tui.app import StaffingApp
@@ -44,11 +45,10 @@ class StaffingCommands(Provider):
         evaluation = app.staffing_evaluation()
         if evaluation is not None:
             for member, unit in evaluation.specialists():
-                unseen = evaluation.unseen_without_reason(member.staff_id)
                 where = unit.name if unit is not None else "no unit"
                 yield (
                     f"Jump to specialist: {member.name}",
-                    f"{where} · {unseen} not seen without a reason" if unseen else f"{where} · ✓",
+                    f"{where} · {badge_text(evaluation.badge(member))}",
                     partial(app.jump_to_specialist, member.staff_id),
                 )
 

@@ -27,7 +27,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Label, Sparkline, Static
 from textual.worker import Worker, get_current_worker
 
-from staffing_tui.domain.enums import Flag, Role
+from staffing_tui.domain.enums import Role
 from staffing_tui.domain.federal import RESIDENCE_STANDARD, VISIT_STANDARD, FederalMeasure
 from staffing_tui.domain.months import Month
 from staffing_tui.exports import privacy_mask
@@ -37,12 +37,7 @@ from staffing_tui.store.directory import list_units
 from staffing_tui.store.evaluation import Summary, month_report, report_names
 from staffing_tui.store.federal import federal_report
 from staffing_tui.store.trends import trend_months, unseen_trend
-
-FLAG_LABELS: dict[Flag, str] = {
-    Flag.IN_PERSON_WHILE_RUNAWAY: "seen in person while on runaway",
-    Flag.IN_PERSON_WHILE_WHEREABOUTS_UNKNOWN: "seen in person while whereabouts unknown",
-    Flag.DUPLICATE_NOTE: "same contact entered twice under different note types",
-}
+from staffing_tui.widgets.labels import flags_label, month_name
 
 #: Summary columns: (Summary field, header). "No reason" = unmet + due, the
 #: number that should be zero: first, so it stays on screen at 80 columns.
@@ -113,7 +108,7 @@ def build_reports(db_path: Path, month: Month | None, masked: bool = False) -> I
     eleven months before evaluated too (seconds on a statewide database,
     nothing once they are in the month cache).
     """
-    with database_at(db_path) as db:
+    with database_at(db_path, readonly=True) as db:
         month = month or Month.of(default_as_of(db))
         report = month_report(db, month)
         names = report_names(db, report)
@@ -148,7 +143,7 @@ def build_reports(db_path: Path, month: Month | None, masked: bool = False) -> I
                 names.get(row.person_id, row.person_id) if row.person_id else "whole case",
                 str(row.role).replace("_", " ") if isinstance(row.role, Role) else "",
                 names.get(row.specialist_id, row.specialist_id),
-                FLAG_LABELS.get(flag, str(flag).replace("_", " ")),
+                flags_label((flag,)),
             )
             for row in report.rows
             for flag in row.flags
@@ -192,9 +187,11 @@ def federal_text(measure: FederalMeasure) -> Content:
 
 
 class ReportsLoaded(Message):
-    def __init__(self, data: ReportsData) -> None:
+    def __init__(self, data: ReportsData, *, trend_only: bool = False) -> None:
         super().__init__()
         self.data = data
+        #: the second of `build_reports`' two: only the trend is new
+        self.trend_only = trend_only
 
 
 class UnitTrend(Horizontal):
@@ -281,6 +278,12 @@ class ReportsScreen(DatabaseScreen):
         for label, key in (("Case", "case"), ("Person", "person"), ("Role", "role"),
                            ("Specialist", "specialist"), ("Flag", "flag")):
             flags.add_column(label, key=key)
+        self.watch(self.app, "masked", self._mask_changed, init=False)
+        self.load(self.month)
+
+    def _mask_changed(self, masked: bool) -> None:
+        # `x` anywhere in the app: names here are masked (or shown) too, not only on the main screen.
+        self.masked = masked
         self.load(self.month)
 
     # --- the worker --------------------------------------------------------------------------
@@ -292,10 +295,10 @@ class ReportsScreen(DatabaseScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="reports", name="build the reports")
     def _build(self, month: Month | None) -> None:
         worker = get_current_worker()
-        for data in build_reports(self.db_path, month, self.masked):
+        for stage, data in enumerate(build_reports(self.db_path, month, self.masked)):
             if worker.is_cancelled:
                 return
-            self.post_message(ReportsLoaded(data))
+            self.post_message(ReportsLoaded(data, trend_only=stage > 0))
 
     def work_failed(self, worker: Worker) -> None:
         self.query_one("#reports-body").loading = False
@@ -308,15 +311,13 @@ class ReportsScreen(DatabaseScreen):
 
     @on(ReportsLoaded)
     async def _loaded(self, message: ReportsLoaded) -> None:
-        previous, data = self.data, message.data
-        self.data = data
-        if previous is not None and previous.trend is None and (previous.month, previous.as_of) == (
-                data.month, data.as_of):
+        data = self.data = message.data
+        if message.trend_only:
             await self._show_trend(data)  # the rest is on screen already (and may have been scrolled)
             return
         self.month = data.month
         state = "in progress" if data.in_progress else "complete"
-        self.title = f"Reports · {calendar.month_name[data.month.month]} {data.month.year}"
+        self.title = f"Reports · {month_name(data.month)}"
         self.sub_title = f"{state} · as of {data.as_of.isoformat()}" + (" · names masked" if self.masked else "")
         unseen = data.total.unseen_without_reason
         self.query_one("#reports-state", Static).update(Content.assemble(
@@ -390,7 +391,7 @@ class ReportsScreen(DatabaseScreen):
             return
         following = self.data.month.next()
         if following.start > self.data.as_of:
-            self.notify(f"{calendar.month_name[following.month]} {following.year} has not started as of "
+            self.notify(f"{month_name(following)} has not started as of "
                         f"{self.data.as_of.isoformat()}.", severity="warning", markup=False)
             return
         self.load(following)

@@ -22,7 +22,6 @@ from textual.content import Content
 from textual.widgets import DataTable, Footer, Static, Tree
 from textual.worker import Worker, get_current_worker
 
-from staffing_tui.domain.enums import Status
 from staffing_tui.domain.evaluate import is_in_progress
 from staffing_tui.domain.model import Row
 from staffing_tui.domain.months import Month
@@ -46,7 +45,7 @@ from staffing_tui.store.directory import (
     staff_with_cases,
     unit_rosters,
 )
-from staffing_tui.store.evaluation import month_report
+from staffing_tui.store.evaluation import Summary, is_cached, month_report
 from staffing_tui.widgets.caseload_table import CaseloadTable, matching_rows
 from staffing_tui.widgets.filter_input import FilterInput
 from staffing_tui.widgets.labels import month_name
@@ -65,13 +64,14 @@ def evaluate_for_screen(
 ) -> Iterator[MonthEvaluation]:
     """Evaluate `month` (default: the as-of month) for the screen: the units in `first`, then everyone.
 
-    Yields twice. First the units in `first` and the acting user's (or else
-    the first unit of the tree), each one `month_report` of a few milliseconds, so the screen
-    paints at once even on a statewide database; where `previous` holds the
-    same month as of the same day, the other units keep its rows meanwhile
-    (a record was just saved in a shown unit). Then the whole database in one
-    `month_report` call, grouped by specialist so each badge is a count, not
-    another evaluation.
+    Yields twice (once when the whole month is in the month cache). First
+    the units in `first` and the acting user's (or else
+    the first unit of the tree), each one `month_report` of a few
+    milliseconds, so the screen paints at once even on a statewide database;
+    where `previous` holds the same month as of the same day, the other
+    units keep its rows meanwhile (a record was just saved in a shown unit).
+    Then the whole database in one `month_report` call, grouped by specialist
+    so each badge is a count, not another evaluation.
 
     `acting` is the staff id the app acts as: their unit is evaluated first
     too, and opened in the tree (`home_unit`).
@@ -104,13 +104,13 @@ def evaluate_for_screen(
                 by_specialist[row.specialist_id].append(row)
             return MonthEvaluation(month=month, as_of=as_of, in_progress=in_progress, rosters=rosters,
                                    rows_by_specialist=dict(by_specialist), names=names, notice=notice,
-                                   read_only=read_only, evaluated_units=units, acting_id=acting, acting=actor)
+                                   read_only=read_only, evaluated_units=units, acting=actor)
 
         units = [unit for unit in (*first, home_unit) if unit is not None]
         if not units and rosters and rosters[0].unit is not None:
             units.append(rosters[0].unit.unit_id)  # nobody's unit to start from: the top of the tree
         units = list(dict.fromkeys(units))
-        if units:
+        if units and not is_cached(db, month, as_of):  # cached: the whole month at once, nothing first
             rows = [row for unit in units for row in month_report(db, month, as_of, unit_id=unit).rows]
             names = people_names(db, (row.person_id for row in rows))
             if previous is not None and previous.complete and (previous.month, previous.as_of) == (month, as_of):
@@ -128,11 +128,8 @@ def evaluate_for_screen(
 
 def caseload_heading(specialist: StaffMember, month: Month, rows: list[Row], shown: int, query: str) -> Content:
     """"Name · Month: N not seen without a reason · N documented · N seen · N not required"."""
-    counts = {status: 0 for status in Status}
-    for row in rows:
-        counts[row.status] += 1
-    unseen = counts[Status.UNMET] + counts[Status.DUE]
-    documented = counts[Status.EXPLAINED] + counts[Status.EXCUSED]
+    summary = Summary.of(rows)
+    unseen = summary.unseen_without_reason
     unseen_markup = (
         "[$text-error b]✗ $unseen not seen without a reason[/]"
         if unseen
@@ -145,9 +142,9 @@ def caseload_heading(specialist: StaffMember, month: Month, rows: list[Row], sho
         name=specialist.name,
         month=month_name(month),
         unseen=str(unseen),
-        documented=str(documented),
-        seen=str(counts[Status.MET]),
-        not_required=str(counts[Status.NOT_REQUIRED]),
+        documented=str(summary.explained + summary.excused),
+        seen=str(summary.met),
+        not_required=str(summary.not_required),
         shown=str(shown),
         total=str(len(rows)),
         query=query.strip(),

@@ -139,23 +139,29 @@ def people_names(db: Database, person_ids: Iterable[str | None]) -> dict[str, Pe
     return names
 
 
+#: A case open on some day of a month: bind the month's last day, then its first.
+_OPEN_IN_MONTH = "opened_on <= ? AND (closed_on IS NULL OR closed_on >= ?)"
+
+
+def _month_bounds(month: Month) -> list[str]:
+    return [month.end.isoformat(), month.start.isoformat()]
+
+
 def case_ids_of_specialist(db: Database, specialist_id: str, month: Month | None = None) -> list[str]:
     """The specialist's case ids, ordered; with `month`, only cases open on some day of it."""
     sql = "SELECT case_id FROM cases WHERE specialist_id = ?"
     params: list[str] = [specialist_id]
     if month is not None:
-        sql += " AND opened_on <= ? AND (closed_on IS NULL OR closed_on >= ?)"
-        params += [month.end.isoformat(), month.start.isoformat()]
+        sql += f" AND {_OPEN_IN_MONTH}"
+        params += _month_bounds(month)
     sql += " ORDER BY case_id"
     return [row[0] for row in db.execute(sql, params)]
 
 
 def staff_with_cases(db: Database, month: Month) -> list[str]:
     """The staff ids carrying a case open on some day of `month` (whatever their role)."""
-    return [row[0] for row in db.execute(
-        "SELECT DISTINCT specialist_id FROM cases WHERE opened_on <= ? AND (closed_on IS NULL OR closed_on >= ?)",
-        [month.end.isoformat(), month.start.isoformat()],
-    )]
+    sql = f"SELECT DISTINCT specialist_id FROM cases WHERE {_OPEN_IN_MONTH}"
+    return [row[0] for row in db.execute(sql, _month_bounds(month))]
 
 
 def unit_rosters(db: Database, also_staff_ids: Iterable[str] = ()) -> list[UnitRoster]:

@@ -100,6 +100,11 @@ def month_report(
     return MonthReport(month, as_of, in_progress, unit_id, specialist_id, rows)
 
 
+def is_cached(db: Database, month: Month, as_of: date) -> bool:
+    """Whether the whole-database `month` as of `as_of` would come from the month cache now."""
+    return MONTH_CACHE.get(MONTH_CACHE.key(db, month, as_of)) is not None
+
+
 class MonthCache:
     """Whole-database month rows of this process, each valid while the database's generation stands.
 

@@ -63,7 +63,11 @@ def matching_rows(rows: Sequence[Row], names: dict[str, PersonName], query: str)
     terms = query.casefold().split()
     if not terms:
         return list(rows)
-    return [row for row in rows if all(term in filter_text(row, names) for term in terms)]
+    return [row for row in rows if _has_all(filter_text(row, names), terms)]
+
+
+def _has_all(text: str, terms: list[str]) -> bool:
+    return all(term in text for term in terms)
 
 
 class CaseloadTable(DataTable):

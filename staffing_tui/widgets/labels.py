@@ -62,7 +62,7 @@ GOAL_LABELS: dict[Goal, str] = {
 FLAG_LABELS: dict[Flag, str] = {
     Flag.IN_PERSON_WHILE_RUNAWAY: "seen in person while on runaway",
     Flag.IN_PERSON_WHILE_WHEREABOUTS_UNKNOWN: "seen in person while whereabouts unknown",
-    Flag.DUPLICATE_NOTE: "same contact entered twice",
+    Flag.DUPLICATE_NOTE: "same contact entered twice under different note types",
 }
 
 NOTHING = "—"

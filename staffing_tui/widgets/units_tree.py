@@ -81,7 +81,8 @@ class UnitsTree(Tree[TreeEntry]):
         self.guide_depth = 3
         self._on_specialist = on_specialist
         #: what is shown: each unit with its specialists
-        self._entries: list[tuple[UnitEntry, list[SpecialistEntry]]] = []
+        #: the rosters shown (their units and specialists, in order)
+        self._rosters: tuple[UnitRoster, ...] = ()
         #: specialists of units not opened yet, by unit node id (added when the unit is opened)
         self._unfilled: dict[int, list[SpecialistEntry]] = {}
 
@@ -116,14 +117,13 @@ class UnitsTree(Tree[TreeEntry]):
             known = None if None in counts else sum(counts)  # type: ignore[arg-type]
             entries.append((UnitEntry(roster.unit, known),
                             [SpecialistEntry(member, unseen) for member, unseen in zip(roster.specialists, counts)]))
-        if self._same_people(entries):
+        if tuple(rosters) == self._rosters:
             for unit_node, (unit, specialists) in zip(self.root.children, entries):
                 _update(unit_node, unit)
                 if unit_node.id in self._unfilled:
                     self._unfilled[unit_node.id] = specialists
                 for node, specialist in zip(unit_node.children, specialists):
                     _update(node, specialist)
-            self._entries = entries
             return
         previous = self.cursor_node.data if self.cursor_node is not None else None
         if previous is None and home_unit is not None:
@@ -134,7 +134,7 @@ class UnitsTree(Tree[TreeEntry]):
         open_all = len(entries) + sum(len(specialists) for _, specialists in entries) <= EXPAND_ALL_UP_TO
         self.clear()
         self._unfilled = {}
-        self._entries = entries
+        self._rosters = tuple(rosters)
         for index, (unit, specialists) in enumerate(entries):
             is_open = open_all or index == 0 or unit.unit in was_open
             # Text, not str: a name is data, never markup ("[acting]" stays as typed).
@@ -168,18 +168,6 @@ class UnitsTree(Tree[TreeEntry]):
     @on(Tree.NodeExpanded)
     def _unit_opened(self, event: Tree.NodeExpanded[TreeEntry]) -> None:
         self._fill(event.node)
-
-    def _same_people(self, entries: list[tuple[UnitEntry, list[SpecialistEntry]]]) -> bool:
-        """Whether `entries` lists the units and specialists shown now, in the same order."""
-        shown = self._entries
-        if len(shown) != len(entries) or len(self.root.children) != len(entries):
-            return False
-        for (old_unit, old_specialists), (unit, specialists) in zip(shown, entries):
-            if old_unit.unit != unit.unit or len(old_specialists) != len(specialists):
-                return False
-            if any(a.specialist != b.specialist for a, b in zip(old_specialists, specialists)):
-                return False
-        return True
 
     def find_specialist(self, staff_id: str) -> TreeNode[TreeEntry] | None:
         """The node of `staff_id`, opening their unit if it is closed (None: not in the tree)."""

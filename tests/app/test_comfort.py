@@ -192,6 +192,10 @@ async def test_the_palette_offers_the_actions_and_every_specialist(caseload_db: 
         assert [t for t in titles if t.startswith("Jump")] == [
             "Jump to specialist: Ana Alvarez", "Jump to specialist: Ben Brooks", "Jump to specialist: Cora Diaz",
         ]
+        helps = {title: help_text for title, help_text, _ in provider.commands()}
+        # The tree's badges, in the tree's words
+        assert helps["Jump to specialist: Ben Brooks"] == "North Unit · ✓"
+        assert helps["Jump to specialist: Cora Diaz"] == "South Unit · 4 not seen"
 
 
 async def test_light_theme_renders_the_caseload_and_detail(caseload_db: Path):

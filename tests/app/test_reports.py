@@ -190,3 +190,39 @@ async def test_the_month_is_shown_while_the_trend_is_evaluated_and_the_trend_doe
         assert screen.data.trend is not None and len(list(screen.query(UnitTrend))) == 2
         assert "one bar and one number per month" in str(screen.query_one("#trend-months", Static).render())
         assert units.cursor_row == 1  # the month's tables were not filled again
+
+
+async def test_x_on_the_reports_screen_masks_its_names_and_r_does_not_open_a_second_one(flagged_db):
+    from tests.app.pilot import settle as settle_app
+    from tests.app.pilot import staffing_app
+
+    app = staffing_app(flagged_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle_app(pilot)
+        await pilot.press("r")
+        await settle_app(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReportsScreen) and "names masked" not in screen.sub_title
+        await pilot.press("x")
+        await settle_app(pilot)
+        assert screen.masked and "names masked" in screen.sub_title
+        await pilot.press("r")
+        await settle_app(pilot)
+        assert app.screen is screen
+        assert sum(isinstance(s, ReportsScreen) for s in app.screen_stack) == 1
+
+
+def test_the_reports_only_read_the_database(flagged_db, monkeypatch):
+    import staffing_tui.screens.reports as reports_module
+
+    opened = []
+    real = reports_module.database_at
+
+    def recording(path, **kwargs):
+        opened.append(kwargs)
+        return real(path, **kwargs)
+
+    monkeypatch.setattr(reports_module, "database_at", recording)
+    stages = list(reports_module.build_reports(flagged_db, NOVEMBER))
+    assert [data.trend is None for data in stages] == [True, False]
+    assert opened == [{"readonly": True}]

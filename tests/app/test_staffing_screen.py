@@ -22,6 +22,7 @@ from staffing_tui.domain.months import Month
 from staffing_tui.errors import UserError
 from staffing_tui.screens.staffing import StaffingScreen
 from staffing_tui.store.connection import open_database
+from staffing_tui.store.evaluation import MONTH_CACHE
 from staffing_tui.widgets.caseload_table import CaseloadTable
 from staffing_tui.widgets.units_tree import SpecialistEntry, UnitEntry, UnitsTree
 from tests.app.conftest import add_runaway_and_history, build_staffing_db
@@ -153,6 +154,11 @@ def test_a_reload_of_the_same_month_keeps_the_other_units_until_everyone_is_eval
     first, complete = staffing_screen.evaluate_for_screen(caseload_db, None, first=["U1"])
     assert first.evaluated_units == frozenset({"U1"}) and complete.complete
     assert set(first.rows_by_specialist) == {"S1", "S2"}
+    # the whole month is in the month cache now: it comes at once, nothing first
+    cached = list(staffing_screen.evaluate_for_screen(caseload_db, None, first=["U2"], previous=complete))
+    assert [e.complete for e in cached] == [True]
+    assert cached[0].rows_by_specialist == complete.rows_by_specialist
+    MONTH_CACHE.clear()  # as after a write: the month is evaluated again, the shown unit first
     again = list(staffing_screen.evaluate_for_screen(caseload_db, None, first=["U2"], previous=complete))
     assert [e.complete for e in again] == [True, True]
     assert again[0].rows_by_specialist == complete.rows_by_specialist  # U2 fresh, U1 kept: nothing changed
@@ -449,24 +455,26 @@ async def test_the_acting_users_unit_is_opened_and_has_the_cursor_when_the_scree
         assert app.screen.specialist.staff_id == "S3" and caseload_of(app).row_count == 4
 
 
-async def test_the_acting_user_comes_with_the_first_evaluation_without_a_second_look_up(caseload_db: Path,
-                                                                                        monkeypatch):
-    looked_up = []
-    monkeypatch.setattr(StaffingApp, "_resolve_actor", lambda self, staff_id: looked_up.append(staff_id))
+async def test_the_acting_user_comes_with_the_first_evaluation(caseload_db: Path):
     app = staffing_app(caseload_db, as_staff="SV1")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert app.actor is not None and app.actor.staff_id == "SV1"
-        assert app.screen.evaluation.acting_id == "SV1"
-    assert looked_up == []
+        assert app.screen.evaluation.acting.staff_id == "SV1"
+        assert app.actor is app.screen.evaluation.acting
 
 
-async def test_the_app_gives_workers_the_interpreter_lock_every_millisecond(caseload_db: Path):
+async def test_the_app_gives_workers_the_interpreter_lock_every_millisecond_and_gives_it_back(caseload_db: Path):
     import sys
 
     from staffing_tui.app import SWITCH_INTERVAL_S
 
-    app = staffing_app(caseload_db)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        assert sys.getswitchinterval() == pytest.approx(SWITCH_INTERVAL_S) == pytest.approx(0.001)
+    sys.setswitchinterval(0.005)  # Python's default, whatever an earlier test left
+    try:
+        app = staffing_app(caseload_db)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert SWITCH_INTERVAL_S == 0.001
+            assert sys.getswitchinterval() == pytest.approx(0.001)
+        assert sys.getswitchinterval() == pytest.approx(0.005)  # the process's own value, once the app closed
+    finally:
+        sys.setswitchinterval(0.005)

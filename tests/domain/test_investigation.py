@@ -176,9 +176,15 @@ def test_adult_interviewed_by_phone_and_in_person_is_met_interviewed():
 
 
 def test_unmet_interview_is_due_while_the_case_is_open_at_end_of_month():
-    s = investigation().child("K1", victim=True)
+    """Due because the investigation is not over, not because the month is in
+    progress: October is long past (as of January), the case is still open."""
+    s = investigation(as_of="2027-01-15").child("K1", victim=True).spouse_partner("A1")
 
-    assert outcome(row_for(s.evaluate(), "K1")) == INTERVIEW_DUE
+    rows = s.evaluate()
+
+    assert outcome(row_for(rows, "K1")) == INTERVIEW_DUE
+    assert outcome(row_for(rows, "A1")) == INTERVIEW_DUE
+    assert outcome(case_row(rows)) == ("home_visit", "due", "no_home_visit")
 
 
 def test_unmet_interview_is_unmet_when_the_case_closed_during_the_month():

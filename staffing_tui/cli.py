@@ -83,11 +83,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     try:
         _check_scope(db, args.unit, args.specialist)
         report = month_report(db, args.month, args.as_of, args.unit, args.specialist)
-        names = report_names(db, report) if args.format == "md" else {}
+        names = report_names(db, report, masked=args.mask) if args.format == "md" else {}
         if args.mask:
-            from staffing_tui.exports import privacy_mask
-
-            names.update(privacy_mask(db, person_ids=(r.person_id for r in report.rows)).initials)
             report = render.masked_report(report)
         if args.format == "json":
             text = render.report_to_json(report)

@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from staffing_tui.errors import UserError
+from staffing_tui.store.directory import initials_of
 from staffing_tui.store.sql import id_chunks, marks
 
 #: What stands in for a placement's name, or a birth date found in free text, under the mask.
@@ -45,12 +46,6 @@ def write_private_text(path: Path, text: str) -> None:
 
 
 # --- the privacy mask (SPEC §6 `x`, for exports: `--mask`) ---------------------------------
-
-
-def initials_of(first: str | None, last: str | None, fallback: str) -> str:
-    """"Maria Lopez" → "M. L." (the same initials the app shows under its mask)."""
-    parts = [part.strip() for part in (first, last) if part and part.strip()]
-    return " ".join(f"{part[0]}." for part in parts) or fallback
 
 
 @dataclass

@@ -30,7 +30,6 @@ from textual.worker import Worker, get_current_worker
 from staffing_tui.domain.enums import Role
 from staffing_tui.domain.federal import RESIDENCE_STANDARD, VISIT_STANDARD, FederalMeasure
 from staffing_tui.domain.months import Month
-from staffing_tui.exports import privacy_mask
 from staffing_tui.screens.base import DatabaseScreen, database_at
 from staffing_tui.store.connection import default_as_of
 from staffing_tui.store.directory import list_units
@@ -111,9 +110,7 @@ def build_reports(db_path: Path, month: Month | None, masked: bool = False) -> I
     with database_at(db_path, readonly=True) as db:
         month = month or Month.of(default_as_of(db))
         report = month_report(db, month)
-        names = report_names(db, report)
-        if masked:
-            names.update(privacy_mask(db, person_ids=(row.person_id for row in report.rows)).initials)
+        names = report_names(db, report, masked=masked)
         units = list_units(db)
         by_unit: dict[str | None, list] = defaultdict(list)
         by_specialist: dict[str, list] = defaultdict(list)

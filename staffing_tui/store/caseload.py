@@ -21,6 +21,8 @@ from staffing_tui.domain.months import Month
 from staffing_tui.store.directory import PersonName, people_names, staff_members
 from staffing_tui.store.evaluation import resolve_as_of
 from staffing_tui.store.facts import Scope, load_month_facts
+from staffing_tui.store.sql import marks
+from staffing_tui.store.trends import trend_months
 
 #: The order a staffing walks a caseload (SPEC §1): not seen without a reason
 #: first (the number that should be zero), then not seen for a documented
@@ -297,9 +299,8 @@ def _recent_notes(db: Database, case_id: str, until: date, limit: int) -> tuple[
     contacts: dict[str, list[str]] = {}
     ids = [row[0] for row in rows]
     if ids:
-        marks = ", ".join("?" for _ in ids)
         for note_id, person_id in db.execute(
-            f"SELECT note_id, person_id FROM note_contacts WHERE note_id IN ({marks}) ORDER BY person_id", ids
+            f"SELECT note_id, person_id FROM note_contacts WHERE note_id IN ({marks(ids)}) ORDER BY person_id", ids
         ):
             contacts.setdefault(note_id, []).append(person_id)
     return tuple(
@@ -310,11 +311,6 @@ def _recent_notes(db: Database, case_id: str, until: date, limit: int) -> tuple[
 
 
 # --- the 12-month status strip --------------------------------------------------------------
-
-
-def history_months(last: Month, count: int = HISTORY_MONTHS) -> list[Month]:
-    """The `count` months ending with `last`, oldest first."""
-    return [last.shift(offset) for offset in range(1 - count, 1)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -344,7 +340,7 @@ def case_history(
     """
     as_of = resolve_as_of(db, last_month, as_of)
     scope = Scope(case_id=case_id)
-    chosen = history_months(last_month, months)
+    chosen = trend_months(last_month, months)
     rows_by_month = {
         month: tuple(evaluate_month(load_month_facts(db, month, as_of, scope), month, as_of)) for month in chosen
     }

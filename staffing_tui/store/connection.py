@@ -155,6 +155,12 @@ def migrate(db: Database, path: Path | None = None) -> None:
         )
 
 
+def connect_readonly(path: str | os.PathLike) -> sqlite3.Connection:
+    """A read-only connection to the file at `path` (a URI, so `#`, `?` and `%` in the path are quoted)."""
+    uri = Path(path).absolute().as_uri() + "?mode=ro"
+    return sqlite3.connect(uri, uri=True, check_same_thread=False)
+
+
 def open_database(path: str | os.PathLike, *, create: bool = False, readonly: bool = False) -> Database:
     """Open (and migrate) the database at `path`.
 
@@ -181,7 +187,7 @@ def open_database(path: str | os.PathLike, *, create: bool = False, readonly: bo
     db: Database | None = None
     try:
         if readonly:
-            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+            conn = connect_readonly(path)
         else:
             conn = sqlite3.connect(str(path), check_same_thread=False)
         db = StaffingDatabase(conn)

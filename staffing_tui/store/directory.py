@@ -16,8 +16,6 @@ from staffing_tui.domain.enums import StaffRole
 from staffing_tui.domain.months import Month
 from staffing_tui.store.sql import id_chunks, marks
 
-#: Stay well under SQLite's limit on bound parameters per statement.
-
 
 class Unit(NamedTuple):
     """A unit of the agency and the region it belongs to."""
@@ -40,6 +38,12 @@ class StaffMember(NamedTuple):
     unit_id: str | None
 
 
+def initials_of(first: str | None, last: str | None, fallback: str) -> str:
+    """"Maria Lopez" → "M. L." (the app's mask and the exports use the same)."""
+    parts = [part.strip() for part in (first, last) if part and part.strip()]
+    return " ".join(f"{part[0]}." for part in parts) or fallback
+
+
 class PersonName(NamedTuple):
     """How a person is called on screen."""
 
@@ -56,8 +60,7 @@ class PersonName(NamedTuple):
     @property
     def initials(self) -> str:
         """Initials for the privacy mask (SPEC §6 `x`), e.g. "M. G."."""
-        parts = [part for part in (self.first_name, self.last_name) if part]
-        return " ".join(f"{part[0]}." for part in parts) or self.person_id
+        return initials_of(self.first_name, self.last_name, self.person_id)
 
 
 @dataclass(frozen=True, slots=True)

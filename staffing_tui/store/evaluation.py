@@ -166,12 +166,13 @@ class MonthCache:
 MONTH_CACHE = MonthCache(size=13)
 
 
-def report_names(db: Database, report: MonthReport) -> dict[str, str]:
-    """Display names for the people, specialists and units of a report."""
+def report_names(db: Database, report: MonthReport, masked: bool = False) -> dict[str, str]:
+    """Display names for the people, specialists and units of a report (people's initials if `masked`)."""
     from staffing_tui.store.directory import list_units, people_names, staff_members
 
     names: dict[str, str] = {unit.unit_id: unit.name for unit in list_units(db)}
     specialists = {r.specialist_id for r in report.rows} | {report.specialist_id} - {None}
     names.update({m.staff_id: m.name for m in staff_members(db, specialists).values()})
-    names.update({pid: p.display for pid, p in people_names(db, (r.person_id for r in report.rows)).items()})
+    people = people_names(db, (r.person_id for r in report.rows))
+    names.update({pid: p.initials if masked else p.display for pid, p in people.items()})
     return names

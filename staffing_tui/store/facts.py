@@ -25,7 +25,6 @@ import sqlite3
 import threading
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from urllib.parse import quote
 
 from sqlite_utils import Database
 
@@ -43,7 +42,7 @@ from staffing_tui.domain.model import (
     StaffingNoteFacts,
 )
 from staffing_tui.domain.months import Month
-from staffing_tui.store.connection import BUSY_TIMEOUT_MS
+from staffing_tui.store.connection import BUSY_TIMEOUT_MS, connect_readonly
 
 _date = date.fromisoformat
 
@@ -346,7 +345,7 @@ class _Background:
 
     def _run(self, path: str) -> None:
         try:
-            conn = sqlite3.connect(f"file:{quote(path)}?mode=ro", uri=True, check_same_thread=False)
+            conn = connect_readonly(path)
             try:
                 conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
                 self._result = self._work(conn, *self._args)

@@ -12,6 +12,7 @@ from staffing_tui.domain.federal import ChildCase, FederalMeasure, complete_mont
 from staffing_tui.domain.model import CaseFacts, MemberFacts, NoteFacts, PlacementFacts
 from staffing_tui.errors import UserError
 from staffing_tui.store.connection import default_as_of
+from staffing_tui.store.facts import Scope
 
 _d = date.fromisoformat
 
@@ -30,11 +31,7 @@ def federal_report(db: Database, ffy: int, as_of: date | None = None, unit_id: s
         return FederalMeasure(ffy, as_of, [])
     params = {"start": done[0].start.isoformat(), "end": done[-1].end.isoformat(), "unit_id": unit_id,
               "until": (min(done[-1].end, as_of) + timedelta(days=1)).isoformat()}
-    unit_filter = " AND s.unit_id = :unit_id" if unit_id else ""
-    scope = (
-        "SELECT c.case_id FROM cases c LEFT JOIN staff s ON s.staff_id = c.specialist_id "
-        f"WHERE c.opened_on <= :end AND (c.closed_on IS NULL OR c.closed_on >= :start){unit_filter}"
-    )
+    scope = Scope(unit_id=unit_id).cases_sql()
     placements: dict[tuple[str, str], list[PlacementFacts]] = defaultdict(list)
     for pid, case_id, child_id, ltype, lname, start_on, end_on in db.execute(
         "SELECT placement_id, case_id, child_id, location_type, location_name, start_on, end_on FROM placements "

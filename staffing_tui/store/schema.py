@@ -326,4 +326,3 @@ def m004_generation(db: Database) -> None:
 
 #: The schema version this program writes; one per migration.
 SCHEMA_VERSION = len(migrations._migrations)
-MIGRATION_NAMES = tuple(m.name for m in migrations._migrations)

@@ -16,7 +16,7 @@ import pytest
 
 from staffing_tui.domain.enums import Reason, Status
 from staffing_tui.domain.months import Month
-from staffing_tui.store.connection import default_as_of, open_database, timezone_of
+from staffing_tui.store.connection import default_as_of, timezone_of
 from staffing_tui.store.evaluation import MONTH_CACHE, month_report
 from tests.builders import member, small_database
 

@@ -96,3 +96,16 @@ def test_not_sqlite_or_corrupt_file_is_a_clear_problem(tmp_path, content, messag
 def test_missing_database_is_a_clear_problem(tmp_path):
     with pytest.raises(DatabaseProblem, match="There is no database"):
         open_database(tmp_path / "missing.db")
+
+
+@pytest.mark.parametrize("name", ["a#b.db", "why?.db", "100%.db", "with space.db"])
+def test_a_path_with_uri_characters_opens_read_only_the_same_file(tmp_path, name):
+    path = tmp_path / name
+    db = open_database(path, create=True)
+    set_meta(db, "as_of", "2026-11-10")
+    db.close()
+    reader = open_database(path, readonly=True)
+    assert get_meta(reader)["as_of"] == "2026-11-10"
+    reader.close()
+    # only the file and its WAL companions: no stray database made from a cut-off path
+    assert {p.name for p in tmp_path.iterdir()} <= {name, f"{name}-wal", f"{name}-shm"}

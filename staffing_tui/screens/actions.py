@@ -20,6 +20,7 @@ from textual.binding import Binding
 from staffing_tui.domain.enums import StaffRole
 from staffing_tui.modals.context import FormContext
 from staffing_tui.screens.base import DatabaseScreen
+from staffing_tui.store.audit import may_approve_for
 from staffing_tui.store.directory import StaffMember
 
 if TYPE_CHECKING:
@@ -91,11 +92,9 @@ def approval_refusal(actor: StaffMember | None, specialist: StaffMember, verb: s
     if actor is None:
         return (f"Only a supervisor of the unit or a manager can {verb}; choose who you are first "
                 "(ctrl+p, then “Act as…”).")
-    if actor.role is StaffRole.MANAGER:
+    if may_approve_for(actor.role, actor.unit_id, specialist.unit_id):
         return None
     if actor.role is StaffRole.SUPERVISOR:
-        if actor.unit_id == specialist.unit_id:
-            return None
         return (f"Only a supervisor of {specialist.name}'s unit or a manager can {verb}; "
                 f"{actor.name} supervises another unit.")
     return (f"Only a supervisor of the unit or a manager can {verb}; "

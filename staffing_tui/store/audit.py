@@ -27,6 +27,11 @@ class Actor:
         return self.role in (StaffRole.SUPERVISOR, StaffRole.MANAGER)
 
 
+def may_approve_for(role: StaffRole, actor_unit: str | None, unit: str | None) -> bool:
+    """SPEC §3: a manager approves anywhere, a supervisor only for their own unit's cases."""
+    return role is StaffRole.MANAGER or (role is StaffRole.SUPERVISOR and actor_unit == unit)
+
+
 def os_user() -> str:
     try:
         return getpass.getuser()

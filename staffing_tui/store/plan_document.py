@@ -84,9 +84,9 @@ def plan_document_data(
 
 def plan_document(db: Database, plan_id: int) -> str:
     """The Markdown document of a stored plan, generated from the case data."""
-    row = db.execute("SELECT * FROM contact_plans WHERE contact_plan_id = ?", [plan_id])
-    names = [d[0] for d in row.description]
-    plan = dict(zip(names, row.fetchone()))
+    from staffing_tui.store.records import get_contact_plan  # records imports this module
+
+    plan = get_contact_plan(db, plan_id)
     data = plan_document_data(
         db, plan["case_id"], plan["parent_id"], frequency_months=plan["frequency_months"],
         methods=tuple(m for m in plan["methods"].split(",") if m), arrangements=plan["arrangements"] or "",

@@ -24,7 +24,7 @@ from staffing_tui.domain.goals import goal_on
 from staffing_tui.domain.model import GoalFacts
 from staffing_tui.domain.months import Month, months_between
 from staffing_tui.errors import UserError, ValidationError
-from staffing_tui.store.audit import Actor, now_text, write_audit
+from staffing_tui.store.audit import Actor, may_approve_for, now_text, write_audit
 from staffing_tui.store.connection import timezone_of
 from staffing_tui.store.sql import fetch_dict, fetch_dicts
 
@@ -84,11 +84,9 @@ def case_info(db: Database, case_id: str) -> CaseInfo | None:
 
 def approval_problem(actor: Actor, case: CaseInfo) -> str | None:
     """Only a supervisor of the case specialist's unit, or a manager, approves."""
-    if actor.role is StaffRole.MANAGER:
+    if may_approve_for(actor.role, actor.unit_id, case.unit_id):
         return None
     if actor.role is StaffRole.SUPERVISOR:
-        if actor.unit_id == case.unit_id:
-            return None
         return (f"{actor.staff_id} supervises unit {actor.unit_id}, not unit {case.unit_id} of case "
                 f"{case.case_id}; only that unit's supervisor or a manager can approve.")
     return (f"{actor.staff_id} is a specialist; only a supervisor of unit {case.unit_id} or a manager "
@@ -430,8 +428,7 @@ def next_step_problems(db: Database, actor: Actor, req: NextStepRequest) -> list
     if not actor.may_approve:
         problems.append(f"created_by: {actor.staff_id} is a specialist; next steps are agreed and recorded by the "
                         "supervisor or a manager.")
-    elif (specialist is not None and actor.role is StaffRole.SUPERVISOR
-          and specialist["unit_id"] != actor.unit_id):
+    elif specialist is not None and not may_approve_for(actor.role, actor.unit_id, specialist["unit_id"]):
         problems.append(f"created_by: {actor.staff_id} does not supervise {req.specialist_id}'s unit.")
     if req.case_id is not None:
         case = _require_case(db, req.case_id, problems)

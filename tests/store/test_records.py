@@ -312,3 +312,13 @@ def test_write_prints_the_record_as_json_on_request(db_path, capsys):
     assert code == 0
     record = json.loads(out)
     assert (record["case_id"], record["person_id"], record["author"]) == ("C1", None, "SV1")
+
+
+def test_the_document_of_a_plan_not_on_file_is_a_clear_error(adoption_db):
+    from staffing_tui.errors import UserError
+    from staffing_tui.store.connection import open_database
+    from staffing_tui.store.plan_document import plan_document
+
+    db = open_database(adoption_db, readonly=True)
+    with pytest.raises(UserError, match="There is no contact plan 999"):
+        plan_document(db, 999)

@@ -246,9 +246,9 @@ class ReportsScreen(DatabaseScreen):
         with VerticalScroll(id="reports-body"):
             yield Static(id="reports-state", classes="section-note")
             yield Label("By unit", classes="section-title")
-            yield DataTable(cursor_type="row", zebra_stripes=True, id="units")
+            yield DataTable(cursor_type="row", zebra_stripes=True, id="by-unit")
             yield Label("By specialist", classes="section-title")
-            yield DataTable(cursor_type="row", zebra_stripes=True, id="specialists")
+            yield DataTable(cursor_type="row", zebra_stripes=True, id="by-specialist")
             yield Static(Content("“No reason” = not seen without a documented reason (unmet + due): "
                                  "the number that should be zero."), classes="section-note")
             yield Label("Not seen without a reason, last 12 months", classes="section-title")
@@ -264,9 +264,9 @@ class ReportsScreen(DatabaseScreen):
     def on_mount(self) -> None:
         self.title = "Reports"
         self.sub_title = "loading…"
-        for table_id, last in (("#units", []), ("#specialists", [("Unit", "unit")])):
+        for table_id, last in (("#by-unit", []), ("#by-specialist", [("Unit", "unit")])):
             table = self.query_one(table_id, DataTable)
-            table.add_column("Unit" if table_id == "#units" else "Specialist", key="name")
+            table.add_column("Unit" if table_id == "#by-unit" else "Specialist", key="name")
             for key, label in SUMMARY_COLUMNS:
                 table.add_column(label, key=key)
             for label, key in last:
@@ -321,9 +321,9 @@ class ReportsScreen(DatabaseScreen):
             f"{data.total.required} visit requirements, ",
             (f"{unseen} not seen without a reason", "bold $text-error" if unseen else "bold $text-success"),
             f" ({state}, as of {data.as_of.isoformat()})."))
-        self._fill_summary("#units", [(line.label,) for line in data.units], [line.summary for line in data.units],
+        self._fill_summary("#by-unit", [(line.label,) for line in data.units], [line.summary for line in data.units],
                            total=data.total)
-        self._fill_summary("#specialists", [(line.label, line.unit) for line in data.specialists],
+        self._fill_summary("#by-specialist", [(line.label, line.unit) for line in data.specialists],
                            [line.summary for line in data.specialists])
         await self._show_trend(data)
         self.query_one("#federal", Static).update(federal_text(data.federal))
@@ -334,7 +334,7 @@ class ReportsScreen(DatabaseScreen):
         flags.display = bool(data.flags)
         self.query_one("#flags-none").display = not data.flags
         self.query_one("#reports-body").loading = False
-        self.query_one("#units", DataTable).focus(scroll_visible=False)
+        self.query_one("#by-unit", DataTable).focus(scroll_visible=False)
         self.query_one("#reports-body").scroll_home(animate=False)
         self.refresh_bindings()
 

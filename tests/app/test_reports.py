@@ -81,8 +81,8 @@ async def test_unit_and_specialist_summaries_match_the_month_report(flagged_db):
     async with Host().run_test(size=(120, 40)) as pilot:
         screen = await show_reports(pilot, flagged_db)
         assert not screen.query_one("#reports-body").loading
-        units = table_rows(screen.query_one("#units", DataTable))
-        specialists = table_rows(screen.query_one("#specialists", DataTable))
+        units = table_rows(screen.query_one("#by-unit", DataTable))
+        specialists = table_rows(screen.query_one("#by-specialist", DataTable))
         assert screen.title == "Reports · November 2026" and "in progress" in screen.sub_title
     # columns: name, no reason, required, met, excused, explained, unmet, due
     assert [row[0] for row in units] == ["North Unit", "South Unit", "All units"]
@@ -179,10 +179,10 @@ async def test_the_month_is_shown_while_the_trend_is_evaluated_and_the_trend_doe
             await pilot.pause(0.01)
         await pilot.pause()
         assert screen.data.trend is None
-        assert len(table_rows(screen.query_one("#units", DataTable))) == 3  # two units and the total
+        assert len(table_rows(screen.query_one("#by-unit", DataTable))) == 3  # two units and the total
         assert "evaluating the months before" in str(screen.query_one("#trend-months", Static).render())
         assert not list(screen.query(UnitTrend))
-        units = screen.query_one("#units", DataTable)
+        units = screen.query_one("#by-unit", DataTable)
         units.focus()
         await pilot.press("down")
         release.set()
@@ -226,3 +226,18 @@ def test_the_reports_only_read_the_database(flagged_db, monkeypatch):
     stages = list(reports_module.build_reports(flagged_db, NOVEMBER))
     assert [data.trend is None for data in stages] == [True, False]
     assert opened == [{"readonly": True}]
+
+
+async def test_in_the_app_the_unit_summary_shows_every_unit_and_the_total(flagged_db):
+    # The main screen's tree is #units; the app's stylesheet gives it the pane's height.
+    # The reports' tables have their own ids, so none of that reaches them.
+    from tests.app.pilot import settle as settle_app
+    from tests.app.pilot import staffing_app
+
+    app = staffing_app(flagged_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle_app(pilot)
+        await pilot.press("r")
+        await settle_app(pilot)
+        table = app.screen.query_one("#by-unit", DataTable)
+        assert table.row_count == 3 and table.size.height == 4  # header, two units and the total

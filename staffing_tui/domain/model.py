@@ -24,8 +24,14 @@ from staffing_tui.domain.enums import (
 )
 from staffing_tui.domain.months import Month
 
+#: The decorator of the records built by the ten thousand per month (facts and report rows).
+#: They are read-only by convention but not `frozen`: a frozen dataclass sets each field through
+#: `object.__setattr__`, which made building them five times slower (a fifth of a statewide month).
+#: They compare and hash by value as before.
+record = dataclass(slots=True, unsafe_hash=True)
 
-@dataclass(frozen=True, slots=True)
+
+@record
 class CaseFacts:
     case_id: str
     case_type: CaseType
@@ -35,7 +41,7 @@ class CaseFacts:
     closed_on: date | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class MemberFacts:
     case_id: str
     person_id: str
@@ -52,7 +58,7 @@ class MemberFacts:
     deceased_on: date | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class PlacementFacts:
     case_id: str
     child_id: str
@@ -66,7 +72,7 @@ class PlacementFacts:
         return self.start_on <= day and (self.end_on is None or day <= self.end_on)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class GoalFacts:
     case_id: str
     child_id: str
@@ -74,7 +80,7 @@ class GoalFacts:
     effective_on: date
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class NoteFacts:
     note_id: str
     case_id: str
@@ -154,14 +160,14 @@ class MonthFacts:
     last_contact: dict[str, date] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class PlacementView:
     location_type: LocationType
     location_name: str | None
     since: date
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Row:
     """One (case, person, month) outcome — SPEC §5 report row."""
 

@@ -12,12 +12,12 @@ from typing import Sequence
 
 from staffing_tui.domain.enums import CaseType, Goal, Reason, Requirement, Role
 from staffing_tui.domain.goals import goal_on
-from staffing_tui.domain.model import GoalFacts, MemberFacts, PlacementFacts
+from staffing_tui.domain.model import GoalFacts, MemberFacts, PlacementFacts, record
 from staffing_tui.domain.months import Month
 from staffing_tui.domain.scope import out_of_home_any_day, out_of_home_every_day
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class LinkedChild:
     """A child linked to a parent through parent_child on the same case, in scope in the month."""
 
@@ -26,7 +26,7 @@ class LinkedChild:
     placements: Sequence[PlacementFacts]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Decision:
     requirement: Requirement
     #: why nothing is required (requirement is then `none`)

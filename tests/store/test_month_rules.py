@@ -105,3 +105,26 @@ def test_last_seen_looks_across_cases_and_ignores_notes_after_as_of(tmp_path):
     row = row_of(month_report(db, OCTOBER), "K2", "C2")
     assert row.last_contact == date(2026, 10, 25)
     assert row.last_seen == date(2026, 10, 20)
+
+
+def test_last_seen_before_the_month_for_someone_only_called_in_it(tmp_path):
+    """last_seen is the latest in-person contact ≤ A however long ago: someone only phoned
+    in the month was last seen in an earlier month. The whole database answers it newest
+    first (the month, then the history of those not seen in it); a unit reads whole histories.
+    Both must agree."""
+    db = small_database(tmp_path / "history.db")  # as of 2026-11-10
+    with db.atomic():
+        add_note(db, "N20", "C2", "2026-07-03T10:00:00-07:00", "in_person", "home", "K2")
+        add_note(db, "N21", "C2", "2026-08-04T10:00:00-07:00", "phone", None, "K2")
+    db.execute("DELETE FROM note_contacts WHERE person_id = 'K2' AND note_id NOT IN ('N20', 'N21')")
+    db.conn.commit()
+    unit_id = db.execute("SELECT s.unit_id FROM cases c JOIN staff s ON s.staff_id = c.specialist_id "
+                         "WHERE c.case_id = 'C2'").fetchone()[0]
+
+    whole = row_of(month_report(db, OCTOBER), "K2", "C2")
+    MONTH_CACHE.clear()
+    unit = row_of(month_report(db, OCTOBER, unit_id=unit_id), "K2", "C2")
+
+    assert (whole.last_seen, whole.last_contact) == (date(2026, 7, 3), date(2026, 8, 4))
+    assert (unit.last_seen, unit.last_contact) == (whole.last_seen, whole.last_contact)
+    assert whole.status is Status.UNMET

@@ -251,11 +251,13 @@ def _looking_back(facts: MonthFacts, month: Month) -> set[str]:
     plans = [p for p in facts.plans if p.frequency_months > 1 and p.covers(month)]
     if not exceptions and not plans:
         return set()
+    holders = {(e.case_id, e.person_id) for e in exceptions} | {(p.case_id, p.parent_id) for p in plans}
     methods_in_month: dict[tuple[str, str], set[Method]] = {}
     for note in facts.notes:
-        if note.contacts:
-            for person_id in note.contacts:
-                methods_in_month.setdefault((note.case_id, person_id), set()).add(note.method)
+        for person_id in note.contacts:
+            key = (note.case_id, person_id)
+            if key in holders:
+                methods_in_month.setdefault(key, set()).add(note.method)
     people = {e.person_id for e in exceptions
               if not methods_in_month.get((e.case_id, e.person_id), set()) & CONTACT_METHODS}
     people.update(p.parent_id for p in plans

@@ -187,7 +187,7 @@ def cmd_exception_add(args: argparse.Namespace) -> int:
     req = records.ExceptionRequest(args.case, args.person, args.category, args.reason, args.from_month,
                                    args.to_month, args.review_on)
     exception_id = records.create_exception(db, actor, req)
-    _print_record(args, records.list_exceptions(db, exception_id=exception_id)[0], exception_id)
+    _print_record(args, records.get_exception(db, exception_id), exception_id)
     return EXIT_OK
 
 
@@ -198,7 +198,7 @@ def cmd_exception_revoke(args: argparse.Namespace) -> int:
     db, actor = _open_for_write(args)
     from_month = args.from_month or Month.of(default_as_of(db))
     records.revoke_exception(db, actor, args.id, from_month, expected_version=args.expected_version)
-    _print_record(args, records.list_exceptions(db, exception_id=args.id)[0], args.id)
+    _print_record(args, records.get_exception(db, args.id), args.id)
     return EXIT_OK
 
 

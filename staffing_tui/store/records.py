@@ -125,6 +125,40 @@ def _stale(db: Database, table: str, record_id: object) -> StaleRecord:
     return StaleRecord(f"This record was changed by {who} since you loaded it; reload and try again.")
 
 
+@dataclass(frozen=True, slots=True)
+class _Kind:
+    """A table of versioned records: its name, key column and the word a user reads."""
+
+    table: str
+    key: str
+    noun: str
+
+    def get(self, db: Database, record_id: object) -> dict:
+        """The record, or one clear sentence when there is none."""
+        record = fetch_dict(db, f"SELECT * FROM {self.table} WHERE {self.key} = ?", [record_id])
+        if record is None:
+            raise UserError(f"There is no {self.noun} {record_id}.")
+        return record
+
+    def current(self, db: Database, record_id: object, expected_version: int | None) -> dict:
+        """The record as it is now, refused (reload) when it changed since `expected_version`."""
+        record = self.get(db, record_id)
+        if expected_version is not None and record["version"] != expected_version:
+            raise _stale(db, self.table, record_id)
+        return record
+
+    def change(self, db: Database, actor: Actor, action: str, before: dict, changes: dict, at: str) -> None:
+        """Apply `changes` made at `at` to the record read as `before` (version checked and bumped), audited."""
+        record_id = before[self.key]
+        _bump_version(db, self.table, self.key, record_id, before["version"], changes)
+        write_audit(db, actor, action, self.table, record_id, before=before, after=self.get(db, record_id), at=at)
+
+
+EXCEPTIONS = _Kind("exceptions", "exception_id", "exception")
+CONTACT_PLANS = _Kind("contact_plans", "contact_plan_id", "contact plan")
+NEXT_STEPS = _Kind("next_steps", "next_step_id", "next step")
+
+
 # --- exceptions -----------------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
@@ -204,11 +238,7 @@ def revoke_exception(db: Database, actor: Actor, exception_id: int, from_month: 
 
 def _revoke_exception(db: Database, actor: Actor, exception_id: int, from_month: Month,
                       expected_version: int | None) -> None:
-    before = fetch_dict(db, "SELECT * FROM exceptions WHERE exception_id = ?", [exception_id])
-    if before is None:
-        raise UserError(f"There is no exception {exception_id}.")
-    if expected_version is not None and before["version"] != expected_version:
-        raise _stale(db, "exceptions", exception_id)
+    before = EXCEPTIONS.current(db, exception_id, expected_version)
     problems = []
     case = case_info(db, before["case_id"])
     if case is not None and (problem := approval_problem(actor, case)) is not None:
@@ -220,10 +250,12 @@ def _revoke_exception(db: Database, actor: Actor, exception_id: int, from_month:
         from_month = Month.parse(before["start_month"])  # revoking from before it began = revoked entirely
     _fail(problems, "revocation")
     at = now_text()
-    changes = {"revoked_at": at, "revoked_by": actor.staff_id, "revoked_from": str(from_month)}
-    _bump_version(db, "exceptions", "exception_id", exception_id, before["version"], changes)
-    after = fetch_dict(db, "SELECT * FROM exceptions WHERE exception_id = ?", [exception_id])
-    write_audit(db, actor, "revoke", "exceptions", exception_id, before=before, after=after, at=at)
+    EXCEPTIONS.change(db, actor, "revoke", before,
+                      {"revoked_at": at, "revoked_by": actor.staff_id, "revoked_from": str(from_month)}, at)
+
+
+def get_exception(db: Database, exception_id: int) -> dict:
+    return EXCEPTIONS.get(db, exception_id)
 
 
 def list_exceptions(db: Database, case_id: str | None = None, person_id: str | None = None,
@@ -352,10 +384,7 @@ def list_contact_plans(db: Database, case_id: str | None = None) -> list[dict]:
 
 
 def get_contact_plan(db: Database, plan_id: int) -> dict:
-    plan = fetch_dict(db, "SELECT * FROM contact_plans WHERE contact_plan_id = ?", [plan_id])
-    if plan is None:
-        raise UserError(f"There is no contact plan {plan_id}.")
-    return plan
+    return CONTACT_PLANS.get(db, plan_id)
 
 
 # --- staffing notes ---------------------------------------------------------------------------
@@ -463,19 +492,13 @@ def complete_next_step(db: Database, actor: Actor, step_id: int, expected_versio
 
 
 def _complete_next_step(db: Database, actor: Actor, step_id: int, expected_version: int | None) -> None:
-    before = fetch_dict(db, "SELECT * FROM next_steps WHERE next_step_id = ?", [step_id])
-    if before is None:
-        raise UserError(f"There is no next step {step_id}.")
-    if expected_version is not None and before["version"] != expected_version:
-        raise _stale(db, "next_steps", step_id)
+    before = NEXT_STEPS.current(db, step_id, expected_version)
     if before["done_at"]:
         raise UserError(f"Next step {step_id} was already marked done by {before['done_by']} at {before['done_at']}.")
     if not actor.may_approve and actor.staff_id != before["specialist_id"]:
         raise UserError(f"{actor.staff_id} cannot close a next step of {before['specialist_id']}.")
     at = now_text()
-    _bump_version(db, "next_steps", "next_step_id", step_id, before["version"], {"done_at": at, "done_by": actor.staff_id})
-    after = fetch_dict(db, "SELECT * FROM next_steps WHERE next_step_id = ?", [step_id])
-    write_audit(db, actor, "done", "next_steps", step_id, before=before, after=after, at=at)
+    NEXT_STEPS.change(db, actor, "done", before, {"done_at": at, "done_by": actor.staff_id}, at)
 
 
 def list_next_steps(db: Database, specialist_id: str, *, open_only: bool = False) -> list[dict]:
@@ -486,7 +509,4 @@ def list_next_steps(db: Database, specialist_id: str, *, open_only: bool = False
 
 
 def get_next_step(db: Database, step_id: int) -> dict:
-    step = fetch_dict(db, "SELECT * FROM next_steps WHERE next_step_id = ?", [step_id])
-    if step is None:
-        raise UserError(f"There is no next step {step_id}.")
-    return step
+    return NEXT_STEPS.get(db, step_id)

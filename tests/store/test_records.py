@@ -322,3 +322,44 @@ def test_the_document_of_a_plan_not_on_file_is_a_clear_error(adoption_db):
     db = open_database(adoption_db, readonly=True)
     with pytest.raises(UserError, match="There is no contact plan 999"):
         plan_document(db, 999)
+
+
+@pytest.mark.parametrize("argv, sentence", [
+    (("exception", "revoke", "999"), "There is no exception 999."),
+    (("step", "done", "999"), "There is no next step 999."),
+])
+def test_changing_a_record_not_on_file_is_one_clear_sentence(db_path, capsys, argv, sentence):
+    before = counts(db_path)
+    code, out, err = cli(capsys, *argv, "--db", db_path, "--as", "SV1")
+    assert (code, out) == (2, "")
+    assert sentence in err and "Traceback" not in err
+    assert counts(db_path) == before
+
+
+def test_a_revocation_and_a_closed_step_are_audited_with_before_and_after(db_path, capsys):
+    add_exception(capsys, db_path)
+    step_id = cli(capsys, "step", "add", "--db", db_path, "--as", "SV1", "--specialist", "S1",
+                  "--text", "Schedule the home visit", "--due", "2026-11-30")[1].strip()
+    assert cli(capsys, "exception", "revoke", "1", "--db", db_path, "--as", "SV1", "--from", "2026-11")[0] == 0
+    assert cli(capsys, "step", "done", step_id, "--db", db_path, "--as", "S1")[0] == 0
+    code, _, err = cli(capsys, "step", "done", step_id, "--db", db_path, "--as", "S1")
+    assert code == 2 and "already marked done by S1" in err
+
+    audited = {action: (json.loads(before), json.loads(after)) for action, before, after in sql(
+        db_path, "SELECT action, before, after FROM audit_log WHERE action IN ('revoke', 'done')")}
+    before, after = audited["revoke"]
+    assert (before["version"], before["revoked_from"]) == (1, None)
+    assert (after["version"], after["revoked_from"], after["revoked_by"]) == (2, "2026-11", "SV1")
+    assert after["revoked_at"]
+    before, after = audited["done"]
+    assert (before["done_at"], after["done_by"], after["version"]) == (None, "S1", before["version"] + 1)
+
+
+def test_revoking_with_a_stale_version_is_refused_and_names_who_changed_it(db_path, capsys):
+    add_exception(capsys, db_path)
+    assert cli(capsys, "exception", "revoke", "1", "--db", db_path, "--as", "SV1", "--from", "2026-12",
+               "--version", "1")[0] == 0
+    code, _, err = cli(capsys, "exception", "revoke", "1", "--db", db_path, "--as", "SV1", "--from", "2026-11",
+                       "--version", "1")
+    assert code == 2 and "changed by SV1 at" in err and "reload" in err
+    assert sql(db_path, "SELECT revoked_from, version FROM exceptions")[0] == ("2026-12", 2)

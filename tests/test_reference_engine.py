@@ -401,3 +401,36 @@ def test_engine_agrees_with_the_plain_reading_of_the_rules(unit_db, month):
     statuses = {r.status for r in expected.values()}
     assert {"met", "explained", "not_required"} <= statuses
     assert ("due" if month == Month.of(AS_OF) else "unmet") in statuses
+
+
+def test_months_evaluated_as_of_one_date_share_the_latest_contacts_and_agree(unit_db, monkeypatch):
+    """last_seen and last_contact depend on the person and the as-of date, not on the month: the
+    months of a trend share them (the people a month adds are looked up one by one). Each month
+    must equal its evaluation from nothing."""
+    from staffing_tui.store import facts
+    from staffing_tui.store.evaluation import MONTH_CACHE
+
+    months = [Month(2026, 10), Month(2026, 6), Month(2025, 12), Month(2026, 9)]
+    MONTH_CACHE.clear()
+    fresh = {}
+    for month in months:
+        MONTH_CACHE.clear()
+        fresh[month] = engine_rows(unit_db, month)
+
+    everyone = []
+    start = facts._Background.start.__func__
+    monkeypatch.setattr(facts._Background, "start",
+                        classmethod(lambda cls, db, work, *args: everyone.append(work) or start(cls, db, work, *args)))
+    MONTH_CACHE.clear()
+    try:
+        shared = {month: engine_rows(unit_db, month) for month in months}
+    finally:
+        MONTH_CACHE.clear()
+
+    assert everyone == [facts._latest_contacts]  # only the first month looked everyone up
+    for month in months:
+        assert shared[month] == fresh[month], month
+    first = {r.person_id for r in shared[months[0]]}
+    added = {r.person_id for r in shared[Month(2025, 12)]} - first
+    assert added  # people the first month did not have were looked up
+    assert any(r.last_contact is not None for r in shared[Month(2025, 12)] if r.person_id in added)

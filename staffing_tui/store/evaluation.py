@@ -17,7 +17,7 @@ from staffing_tui.domain.model import Row
 from staffing_tui.domain.months import Month
 from staffing_tui.errors import UserError
 from staffing_tui.store.connection import default_as_of
-from staffing_tui.store.facts import Scope, load_month_facts
+from staffing_tui.store.facts import Latest, Scope, load_month_facts
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,9 +94,12 @@ def month_report(
         rows = [r for r in cached if (unit_id is None or r.unit_id == unit_id)
                 and (specialist_id is None or r.specialist_id == specialist_id)]
         return MonthReport(month, as_of, in_progress, unit_id, specialist_id, rows)
-    rows = evaluate_month(load_month_facts(db, month, as_of, Scope(unit_id, specialist_id)), month, as_of)
-    if unit_id is None and specialist_id is None and key is not None and MONTH_CACHE.key(db, month, as_of) == key:
-        MONTH_CACHE.put(key, tuple(rows))  # nothing changed while it was evaluated
+    everything = unit_id is None and specialist_id is None
+    latest = MONTH_CACHE.latest(key) if everything else None
+    rows = evaluate_month(load_month_facts(db, month, as_of, Scope(unit_id, specialist_id), latest=latest),
+                          month, as_of)
+    if everything and key is not None and MONTH_CACHE.key(db, month, as_of) == key:
+        MONTH_CACHE.put(key, tuple(rows), latest)  # nothing changed while it was evaluated
     return MonthReport(month, as_of, in_progress, unit_id, specialist_id, rows)
 
 
@@ -119,6 +122,9 @@ class MonthCache:
     def __init__(self, size: int = 4) -> None:
         self._size = size
         self._entries: OrderedDict[tuple, tuple[Row, ...]] = OrderedDict()
+        #: everyone's latest contacts per database state and as-of date (`facts.Latest`): the
+        #: same for every month evaluated as of that date, so the trend's months share them
+        self._latest: OrderedDict[tuple, Latest] = OrderedDict()
         self._lock = threading.Lock()
 
     def key(self, db: Database, month: Month, as_of: date) -> tuple | None:
@@ -149,16 +155,41 @@ class MonthCache:
                 self._entries.move_to_end(key)
             return rows
 
-    def put(self, key: tuple, rows: tuple[Row, ...]) -> None:
+    def latest(self, key: tuple | None) -> Latest | None:
+        """A copy of the latest contacts known for `key`'s database state and as-of date, to be
+        completed by `load_month_facts` and kept by `put` (None: not cacheable)."""
+        if key is None:
+            return None
+        with self._lock:
+            return dict(self._latest.get(_latest_key(key), ()))
+
+    def put(self, key: tuple, rows: tuple[Row, ...], latest: Latest | None = None) -> None:
         with self._lock:
             self._entries[key] = rows
             self._entries.move_to_end(key)
             while len(self._entries) > self._size:
                 self._entries.popitem(last=False)
+            if latest:
+                kept = self._latest.setdefault(_latest_key(key), {})
+                kept.update(latest)
+                self._latest.move_to_end(_latest_key(key))
+                while len(self._latest) > _LATEST_AS_OFS:
+                    self._latest.popitem(last=False)
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._latest.clear()
+
+
+#: As-of dates whose latest contacts are kept (the app's and one more).
+_LATEST_AS_OFS = 2
+
+
+def _latest_key(key: tuple) -> tuple:
+    """A month entry's key without its month: the database state and the as-of date."""
+    *state, _month, as_of = key
+    return (*state, as_of)
 
 
 #: The process's month cache (see `MonthCache`): the reports' twelve-month trend and one more month.

@@ -122,7 +122,7 @@ def _load_month_facts(db: Database, month: Month, as_of: date, scope: Scope, lat
     ):
         opened[case_id] = dates[opened_on]
         facts.cases.append(CaseFacts(case_id, _CASE_TYPES[case_type], specialist_id, unit_id, opened[case_id],
-                                     dates.optional(closed_on)))
+                                     dates[closed_on]))
     # The other loaders take the scope's cases as a list rather than running its sub-select again.
     params["cases"] = json.dumps(list(opened))
     in_scope = "SELECT value FROM json_each(:cases)"
@@ -133,7 +133,6 @@ def _load_month_facts(db: Database, month: Month, as_of: date, scope: Scope, lat
     everyone = (_Background.start(db, _latest_contacts, params, everything)
                 if everything and not known else None)
 
-    optional = dates.optional
     for row in conn.execute(
         "SELECT cm.case_id, cm.person_id, cm.role, cm.joined_on, cm.left_on, cm.alleged_victim, "
         "cm.alleged_perpetrator, cm.resides_in_home, cm.rights_terminated_on, cm.whereabouts_unknown, "
@@ -147,8 +146,8 @@ def _load_month_facts(db: Database, month: Month, as_of: date, scope: Scope, lat
         facts.members.append(MemberFacts(
             case_id, person_id, _ROLES[role],
             dates[joined_on] if joined_on else opened[case_id],  # missing joined_on = opened_on
-            optional(left_on), bool(victim), bool(perpetrator), bool(resides), optional(terminated),
-            bool(unknown), bool(incarcerated), optional(birth), optional(deceased),
+            dates[left_on], bool(victim), bool(perpetrator), bool(resides), dates[terminated],
+            bool(unknown), bool(incarcerated), dates[birth], dates[deceased],
         ))
 
     facts.parent_child = conn.execute(
@@ -160,7 +159,7 @@ def _load_month_facts(db: Database, month: Month, as_of: date, scope: Scope, lat
             f"WHERE case_id IN ({in_scope}) AND effective_on <= :goal_day", params)
     ]
     facts.placements = [
-        PlacementFacts(case_id, child_id, _LOCATION_TYPES[location_type], dates[start_on], optional(end_on),
+        PlacementFacts(case_id, child_id, _LOCATION_TYPES[location_type], dates[start_on], dates[end_on],
                        location_name, placement_id)
         for placement_id, case_id, child_id, location_type, location_name, start_on, end_on in conn.execute(
             "SELECT placement_id, case_id, child_id, location_type, location_name, start_on, end_on "
@@ -194,14 +193,15 @@ def _load_month_facts(db: Database, month: Month, as_of: date, scope: Scope, lat
 
 
 class _Dates(dict):
-    """ISO date text → `date`, each distinct text parsed once (a month shares a few hundred)."""
+    """ISO date text → `date`, each distinct text parsed once (a month shares a few hundred);
+    no date (NULL or empty) → None, so an optional column is one look-up too."""
+
+    def __init__(self) -> None:
+        super().__init__({None: None, "": None})
 
     def __missing__(self, text: str) -> date:
         value = self[text] = _date(text)
         return value
-
-    def optional(self, text: str | None) -> date | None:
-        return self[text] if text else None
 
 
 _CASE_TYPES = {member.value: member for member in CaseType}

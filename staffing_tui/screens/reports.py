@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import calendar
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -99,13 +99,15 @@ class ReportsData:
     flags: tuple[FlagLine, ...]
 
 
-def build_reports(db_path: Path, month: Month | None, masked: bool = False) -> Iterator[ReportsData]:
+def build_reports(db_path: Path, month: Month | None, masked: bool = False,
+                  progress: Callable[[int, int], None] | None = None) -> Iterator[ReportsData]:
     """Everything the reports screen shows, from one connection (runs in the worker).
 
     Yields twice: first the month (summaries, federal measure, flags) with
     `trend` None, then the same with the twelve-month trend, which needs the
     eleven months before evaluated too (seconds on a statewide database,
-    nothing once they are in the month cache).
+    nothing once they are in the month cache); `progress(done, total)` after
+    each of them evaluated.
     """
     with database_at(db_path, readonly=True) as db:
         month = month or Month.of(default_as_of(db))
@@ -151,8 +153,12 @@ def build_reports(db_path: Path, month: Month | None, masked: bool = False) -> I
             trend_months=trend_months(month), trend=None, federal=federal, flags=flags,
         )
         yield data
-        trend = unseen_trend(db, unit_ids, month, as_of=report.as_of, known=[report])
+        trend = unseen_trend(db, unit_ids, month, as_of=report.as_of, known=[report], progress=progress)
         yield replace(data, trend=tuple(TrendLine(unit_label(u), trend.counts(u)) for u in unit_ids))
+
+
+def _trend_span(data: ReportsData) -> str:
+    return f"{short_month(data.trend_months[0])} → {short_month(data.trend_months[-1])}"
 
 
 def federal_text(measure: FederalMeasure) -> Content:
@@ -189,6 +195,14 @@ class ReportsLoaded(Message):
         self.data = data
         #: the second of `build_reports`' two: only the trend is new
         self.trend_only = trend_only
+
+
+class TrendProgress(Message):
+    """`done` of the `total` months the trend still needed are evaluated."""
+
+    def __init__(self, done: int, total: int) -> None:
+        super().__init__()
+        self.done, self.total = done, total
 
 
 class UnitTrend(Horizontal):
@@ -292,7 +306,11 @@ class ReportsScreen(DatabaseScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="reports", name="build the reports")
     def _build(self, month: Month | None) -> None:
         worker = get_current_worker()
-        for stage, data in enumerate(build_reports(self.db_path, month, self.masked)):
+        def progress(done: int, total: int) -> None:
+            if not worker.is_cancelled:
+                self.post_message(TrendProgress(done, total))
+
+        for stage, data in enumerate(build_reports(self.db_path, month, self.masked, progress)):
             if worker.is_cancelled:
                 return
             self.post_message(ReportsLoaded(data, trend_only=stage > 0))
@@ -338,12 +356,16 @@ class ReportsScreen(DatabaseScreen):
         self.query_one("#reports-body").scroll_home(animate=False)
         self.refresh_bindings()
 
+    @on(TrendProgress)
+    def _trend_progress(self, message: TrendProgress) -> None:
+        if self.data is not None and self.data.trend is None:
+            self.query_one("#trend-months", Static).update(Content(
+                f"{_trend_span(self.data)}: evaluating the months before… {message.done} of {message.total}"))
+
     async def _show_trend(self, data: ReportsData) -> None:
-        first, last = data.trend_months[0], data.trend_months[-1]
-        span = f"{short_month(first)} → {short_month(last)}"
         self.query_one("#trend-months", Static).update(Content(
-            f"{span}: evaluating the months before…" if data.trend is None
-            else f"{span}, one bar and one number per month"))
+            f"{_trend_span(data)}: evaluating the months before…" if data.trend is None
+            else f"{_trend_span(data)}, one bar and one number per month"))
         trend = self.query_one("#trend", Vertical)
         await trend.remove_children()
         if data.trend is not None:

@@ -8,7 +8,7 @@ database and its rows grouped by unit, never once per unit.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -43,6 +43,7 @@ def unseen_trend(
     months: int = 12,
     as_of: date | None = None,
     known: Iterable[MonthReport] = (),
+    progress: Callable[[int, int], None] | None = None,
 ) -> UnseenTrend:
     """Per unit, how many people were not seen without a reason in each of `months` months.
 
@@ -50,7 +51,8 @@ def unseen_trend(
     no rows in a month counts 0. `known` are whole-database reports already
     evaluated with the same as-of date (e.g. the report of `last_month`),
     reused instead of evaluated again. Months that start after the as-of date
-    cannot be evaluated and count 0.
+    cannot be evaluated and count 0. `progress(done, total)` is called after
+    each month evaluated here (`total`: the months not reused).
     """
     as_of = as_of or default_as_of(db)
     window = trend_months(last_month, months)
@@ -60,10 +62,17 @@ def unseen_trend(
         if report.as_of == as_of and report.unit_id is None and report.specialist_id is None
     }
     counts: dict[str | None, list[int]] = {unit_id: [0] * len(window) for unit_id in units}
+    to_evaluate = sum(1 for month in window if month.start <= as_of and month not in reused)
+    done = 0
     for index, month in enumerate(window):
         if month.start > as_of:
             continue
-        report = reused.get(month) or month_report(db, month, as_of)
+        report = reused.get(month)
+        if report is None:
+            report = month_report(db, month, as_of)
+            done += 1
+            if progress is not None:
+                progress(done, to_evaluate)
         for row in report.rows:
             if row.unseen_without_reason and row.unit_id in counts:
                 counts[row.unit_id][index] += 1

@@ -146,10 +146,13 @@ def test_unseen_trend_evaluates_each_month_once_for_every_unit(forms_db, monkeyp
     db = open_database(forms_db)
     try:
         known = real(db, NOVEMBER)
-        trend = trends.unseen_trend(db, ["U1", "U2", "U9"], NOVEMBER, known=[known])
+        steps: list[tuple[int, int]] = []
+        trend = trends.unseen_trend(db, ["U1", "U2", "U9"], NOVEMBER, known=[known],
+                                    progress=lambda done, total: steps.append((done, total)))
     finally:
         db.close()
     assert len(evaluated) == 11 and NOVEMBER not in evaluated  # November reused, not evaluated again
+    assert steps == [(done, 11) for done in range(1, 12)]
     assert trend.months[0] == Month(2025, 12) and trend.months[-1] == NOVEMBER
     assert trend.counts("U2")[-1] == 4 and trend.counts("U1")[-1] == 1
     assert trend.counts("U9") == (0,) * 12
@@ -190,6 +193,34 @@ async def test_the_month_is_shown_while_the_trend_is_evaluated_and_the_trend_doe
         assert screen.data.trend is not None and len(list(screen.query(UnitTrend))) == 2
         assert "one bar and one number per month" in str(screen.query_one("#trend-months", Static).render())
         assert units.cursor_row == 1  # the month's tables were not filled again
+
+
+async def test_the_trend_says_how_many_of_the_months_before_are_evaluated(flagged_db, monkeypatch):
+    import threading
+
+    release = threading.Event()
+    real = trends.month_report
+    evaluated: list[Month] = []
+
+    def held_after_three(db, month, *args, **kwargs):
+        if len(evaluated) == 3:
+            release.wait(10)  # the test looks at the screen with three of eleven months done
+        evaluated.append(month)
+        return real(db, month, *args, **kwargs)
+
+    monkeypatch.setattr(trends, "month_report", held_after_three)
+    async with Host().run_test(size=(120, 40)) as pilot:
+        screen = ReportsScreen(flagged_db, NOVEMBER)
+        await pilot.app.push_screen(screen)
+        label = screen.query_one("#trend-months", Static)
+        for _ in range(500):
+            if "3 of 11" in str(label.render()):
+                break
+            await pilot.pause(0.01)
+        assert str(label.render()) == "Dec 2025 → Nov 2026: evaluating the months before… 3 of 11"
+        release.set()
+        await settle(pilot)
+        assert str(label.render()) == "Dec 2025 → Nov 2026, one bar and one number per month"
 
 
 async def test_x_on_the_reports_screen_masks_its_names_and_r_does_not_open_a_second_one(flagged_db):

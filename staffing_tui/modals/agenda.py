@@ -97,6 +97,10 @@ class AgendaScreen(DatabaseScreen, ModalScreen[int | None]):
     }
     AgendaScreen #agenda-body { height: 1fr; }
     AgendaScreen #agenda-body Markdown { margin: 0; padding: 0; }
+    /* Tight at 80×24: a section heading, its list, one blank line before the next. */
+    AgendaScreen #agenda MarkdownH1 { margin: 0; }
+    AgendaScreen #agenda MarkdownH2 { margin: 1 0 0 0; }
+    AgendaScreen #agenda MarkdownParagraph, AgendaScreen #agenda MarkdownBulletList { margin: 0; }
     AgendaScreen #steps-heading { color: $text-muted; margin-top: 1; }
     AgendaScreen #steps { height: auto; max-height: 8; }
     AgendaScreen #export-row { height: auto; margin-top: 1; }

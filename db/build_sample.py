@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import filecmp
-import json
 import os
 import random
 import sys
@@ -47,6 +46,7 @@ from staffing_tui.domain.enums import (
     StaffRole,
 )
 from staffing_tui.domain.months import Month
+from staffing_tui.errors import UserError
 from staffing_tui.store.connection import open_database, set_meta
 
 SEED = 20261118
@@ -1399,33 +1399,16 @@ def generate(seed: int = SEED) -> SampleBuilder:
 
 # --- the app's records -------------------------------------------------------------------------------
 
-def _audit(db, at: str, actor: str, action: str, table: str, record_id: int,
-           before: dict | None = None, after: dict | None = None) -> None:
-    db["audit_log"].insert({
-        "at": at, "actor": actor, "os_user": OS_USER, "action": action, "table_name": table,
-        "record_id": str(record_id),
-        "before": json.dumps(before, sort_keys=True) if before is not None else None,
-        "after": json.dumps(after, sort_keys=True) if after is not None else None,
-    })
-
-
-def _checked(problems: list[str], what: str) -> None:
-    """The sample's records must pass the record services' own validation."""
-    if problems:
-        raise RuntimeError(f"sample {what} would be refused by the app: " + "; ".join(problems))
-
-
 def write_records(db, b: SampleBuilder) -> None:
     """Exceptions, contact plans, staffing notes and next steps, each with its audit rows.
 
     Written in the order they were agreed at the staffings, so ids and audit
-    rows read chronologically. Each record is checked with, and shaped like,
-    what the record services (`store/records.py`) write; only the clock and
-    the OS user are fixed.
+    rows read chronologically, through the record services (`store/records.py`)
+    as the app would; only the clock and the OS user are fixed. A record they
+    refuse is a bug in this builder.
     """
     from staffing_tui.store import records
     from staffing_tui.store.audit import Actor
-    from staffing_tui.store.plan_document import plan_document
 
     def approver(case: Case) -> Actor:
         unit_id = UNIT_OF[case.specialist_id]
@@ -1437,78 +1420,30 @@ def write_records(db, b: SampleBuilder) -> None:
     events += [(r.created_at, "staffing_notes", r) for r in b.staffing_notes]
     events += [(r.created_at, "next_steps", r) for r in b.next_steps]
     events += [(r.done_at, "next_steps.done", r) for r in b.next_steps if r.done_at]
-    plan_ids: dict[int, int] = {}
     step_ids: dict[int, int] = {}
     for local, table, r in sorted(events, key=lambda e: (e[0], e[1])):
-        stamp = utc_stamp(local)
+        at = utc_stamp(local)
         actor = approver(r.case)
-        if table == "exceptions":
-            _checked(records.exception_problems(db, actor, records.ExceptionRequest(
-                r.case.case_id, r.person.person_id, str(r.category), r.reason, r.start_month, r.end_month,
-                r.review_on)), "exception")
-            record = {
-                "case_id": r.case.case_id, "person_id": r.person.person_id, "category": str(r.category),
-                "reason": r.reason, "start_month": str(r.start_month), "end_month": str(r.end_month),
-                "review_on": r.review_on.isoformat(), "approved_by": actor.staff_id, "created_at": stamp,
-                "created_by": actor.staff_id,
-            }
-            record_id = db["exceptions"].insert(record).last_pk
-            _audit(db, stamp, actor.staff_id, "create", table, record_id, after={**record, "exception_id": record_id})
-        elif table == "contact_plans":
-            methods = tuple(str(m) for m in r.methods)
-            _checked(records.plan_problems(db, actor, records.PlanRequest(
-                r.case.case_id, r.parent.person_id, r.frequency_months, methods, r.arrangements, r.start_month,
-                r.end_month, r.review_on)), "contact plan")
-            record = {
-                "case_id": r.case.case_id, "parent_id": r.parent.person_id, "frequency_months": r.frequency_months,
-                "methods": records.canonical_methods(methods), "arrangements": r.arrangements,
-                "start_month": str(r.start_month), "end_month": str(r.end_month) if r.end_month else None,
-                "review_on": r.review_on.isoformat(), "approved_by": actor.staff_id, "approved_at": stamp,
-                "created_at": stamp, "created_by": actor.staff_id,
-            }
-            record_id = db["contact_plans"].insert({**record, "document": ""}).last_pk
-            plan_ids[id(r)] = record_id
-            document = plan_document(db, record_id)
-            db.execute("UPDATE contact_plans SET document = ? WHERE contact_plan_id = ?", [document, record_id])
-            _audit(db, stamp, actor.staff_id, "create", table, record_id,
-                   after={**record, "contact_plan_id": record_id, "document": document})
-            if r.supersedes is not None:
-                old_id = plan_ids[id(r.supersedes)]
-                before = dict(db["contact_plans"].get(old_id))
-                db.execute("UPDATE contact_plans SET superseded_by = ?, version = version + 1 "
-                           "WHERE contact_plan_id = ?", [record_id, old_id])
-                _audit(db, stamp, actor.staff_id, "supersede", table, old_id, before=before,
-                       after={**before, "superseded_by": record_id})
-        elif table == "staffing_notes":
-            person_id = r.person.person_id if r.person else None
-            _checked(records.staffing_note_problems(db, actor, records.StaffingNoteRequest(
-                r.case.case_id, r.month, str(r.reason_code), r.text, person_id)), "staffing note")
-            record = {
-                "case_id": r.case.case_id, "person_id": person_id, "month": str(r.month),
-                "reason_code": str(r.reason_code), "text": r.text, "author": actor.staff_id,
-                "created_at": stamp, "created_by": actor.staff_id,
-            }
-            record_id = db["staffing_notes"].insert(record).last_pk
-            _audit(db, stamp, actor.staff_id, "create", table, record_id,
-                   after={**record, "staffing_note_id": record_id})
-        elif table == "next_steps":
-            person_id = r.person.person_id if r.person else None
-            _checked(records.next_step_problems(db, actor, records.NextStepRequest(
-                r.case.specialist_id, r.text, r.due_on, r.case.case_id, person_id)), "next step")
-            record = {
-                "specialist_id": r.case.specialist_id, "case_id": r.case.case_id, "person_id": person_id,
-                "text": r.text, "due_on": r.due_on.isoformat(), "created_at": stamp, "created_by": actor.staff_id,
-            }
-            record_id = db["next_steps"].insert(record).last_pk
-            step_ids[id(r)] = record_id
-            _audit(db, stamp, actor.staff_id, "create", table, record_id, after={**record, "next_step_id": record_id})
-        else:  # a next step marked done at the following staffing
-            step_id = step_ids[id(r)]
-            before = dict(db["next_steps"].get(step_id))
-            db.execute("UPDATE next_steps SET done_at = ?, done_by = ?, version = version + 1 WHERE next_step_id = ?",
-                       [stamp, actor.staff_id, step_id])
-            _audit(db, stamp, actor.staff_id, "done", "next_steps", step_id, before=before,
-                   after=dict(db["next_steps"].get(step_id)))
+        person_id = r.person.person_id if getattr(r, "person", None) else None
+        try:
+            if table == "exceptions":
+                records.create_exception(db, actor, records.ExceptionRequest(
+                    r.case.case_id, person_id, str(r.category), r.reason, r.start_month, r.end_month, r.review_on),
+                    at=at)
+            elif table == "contact_plans":  # supersedes the parent's plan in force, as the app does
+                records.create_contact_plan(db, actor, records.PlanRequest(
+                    r.case.case_id, r.parent.person_id, r.frequency_months, tuple(str(m) for m in r.methods),
+                    r.arrangements, r.start_month, r.end_month, r.review_on), at=at)
+            elif table == "staffing_notes":
+                records.add_staffing_note(db, actor, records.StaffingNoteRequest(
+                    r.case.case_id, r.month, str(r.reason_code), r.text, person_id), at=at)
+            elif table == "next_steps":
+                step_ids[id(r)] = records.add_next_step(db, actor, records.NextStepRequest(
+                    r.case.specialist_id, r.text, r.due_on, r.case.case_id, person_id), at=at)
+            else:  # a next step marked done at the following staffing
+                records.complete_next_step(db, actor, step_ids[id(r)], at=at)
+        except UserError as exc:
+            raise RuntimeError(f"the sample's {table} would be refused by the app: {exc}") from None
 
 
 # --- the database --------------------------------------------------------------------------------------

@@ -60,7 +60,6 @@ from sqlite_utils import Database
 
 from staffing_tui.domain.months import Month
 from staffing_tui.errors import UserError
-from staffing_tui.store.sql import fetch_dict
 from staffing_tui.store.connection import open_database, set_meta
 from staffing_tui.store.importer import ImportSummary, import_rows
 from staffing_tui.store.schema import IMPORT_TABLES, NEVER_DELETED
@@ -1603,14 +1602,13 @@ def _contact_rows(contacts: list[tuple[str, tuple[str, ...]]], progress: Progres
 def write_records(db: Database, agency: Agency) -> dict[str, int]:
     """Exceptions, contact plans, staffing notes and next steps, each with its audit rows.
 
-    Checked with the record services' validators and shaped like what they
-    write (`store/records.py`); written in the order they were agreed, at
-    fixed times, by the supervisor of the case's unit.
+    Written through the record services (`store/records.py`), as the app
+    would, in the order they were agreed, at fixed times, by the supervisor
+    of the case's unit.
     """
     from staffing_tui.domain.enums import StaffRole
     from staffing_tui.store import records
     from staffing_tui.store.audit import Actor
-    from staffing_tui.store.plan_document import plan_document
 
     units = {i: agency.units[i][0] for i in range(len(agency.units))}
 
@@ -1634,16 +1632,22 @@ def write_records(db: Database, agency: Agency) -> dict[str, int]:
         if spec.done is not None:
             events.append((spec.done, 5, next(order), ("done", spec), spec.case))
     events.sort(key=lambda e: e[:3])
-    audit: list[tuple] = []
-    counts = {"exceptions": 0, "contact_plans": 0, "staffing_notes": 0, "next_steps": 0}
+    counts = {"exceptions": 0, "contact_plans": 0, "staffing_notes": 0, "next_steps": 0, "audit_log": 0}
     exception_ids: dict[int, int] = {}
     step_ids: dict[int, int] = {}
     problems: list[str] = []
+    audited = db.execute("SELECT count(*) FROM audit_log").fetchone()[0]
 
-    def log(stamp: str, who: Actor, action: str, table: str, record_id: int, before=None, after=None) -> None:
-        audit.append((stamp, who.staff_id, OS_USER, action, table, str(record_id),
-                      json.dumps(before, sort_keys=True) if before is not None else None,
-                      json.dumps(after, sort_keys=True) if after is not None else None))
+    def write(table: str | None, service, *args, **kwargs) -> int | None:
+        """One record through its service, at the event's time; a refusal is a generator bug."""
+        try:
+            record_id = service(db, *args, **kwargs)
+        except UserError as exc:
+            problems.append(str(exc))
+            return None
+        if table is not None:
+            counts[table] += 1
+        return record_id
 
     for day, _kind, _n, spec, case in events:
         who = actor(case)
@@ -1651,101 +1655,32 @@ def write_records(db: Database, agency: Agency) -> dict[str, int]:
         if isinstance(spec, ExceptionSpec):
             req = records.ExceptionRequest(case.cid, spec.member.person.pid, spec.category, spec.reason, spec.start,
                                            spec.end, spec.start.shift(1).start)
-            found = records.exception_problems(db, who, req)
-            if found:
-                problems.extend(found)
-                continue
-            record = {"case_id": case.cid, "person_id": spec.member.person.pid, "category": spec.category,
-                      "reason": spec.reason, "start_month": str(spec.start), "end_month": str(spec.end),
-                      "review_on": req.review_on.isoformat(), "approved_by": who.staff_id, "created_at": stamp,
-                      "created_by": who.staff_id}
-            record_id = db["exceptions"].insert(record).last_pk
-            exception_ids[id(spec)] = record_id
-            counts["exceptions"] += 1
-            log(stamp, who, "create", "exceptions", record_id, after={**record, "exception_id": record_id})
+            record_id = write("exceptions", records.create_exception, who, req, at=stamp)
+            if record_id is not None:
+                exception_ids[id(spec)] = record_id
         elif isinstance(spec, PlanSpec):
             req = records.PlanRequest(case.cid, spec.parent.person.pid, spec.frequency, spec.methods, spec.arrangements,
                                       spec.start, spec.end, spec.start.shift(6).start)
-            found = records.plan_problems(db, who, req)
-            if found:
-                problems.extend(found)
-                continue
-            record = {"case_id": case.cid, "parent_id": spec.parent.person.pid, "frequency_months": spec.frequency,
-                      "methods": records.canonical_methods(spec.methods), "arrangements": spec.arrangements,
-                      "start_month": str(spec.start), "end_month": str(spec.end) if spec.end else None,
-                      "review_on": req.review_on.isoformat(), "approved_by": who.staff_id, "approved_at": stamp,
-                      "created_at": stamp, "created_by": who.staff_id}
-            record_id = db["contact_plans"].insert({**record, "document": ""}).last_pk
-            spec.record_id = record_id
-            document = plan_document(db, record_id)
-            db.execute("UPDATE contact_plans SET document = ? WHERE contact_plan_id = ?", [document, record_id])
-            counts["contact_plans"] += 1
-            log(stamp, who, "create", "contact_plans", record_id,
-                after={**record, "contact_plan_id": record_id, "document": document})
-            if spec.supersedes is not None and spec.supersedes.record_id:
-                old = spec.supersedes.record_id
-                before = fetch_dict(db, "SELECT * FROM contact_plans WHERE contact_plan_id = ?", [old])
-                db.execute("UPDATE contact_plans SET superseded_by = ?, version = version + 1 "
-                           "WHERE contact_plan_id = ?", [record_id, old])
-                log(stamp, who, "supersede", "contact_plans", old, before=before,
-                    after={**before, "superseded_by": record_id})
+            spec.record_id = write("contact_plans", records.create_contact_plan, who, req, at=stamp)
         elif isinstance(spec, StaffingNoteSpec):
-            person_id = spec.person.pid if spec.person else None
-            text = T_REASONS[spec.reason_code]
-            found = records.staffing_note_problems(db, who, records.StaffingNoteRequest(
-                case.cid, spec.month, spec.reason_code, text, person_id))
-            if found:
-                problems.extend(found)
-                continue
-            record = {"case_id": case.cid, "person_id": person_id, "month": str(spec.month),
-                      "reason_code": spec.reason_code, "text": text, "author": who.staff_id,
-                      "created_at": stamp, "created_by": who.staff_id}
-            record_id = db["staffing_notes"].insert(record).last_pk
-            counts["staffing_notes"] += 1
-            log(stamp, who, "create", "staffing_notes", record_id, after={**record, "staffing_note_id": record_id})
+            write("staffing_notes", records.add_staffing_note, who, records.StaffingNoteRequest(
+                case.cid, spec.month, spec.reason_code, T_REASONS[spec.reason_code],
+                spec.person.pid if spec.person else None), at=stamp)
         elif isinstance(spec, StepSpec):
-            person_id = spec.person.pid if spec.person else None
-            found = records.next_step_problems(db, who, records.NextStepRequest(
-                case.specialist, spec.text, spec.due, case.cid, person_id))
-            if found:
-                problems.extend(found)
-                continue
-            record = {"specialist_id": case.specialist, "case_id": case.cid, "person_id": person_id,
-                      "text": spec.text, "due_on": spec.due.isoformat(), "created_at": stamp,
-                      "created_by": who.staff_id}
-            record_id = db["next_steps"].insert(record).last_pk
-            step_ids[id(spec)] = record_id
-            counts["next_steps"] += 1
-            log(stamp, who, "create", "next_steps", record_id, after={**record, "next_step_id": record_id})
+            record_id = write("next_steps", records.add_next_step, who, records.NextStepRequest(
+                case.specialist, spec.text, spec.due, case.cid, spec.person.pid if spec.person else None), at=stamp)
+            if record_id is not None:
+                step_ids[id(spec)] = record_id
         else:
             action, target = spec
-            if action == "revoke":
-                record_id = exception_ids.get(id(target))
-                if record_id is None:
-                    continue
-                before = fetch_dict(db, "SELECT * FROM exceptions WHERE exception_id = ?", [record_id])
-                db.execute("UPDATE exceptions SET revoked_at = ?, revoked_by = ?, revoked_from = ?, "
-                           "version = version + 1 WHERE exception_id = ?",
-                           [stamp, who.staff_id, str(target.revoked_from), record_id])
-                log(stamp, who, "revoke", "exceptions", record_id, before=before,
-                    after={**before, "revoked_at": stamp, "revoked_by": who.staff_id,
-                           "revoked_from": str(target.revoked_from), "version": before["version"] + 1})
-            else:
-                record_id = step_ids.get(id(target))
-                if record_id is None:
-                    continue
-                before = fetch_dict(db, "SELECT * FROM next_steps WHERE next_step_id = ?", [record_id])
-                db.execute("UPDATE next_steps SET done_at = ?, done_by = ?, version = version + 1 "
-                           "WHERE next_step_id = ?", [stamp, who.staff_id, record_id])
-                log(stamp, who, "done", "next_steps", record_id, before=before,
-                    after={**before, "done_at": stamp, "done_by": who.staff_id, "version": before["version"] + 1})
+            if action == "revoke" and id(target) in exception_ids:
+                write(None, records.revoke_exception, who, exception_ids[id(target)], target.revoked_from, at=stamp)
+            elif action == "done" and id(target) in step_ids:
+                write(None, records.complete_next_step, who, step_ids[id(target)], at=stamp)
     if problems:
         # A generator bug, not a user error: the records must pass the services' validation.
         raise RuntimeError(f"generated records would be refused by the app ({len(problems)}): " + "; ".join(problems[:5]))
-    db.conn.executemany(
-        "INSERT INTO audit_log (at, actor, os_user, action, table_name, record_id, before, after) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", audit)
-    counts["audit_log"] = len(audit)
+    counts["audit_log"] = db.execute("SELECT count(*) FROM audit_log").fetchone()[0] - audited
     return counts
 
 

@@ -208,8 +208,8 @@ def exception_problems(db: Database, actor: Actor, req: ExceptionRequest) -> lis
     return problems
 
 
-def create_exception(db: Database, actor: Actor, req: ExceptionRequest) -> int:
-    at = now_text()
+def create_exception(db: Database, actor: Actor, req: ExceptionRequest, *, at: str | None = None) -> int:
+    at = at or now_text()
     record = {
         "case_id": req.case_id, "person_id": req.person_id, "category": req.category,
         "reason": req.reason.strip(), "start_month": str(req.start_month), "end_month": str(req.end_month),
@@ -226,18 +226,18 @@ def create_exception(db: Database, actor: Actor, req: ExceptionRequest) -> int:
 
 
 def revoke_exception(db: Database, actor: Actor, exception_id: int, from_month: Month,
-                     expected_version: int | None = None) -> None:
+                     expected_version: int | None = None, *, at: str | None = None) -> None:
     """The exception no longer applies from `from_month` on; the record stays.
 
     `expected_version` is the version the user saw; a record changed since is
     refused ("changed by X at T; reload"), never silently overwritten.
     """
     with db.atomic():  # read, check and write under one write lock
-        _revoke_exception(db, actor, exception_id, from_month, expected_version)
+        _revoke_exception(db, actor, exception_id, from_month, expected_version, at or now_text())
 
 
 def _revoke_exception(db: Database, actor: Actor, exception_id: int, from_month: Month,
-                      expected_version: int | None) -> None:
+                      expected_version: int | None, at: str) -> None:
     before = EXCEPTIONS.current(db, exception_id, expected_version)
     problems = []
     case = case_info(db, before["case_id"])
@@ -249,7 +249,6 @@ def _revoke_exception(db: Database, actor: Actor, exception_id: int, from_month:
     if from_month < Month.parse(before["start_month"]):
         from_month = Month.parse(before["start_month"])  # revoking from before it began = revoked entirely
     _fail(problems, "revocation")
-    at = now_text()
     EXCEPTIONS.change(db, actor, "revoke", before,
                       {"revoked_at": at, "revoked_by": actor.staff_id, "revoked_from": str(from_month)}, at)
 
@@ -349,13 +348,13 @@ def active_plan_for(db: Database, case_id: str, parent_id: str) -> dict | None:
                     "ORDER BY contact_plan_id DESC LIMIT 1", [case_id, parent_id])
 
 
-def create_contact_plan(db: Database, actor: Actor, req: PlanRequest) -> int:
+def create_contact_plan(db: Database, actor: Actor, req: PlanRequest, *, at: str | None = None) -> int:
     """Generate (or take the edited) document, approve it as `actor`, supersede the old plan."""
     from staffing_tui.store.plan_document import plan_document
 
     problems = plan_problems(db, actor, req)
     _fail(problems, "contact plan")
-    at = now_text()
+    at = at or now_text()
     record = {
         "case_id": req.case_id, "parent_id": req.parent_id, "frequency_months": req.frequency_months,
         "methods": canonical_methods(req.methods), "arrangements": req.arrangements.strip(),
@@ -371,10 +370,7 @@ def create_contact_plan(db: Database, actor: Actor, req: PlanRequest) -> int:
         write_audit(db, actor, "create", "contact_plans", plan_id,
                     after={**record, "contact_plan_id": plan_id, "document": document}, at=at)
         if previous is not None:
-            _bump_version(db, "contact_plans", "contact_plan_id", previous["contact_plan_id"], None,
-                          {"superseded_by": plan_id})
-            write_audit(db, actor, "supersede", "contact_plans", previous["contact_plan_id"],
-                        before=previous, after={**previous, "superseded_by": plan_id}, at=at)
+            CONTACT_PLANS.change(db, actor, "supersede", previous, {"superseded_by": plan_id}, at)
     return int(plan_id)
 
 
@@ -418,9 +414,9 @@ def staffing_note_problems(db: Database, actor: Actor, req: StaffingNoteRequest)
     return problems
 
 
-def add_staffing_note(db: Database, actor: Actor, req: StaffingNoteRequest) -> int:
+def add_staffing_note(db: Database, actor: Actor, req: StaffingNoteRequest, *, at: str | None = None) -> int:
     _fail(staffing_note_problems(db, actor, req), "staffing note")
-    at = now_text()
+    at = at or now_text()
     record = {
         "case_id": req.case_id, "person_id": req.person_id, "month": str(req.month),
         "reason_code": req.reason_code, "text": req.text.strip(), "author": actor.staff_id,
@@ -472,9 +468,9 @@ def next_step_problems(db: Database, actor: Actor, req: NextStepRequest) -> list
     return problems
 
 
-def add_next_step(db: Database, actor: Actor, req: NextStepRequest) -> int:
+def add_next_step(db: Database, actor: Actor, req: NextStepRequest, *, at: str | None = None) -> int:
     _fail(next_step_problems(db, actor, req), "next step")
-    at = now_text()
+    at = at or now_text()
     record = {
         "specialist_id": req.specialist_id, "case_id": req.case_id, "person_id": req.person_id,
         "text": req.text.strip(), "due_on": req.due_on.isoformat(), "created_at": at, "created_by": actor.staff_id,
@@ -485,19 +481,19 @@ def add_next_step(db: Database, actor: Actor, req: NextStepRequest) -> int:
     return int(step_id)
 
 
-def complete_next_step(db: Database, actor: Actor, step_id: int, expected_version: int | None = None) -> None:
+def complete_next_step(db: Database, actor: Actor, step_id: int, expected_version: int | None = None, *,
+                       at: str | None = None) -> None:
     """Mark a next step done; a step changed since `expected_version` is refused (reload)."""
     with db.atomic():  # read, check and write under one write lock
-        _complete_next_step(db, actor, step_id, expected_version)
+        _complete_next_step(db, actor, step_id, expected_version, at or now_text())
 
 
-def _complete_next_step(db: Database, actor: Actor, step_id: int, expected_version: int | None) -> None:
+def _complete_next_step(db: Database, actor: Actor, step_id: int, expected_version: int | None, at: str) -> None:
     before = NEXT_STEPS.current(db, step_id, expected_version)
     if before["done_at"]:
         raise UserError(f"Next step {step_id} was already marked done by {before['done_by']} at {before['done_at']}.")
     if not actor.may_approve and actor.staff_id != before["specialist_id"]:
         raise UserError(f"{actor.staff_id} cannot close a next step of {before['specialist_id']}.")
-    at = now_text()
     NEXT_STEPS.change(db, actor, "done", before, {"done_at": at, "done_by": actor.staff_id}, at)
 
 

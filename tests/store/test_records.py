@@ -226,6 +226,11 @@ def test_new_plan_supersedes_the_old_which_is_kept(adoption_db, capsys):
     assert report_row(capsys, adoption_db, "2026-11", "A1")["contact_plan_id"] == second
     actions = [a for (a,) in sql(adoption_db, "SELECT action FROM audit_log ORDER BY audit_id")]
     assert actions == ["create", "create", "supersede"]
+    before, after = (json.loads(text) for text in sql(
+        adoption_db, "SELECT before, after FROM audit_log WHERE action = 'supersede'")[0])
+    stored = sql(adoption_db, "SELECT version FROM contact_plans WHERE contact_plan_id = ?", [first])[0][0]
+    assert (before["superseded_by"], before["version"]) == (None, 1)
+    assert (after["superseded_by"], after["version"]) == (second, stored) == (second, 2)  # the row as written
 
 
 def test_plan_export_markdown_and_html_are_private_files(adoption_db, capsys, tmp_path):

@@ -190,7 +190,9 @@ def open_database(path: str | os.PathLike, *, create: bool = False, readonly: bo
             conn = connect_readonly(path)
         else:
             conn = sqlite3.connect(str(path), check_same_thread=False)
-        db = StaffingDatabase(conn)
+        # No sqlite-utils plugins: whatever else is installed does not get to change our
+        # connections (and finding them scans every installed package, ~20 ms a process).
+        db = StaffingDatabase(conn, execute_plugins=False)
         db.immediate = not readonly
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         _refuse_foreign(db, path)  # before anything (even the journal mode) is changed

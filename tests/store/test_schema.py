@@ -109,3 +109,31 @@ def test_a_path_with_uri_characters_opens_read_only_the_same_file(tmp_path, name
     reader.close()
     # only the file and its WAL companions: no stray database made from a cut-off path
     assert {p.name for p in tmp_path.iterdir()} <= {name, f"{name}-wal", f"{name}-shm"}
+
+
+@pytest.mark.parametrize("readonly", [False, True], ids=["read-write", "read-only"])
+def test_installed_sqlite_utils_plugins_do_not_touch_our_connections(tmp_path, readonly):
+    """A sqlite-utils plugin's prepare_connection would run on every connection (and finding the
+    installed ones scans every package): the app's connections are its own."""
+    from sqlite_utils import hookimpl
+    from sqlite_utils.plugins import pm
+
+    prepared = []
+
+    class Plugin:
+        @hookimpl
+        def prepare_connection(self, conn):
+            prepared.append(conn)
+
+    open_database(tmp_path / "plugins.db", create=True).close()
+    plugin = Plugin()
+    pm.register(plugin, name="test-prepare-connection")
+    try:
+        db = open_database(tmp_path / "plugins.db", readonly=readonly)
+        db.close()
+        from sqlite_utils import Database
+
+        Database(sqlite3.connect(":memory:")).close()  # the hook is live: sqlite-utils' default runs it
+    finally:
+        pm.unregister(plugin)
+    assert len(prepared) == 1

@@ -190,8 +190,10 @@ def federal_text(measure: FederalMeasure) -> Content:
 
 
 class ReportsLoaded(Message):
-    def __init__(self, data: ReportsData, *, trend_only: bool = False) -> None:
+    def __init__(self, worker: Worker, data: ReportsData, *, trend_only: bool = False) -> None:
         super().__init__()
+        #: the load it comes from: one cancelled since (another month, the mask) is ignored
+        self.worker = worker
         self.data = data
         #: the second of `build_reports`' two: only the trend is new
         self.trend_only = trend_only
@@ -200,9 +202,13 @@ class ReportsLoaded(Message):
 class TrendProgress(Message):
     """`done` of the `total` months the trend still needed are evaluated."""
 
-    def __init__(self, done: int, total: int) -> None:
+    def __init__(self, worker: Worker, done: int, total: int) -> None:
         super().__init__()
-        self.done, self.total = done, total
+        self.worker, self.done, self.total = worker, done, total
+
+
+class _Stopped(Exception):
+    """The load was cancelled (another month was asked for): stop evaluating its trend."""
 
 
 class UnitTrend(Horizontal):
@@ -306,17 +312,25 @@ class ReportsScreen(DatabaseScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="reports", name="build the reports")
     def _build(self, month: Month | None) -> None:
         worker = get_current_worker()
-        def progress(done: int, total: int) -> None:
-            if not worker.is_cancelled:
-                self.post_message(TrendProgress(done, total))
 
-        for stage, data in enumerate(build_reports(self.db_path, month, self.masked, progress)):
+        def progress(done: int, total: int) -> None:
             if worker.is_cancelled:
-                return
-            self.post_message(ReportsLoaded(data, trend_only=stage > 0))
+                raise _Stopped  # the months left would be evaluated for nobody
+            self.post_message(TrendProgress(worker, done, total))
+
+        try:
+            for stage, data in enumerate(build_reports(self.db_path, month, self.masked, progress)):
+                if worker.is_cancelled:
+                    return
+                self.post_message(ReportsLoaded(worker, data, trend_only=stage > 0))
+        except _Stopped:
+            return
 
     def work_failed(self, worker: Worker) -> None:
         self.query_one("#reports-body").loading = False
+        if self.data is not None and self.data.trend is None:
+            self.query_one("#trend-months", Static).update(Content(
+                f"{_trend_span(self.data)}: the trend could not be evaluated (see the message)."))
         if self.data is None:
             self.sub_title = "no data"
             self.query_one("#reports-state", Static).update(
@@ -326,6 +340,8 @@ class ReportsScreen(DatabaseScreen):
 
     @on(ReportsLoaded)
     async def _loaded(self, message: ReportsLoaded) -> None:
+        if message.worker.is_cancelled:
+            return  # posted just before another load replaced it
         data = self.data = message.data
         if message.trend_only:
             await self._show_trend(data)  # the rest is on screen already (and may have been scrolled)
@@ -358,7 +374,7 @@ class ReportsScreen(DatabaseScreen):
 
     @on(TrendProgress)
     def _trend_progress(self, message: TrendProgress) -> None:
-        if self.data is not None and self.data.trend is None:
+        if not message.worker.is_cancelled and self.data is not None and self.data.trend is None:
             self.query_one("#trend-months", Static).update(Content(
                 f"{_trend_span(self.data)}: evaluating the months before… {message.done} of {message.total}"))
 

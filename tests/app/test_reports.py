@@ -195,32 +195,64 @@ async def test_the_month_is_shown_while_the_trend_is_evaluated_and_the_trend_doe
         assert units.cursor_row == 1  # the month's tables were not filled again
 
 
-async def test_the_trend_says_how_many_of_the_months_before_are_evaluated(flagged_db, monkeypatch):
+def hold_the_trend_after(monkeypatch, months: int):
+    """Make the trend's month evaluations wait, after `months` of them, until the returned event is set;
+    returns (event, [(thread id, month) evaluated])."""
     import threading
 
     release = threading.Event()
     real = trends.month_report
-    evaluated: list[Month] = []
+    evaluated: list[tuple[int, Month]] = []
 
-    def held_after_three(db, month, *args, **kwargs):
-        if len(evaluated) == 3:
-            release.wait(10)  # the test looks at the screen with three of eleven months done
-        evaluated.append(month)
+    def held(db, month, *args, **kwargs):
+        if len(evaluated) == months:
+            release.wait(10)  # the test looks at the screen meanwhile
+        evaluated.append((threading.get_ident(), month))
         return real(db, month, *args, **kwargs)
 
-    monkeypatch.setattr(trends, "month_report", held_after_three)
+    monkeypatch.setattr(trends, "month_report", held)
+    return release, evaluated
+
+
+async def wait_for_text(pilot, widget: Static, text: str) -> None:
+    for _ in range(500):
+        if text in str(widget.render()):
+            return
+        await pilot.pause(0.01)
+
+
+async def test_the_trend_says_how_many_of_the_months_before_are_evaluated(flagged_db, monkeypatch):
+    release, _ = hold_the_trend_after(monkeypatch, 3)
     async with Host().run_test(size=(120, 40)) as pilot:
-        screen = ReportsScreen(flagged_db, NOVEMBER)
-        await pilot.app.push_screen(screen)
-        label = screen.query_one("#trend-months", Static)
-        for _ in range(500):
-            if "3 of 11" in str(label.render()):
-                break
-            await pilot.pause(0.01)
-        assert str(label.render()) == "Dec 2025 → Nov 2026: evaluating the months before… 3 of 11"
-        release.set()
+        try:
+            screen = ReportsScreen(flagged_db, NOVEMBER)
+            await pilot.app.push_screen(screen)
+            label = screen.query_one("#trend-months", Static)
+            await wait_for_text(pilot, label, "3 of 11")
+            assert str(label.render()) == "Dec 2025 → Nov 2026: evaluating the months before… 3 of 11"
+        finally:
+            release.set()
         await settle(pilot)
         assert str(label.render()) == "Dec 2025 → Nov 2026, one bar and one number per month"
+
+
+async def test_another_month_stops_the_trend_being_evaluated_and_its_counts_are_not_shown(flagged_db, monkeypatch):
+    release, evaluated = hold_the_trend_after(monkeypatch, 3)
+    async with Host().run_test(size=(120, 40)) as pilot:
+        try:
+            screen = ReportsScreen(flagged_db, NOVEMBER)
+            await pilot.app.push_screen(screen)
+            label = screen.query_one("#trend-months", Static)
+            await wait_for_text(pilot, label, "3 of 11")
+            november = evaluated[0][0]  # the thread of November's load
+            await pilot.press("left_square_bracket")  # October, while November's trend is held
+            await pilot.pause(0.2)
+        finally:
+            release.set()
+        await settle(pilot)
+        assert screen.data.month == Month(2026, 10) and screen.data.trend is not None
+        assert str(label.render()) == "Nov 2025 → Oct 2026, one bar and one number per month"
+        assert [thread for thread, _ in evaluated].count(november) == 4  # three, the held one, then stopped
 
 
 async def test_x_on_the_reports_screen_masks_its_names_and_r_does_not_open_a_second_one(flagged_db):

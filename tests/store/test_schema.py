@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import sys
 
 import pytest
 from sqlite_utils.migrations import Migrations
@@ -112,12 +113,13 @@ def test_a_path_with_uri_characters_opens_read_only_the_same_file(tmp_path, name
 
 
 @pytest.mark.parametrize("readonly", [False, True], ids=["read-write", "read-only"])
-def test_installed_sqlite_utils_plugins_do_not_touch_our_connections(tmp_path, readonly):
+def test_installed_sqlite_utils_plugins_do_not_touch_our_connections(tmp_path, readonly, monkeypatch):
     """A sqlite-utils plugin's prepare_connection would run on every connection (and finding the
     installed ones scans every package): the app's connections are its own."""
     from sqlite_utils import hookimpl
     from sqlite_utils.plugins import pm
 
+    monkeypatch.setattr(sys, "_called_from_test", True, raising=False)  # no real plugins loaded into pm
     prepared = []
 
     class Plugin:

@@ -110,6 +110,7 @@ def evaluate_for_screen(
         if not units and rosters and rosters[0].unit is not None:
             units.append(rosters[0].unit.unit_id)  # nobody's unit to start from: the top of the tree
         units = list(dict.fromkeys(units))
+        names: dict[str, PersonName] = {}
         if units and not is_cached(db, month, as_of):  # cached: the whole month at once, nothing first
             rows = [row for unit in units for row in month_report(db, month, as_of, unit_id=unit).rows]
             names = people_names(db, (row.person_id for row in rows))
@@ -122,7 +123,8 @@ def evaluate_for_screen(
                 yield evaluation(rows, names, frozenset(units), {})
             notice = None  # said once
         report = month_report(db, month, as_of)
-        names = people_names(db, (row.person_id for row in report.rows))
+        # The first units' people are named already (a new dict: the first evaluation's is on screen).
+        names = {**names, **people_names(db, (row.person_id for row in report.rows if row.person_id not in names))}
     yield evaluation(report.rows, names, None, {})
 
 

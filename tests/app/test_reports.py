@@ -214,21 +214,23 @@ def hold_the_trend_after(monkeypatch, months: int):
     return release, evaluated
 
 
-async def wait_for_text(pilot, widget: Static, text: str) -> None:
+async def open_with_the_trend_held_at_three(pilot, db_path: Path) -> tuple[ReportsScreen, Static]:
+    """November's reports, once the trend's label says three of its eleven months are evaluated."""
+    screen = ReportsScreen(db_path, NOVEMBER)
+    await pilot.app.push_screen(screen)
+    label = screen.query_one("#trend-months", Static)
     for _ in range(500):
-        if text in str(widget.render()):
-            return
+        if "3 of 11" in str(label.render()):
+            break
         await pilot.pause(0.01)
+    return screen, label
 
 
 async def test_the_trend_says_how_many_of_the_months_before_are_evaluated(flagged_db, monkeypatch):
     release, _ = hold_the_trend_after(monkeypatch, 3)
     async with Host().run_test(size=(120, 40)) as pilot:
         try:
-            screen = ReportsScreen(flagged_db, NOVEMBER)
-            await pilot.app.push_screen(screen)
-            label = screen.query_one("#trend-months", Static)
-            await wait_for_text(pilot, label, "3 of 11")
+            _, label = await open_with_the_trend_held_at_three(pilot, flagged_db)
             assert str(label.render()) == "Dec 2025 → Nov 2026: evaluating the months before… 3 of 11"
         finally:
             release.set()
@@ -240,10 +242,7 @@ async def test_another_month_stops_the_trend_being_evaluated_and_its_counts_are_
     release, evaluated = hold_the_trend_after(monkeypatch, 3)
     async with Host().run_test(size=(120, 40)) as pilot:
         try:
-            screen = ReportsScreen(flagged_db, NOVEMBER)
-            await pilot.app.push_screen(screen)
-            label = screen.query_one("#trend-months", Static)
-            await wait_for_text(pilot, label, "3 of 11")
+            screen, label = await open_with_the_trend_held_at_three(pilot, flagged_db)
             november = evaluated[0][0]  # the thread of November's load
             await pilot.press("left_square_bracket")  # October, while November's trend is held
             await pilot.pause(0.2)

@@ -6,7 +6,6 @@ either names the requirement to meet or the reason nothing is required.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Sequence
 

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from sqlite_utils import Database
 
 from staffing_tui.cli import main
 from staffing_tui.store.connection import open_database, set_meta
+
+
+def dump(path: Path) -> list[str]:
+    """Every statement that would rebuild the database at `path`: two equal dumps, two equal databases."""
+    conn = sqlite3.connect(path)
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()
 
 
 def member(case_id: str, person_id: str, role: str, **flags) -> dict:

@@ -24,17 +24,10 @@ from staffing_tui.store.evaluation import month_report
 from staffing_tui.store.generator import AS_OF, generate_database
 from staffing_tui.store.importer import import_directory
 from staffing_tui.store.schema import IMPORT_TABLES
+from tests.builders import dump
 
 SEED = 20261020
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def dump(path: Path) -> list[str]:
-    conn = sqlite3.connect(path)
-    try:
-        return list(conn.iterdump())
-    finally:
-        conn.close()
 
 
 @pytest.fixture(scope="module")

@@ -20,6 +20,8 @@ from staffing_tui.screens.reports import ReportsScreen, UnitTrend
 from staffing_tui.store import trends
 from staffing_tui.store.connection import open_database
 from staffing_tui.store.evaluation import month_report
+from tests.app.pilot import settle as settle_app
+from tests.app.pilot import staffing_app
 from tests.app.test_forms import build_forms_db
 
 NOVEMBER = Month(2026, 11)
@@ -254,17 +256,20 @@ async def test_another_month_stops_the_trend_being_evaluated_and_its_counts_are_
         assert [thread for thread, _ in evaluated].count(november) == 4  # three, the held one, then stopped
 
 
-async def test_x_on_the_reports_screen_masks_its_names_and_r_does_not_open_a_second_one(flagged_db):
-    from tests.app.pilot import settle as settle_app
-    from tests.app.pilot import staffing_app
+async def reports_from_the_main_screen(pilot) -> ReportsScreen:
+    """The real app's reports, opened with `r` once the main screen has evaluated the month."""
+    await settle_app(pilot)
+    await pilot.press("r")
+    await settle_app(pilot)
+    assert isinstance(pilot.app.screen, ReportsScreen)
+    return pilot.app.screen
 
+
+async def test_x_on_the_reports_screen_masks_its_names_and_r_does_not_open_a_second_one(flagged_db):
     app = staffing_app(flagged_db)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle_app(pilot)
-        await pilot.press("r")
-        await settle_app(pilot)
-        screen = app.screen
-        assert isinstance(screen, ReportsScreen) and "names masked" not in screen.sub_title
+        screen = await reports_from_the_main_screen(pilot)
+        assert "names masked" not in screen.sub_title
         await pilot.press("x")
         await settle_app(pilot)
         assert screen.masked and "names masked" in screen.sub_title
@@ -293,13 +298,7 @@ def test_the_reports_only_read_the_database(flagged_db, monkeypatch):
 async def test_in_the_app_the_unit_summary_shows_every_unit_and_the_total(flagged_db):
     # The main screen's tree is #units; the app's stylesheet gives it the pane's height.
     # The reports' tables have their own ids, so none of that reaches them.
-    from tests.app.pilot import settle as settle_app
-    from tests.app.pilot import staffing_app
-
     app = staffing_app(flagged_db)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle_app(pilot)
-        await pilot.press("r")
-        await settle_app(pilot)
-        table = app.screen.query_one("#by-unit", DataTable)
+        table = (await reports_from_the_main_screen(pilot)).query_one("#by-unit", DataTable)
         assert table.row_count == 3 and table.size.height == 4  # header, two units and the total

@@ -14,21 +14,13 @@ import pytest
 from staffing_tui.cli import main
 from staffing_tui.store.maintenance import RULES
 from staffing_tui.store.schema import NEVER_DELETED
-from tests.builders import cli
+from tests.builders import cli, dump
 from tests.reliability.conftest import kill_and_reap, mode_of, query, start_python
 from tests.reliability.datasets import write_dataset
 
 #: Everything tests/builders.py's database knows that must never appear in a message.
 PRIVATE = ("Kit", "Ann", "Kay", "Kim", "Testperson", "2012-04-01", "1985-01-01", "2015-06-01", "2016-07-01",
            "Oak Foster Home")
-
-
-def dump(path: Path) -> list[str]:
-    conn = sqlite3.connect(path)
-    try:
-        return list(conn.iterdump())
-    finally:
-        conn.close()
 
 
 @pytest.fixture

@@ -365,7 +365,6 @@ class PlanRecord:
     end_month: Month | None
     review_on: date
     created_at: str
-    supersedes: "PlanRecord | None" = None
 
 
 @dataclass
@@ -900,11 +899,11 @@ def scenario_contact_plan_not_followed(b: SampleBuilder) -> None:
     b.plan(case, mother, 1, (Method.IN_PERSON, Method.PHONE, Method.VIDEO),
            "Monthly phone or video call with the specialist; visits arranged by the grandparents.",
            Month(2026, 5), None, d("2026-11-30"), "2026-05-27 11:00")
-    first = b.plan(case, father, 1, (Method.IN_PERSON,),
+    b.plan(case, father, 1, (Method.IN_PERSON,),
                    "Monthly meeting at the office.", Month(2026, 5), None, d("2026-08-31"), "2026-05-27 11:20")
     b.plan(case, father, 2, (Method.IN_PERSON, Method.VIDEO),
            "A video call or office meeting every two months; the father works out of town.",
-           Month(2026, 8), None, d("2027-01-31"), "2026-07-29 15:00", supersedes=first)
+           Month(2026, 8), None, d("2027-01-31"), "2026-07-29 15:00")  # supersedes the first
     b.next_step(case, father, f"Call {father.first_name}'s attorney to restart the video calls under the contact plan.",
                 d("2026-11-24"), "2026-11-17 14:00")
 
@@ -1424,11 +1423,10 @@ def write_records(db, b: SampleBuilder) -> None:
     for local, table, r in sorted(events, key=lambda e: (e[0], e[1])):
         at = utc_stamp(local)
         actor = approver(r.case)
-        person_id = r.person.person_id if getattr(r, "person", None) else None
         try:
             if table == "exceptions":
                 records.create_exception(db, actor, records.ExceptionRequest(
-                    r.case.case_id, person_id, str(r.category), r.reason, r.start_month, r.end_month, r.review_on),
+                    r.case.case_id, r.person.person_id, str(r.category), r.reason, r.start_month, r.end_month, r.review_on),
                     at=at)
             elif table == "contact_plans":  # supersedes the parent's plan in force, as the app does
                 records.create_contact_plan(db, actor, records.PlanRequest(
@@ -1436,14 +1434,19 @@ def write_records(db, b: SampleBuilder) -> None:
                     r.arrangements, r.start_month, r.end_month, r.review_on), at=at)
             elif table == "staffing_notes":
                 records.add_staffing_note(db, actor, records.StaffingNoteRequest(
-                    r.case.case_id, r.month, str(r.reason_code), r.text, person_id), at=at)
+                    r.case.case_id, r.month, str(r.reason_code), r.text, _person_id(r)), at=at)
             elif table == "next_steps":
                 step_ids[id(r)] = records.add_next_step(db, actor, records.NextStepRequest(
-                    r.case.specialist_id, r.text, r.due_on, r.case.case_id, person_id), at=at)
+                    r.case.specialist_id, r.text, r.due_on, r.case.case_id, _person_id(r)), at=at)
             else:  # a next step marked done at the following staffing
                 records.complete_next_step(db, actor, step_ids[id(r)], at=at)
         except UserError as exc:
             raise RuntimeError(f"the sample's {table} would be refused by the app: {exc}") from None
+
+
+def _person_id(record) -> str | None:
+    """The person a staffing note or next step is about (None: the whole case or caseload)."""
+    return record.person.person_id if record.person else None
 
 
 # --- the database --------------------------------------------------------------------------------------

@@ -397,8 +397,6 @@ class PlanSpec:
     start: Month
     created: date
     end: Month | None = None
-    supersedes: "PlanSpec | None" = None
-    record_id: int = 0
 
 
 @dataclass
@@ -915,10 +913,9 @@ class Agency:
                 case.plans.append(spec)
                 review = start.shift(6)
                 if rng.random() < 0.25 and review.start <= end and _rights_intact(parent, review):
-                    # Reviewed after six months: a new plan supersedes the first.
+                    # Reviewed after six months: the new plan supersedes the first (as the app does it).
                     case.plans.append(PlanSpec(parent, rng.choice((1, 2, 3)), methods, rng.choice(PLAN_ARRANGEMENTS),
-                                               review, max(review.start, created) + timedelta(days=rng.randint(0, 5)),
-                                               supersedes=spec))
+                                               review, max(review.start, created) + timedelta(days=rng.randint(0, 5))))
         # Exceptions: rare, time-limited, some revoked.
         for parent in parents:
             forced = special == "exception" and parent is parents[0]
@@ -1661,7 +1658,7 @@ def write_records(db: Database, agency: Agency) -> dict[str, int]:
         elif isinstance(spec, PlanSpec):
             req = records.PlanRequest(case.cid, spec.parent.person.pid, spec.frequency, spec.methods, spec.arrangements,
                                       spec.start, spec.end, spec.start.shift(6).start)
-            spec.record_id = write("contact_plans", records.create_contact_plan, who, req, at=stamp)
+            write("contact_plans", records.create_contact_plan, who, req, at=stamp)  # supersedes the one in force
         elif isinstance(spec, StaffingNoteSpec):
             write("staffing_notes", records.add_staffing_note, who, records.StaffingNoteRequest(
                 case.cid, spec.month, spec.reason_code, T_REASONS[spec.reason_code],

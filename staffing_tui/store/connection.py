@@ -45,17 +45,65 @@ class StaffingDatabase(Database):
                 yield self
             return
         self.conn.execute("BEGIN IMMEDIATE" if self.immediate else "BEGIN")
+        before = _generation(self.conn) if COMMIT_LISTENERS else None
+        ctime = _ctime_ns(self.conn) if before is not None else None
         try:
             yield self
         except BaseException:
             self.rollback()
             raise
         else:
+            change = _case_change(self.conn, before) if before is not None else None
             try:
                 self.conn.execute("COMMIT")
             except BaseException:
                 self.rollback()
                 raise
+            if change is not None:
+                for listener in COMMIT_LISTENERS:
+                    listener(self, *change, ctime)
+
+
+#: Called after each committed write transaction that changed what a month's evaluation reads,
+#: as `listener(db, before, after, cases, ctime)`: the generation (schema m004) the transaction
+#: found and the one it left, the cases it changed (None: more than cases, see m005), and the
+#: file's status-change time when it began. Read inside the transaction, so it is exactly this
+#: transaction's change. `store.evaluation` keeps its month cache up to date with it.
+COMMIT_LISTENERS: list = []
+
+
+def database_file(conn: sqlite3.Connection) -> str:
+    """The path of the connection's main database file ('' for an in-memory one)."""
+    return next((row[2] for row in conn.execute("PRAGMA database_list") if row[1] == "main"), "")
+
+
+def _ctime_ns(conn: sqlite3.Connection) -> int | None:
+    try:
+        return os.stat(database_file(conn)).st_ctime_ns
+    except (sqlite3.Error, OSError):
+        return None
+
+
+def _generation(conn: sqlite3.Connection) -> int | None:
+    try:
+        row = conn.execute("SELECT n FROM generation").fetchone()
+    except sqlite3.Error:
+        return None  # not created yet (an empty database, a migration)
+    return row[0] if row else None
+
+
+def _case_change(conn: sqlite3.Connection, before: int) -> tuple[int, int, frozenset[str] | None] | None:
+    """(before, after, the cases changed) for the open transaction; None if nothing evaluated changed."""
+    try:
+        after, everything = conn.execute("SELECT n, everything FROM generation").fetchone()
+        if after == before:
+            return None
+        if everything > before:
+            return before, after, None
+        return before, after, frozenset(case_id for (case_id,) in conn.execute(
+            "SELECT case_id FROM changed_cases WHERE generation > ?", [before]))
+    except (sqlite3.Error, TypeError):
+        return None  # an older schema (being migrated): nobody is told anything
 
 
 def _create_private_file(path: Path) -> None:

@@ -42,7 +42,7 @@ from staffing_tui.domain.model import (
     StaffingNoteFacts,
 )
 from staffing_tui.domain.months import Month
-from staffing_tui.store.connection import BUSY_TIMEOUT_MS, connect_readonly
+from staffing_tui.store.connection import BUSY_TIMEOUT_MS, connect_readonly, database_file
 
 _date = date.fromisoformat
 
@@ -53,11 +53,13 @@ def _opt_month(value: str | None) -> Month | None:
 
 @dataclass(frozen=True, slots=True)
 class Scope:
-    """Which cases a report covers: all, one unit, or one specialist."""
+    """Which cases a report covers: all, one unit, one specialist, or some cases."""
 
     unit_id: str | None = None
     specialist_id: str | None = None
     case_id: str | None = None
+    #: these cases only (a cached month brought up to date, `store.evaluation`)
+    case_ids: frozenset[str] | None = None
 
     def cases_sql(self) -> str:
         """A sub-select of the case ids open in [:start, :end] within this scope."""
@@ -71,6 +73,8 @@ class Scope:
             sql += " AND c.specialist_id = :specialist_id"
         if self.case_id is not None:
             sql += " AND c.case_id = :case_id"
+        if self.case_ids is not None:
+            sql += " AND c.case_id IN (SELECT value FROM json_each(:case_ids))"
         return sql
 
 
@@ -103,6 +107,7 @@ def _load_month_facts(db: Database, month: Month, as_of: date, scope: Scope, lat
         "unit_id": scope.unit_id,
         "specialist_id": scope.specialist_id,
         "case_id": scope.case_id,
+        "case_ids": json.dumps(sorted(scope.case_ids)) if scope.case_ids is not None else None,
         "window_start": month.shift(-2).start.isoformat(),
         "until": (last_day + timedelta(days=1)).isoformat(),  # exclusive bound on occurred_at
         "as_of_next": (as_of + timedelta(days=1)).isoformat(),
@@ -380,7 +385,7 @@ class _Background:
     @classmethod
     def start(cls, db: Database, work, *args) -> "_Background":
         job = cls(db, work, *args)
-        path = next((row[2] for row in db.conn.execute("PRAGMA database_list") if row[1] == "main"), "")
+        path = database_file(db.conn)
         if path and not db.conn.in_transaction:
             job._thread = threading.Thread(target=job._run, args=(path,), name="latest contacts", daemon=True)
             job._thread.start()

@@ -324,5 +324,60 @@ def m004_generation(db: Database) -> None:
             )
 
 
+#: The evaluated tables whose rows belong to one case: a change to one of them changes that
+#: case's rows of a month and nobody else's (`changed_cases`, m005).
+CASE_TABLES = (
+    "cases", "case_members", "parent_child", "permanency_goals", "placements",
+    "exceptions", "contact_plans", "staffing_notes",
+)
+
+
+@migrations()
+def m005_changed_cases(db: Database) -> None:
+    """Which cases changed at which generation, so a cached month is brought up to date case by case.
+
+    A month cached at generation g stays valid for every case not in
+    `changed_cases` with a generation after g, as long as `generation.everything`
+    (the last change that is not confined to cases) is not after g either. The
+    app's own writes (an exception, a contact plan, a staffing note) change one
+    case: the month is then re-evaluated for that case only, not for the state.
+
+    * a row of a case table (`CASE_TABLES`) changes its case (both cases when an
+      update moves it to another one);
+    * a person's row changes every case they are a member of (birth and death
+      dates bound their spans);
+    * staff (a specialist moved to another unit), notes and their contacts
+      (`last_seen` is read across cases) change everything.
+
+    The triggers replace m004's and still bump `generation.n` once per written
+    row. `changed_cases` keeps one row per case (its latest change).
+    """
+    db.execute("ALTER TABLE generation ADD COLUMN everything INTEGER NOT NULL DEFAULT 0")
+    db.execute("UPDATE generation SET everything = n")  # what changed before is not known
+    db.execute("CREATE TABLE changed_cases (case_id TEXT PRIMARY KEY, generation INTEGER NOT NULL)")
+    db.execute("CREATE INDEX idx_changed_cases_generation ON changed_cases(generation)")
+    mark = (
+        "INSERT INTO changed_cases (case_id, generation) SELECT {case}, n FROM generation WHERE true "
+        "ON CONFLICT (case_id) DO UPDATE SET generation = excluded.generation;"
+    )
+    for table in EVALUATED_TABLES:
+        for event in ("INSERT", "UPDATE", "DELETE"):
+            db.execute(f"DROP TRIGGER {table}_{event.lower()}_generation")
+            rows = {"INSERT": ("NEW",), "UPDATE": ("OLD", "NEW"), "DELETE": ("OLD",)}[event]
+            if table in CASE_TABLES:
+                body = "UPDATE generation SET n = n + 1; " + " ".join(
+                    mark.format(case=f"{row}.case_id") for row in rows)
+            elif table == "people":
+                body = "UPDATE generation SET n = n + 1; " + " ".join(
+                    mark.replace("SELECT {case}, n FROM generation WHERE true",
+                                 "SELECT m.case_id, g.n FROM case_members m, generation g "
+                                 f"WHERE m.person_id = {row}.person_id") for row in rows)
+            else:
+                body = "UPDATE generation SET n = n + 1, everything = n + 1;"
+            db.execute(
+                f"CREATE TRIGGER {table}_{event.lower()}_generation AFTER {event} ON {table} BEGIN {body} END"
+            )
+
+
 #: The schema version this program writes; one per migration.
 SCHEMA_VERSION = len(migrations._migrations)

@@ -1,4 +1,5 @@
-"""The per-process month cache (store.evaluation.MONTH_CACHE) and the generation counter it trusts (m004).
+"""The per-process month cache (store.evaluation.MONTH_CACHE) and the generation counter it trusts
+(m004), with the cases each change touched (m005; test_month_up_to_date.py uses them).
 
 A cached month must never be served after anything it was evaluated from
 changed — whoever changed it — and a unit or specialist read from it must be
@@ -21,7 +22,7 @@ from staffing_tui.store.audit import resolve_actor
 from staffing_tui.store.connection import open_database
 from staffing_tui.store.evaluation import MONTH_CACHE, month_report
 from staffing_tui.store.records import StaffingNoteRequest, add_staffing_note
-from staffing_tui.store.schema import EVALUATED_TABLES
+from staffing_tui.store.schema import CASE_TABLES, EVALUATED_TABLES
 from tests.builders import small_database
 
 OCTOBER = Month(2026, 10)
@@ -179,3 +180,59 @@ def test_every_change_to_an_evaluated_table_bumps_the_generation(db_path, table)
     conn.rollback()
     conn.close()
     assert before < inserted < updated < deleted
+
+
+def changes_after(conn, n: int) -> tuple[int, int, dict[str, int]]:
+    """(generation, last change beyond cases, {case: generation} changed after generation `n`)."""
+    after, everything = conn.execute("SELECT n, everything FROM generation").fetchone()
+    return after, everything, dict(conn.execute("SELECT case_id, generation FROM changed_cases "
+                                                "WHERE generation > ?", [n]))
+
+
+def generation_of(conn) -> tuple[int, int]:
+    return conn.execute("SELECT n, everything FROM generation").fetchone()
+
+
+@pytest.mark.parametrize("table", CASE_TABLES)
+def test_a_change_to_a_case_table_changes_its_case_only(db_path, table):
+    conn = sqlite3.connect(db_path)
+    conn.execute("PRAGMA foreign_keys = OFF")
+    conn.execute("PRAGMA ignore_check_constraints = ON")
+    for trigger, in conn.execute(f"SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = '{table}' "
+                                 "AND name NOT LIKE '%_generation'").fetchall():
+        conn.execute(f"DROP TRIGGER {trigger}")  # the evidence guards would refuse the raw writes below
+    info = conn.execute(f"PRAGMA table_info({table})").fetchall()
+    values = {row[1]: 987654 if "INT" in row[2].upper() else "x" for row in info} | {"case_id": "CX"}
+    n, everything = generation_of(conn)
+    conn.execute(f"INSERT INTO {table} ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
+                 list(values.values()))
+    inserted = changes_after(conn, n)
+    conn.execute(f"UPDATE {table} SET case_id = 'CY' WHERE rowid = last_insert_rowid()")  # moved to CY
+    moved = changes_after(conn, n + 1)
+    conn.execute(f"DELETE FROM {table} WHERE rowid = last_insert_rowid()")
+    deleted = changes_after(conn, n + 2)
+    conn.rollback()
+    conn.close()
+    assert inserted == (n + 1, everything, {"CX": n + 1})
+    assert moved == (n + 2, everything, {"CX": n + 2, "CY": n + 2})
+    assert deleted == (n + 3, everything, {"CY": n + 3})
+
+
+def test_a_change_to_a_person_changes_the_cases_they_are_on(db_path):
+    conn = sqlite3.connect(db_path)
+    n, everything = generation_of(conn)
+    conn.execute("UPDATE people SET deceased_on = '2026-10-05' WHERE person_id = 'K2'")
+    assert changes_after(conn, n) == (n + 1, everything, {"C2": n + 1})
+    conn.rollback()
+    conn.close()
+
+
+@pytest.mark.parametrize("table", sorted(set(EVALUATED_TABLES) - set(CASE_TABLES) - {"people"}))
+def test_a_change_to_staff_or_notes_changes_everything(db_path, table):
+    conn = sqlite3.connect(db_path)
+    conn.execute("PRAGMA foreign_keys = OFF")
+    n, _ = generation_of(conn)
+    conn.execute(f"DELETE FROM {table} WHERE rowid = (SELECT min(rowid) FROM {table})")
+    assert changes_after(conn, n) == (n + 1, n + 1, {})
+    conn.rollback()
+    conn.close()

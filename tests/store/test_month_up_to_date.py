@@ -1,0 +1,202 @@
+"""A kept whole-database month brought up to date case by case after this process's own writes
+(store.evaluation._brought_up_to_date, schema m005's changed_cases).
+
+Whatever the writes, the month served afterwards must be exactly the month evaluated from
+nothing; and only writes this process saw inside their transaction, confined to cases, may be
+applied case by case.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from datetime import date
+
+import pytest
+
+import staffing_tui.store.evaluation as evaluation
+from staffing_tui.domain.enums import Status
+from staffing_tui.domain.months import Month
+from staffing_tui.store.audit import resolve_actor
+from staffing_tui.store.connection import open_database
+from staffing_tui.store.evaluation import MONTH_CACHE, month_report
+from staffing_tui.domain.evaluate import evaluate_month
+from staffing_tui.store.facts import Scope, load_month_facts
+from staffing_tui.store.generator import AS_OF, generate_database
+from staffing_tui.store.records import StaffingNoteRequest, add_staffing_note
+from tests.builders import small_database
+
+SEED = 20261020
+IN_PROGRESS = Month.of(AS_OF)
+COMPLETE = IN_PROGRESS.previous()
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    path = tmp_path_factory.mktemp("up-to-date") / "unit.db"
+    generate_database(path, "unit", SEED)
+    return path
+
+
+@pytest.fixture
+def db_path(generated, tmp_path):
+    path = tmp_path / "unit.db"
+    shutil.copyfile(generated, path)
+    MONTH_CACHE.clear()
+    yield path
+    MONTH_CACHE.clear()
+
+
+@pytest.fixture
+def loads(monkeypatch):
+    """The scopes whose facts were loaded (a month evaluated, from nothing or case by case)."""
+    scopes: list[Scope] = []
+    real = evaluation.load_month_facts
+
+    def recording(db, month, as_of, scope=Scope(), **kwargs):
+        scopes.append(scope)
+        return real(db, month, as_of, scope, **kwargs)
+
+    monkeypatch.setattr(evaluation, "load_month_facts", recording)
+    return scopes
+
+
+def from_nothing(path, month):
+    """The month evaluated from nothing, leaving the month cache alone."""
+    db = open_database(path, readonly=True)
+    try:
+        return evaluate_month(load_month_facts(db, month, AS_OF), month, AS_OF)
+    finally:
+        db.close()
+
+
+def one(db, sql, params=()):
+    return db.execute(sql, params).fetchone()
+
+
+def test_writes_confined_to_cases_are_applied_case_by_case_and_give_the_month_from_nothing(db_path, loads):
+    reader = open_database(db_path, readonly=True)
+    for month in (COMPLETE, IN_PROGRESS):
+        month_report(reader, month, AS_OF)  # kept
+    writer = open_database(db_path)
+    open_in_both = f"opened_on <= '{COMPLETE.start}' AND closed_on IS NULL"
+    moved, closed, added_to, placed, excused = [row[0] for row in writer.execute(
+        f"SELECT case_id FROM cases WHERE case_type = 'dependency' AND {open_in_both} ORDER BY case_id LIMIT 5")]
+    child = one(writer, "SELECT person_id FROM case_members WHERE case_id = ? AND role = 'child'", [placed])[0]
+    adult = one(writer, "SELECT person_id FROM case_members WHERE case_id = ? AND role != 'child'", [excused])[0]
+    other_specialist = one(writer, "SELECT max(specialist_id) FROM cases WHERE specialist_id != "
+                                   "(SELECT specialist_id FROM cases WHERE case_id = ?)", [moved])[0]
+    writes = [
+        # reassigned to another specialist: its rows move in the order
+        ("UPDATE cases SET specialist_id = ? WHERE case_id = ?", [other_specialist, moved]),
+        # closed before the complete month: its rows go
+        ("UPDATE cases SET closed_on = ? WHERE case_id = ?", [str(COMPLETE.shift(-1).start), closed]),
+        # a new person on a case: looked up for last seen (nobody has seen them)
+        ("INSERT INTO people (person_id, first_name, last_name, birth_date) "
+         "VALUES ('NEW1', 'Nia', 'New', '2015-03-02')", []),
+        ("INSERT INTO case_members (case_id, person_id, role, joined_on) VALUES (?, 'NEW1', 'child', ?)",
+         [added_to, str(COMPLETE.start)]),
+        # the child run away the whole month
+        ("INSERT INTO placements (placement_id, case_id, child_id, location_type, start_on) "
+         "VALUES ('PLNEW', ?, ?, 'runaway', ?)", [placed, child, str(COMPLETE.start)]),
+        ("UPDATE placements SET end_on = ? WHERE case_id = ? AND child_id = ? AND placement_id != 'PLNEW' "
+         "AND end_on IS NULL", [str(COMPLETE.start), placed, child]),
+        # an approved exception for an adult
+        ("INSERT INTO exceptions (case_id, person_id, category, reason, start_month, end_month, approved_by, "
+         "created_at, created_by) SELECT ?, ?, 'other', 'Lives abroad.', ?, ?, staff_id, '2026-10-01T09:00:00', "
+         "staff_id FROM staff WHERE role = 'manager' LIMIT 1", [excused, adult, str(COMPLETE), str(IN_PROGRESS)]),
+    ]
+    for sql, params in writes:
+        with writer.atomic():  # each its own transaction, as the app writes
+            writer.execute(sql, params)
+    for month in (COMPLETE, IN_PROGRESS):
+        del loads[:]
+        served = month_report(reader, month, AS_OF).rows
+        assert loads == [Scope(case_ids=frozenset({moved, closed, added_to, placed, excused}))]
+        assert served == from_nothing(db_path, month)
+    # The comparison means something: the changes show.
+    rows = from_nothing(db_path, COMPLETE)
+    assert not [r for r in rows if r.case_id == closed]
+    assert {r.specialist_id for r in rows if r.case_id == moved} == {other_specialist}
+    assert any(r.person_id == "NEW1" and r.last_seen is None for r in rows)
+    assert any(r.person_id == adult and r.exception_id is not None for r in rows if r.case_id == excused)
+
+
+def test_each_kept_month_is_brought_up_to_date_after_a_saved_record(db_path, loads):
+    reader = open_database(db_path, readonly=True)
+    kept = {month: month_report(reader, month, AS_OF).rows for month in (COMPLETE, IN_PROGRESS)}
+    writer = open_database(db_path)
+    case_id, person_id, specialist = one(writer, (
+        "SELECT c.case_id, m.person_id, c.specialist_id FROM cases c JOIN case_members m ON m.case_id = c.case_id "
+        f"WHERE c.opened_on <= '{COMPLETE.start}' AND c.closed_on IS NULL AND m.role = 'child' ORDER BY 1, 2"))
+    unit = one(writer, "SELECT unit_id FROM staff WHERE staff_id = ?", [specialist])[0]
+    supervisor = one(writer, "SELECT staff_id FROM staff WHERE role = 'supervisor' AND unit_id = ?", [unit])[0]
+    for month in (COMPLETE, IN_PROGRESS):
+        add_staffing_note(writer, resolve_actor(writer, supervisor), StaffingNoteRequest(
+            case_id=case_id, month=month, reason_code="other", text="Seen by the court officer.",
+            person_id=person_id))
+    for month in (COMPLETE, IN_PROGRESS):
+        del loads[:]
+        served = month_report(reader, month, AS_OF).rows
+        assert loads == [Scope(case_ids=frozenset({case_id}))]
+        assert served == from_nothing(db_path, month)
+        changed = [r for r in served if r not in kept[month]]
+        assert {r.case_id for r in changed} <= {case_id}
+        row = next(r for r in served if (r.case_id, r.person_id) == (case_id, person_id))
+        assert row.status is not Status.UNMET and row.status is not Status.DUE
+
+
+def test_a_write_this_process_did_not_see_means_evaluating_from_nothing(db_path, loads):
+    reader = open_database(db_path, readonly=True)
+    month_report(reader, COMPLETE, AS_OF)
+    outside = sqlite3.connect(db_path)  # another program: its change is not known case by case
+    with outside:
+        outside.execute("UPDATE placements SET location_name = 'Elsewhere' WHERE rowid = 1")
+    outside.close()
+    writer = open_database(db_path)
+    with writer.atomic():  # then one of ours, confined to a case
+        writer.execute("UPDATE placements SET location_name = 'Here' WHERE rowid = 2")
+    del loads[:]
+    served = month_report(reader, COMPLETE, AS_OF).rows
+    assert loads == [Scope()]
+    assert served == from_nothing(db_path, COMPLETE)
+
+
+def test_a_change_beyond_cases_means_evaluating_from_nothing(db_path, loads):
+    reader = open_database(db_path, readonly=True)
+    month_report(reader, COMPLETE, AS_OF)
+    writer = open_database(db_path)
+    note_id, person_id = one(writer, "SELECT n.note_id, nc.person_id FROM notes n "
+                                     "JOIN note_contacts nc ON nc.note_id = n.note_id LIMIT 1")
+    with writer.atomic():  # last seen is read across cases: a contact is not confined to its case
+        writer.execute("DELETE FROM note_contacts WHERE note_id = ? AND person_id = ?", [note_id, person_id])
+    del loads[:]
+    served = month_report(reader, COMPLETE, AS_OF).rows
+    assert loads == [Scope()]
+    assert served == from_nothing(db_path, COMPLETE)
+
+
+def test_a_file_copied_over_the_database_is_not_brought_up_to_date(tmp_path, loads):
+    MONTH_CACHE.clear()
+    path, copy = tmp_path / "a.db", tmp_path / "b.db"
+    small_database(path).close()
+    small_database(copy).close()
+    month, as_of = Month(2026, 10), date(2026, 11, 10)
+    with sqlite3.connect(copy) as other:  # the copy's history differs from the kept month's...
+        other.execute("UPDATE placements SET location_type = 'foster_home' WHERE location_type = 'runaway'")
+        generation = one(other, "SELECT n FROM generation")[0]
+    other.close()
+    with sqlite3.connect(path) as kept:  # ...though it reached the same generation
+        kept.execute("UPDATE generation SET n = ?", [generation])
+    kept.close()
+    month_report(open_database(path, readonly=True), month, as_of)
+    shutil.copyfile(copy, path)
+    writer = open_database(path)
+    with writer.atomic():  # our own write on the copied file, confined to a case
+        writer.execute("UPDATE cases SET opened_on = opened_on WHERE case_id = 'C3'")
+    del loads[:]
+    reader = open_database(path, readonly=True)
+    served = month_report(reader, month, as_of).rows
+    assert loads == [Scope()]
+    assert served == evaluate_month(load_month_facts(reader, month, as_of), month, as_of)
+    MONTH_CACHE.clear()

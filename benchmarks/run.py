@@ -12,12 +12,16 @@ applies), and is printed on its own line with its target; the last line is
 with every figure, for scripts and CI logs. The figures:
 
 * `eval_*` — `month_report` for the whole database, last complete month,
-  against a raw indexed scan: a `SELECT` of that month's notes joined to
-  their note_contacts, fetched into Python (target ≤ 3× and < 1 s).
-  `eval_s`/`eval_ratio` are the engine itself (the month cache emptied before
-  each run: facts loaded, every rule applied); `eval_cached_*` are the same
-  call again with nothing written since, served by the process's month cache
-  (`store.evaluation.MonthCache`, valid until the next write);
+  against a raw indexed scan (`scan_s`): a `SELECT` of that month's notes
+  joined to their note_contacts, fetched into Python (target ≤ 3× and < 1 s).
+  In each run, interleaved: `eval_first_*` from nothing (the process's month
+  cache emptied: facts loaded, every rule applied; target < 1 s);
+  `eval_saved_*` right after a record is saved on one case (a placement
+  written back unchanged in its own transaction, as the app saves a record):
+  the kept month brought up to date by evaluating that case again;
+  `eval_cached_*` again with nothing written since. `eval_inputs_*`, for
+  comparison, only runs the statements the loader runs and fetches their
+  rows, building nothing;
 * `unit_eval_ms` — `month_report` for the largest unit, evaluated (target < 20 ms);
 * `cold_start_*` — a fresh process starting the app headless (`run_test`)
   until the first caseload is painted, against `benchmarks/hello.py` (a
@@ -63,8 +67,8 @@ COLD_START_RUNS = 9
 SIZE = (160, 48)
 
 TARGETS = {
-    "eval_ratio": 3.0,
-    "eval_s": 1.0,
+    "eval_ratio": 3.0,  # eval_saved_ratio, eval_cached_ratio
+    "eval_s": 1.0,  # every evaluation, eval_first_s included
     "unit_eval_ms": 20.0,
     "cold_start_ratio": 2.0,
     "keypress_ms": 50.0,
@@ -160,49 +164,85 @@ def ensure_database(args: argparse.Namespace, figures: Figures) -> Path:
 
 
 def measure_evaluation(path: Path, runs: int, figures: Figures) -> None:
+    import random
+
     from staffing_tui.domain.months import Month
     from staffing_tui.store.connection import default_as_of, open_database
     from staffing_tui.store.evaluation import MONTH_CACHE, month_report
+    from staffing_tui.store.facts import load_month_facts
 
     db = open_database(path, readonly=True)
+    writer = open_database(path)
     try:
         as_of = default_as_of(db)
         month = Month.of(as_of).previous()  # the last complete month
         bounds = [month.start.isoformat(), month.next().start.isoformat()]
         counts: dict[str, int] = {}
+        placements = [row[0] for row in db.execute("SELECT placement_id FROM placements ORDER BY placement_id")]
+        chosen = random.Random(SEED)
 
         def scan() -> None:
             counts["scan"] = len(db.execute(RAW_SCAN, bounds).fetchall())
 
-        def evaluate(*, unit_id: str | None = None, cached: bool = False) -> None:
-            if not cached:
-                MONTH_CACHE.clear()  # the engine itself: facts loaded and evaluated
+        def evaluate(*, unit_id: str | None = None) -> None:
             counts["rows"] = len(month_report(db, month, as_of, unit_id=unit_id).rows)
 
-        # Interleaved, so both see the same cache state.
-        scan(), evaluate()
-        scan_times, eval_times, cached_times = [], [], []
+        def from_nothing() -> None:
+            MONTH_CACHE.clear()  # the engine itself: facts loaded and evaluated
+            evaluate()
+
+        def saved() -> None:
+            # A record saved on one case, as the app saves one (its own transaction); the values are
+            # written back unchanged, so the database stays what it was.
+            with writer.atomic():
+                writer.execute("UPDATE placements SET location_name = location_name WHERE placement_id = ?",
+                               [chosen.choice(placements)])
+
+        # Interleaved, so each sees the same state: from nothing, then after a save, then again.
+        scan(), from_nothing()
+        scan_times, first_times, saved_times, cached_times = [], [], [], []
         for _ in range(runs):
-            for times, work in ((scan_times, scan), (eval_times, evaluate),
-                                (cached_times, lambda: evaluate(cached=True))):
+            for times, work, before in ((scan_times, scan, None), (first_times, from_nothing, None),
+                                        (saved_times, evaluate, saved), (cached_times, evaluate, None)):
+                if before is not None:
+                    before()
                 started = time.perf_counter()
                 work()
                 times.append(time.perf_counter() - started)
-        eval_s, scan_s, ratio = figures.ratio("eval", eval_times, "eval_s", scan_times, "scan_s", digits=4)
-        cached_s = statistics.median(cached_times)
-        cached_ratio = cached_s / scan_s
-        figures.set("eval_cached_s", cached_s, 4)
-        figures.set("eval_cached_ratio", cached_ratio, 2)
+        scan_s = statistics.median(scan_times)
+        figures.set("scan_s", scan_s, 4)
+        first_s, _, first_ratio = figures.ratio("eval_first", first_times, "eval_first_s", scan_times, "scan_s", 4)
+        saved_s, _, saved_ratio = figures.ratio("eval_saved", saved_times, "eval_saved_s", scan_times, "scan_s", 4)
+        cached_s, _, cached_ratio = figures.ratio("eval_cached", cached_times, "eval_cached_s", scan_times, "scan_s",
+                                                  4)
+        inputs_s = median_of(runs, _inputs_reader(db, lambda: load_month_facts(db, month, as_of)))
+        figures.set("eval_inputs_s", inputs_s, 4)
+        figures.set("eval_inputs_ratio", inputs_s / scan_s, 2)
         target = f"target ≤ {TARGETS['eval_ratio']:g}× and < {TARGETS['eval_s']:g} s"
+
+        def verdict_of(seconds: float, ratio: float) -> str:
+            return verdict(ratio, TARGETS["eval_ratio"]) if seconds < TARGETS["eval_s"] else "MISSED"
+
         figures.line(
-            f"month evaluation {month} (as of {as_of}, {counts['rows']:,} rows), evaluated: {eval_s * 1000:.0f} ms; "
-            f"raw scan of its {counts['scan']:,} note contacts: {scan_s * 1000:.0f} ms; ratio {ratio:.2f}× "
-            f"({target}: {verdict(ratio, TARGETS['eval_ratio']) if eval_s < TARGETS['eval_s'] else 'MISSED'})"
+            f"month evaluation {month} (as of {as_of}, {counts['rows']:,} rows); "
+            f"raw scan of its {counts['scan']:,} note contacts: {scan_s * 1000:.0f} ms"
         )
         figures.line(
-            f"month evaluation {month} again, nothing written since (the process's month cache): "
-            f"{cached_s * 1000:.1f} ms; ratio {cached_ratio:.2f}× ({target}: "
-            f"{verdict(cached_ratio, TARGETS['eval_ratio']) if cached_s < TARGETS['eval_s'] else 'MISSED'})"
+            f"  from nothing (month cache emptied: facts loaded, every rule applied): {first_s * 1000:.0f} ms; "
+            f"ratio {first_ratio:.2f}× (target < {TARGETS['eval_s']:g} s: "
+            f"{verdict(first_s, TARGETS['eval_s'])}; the first evaluation of a month in a process)"
+        )
+        figures.line(
+            f"  after a record is saved on one case (the kept month brought up to date): {saved_s * 1000:.1f} ms; "
+            f"ratio {saved_ratio:.2f}× ({target}: {verdict_of(saved_s, saved_ratio)})"
+        )
+        figures.line(
+            f"  again with nothing written since (the month cache): {cached_s * 1000:.1f} ms; "
+            f"ratio {cached_ratio:.2f}× ({target}: {verdict_of(cached_s, cached_ratio)})"
+        )
+        figures.line(
+            f"  for comparison, only reading the engine's inputs (the loader's statements on its connection, "
+            f"fetched, nothing built): {inputs_s * 1000:.0f} ms; ratio {inputs_s / scan_s:.2f}×"
         )
         unit_id, cases = db.execute(
             "SELECT s.unit_id, count(*) FROM cases c JOIN staff s ON s.staff_id = c.specialist_id "
@@ -210,16 +250,40 @@ def measure_evaluation(path: Path, runs: int, figures: Figures) -> None:
             "GROUP BY s.unit_id ORDER BY count(*) DESC, s.unit_id LIMIT 1",
             [month.end.isoformat(), month.start.isoformat()],
         ).fetchone()
-        MONTH_CACHE.clear()
-        unit_rows = len(month_report(db, month, as_of, unit_id=unit_id).rows)
-        unit_s = median_of(runs, lambda: evaluate(unit_id=unit_id))
+
+        def unit() -> None:
+            MONTH_CACHE.clear()
+            evaluate(unit_id=unit_id)
+
+        unit()
+        unit_rows = counts["rows"]
+        unit_s = median_of(runs, unit)
         figures.set("unit_eval_ms", unit_s * 1000, 2)
         figures.line(
             f"unit month evaluation {unit_id} ({cases} cases, {unit_rows} rows), evaluated: {unit_s * 1000:.1f} ms "
             f"(target < {TARGETS['unit_eval_ms']:g} ms: {verdict(unit_s * 1000, TARGETS['unit_eval_ms'])})"
         )
     finally:
+        MONTH_CACHE.clear()
+        writer.close()
         db.close()
+
+
+def _inputs_reader(db, load):
+    """A function that runs the statements `load()` runs on `db`'s connection again, fetching their
+    rows and building nothing: what reading the engine's inputs costs at the least."""
+    statements: list[str] = []
+    db.conn.set_trace_callback(statements.append)
+    try:
+        load()
+    finally:
+        db.conn.set_trace_callback(None)
+
+    def read() -> None:
+        for sql in statements:
+            db.conn.execute(sql).fetchall()
+
+    return read
 
 
 # --- the app: cold start and key press -----------------------------------------------------------

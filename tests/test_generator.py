@@ -152,5 +152,5 @@ def test_benchmark_script_runs_at_unit_scale(tmp_path):
     last = done.stdout.strip().splitlines()[-1]
     assert last.startswith("benchmark: ")
     names = {item.split("=")[0] for item in last.removeprefix("benchmark: ").split()}
-    assert {"eval_ratio", "eval_cached_ratio", "unit_eval_ms", "cold_start_ratio", "keypress_ms", "import_ratio",
+    assert {"eval_first_ratio", "eval_saved_ratio", "eval_cached_ratio", "eval_inputs_ratio", "unit_eval_ms", "cold_start_ratio", "keypress_ms", "import_ratio",
             "report_rss_mb"} <= names

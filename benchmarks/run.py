@@ -167,18 +167,24 @@ def measure_evaluation(path: Path, runs: int, figures: Figures) -> None:
     import random
 
     from staffing_tui.domain.months import Month
+    from staffing_tui.errors import DatabaseProblem
     from staffing_tui.store.connection import default_as_of, open_database
     from staffing_tui.store.evaluation import MONTH_CACHE, month_report
     from staffing_tui.store.facts import load_month_facts
 
+    try:
+        writer = open_database(path)  # saves a record on one case, writing its values back unchanged
+    except DatabaseProblem as exc:
+        raise SystemExit(f"{exc} (The benchmark saves records on the database, unchanged.)") from None
     db = open_database(path, readonly=True)
-    writer = open_database(path)
     try:
         as_of = default_as_of(db)
         month = Month.of(as_of).previous()  # the last complete month
         bounds = [month.start.isoformat(), month.next().start.isoformat()]
         counts: dict[str, int] = {}
         placements = [row[0] for row in db.execute("SELECT placement_id FROM placements ORDER BY placement_id")]
+        if not placements:
+            raise SystemExit(f"{path} has no placements to save a record on; give a generated database.")
         chosen = random.Random(SEED)
 
         def scan() -> None:

@@ -16,7 +16,7 @@ from sqlite_utils import Database
 
 from staffing_tui.domain.months import Month
 from staffing_tui.store.connection import default_as_of
-from staffing_tui.store.evaluation import MonthReport, month_report
+from staffing_tui.store.evaluation import MonthReport, is_cached, month_report
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +52,8 @@ def unseen_trend(
     evaluated with the same as-of date (e.g. the report of `last_month`),
     reused instead of evaluated again. Months that start after the as-of date
     cannot be evaluated and count 0. `progress(done, total)` is called after
-    each month evaluated here (`total`: the months not reused).
+    each month evaluated here (`total`: the months neither reused nor in the
+    month cache when the trend starts, so the count does not jump).
     """
     as_of = as_of or default_as_of(db)
     window = trend_months(last_month, months)
@@ -62,7 +63,8 @@ def unseen_trend(
         if report.as_of == as_of and report.unit_id is None and report.specialist_id is None
     }
     counts: dict[str | None, list[int]] = {unit_id: [0] * len(window) for unit_id in units}
-    to_evaluate = sum(1 for month in window if month.start <= as_of and month not in reused)
+    pending = {month for month in window
+               if month.start <= as_of and month not in reused and not is_cached(db, month, as_of)}
     done = 0
     for index, month in enumerate(window):
         if month.start > as_of:
@@ -70,9 +72,9 @@ def unseen_trend(
         report = reused.get(month)
         if report is None:
             report = month_report(db, month, as_of)
-            done += 1
-            if progress is not None:
-                progress(done, to_evaluate)
+            if progress is not None and month in pending:
+                done += 1
+                progress(done, len(pending))
         for row in report.rows:
             if row.unseen_without_reason and row.unit_id in counts:
                 counts[row.unit_id][index] += 1

@@ -160,6 +160,24 @@ def test_unseen_trend_evaluates_each_month_once_for_every_unit(forms_db, monkeyp
     assert trend.counts("U9") == (0,) * 12
 
 
+def test_the_trend_counts_only_the_months_it_has_to_evaluate(forms_db):
+    from staffing_tui.store.evaluation import MONTH_CACHE
+
+    MONTH_CACHE.clear()
+    db = open_database(forms_db)
+    try:
+        known = month_report(db, NOVEMBER)
+        for month in (Month(2026, 10), Month(2026, 6)):
+            month_report(db, month, known.as_of)  # already in the month cache: served, not counted
+        steps: list[tuple[int, int]] = []
+        trends.unseen_trend(db, ["U1"], NOVEMBER, known=[known],
+                            progress=lambda done, total: steps.append((done, total)))
+    finally:
+        db.close()
+        MONTH_CACHE.clear()
+    assert steps == [(done, 9) for done in range(1, 10)]
+
+
 async def test_the_month_is_shown_while_the_trend_is_evaluated_and_the_trend_does_not_move_the_cursor(
     flagged_db, monkeypatch
 ):

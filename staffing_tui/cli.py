@@ -236,7 +236,6 @@ def cmd_plan_list(args: argparse.Namespace) -> int:
 
 def cmd_plan_export(args: argparse.Namespace) -> int:
     from staffing_tui.domain.plan_document import markdown_to_html
-    from staffing_tui.exports import write_private_text
     from staffing_tui.store import records
     from staffing_tui.store.connection import open_database
 
@@ -250,12 +249,9 @@ def cmd_plan_export(args: argparse.Namespace) -> int:
             text = privacy_mask(db, case_ids=[plan["case_id"]]).text(text) or ""
     finally:
         db.close()
-    if Path(args.out).exists() and Path(args.out).resolve() == Path(args.db).resolve():
-        raise UserError(f"--out {args.out} is the database itself; choose another file name.")
     if args.format == "html":
         text = markdown_to_html(text, title=f"Contact plan {args.id} — case {plan['case_id']}")
-    write_private_text(Path(args.out), text)
-    print(args.out)
+    _emit(args, text)
     return EXIT_OK
 
 

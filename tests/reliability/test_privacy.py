@@ -99,6 +99,13 @@ def plan_db(db_path, capsys) -> Path:
     return db_path
 
 
+def test_a_plan_export_never_replaces_the_database(plan_db, capsys):
+    before = plan_db.read_bytes()
+    code, _, err = cli(capsys, "plan", "export", "1", "--db", plan_db, "--format", "md", "--out", plan_db)
+    assert code == 2 and "is the database itself" in err
+    assert plan_db.read_bytes() == before
+
+
 @pytest.mark.parametrize("fmt", ["md", "html"])
 def test_plan_export_with_mask_shows_initials_only_and_is_private(plan_db, tmp_path, capsys, open_umask, fmt):
     plain, masked = tmp_path / f"plain.{fmt}", tmp_path / f"masked.{fmt}"

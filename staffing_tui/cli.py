@@ -77,11 +77,12 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from staffing_tui import render
     from staffing_tui.store.connection import open_database
+    from staffing_tui.store.directory import check_scope
     from staffing_tui.store.evaluation import month_report, report_names
 
     db = open_database(args.db, readonly=True)
     try:
-        _check_scope(db, args.unit, args.specialist)
+        check_scope(db, args.unit, args.specialist)
         report = month_report(db, args.month, args.as_of, args.unit, args.specialist)
         names = report_names(db, report, masked=args.mask) if args.format == "md" else {}
         if args.mask:
@@ -110,15 +111,6 @@ def _emit(args: argparse.Namespace, text: str) -> None:
         raise UserError(f"--out {out} is the database itself; choose another file name.")
     write_private_text(out, text)
     print(out)
-
-
-def _check_scope(db, unit_id: str | None, specialist_id: str | None) -> None:
-    if unit_id is not None and not db.execute("SELECT 1 FROM units WHERE unit_id = ?", [unit_id]).fetchone():
-        raise UserError(f"--unit {unit_id}: there is no such unit in this database.")
-    if specialist_id is not None and not db.execute(
-        "SELECT 1 FROM staff WHERE staff_id = ?", [specialist_id]
-    ).fetchone():
-        raise UserError(f"--specialist {specialist_id}: there is no such staff member in this database.")
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
@@ -343,10 +335,11 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_federal(args: argparse.Namespace) -> int:
+    from staffing_tui.store.directory import check_scope
     from staffing_tui.store.federal import federal_report, federal_to_dict, federal_to_markdown
 
     db = _open_to_read(args)
-    _check_scope(db, args.unit, None)
+    check_scope(db, args.unit)
     measure = federal_report(db, args.ffy, args.as_of, args.unit)
     if args.format == "json":
         print(json.dumps(federal_to_dict(measure, args.unit), indent=2))

@@ -10,7 +10,7 @@ from sqlite_utils import Database
 from staffing_tui.domain.enums import Reason, Status
 from staffing_tui.domain.model import Row
 from staffing_tui.domain.months import Month
-from staffing_tui.errors import UserError
+from staffing_tui.store.directory import check_scope
 from staffing_tui.store.evaluation import MonthReport, month_report, report_names
 from staffing_tui.store.records import list_next_steps
 from staffing_tui.store.sql import fetch_dicts
@@ -35,8 +35,7 @@ class Agenda:
 
 
 def build_agenda(db: Database, specialist_id: str, month: Month, as_of: date | None = None) -> Agenda:
-    if db.execute("SELECT 1 FROM staff WHERE staff_id = ?", [specialist_id]).fetchone() is None:
-        raise UserError(f"--specialist {specialist_id}: there is no such staff member in this database.")
+    check_scope(db, None, specialist_id)
     report = month_report(db, month, as_of, specialist_id=specialist_id)
     agenda = Agenda(specialist_id, report, report_names(db, report))
     for row in report.rows:

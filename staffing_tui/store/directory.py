@@ -14,7 +14,18 @@ from sqlite_utils import Database
 
 from staffing_tui.domain.enums import StaffRole
 from staffing_tui.domain.months import Month
+from staffing_tui.errors import UserError
 from staffing_tui.store.sql import id_chunks, marks
+
+
+def check_scope(db: Database, unit_id: str | None, specialist_id: str | None = None) -> None:
+    """One sentence naming the option when a unit or staff member asked for is not in the database."""
+    if unit_id is not None and not db.execute("SELECT 1 FROM units WHERE unit_id = ?", [unit_id]).fetchone():
+        raise UserError(f"--unit {unit_id}: there is no such unit in this database.")
+    if specialist_id is not None and not db.execute(
+        "SELECT 1 FROM staff WHERE staff_id = ?", [specialist_id]
+    ).fetchone():
+        raise UserError(f"--specialist {specialist_id}: there is no such staff member in this database.")
 
 
 class Unit(NamedTuple):

@@ -8,6 +8,7 @@ everywhere.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import shutil
 import sqlite3
@@ -45,8 +46,7 @@ class StaffingDatabase(Database):
                 yield self
             return
         self.conn.execute("BEGIN IMMEDIATE" if self.immediate else "BEGIN")
-        before = _generation(self.conn) if COMMIT_LISTENERS else None
-        ctime = _ctime_ns(self.conn) if before is not None else None
+        before = data_state(self.conn) if COMMIT_LISTENERS else None
         try:
             yield self
         except BaseException:
@@ -60,16 +60,26 @@ class StaffingDatabase(Database):
                 self.rollback()
                 raise
             if change is not None:
-                for listener in COMMIT_LISTENERS:
-                    listener(self, *change, ctime)
+                _tell_listeners(self, *change)
 
 
-#: Called after each committed write transaction that changed what a month's evaluation reads,
-#: as `listener(db, before, after, cases, ctime)`: the generation (schema m004) the transaction
-#: found and the one it left, the cases it changed (None: more than cases, see m005), and the
-#: file's status-change time when it began. Read inside the transaction, so it is exactly this
-#: transaction's change. `store.evaluation` keeps its month cache up to date with it.
+#: Called after each transaction committed by `StaffingDatabase.atomic()` (the outermost one) that
+#: changed what a month's evaluation reads, as `listener(db, before, after, cases)`: the state of
+#: the data, (generation, token) of schema m004/m006, that the transaction found and the one it
+#: left, and the cases it changed (None: more than cases, see m005). Read inside the transaction,
+#: so it is exactly this transaction's change. `store.evaluation` keeps its month cache up to date
+#: with it. Writes made any other way are not reported.
 COMMIT_LISTENERS: list = []
+
+logger = logging.getLogger(__name__)
+
+
+def _tell_listeners(db: Database, *change) -> None:
+    for listener in COMMIT_LISTENERS:
+        try:
+            listener(db, *change)
+        except Exception:  # the write is committed: a listener's failure must not say otherwise
+            logger.exception("a commit listener failed")
 
 
 def database_file(conn: sqlite3.Connection) -> str:
@@ -77,31 +87,27 @@ def database_file(conn: sqlite3.Connection) -> str:
     return next((row[2] for row in conn.execute("PRAGMA database_list") if row[1] == "main"), "")
 
 
-def _ctime_ns(conn: sqlite3.Connection) -> int | None:
+def data_state(conn: sqlite3.Connection) -> tuple[int, int] | None:
+    """(generation, token): one state of what the evaluation reads (schema m004, m006); None when
+    the database has none (not created yet, or an older schema being migrated)."""
     try:
-        return os.stat(database_file(conn)).st_ctime_ns
-    except (sqlite3.Error, OSError):
-        return None
-
-
-def _generation(conn: sqlite3.Connection) -> int | None:
-    try:
-        row = conn.execute("SELECT n FROM generation").fetchone()
+        row = conn.execute("SELECT n, token FROM generation").fetchone()
     except sqlite3.Error:
-        return None  # not created yet (an empty database, a migration)
-    return row[0] if row else None
+        return None
+    return (row[0], row[1]) if row else None
 
 
-def _case_change(conn: sqlite3.Connection, before: int) -> tuple[int, int, frozenset[str] | None] | None:
+def _case_change(conn: sqlite3.Connection, before: tuple[int, int]) -> tuple | None:
     """(before, after, the cases changed) for the open transaction; None if nothing evaluated changed."""
     try:
-        after, everything = conn.execute("SELECT n, everything FROM generation").fetchone()
-        if after == before:
+        after = data_state(conn)
+        if after is None or after == before:
             return None
-        if everything > before:
+        (everything,) = conn.execute("SELECT everything FROM generation").fetchone()
+        if everything > before[0]:
             return before, after, None
         return before, after, frozenset(case_id for (case_id,) in conn.execute(
-            "SELECT case_id FROM changed_cases WHERE generation > ?", [before]))
+            "SELECT case_id FROM changed_cases WHERE generation > ?", [before[0]]))
     except (sqlite3.Error, TypeError):
         return None  # an older schema (being migrated): nobody is told anything
 

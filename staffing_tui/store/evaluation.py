@@ -17,7 +17,7 @@ from staffing_tui.domain.evaluate import check_as_of, evaluate_month, is_in_prog
 from staffing_tui.domain.model import Row
 from staffing_tui.domain.months import Month
 from staffing_tui.errors import UserError
-from staffing_tui.store.connection import COMMIT_LISTENERS, database_file, default_as_of
+from staffing_tui.store.connection import COMMIT_LISTENERS, data_state, database_file, default_as_of
 from staffing_tui.store.facts import Latest, Scope, load_month_facts
 
 
@@ -148,47 +148,45 @@ def is_cached(db: Database, month: Month, as_of: date) -> bool:
 
 
 class MonthCache:
-    """Whole-database month rows of this process, each valid while the database's generation stands.
+    """Whole-database month rows of this process, each valid while the data stays in one state.
 
-    `generation.n` (schema m004) is bumped by triggers on every change to a
-    table the evaluation reads, from any connection or process, so an entry
-    is never served after a write. Nothing is cached or served inside a
-    transaction (its own uncommitted changes would be mistaken for the
-    state they may never become) or for a database without a file.
-    The app gains most: back to a month, the reports of the month shown.
+    Triggers on every table the evaluation reads bump `generation.n` and draw
+    a new `generation.token` (schema m004, m006) at every change, from any
+    connection or process: an entry is keyed on that state, (n, token), so it
+    is never served after a write, nor for a file copied over the database
+    (another history, even at the same n). Nothing is cached or served
+    inside a transaction (its own uncommitted changes would be mistaken for
+    the state they may never become) or for a database without a file. The
+    app gains most: back to a month, the reports of the month shown.
 
-    After this process's own writes (`witness`, told by every committed
-    transaction, see `connection.COMMIT_LISTENERS`) that changed some cases
-    only, an entry is not thrown away: `earlier` hands it over with those
-    cases, and `month_report` evaluates them again (a record saved in the
-    app costs a few milliseconds, not a statewide evaluation).
+    After this process's own writes (`witness`, told by every transaction
+    committed through `StaffingDatabase.atomic`, see
+    `connection.COMMIT_LISTENERS`) that changed some cases only, an entry is
+    not thrown away: `earlier` hands it over with those cases, and
+    `month_report` evaluates them again (a record saved in the app costs a
+    few milliseconds, not a statewide evaluation).
     """
 
     def __init__(self, size: int = 4) -> None:
         self._size = size
+        #: (file, state, month, as-of date) → the month's rows
         self._entries: OrderedDict[tuple, tuple[Row, ...]] = OrderedDict()
-        #: everyone's latest contacts per database state and as-of date (`facts.Latest`): the
-        #: same for every month evaluated as of that date, so the trend's months share them
+        #: everyone's latest contacts per (file, state, as-of date) (`facts.Latest`): the same
+        #: for every month evaluated as of that date, so the trend's months share them
         self._latest: OrderedDict[tuple, Latest] = OrderedDict()
-        #: this process's own writes: (file, generation after) → (generation before, cases changed,
-        #: the file's status change time when the write began)
-        self._writes: OrderedDict[tuple, tuple[int, frozenset[str] | None, int | None]] = OrderedDict()
+        #: this process's own writes: (file, state after) → (state before, the cases changed)
+        self._writes: OrderedDict[tuple, tuple[tuple[int, int], frozenset[str] | None]] = OrderedDict()
         self._lock = threading.Lock()
 
     def key(self, db: Database, month: Month, as_of: date) -> tuple | None:
         """The entry for `month` as of `as_of` in `db` as it is now (None: not cacheable)."""
-        conn = db.conn
-        if conn.in_transaction:
+        if db.conn.in_transaction:
             return None
-        try:
-            generation = conn.execute("SELECT n FROM generation").fetchone()
-        except sqlite3.Error:
-            return None
-        # The file itself too: one deleted and created again, or copied over, starts another history.
+        state = data_state(db.conn)
         file = _file_of(db)
-        if file is None or generation is None:
+        if file is None or state is None:
             return None
-        return (*file, generation[0], month, as_of)
+        return (file, state, month, as_of)
 
     def get(self, key: tuple | None) -> tuple[Row, ...] | None:
         if key is None:
@@ -199,16 +197,15 @@ class MonthCache:
                 self._entries.move_to_end(key)
             return rows
 
-    def witness(self, db: Database, before: int, after: int, cases: frozenset[str] | None,
-                ctime: int | None) -> None:
-        """A write transaction of this process took `db` from generation `before` to `after`,
-        changing `cases` only (None: more than cases), starting on the file as it was at `ctime`.
-        See `connection.COMMIT_LISTENERS`."""
+    def witness(self, db: Database, before: tuple[int, int], after: tuple[int, int],
+                cases: frozenset[str] | None) -> None:
+        """A write transaction of this process took `db` from state `before` to `after`, changing
+        `cases` only (None: more than cases). See `connection.COMMIT_LISTENERS`."""
         file = _file_of(db)
         if file is None:
             return
         with self._lock:
-            self._writes[(file[:2], after)] = (before, cases, ctime)
+            self._writes[(file, after)] = (before, cases)
             while len(self._writes) > _WRITES_KEPT:
                 self._writes.popitem(last=False)
 
@@ -216,28 +213,24 @@ class MonthCache:
         """An entry for `key`'s file, month and as-of date kept before this process's own writes
         since, with the cases they changed: (its key, its rows, the cases).
 
-        Only writes witnessed inside their transaction, one after the other from the entry's
-        generation to `key`'s, count: a gap (another process wrote) means the rows in between
-        are not known. The first write must have found the file as the entry did (its status
-        change time): a file copied over the database since is another history.
+        Only writes witnessed inside their transaction count, each starting from the state the
+        one before left, from the entry's state to `key`'s: a gap (another process wrote, a file
+        was copied over) means the rows in between are not known.
         """
         if key is None:
             return None
-        path, inode, _ctime, generation, month, as_of = key
+        file, state, month, as_of = key
         with self._lock:
-            kept = {_generation_of(old): (old, rows) for old, rows in self._entries.items()
-                    if (old[0], old[1], old[4], old[5]) == (path, inode, month, as_of)}
+            kept = {old[1]: (old, rows) for old, rows in self._entries.items()
+                    if (old[0], old[2], old[3]) == (file, month, as_of)}
             changed: set[str] = set()
-            write = None
-            while write is None or generation not in kept:
-                write = self._writes.get(((path, inode), generation))
+            while state not in kept:
+                write = self._writes.get((file, state))
                 if write is None or write[1] is None:
                     return None
-                generation = write[0]
+                state = write[0]
                 changed.update(write[1])
-            old, rows = kept[generation]
-        if write[2] != old[2]:
-            return None
+            old, rows = kept[state]
         return old, rows, frozenset(changed)
 
     def latest(self, key: tuple | None) -> Latest | None:
@@ -277,25 +270,18 @@ _LATEST_AS_OFS = 2
 
 
 def _latest_key(key: tuple) -> tuple:
-    """A month entry's key without its month: the database state and the as-of date."""
-    *state, _month, as_of = key
-    return (*state, as_of)
+    """A month entry's key without its month: the file, the data's state and the as-of date."""
+    file, state, _month, as_of = key
+    return (file, state, as_of)
 
 
-def _generation_of(key: tuple) -> int:
-    return key[3]
-
-
-def _file_of(db: Database) -> tuple[str, int, int] | None:
-    """(real path, inode, status change time) of the database's file; None without one."""
+def _file_of(db: Database) -> str | None:
+    """The real path of the database's file; None without one."""
     try:
         path = database_file(db.conn)
-        if not path:
-            return None
-        stat = os.stat(path)
-    except (sqlite3.Error, OSError):
+    except sqlite3.Error:
         return None
-    return os.path.realpath(path), stat.st_ino, stat.st_ctime_ns
+    return os.path.realpath(path) if path else None
 
 
 #: Own writes remembered (`MonthCache.witness`): a session's saves, many times over.

@@ -356,24 +356,52 @@ def m005_changed_cases(db: Database) -> None:
     db.execute("UPDATE generation SET everything = n")  # what changed before is not known
     db.execute("CREATE TABLE changed_cases (case_id TEXT PRIMARY KEY, generation INTEGER NOT NULL)")
     db.execute("CREATE INDEX idx_changed_cases_generation ON changed_cases(generation)")
+    _generation_triggers(db, "n = n + 1")
+
+
+@migrations()
+def m006_generation_token(db: Database) -> None:
+    """A random token drawn again at every change, beside the generation number.
+
+    Two files at the same generation can hold different histories (two
+    copies of one database, each changed once, one copied back over the
+    other). With the token, (generation, token) names one state of the data:
+    the month cache keys on it, so a file copied over the database is never
+    taken for it, and a checkpoint that rewrites the file (its status change
+    time) does not throw a kept month away.
+    """
+    db.execute("ALTER TABLE generation ADD COLUMN token INTEGER NOT NULL DEFAULT 0")
+    db.execute("UPDATE generation SET token = random()")
+    _generation_triggers(db, "n = n + 1, token = random()")
+
+
+def _generation_triggers(db: Database, bump: str) -> None:
+    """(Re)create the triggers that keep `generation` and `changed_cases` (m004–m006); `bump` is
+    what every change sets in `generation`.
+
+    A write on a connection without `recursive_triggers` (sqlite-utils turns them on) that
+    replaces a row of another case (`INSERT OR REPLACE`) marks only the new case; such writes
+    are not this program's, so the month cache does not bring a month up to date across them
+    (`connection.COMMIT_LISTENERS`).
+    """
     mark = (
         "INSERT INTO changed_cases (case_id, generation) SELECT {case}, n FROM generation WHERE true "
         "ON CONFLICT (case_id) DO UPDATE SET generation = excluded.generation;"
     )
     for table in EVALUATED_TABLES:
         for event in ("INSERT", "UPDATE", "DELETE"):
-            db.execute(f"DROP TRIGGER {table}_{event.lower()}_generation")
+            db.execute(f"DROP TRIGGER IF EXISTS {table}_{event.lower()}_generation")
             rows = {"INSERT": ("NEW",), "UPDATE": ("OLD", "NEW"), "DELETE": ("OLD",)}[event]
             if table in CASE_TABLES:
-                body = "UPDATE generation SET n = n + 1; " + " ".join(
+                body = f"UPDATE generation SET {bump}; " + " ".join(
                     mark.format(case=f"{row}.case_id") for row in rows)
             elif table == "people":
-                body = "UPDATE generation SET n = n + 1; " + " ".join(
+                body = f"UPDATE generation SET {bump}; " + " ".join(
                     mark.replace("SELECT {case}, n FROM generation WHERE true",
                                  "SELECT m.case_id, g.n FROM case_members m, generation g "
                                  f"WHERE m.person_id = {row}.person_id") for row in rows)
             else:
-                body = "UPDATE generation SET n = n + 1, everything = n + 1;"
+                body = f"UPDATE generation SET {bump}, everything = n + 1;"
             db.execute(
                 f"CREATE TRIGGER {table}_{event.lower()}_generation AFTER {event} ON {table} BEGIN {body} END"
             )

@@ -8,6 +8,7 @@ exactly what evaluating that scope gives.
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 from datetime import date
@@ -169,17 +170,49 @@ def test_every_change_to_an_evaluated_table_bumps_the_generation(db_path, table)
     info = conn.execute(f"PRAGMA table_info({table})").fetchall()
     columns = [row[1] for row in info]
     values = {row[1]: 987654 if "INT" in row[2].upper() else "x" for row in info}
-    before = conn.execute("SELECT n FROM generation").fetchone()[0]
+    state = "SELECT n, token FROM generation"
+    before = conn.execute(state).fetchone()
     conn.execute(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
                  list(values.values()))
-    inserted = conn.execute("SELECT n FROM generation").fetchone()[0]
+    inserted = conn.execute(state).fetchone()
     conn.execute(f"UPDATE {table} SET {columns[-1]} = 'y' WHERE rowid = last_insert_rowid()")
-    updated = conn.execute("SELECT n FROM generation").fetchone()[0]
+    updated = conn.execute(state).fetchone()
     conn.execute(f"DELETE FROM {table} WHERE rowid = last_insert_rowid()")
-    deleted = conn.execute("SELECT n FROM generation").fetchone()[0]
+    deleted = conn.execute(state).fetchone()
     conn.rollback()
     conn.close()
-    assert before < inserted < updated < deleted
+    assert before[0] < inserted[0] < updated[0] < deleted[0]
+    assert len({before[1], inserted[1], updated[1], deleted[1]}) == 4  # a new token at every change (m006)
+
+
+def test_a_kept_month_survives_the_file_being_rewritten_by_a_checkpoint(db_path, evaluations):
+    """The file's own times are not part of the key (the data's state is): a checkpoint that moves
+    the write-ahead log into the file after a write does not throw the month away."""
+    writer = open_database(db_path)
+    writer.execute("UPDATE placements SET location_name = 'Oak Foster Home' WHERE placement_id = 'PL1'")
+    reader = open_database(db_path, readonly=True)
+    month_report(reader, OCTOBER, AS_OF)
+    before = os.stat(db_path).st_ctime_ns
+    writer.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    writer.close()
+    reader.close()
+    assert os.stat(db_path).st_ctime_ns != before  # the file was rewritten
+    month_report(open_database(db_path, readonly=True), OCTOBER, AS_OF)
+    assert evaluations == [OCTOBER]
+
+
+def test_a_failing_commit_listener_does_not_undo_or_fail_the_write(db_path, monkeypatch, caplog):
+    from staffing_tui.store import connection
+
+    def failing(*change):
+        raise RuntimeError("a listener's own problem")
+
+    monkeypatch.setattr(connection, "COMMIT_LISTENERS", [failing])
+    db = open_database(db_path)
+    with db.atomic():
+        db.execute("UPDATE placements SET location_name = 'Elm House' WHERE placement_id = 'PL1'")
+    assert db.execute("SELECT location_name FROM placements WHERE placement_id = 'PL1'").fetchone() == ("Elm House",)
+    assert "a commit listener failed" in caplog.text
 
 
 def changes_after(conn, n: int) -> tuple[int, int, dict[str, int]]:

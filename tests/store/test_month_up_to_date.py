@@ -70,6 +70,13 @@ def from_nothing(path, month):
         db.close()
 
 
+def generation(path) -> int:
+    with sqlite3.connect(path) as conn:
+        (n,) = conn.execute("SELECT n FROM generation").fetchone()
+    conn.close()
+    return n
+
+
 def one(db, sql, params=()):
     return db.execute(sql, params).fetchone()
 
@@ -176,27 +183,38 @@ def test_a_change_beyond_cases_means_evaluating_from_nothing(db_path, loads):
     assert served == from_nothing(db_path, COMPLETE)
 
 
-def test_a_file_copied_over_the_database_is_not_brought_up_to_date(tmp_path, loads):
+@pytest.mark.parametrize("copied", ["before our write", "after our write"])
+def test_a_file_copied_over_the_database_is_not_brought_up_to_date(tmp_path, loads, copied):
+    """Two copies of one database, each changed once, reach the same generation with different
+    data: the one copied over the other is another history, whenever it is put in place."""
     MONTH_CACHE.clear()
     path, copy = tmp_path / "a.db", tmp_path / "b.db"
     small_database(path).close()
-    small_database(copy).close()
+    shutil.copyfile(path, copy)
     month, as_of = Month(2026, 10), date(2026, 11, 10)
-    with sqlite3.connect(copy) as other:  # the copy's history differs from the kept month's...
-        other.execute("UPDATE placements SET location_type = 'foster_home' WHERE location_type = 'runaway'")
-        generation = one(other, "SELECT n FROM generation")[0]
-    other.close()
-    with sqlite3.connect(path) as kept:  # ...though it reached the same generation
-        kept.execute("UPDATE generation SET n = ?", [generation])
+    kept = open_database(path, readonly=True)
+    month_report(kept, month, as_of)
     kept.close()
-    month_report(open_database(path, readonly=True), month, as_of)
-    shutil.copyfile(copy, path)
-    writer = open_database(path)
-    with writer.atomic():  # our own write on the copied file, confined to a case
-        writer.execute("UPDATE cases SET opened_on = opened_on WHERE case_id = 'C3'")
+    with sqlite3.connect(copy) as other:  # the copy: C1's runaway placement corrected by another program
+        other.execute("UPDATE placements SET location_type = 'foster_home' WHERE location_type = 'runaway'")
+    other.close()
+
+    def our_write() -> None:  # confined to C3
+        writer = open_database(path)
+        with writer.atomic():
+            writer.execute("UPDATE cases SET opened_on = opened_on WHERE case_id = 'C3'")
+        writer.close()
+
+    if copied == "after our write":
+        our_write()  # now at the copy's generation
+        assert generation(copy) == generation(path)
+    shutil.copyfile(copy, path)  # with nothing open on the file, as a person would
+    if copied == "before our write":
+        our_write()
     del loads[:]
     reader = open_database(path, readonly=True)
     served = month_report(reader, month, as_of).rows
     assert loads == [Scope()]
     assert served == evaluate_month(load_month_facts(reader, month, as_of), month, as_of)
+    assert month_report(reader, month, as_of).rows == served  # and kept as it is now
     MONTH_CACHE.clear()

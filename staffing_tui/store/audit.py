@@ -6,7 +6,6 @@ import getpass
 import json
 from dataclasses import dataclass
 
-import pendulum
 from sqlite_utils import Database
 
 from staffing_tui.domain.enums import StaffRole
@@ -51,6 +50,8 @@ def resolve_actor(db: Database, staff_id: str | None) -> Actor:
 
 def now_text() -> str:
     """A UTC timestamp for created_at / revoked_at / audit `at`."""
+    import pendulum  # here, not at the top: the app starts faster without it (the screens import this module)
+
     return pendulum.now("UTC").to_iso8601_string()
 
 

@@ -239,9 +239,10 @@ def measure_evaluation(path: Path, runs: int, figures: Figures) -> None:
             f"raw scan of its {counts['scan']:,} note contacts: {scan_s * 1000:.0f} ms"
         )
         figures.line(
-            f"  from nothing (month cache emptied: facts loaded, every rule applied): {first_s * 1000:.0f} ms; "
-            f"ratio {first_ratio:.2f}× (target < {TARGETS['eval_s']:g} s: "
-            f"{verdict(first_s, TARGETS['eval_s'])}; the first evaluation of a month in a process)"
+            f"  from nothing (month cache emptied: facts loaded, every rule applied; the first evaluation of a "
+            f"month in a process): {first_s * 1000:.0f} ms; ratio {first_ratio:.2f}× "
+            f"(< {TARGETS['eval_s']:g} s: {verdict(first_s, TARGETS['eval_s'])}; "
+            f"≤ {TARGETS['eval_ratio']:g}×: {verdict(first_ratio, TARGETS['eval_ratio'])})"
         )
         figures.line(
             f"  after a record is saved on one case (the kept month brought up to date): {saved_s * 1000:.1f} ms; "

@@ -46,14 +46,14 @@ class StaffingDatabase(Database):
                 yield self
             return
         self.conn.execute("BEGIN IMMEDIATE" if self.immediate else "BEGIN")
-        before = data_state(self.conn) if COMMIT_LISTENERS else None
         try:
+            before = data_state(self.conn) if COMMIT_LISTENERS else None
             yield self
+            change = _case_change(self.conn, before) if before is not None else None
         except BaseException:
             self.rollback()
             raise
         else:
-            change = _case_change(self.conn, before) if before is not None else None
             try:
                 self.conn.execute("COMMIT")
             except BaseException:

@@ -224,12 +224,16 @@ class MonthCache:
             kept = {old[1]: (old, rows) for old, rows in self._entries.items()
                     if (old[0], old[2], old[3]) == (file, month, as_of)}
             changed: set[str] = set()
-            while state not in kept:
+            for _ in range(len(self._writes)):  # each write at most once (there can be no cycle)
+                if state in kept:
+                    break
                 write = self._writes.get((file, state))
                 if write is None or write[1] is None:
                     return None
                 state = write[0]
                 changed.update(write[1])
+            if state not in kept:
+                return None
             old, rows = kept[state]
         return old, rows, frozenset(changed)
 

@@ -3,7 +3,8 @@
     staffing-tui generate --db PATH --scale demo|unit|statewide --seed N [--months K]
 
 Everything is fictional and follows from the seed: two runs with the same
-scale, seed and months give the same rows. The case data (the ten CSV tables
+scale, seed and months give the same rows (all but `generation.token`, drawn at
+random by design, schema m006). The case data (the ten CSV tables
 of SPEC §3) goes through `import_rows`, so it passes exactly the validation
 user data passes; the app's records (exceptions, contact plans, staffing
 notes, next steps) are written afterwards in the record tables' shape, each
@@ -1529,7 +1530,7 @@ def generate_database(path: str | os.PathLike, scale: Scale | str, seed: int, *,
     """Generate the synthetic agency into the database at `path` (created when missing).
 
     Refuses (UserError) a database that already holds data. Deterministic: the
-    same scale, seed and months give the same rows.
+    same scale, seed and months give the same rows (but for `generation.token`).
     """
     started = time.perf_counter()
     scale = SCALES[scale] if isinstance(scale, str) else scale

@@ -309,7 +309,8 @@ def m004_generation(db: Database) -> None:
     """A counter that every change to what the evaluation reads bumps, whoever writes.
 
     Month reports are cached per process (`store.evaluation`); an entry is
-    valid while `generation.n` is what it was when the month was evaluated.
+    valid while `generation.n` is what it was when the month was evaluated
+    (with m006's token, while the state is).
     Triggers, not the program's write paths, keep it: an import, a record
     saved in the app, another process or the sqlite3 shell all count. It costs
     about 2 µs per written row.

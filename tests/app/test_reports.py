@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 from textual.app import App
-from textual.widgets import DataTable, Sparkline, Static
+from textual.widgets import DataTable, Static
 from textual.worker import WorkerState
 
 from staffing_tui.domain.months import Month
-from staffing_tui.screens.reports import ReportsScreen, UnitTrend
+from staffing_tui.screens.reports import ReportsScreen, TrendChart, TrendLine, trend_line
 from staffing_tui.store import trends
 from staffing_tui.store.connection import open_database
 from staffing_tui.store.evaluation import month_report
@@ -99,12 +99,22 @@ async def test_unit_and_specialist_summaries_match_the_month_report(flagged_db):
 async def test_trend_shows_twelve_months_per_unit_ending_with_the_month(flagged_db):
     async with Host().run_test(size=(120, 40)) as pilot:
         screen = await show_reports(pilot, flagged_db)
-        lines = list(screen.query(UnitTrend))
-        data = [list(line.query_one(Sparkline).data) for line in lines]
+        chart = screen.query_one(TrendChart)
+        lines = chart.lines
+        shown = str(chart.render()).splitlines()
         caption = str(screen.query_one("#trend-months", Static).render())
-    assert len(lines) == 2 and all(len(values) == 12 for values in data)
-    assert data[1][-1] == 4 and data[0][-1] == 0  # South: 4 not seen without a reason in November
+    assert [line.unit for line in lines] == ["North Unit", "South Unit"] and all(len(line.counts) == 12 for line in lines)
+    assert lines[1].counts[-1] == 4 and lines[0].counts[-1] == 0  # South: 4 not seen without a reason in November
+    assert shown == [trend_line(line).plain for line in lines]
+    assert shown[1].startswith("South Unit") and shown[1].endswith("  4")
     assert "Dec 2025 → Nov 2026" in caption
+
+
+def test_a_trend_line_is_the_unit_a_bar_per_month_and_the_numbers():
+    line = trend_line(TrendLine("A unit with a long name", (0, 2, 4, 0, 1, 0, 0, 0, 0, 0, 3, 4)))
+    # bar heights scaled to the line's top (4); zero is the lowest bar
+    assert line.plain == "A unit with a l… ▁▅█▁▃▁▁▁▁▁▆█  " + "".join(f"{n:>3}" for n in (0, 2, 4, 0, 1, 0, 0, 0, 0, 0, 3, 4))
+    assert trend_line(TrendLine("Quiet", (0,) * 12)).plain.startswith("Quiet            ▁▁▁▁▁▁▁▁▁▁▁▁")
 
 
 async def test_federal_measure_year_to_date_and_integrity_flags(flagged_db):
@@ -204,13 +214,13 @@ async def test_the_month_is_shown_while_the_trend_is_evaluated_and_the_trend_doe
         assert screen.data.trend is None
         assert len(table_rows(screen.query_one("#by-unit", DataTable))) == 3  # two units and the total
         assert "evaluating the months before" in str(screen.query_one("#trend-months", Static).render())
-        assert not list(screen.query(UnitTrend))
+        assert screen.query_one(TrendChart).lines == ()
         units = screen.query_one("#by-unit", DataTable)
         units.focus()
         await pilot.press("down")
         release.set()
         await settle(pilot)
-        assert screen.data.trend is not None and len(list(screen.query(UnitTrend))) == 2
+        assert screen.data.trend is not None and len(screen.query_one(TrendChart).lines) == 2
         assert "one bar and one number per month" in str(screen.query_one("#trend-months", Static).render())
         assert units.cursor_row == 1  # the month's tables were not filled again
 

@@ -463,18 +463,25 @@ async def test_the_acting_user_comes_with_the_first_evaluation(caseload_db: Path
         assert app.actor is app.screen.evaluation.acting
 
 
-async def test_the_app_gives_workers_the_interpreter_lock_every_millisecond_and_gives_it_back(caseload_db: Path):
+async def test_the_app_switches_threads_every_millisecond_collects_less_often_and_gives_both_back(caseload_db: Path):
+    import gc
     import sys
 
-    from staffing_tui.app import SWITCH_INTERVAL_S
+    from staffing_tui.app import GC_THRESHOLD, SWITCH_INTERVAL_S
 
     sys.setswitchinterval(0.005)  # Python's default, whatever an earlier test left
+    own = gc.get_threshold()
+    gc.set_threshold(700, 10, 10)
     try:
         app = staffing_app(caseload_db)
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
             assert SWITCH_INTERVAL_S == 0.001
             assert sys.getswitchinterval() == pytest.approx(0.001)
-        assert sys.getswitchinterval() == pytest.approx(0.005)  # the process's own value, once the app closed
+            assert gc.get_threshold() == (GC_THRESHOLD, 10, 10) and GC_THRESHOLD > 700  # collects less often
+        # the process's own values, once the app closed
+        assert sys.getswitchinterval() == pytest.approx(0.005)
+        assert gc.get_threshold() == (700, 10, 10)
     finally:
         sys.setswitchinterval(0.005)
+        gc.set_threshold(*own)

@@ -79,7 +79,7 @@ def _tell_listeners(db: Database, *change) -> None:
         try:
             listener(db, *change)
         except Exception:  # the write is committed: a listener's failure must not say otherwise
-            logger.exception("a commit listener failed")
+            logger.debug("a commit listener failed", exc_info=True)  # (no traceback on a user's screen)
 
 
 def database_file(conn: sqlite3.Connection) -> str:

@@ -210,6 +210,7 @@ def test_a_failing_commit_listener_does_not_undo_or_fail_the_write(db_path, monk
         raise RuntimeError("a listener's own problem")
 
     monkeypatch.setattr(connection, "COMMIT_LISTENERS", [failing])
+    caplog.set_level("DEBUG", logger="staffing_tui.store.connection")
     db = open_database(db_path)
     with db.atomic():
         db.execute("UPDATE placements SET location_name = 'Elm House' WHERE placement_id = 'PL1'")

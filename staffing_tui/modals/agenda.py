@@ -28,12 +28,12 @@ from staffing_tui.agenda_render import agenda_to_markdown, masked_agenda
 from staffing_tui.exports import privacy_mask, write_private_text
 from staffing_tui.modals.context import FormContext
 from staffing_tui.modals.form_base import default_export_path, export_path, prepare_export
-from staffing_tui.widgets.labels import month_name
 from staffing_tui.modals.step_form import NextStepForm
 from staffing_tui.screens.base import DatabaseScreen, database_at
 from staffing_tui.store.agenda import build_agenda
 from staffing_tui.store.audit import resolve_actor
 from staffing_tui.store.records import complete_next_step
+from staffing_tui.widgets.labels import month_name
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,9 +7,9 @@ scale, seed and months give the same rows (all but `generation.token`, drawn at
 random by design, schema m006). The case data (the ten CSV tables
 of SPEC §3) goes through `import_rows`, so it passes exactly the validation
 user data passes; the app's records (exceptions, contact plans, staffing
-notes, next steps) are written afterwards in the record tables' shape, each
-checked by the record services' own `*_problems` validators and each with its
-`audit_log` row, at fixed times.
+notes, next steps) are written afterwards through the record services
+(`store/records.py`), as the app writes them, each with its `audit_log` row,
+at fixed times.
 
 How the agency is simulated:
 

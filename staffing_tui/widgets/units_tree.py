@@ -80,7 +80,6 @@ class UnitsTree(Tree[TreeEntry]):
         self.show_root = False
         self.guide_depth = 3
         self._on_specialist = on_specialist
-        #: what is shown: each unit with its specialists
         #: the rosters shown (their units and specialists, in order)
         self._rosters: tuple[UnitRoster, ...] = ()
         #: specialists of units not opened yet, by unit node id (added when the unit is opened)

@@ -1,7 +1,9 @@
 """The command line (SPEC §5). Every command calls the store/domain, never the UI.
 
 Exit status: 0 success, 2 bad input (one sentence on stderr, nothing
-written), 1 unexpected (a short message; no traceback reaches the user).
+written), 75 busy (another user is writing; nothing was written, try again),
+3 `check` found problems, 1 unexpected (a short message; no traceback
+reaches the user).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from staffing_tui.errors import UserError
 
 log = logging.getLogger("staffing_tui")
 
-EXIT_OK, EXIT_UNEXPECTED, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_OK, EXIT_UNEXPECTED, EXIT_BAD_INPUT, EXIT_PROBLEMS_FOUND, EXIT_BUSY = 0, 1, 2, 3, 75
 
 
 class _Parser(argparse.ArgumentParser):
@@ -50,10 +52,14 @@ def cmd_init(args: argparse.Namespace) -> int:
     from staffing_tui.store.connection import open_database
 
     path = Path(args.db)
-    if path.exists():
+    if path.exists() or path.is_symlink():
         raise UserError(f"{path} already exists; choose a new path (init never overwrites a database).")
+    if args.group:
+        from staffing_tui.store.connection import create_shared_database_file
+
+        create_shared_database_file(path, args.group)
     open_database(path, create=True).close()
-    print(f"created {path}")
+    print(f"created {path}" + (f" (shared with group {args.group})" if args.group else ""))
     return EXIT_OK
 
 
@@ -189,7 +195,8 @@ def cmd_exception_revoke(args: argparse.Namespace) -> int:
 
     db, actor = _open_for_write(args)
     from_month = args.from_month or Month.of(default_as_of(db))
-    records.revoke_exception(db, actor, args.id, from_month, expected_version=args.expected_version)
+    records.revoke_exception(db, actor, args.id, from_month, expected_version=args.expected_version,
+                             reason=args.reason)
     _print_record(args, records.get_exception(db, args.id), args.id)
     return EXIT_OK
 
@@ -254,6 +261,15 @@ def cmd_note_add(args: argparse.Namespace) -> int:
     req = records.StaffingNoteRequest(args.case, args.month, args.reason_code, args.text, args.person)
     note_id = records.add_staffing_note(db, actor, req)
     _print_record(args, records.list_staffing_notes(db, staffing_note_id=note_id)[0], note_id)
+    return EXIT_OK
+
+
+def cmd_note_withdraw(args: argparse.Namespace) -> int:
+    from staffing_tui.store import records
+
+    db, actor = _open_for_write(args)
+    records.withdraw_staffing_note(db, actor, args.id, args.reason, expected_version=args.expected_version)
+    _print_record(args, records.get_staffing_note(db, args.id), args.id)
     return EXIT_OK
 
 
@@ -323,7 +339,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             print(finding)
     else:
         print(f"{args.db}: ok (integrity, foreign keys and {len(RULES) - 2} data-quality rules)")
-    return EXIT_UNEXPECTED if findings else EXIT_OK  # 1: problems found
+    return EXIT_PROBLEMS_FOUND if findings else EXIT_OK
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
@@ -368,6 +384,8 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
 
     p = sub.add_parser("init", help="create an empty database at the current schema")
     p.add_argument("--db", required=True, metavar="PATH")
+    p.add_argument("--group", metavar="NAME",
+                   help="share it with this OS group (0660, in a folder the group can write)")
     p.set_defaults(handler=cmd_init)
 
     p = sub.add_parser("import", help="load a directory of CSV files (SPEC §3)")
@@ -414,6 +432,7 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
     p = _writer(exc.add_parser("revoke", help="stop an exception from a month on (the record stays)"))
     p.add_argument("id", type=int, metavar="ID")
     p.add_argument("--from", dest="from_month", type=month_arg, metavar="YYYY-MM")
+    p.add_argument("--reason", metavar="TEXT", help="why it is revoked (kept with the revocation)")
     _version_option(p)
     p.set_defaults(handler=cmd_exception_revoke)
     p = exc.add_parser("list", help="list exceptions")
@@ -457,6 +476,12 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
     p.add_argument("--reason-code", required=True, metavar="CODE")
     p.add_argument("--text", required=True, metavar="TEXT")
     p.set_defaults(handler=cmd_note_add)
+    p = _writer(note.add_parser("withdraw", help="withdraw a staffing note recorded in error (it stays, explaining "
+                                                 "nothing from now on)"))
+    p.add_argument("id", type=int, metavar="ID")
+    p.add_argument("--reason", required=True, metavar="TEXT", help="why it is withdrawn")
+    _version_option(p)
+    p.set_defaults(handler=cmd_note_withdraw)
 
     step = sub.add_parser("step", help="next steps agreed at a staffing").add_subparsers(
         dest="action", required=True, parser_class=_Parser)
@@ -487,7 +512,7 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
     _export_options(p)
     p.set_defaults(handler=cmd_agenda)
 
-    p = sub.add_parser("check", help="integrity, foreign keys and data-quality rules (exit 1: problems found)")
+    p = sub.add_parser("check", help="integrity, foreign keys, data-quality rules and the audit chain (exit 3: problems found)")
     p.add_argument("--db", required=True, metavar="PATH")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(handler=cmd_check)
@@ -513,7 +538,8 @@ def _version_option(p: argparse.ArgumentParser) -> None:
 def _writer(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
     """Options every record-writing command takes."""
     p.add_argument("--db", required=True, metavar="PATH")
-    p.add_argument("--as", dest="as_staff", required=True, metavar="STAFF_ID", help="the acting user")
+    p.add_argument("--as", dest="as_staff", metavar="STAFF_ID",
+                   help="the acting user (a database with logins knows who you are: --as may only name you)")
     p.add_argument("--format", choices=("id", "json"), default="id")
     return p
 
@@ -532,10 +558,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(detail, file=sys.stderr)
         return exc.exit_status
     except sqlite3.Error as exc:
-        from staffing_tui.store.connection import describe_sqlite_error
+        from staffing_tui.store.connection import describe_sqlite_error, is_busy
 
         print(f"error: {describe_sqlite_error(exc, getattr(args, 'db', None))}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return EXIT_BUSY if is_busy(exc) else EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -18,5 +18,12 @@ class DatabaseProblem(UserError):
     """The database cannot be opened or used (missing, locked, newer, not SQLite)."""
 
 
+class Busy(DatabaseProblem):
+    """Another user holds the database's write lock longer than we wait: nothing was written,
+    try again (exit status 75, EX_TEMPFAIL, SPEC §5)."""
+
+    exit_status = 75
+
+
 class ValidationError(UserError):
     """A record or request failed validation; `details` lists every problem."""

@@ -8,18 +8,20 @@ everywhere.
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
 import shutil
 import sqlite3
+import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 from sqlite_utils import Database
 
-from staffing_tui.errors import DatabaseProblem
-from staffing_tui.store.schema import DEFAULT_TIMEZONE, SCHEMA_VERSION, migrations
+from staffing_tui.errors import Busy, DatabaseProblem, UserError
+from staffing_tui.store.schema import AUDIT_CHAIN_VERSION, DEFAULT_TIMEZONE, SCHEMA_VERSION, migrations
 
 BUSY_TIMEOUT_MS = 5000
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -119,6 +121,86 @@ def _create_private_file(path: Path) -> None:
     os.close(fd)
 
 
+# --- shared databases (SPEC §5) -----------------------------------------------------------
+
+#: What SQLite keeps beside a database file.
+SIDE_SUFFIXES = ("-wal", "-shm", "-journal")
+
+
+def shared_mode(db_path: str | os.PathLike) -> tuple[int, int]:
+    """(mode, group) for a file the program makes beside the database at `db_path` (WAL/SHM,
+    backups, migration backups): the database's own, never wider — owner read/write, the group's
+    read/write only where the database grants it, nothing for others."""
+    st = os.stat(db_path)
+    return 0o600 | (st.st_mode & 0o060), st.st_gid
+
+
+def give_database_mode(path: str | os.PathLike, db_path: str | os.PathLike) -> None:
+    """Give `path` (a file this program made, beside the database) the database's mode and group.
+
+    When the group cannot be given (this account is not in it), the group gets nothing.
+    """
+    mode, gid = shared_mode(db_path)
+    st = os.stat(path)
+    if st.st_gid != gid:
+        try:
+            os.chown(path, -1, gid)
+        except OSError:
+            mode &= 0o600
+    if st.st_mode & 0o777 != mode:
+        os.chmod(path, mode)
+
+
+def _align_side_files(path: Path) -> None:
+    """WAL/SHM files of ours that do not carry the database's mode and group get them.
+
+    SQLite gives them the database's permission bits already; their group is the creating
+    account's unless the directory passes its own on (setgid), so a shared database's other
+    users could not open them. Files of other accounts are left to them.
+    """
+    uid = os.geteuid()
+    for suffix in SIDE_SUFFIXES:
+        side = Path(f"{path}{suffix}")
+        try:
+            if side.stat().st_uid == uid:
+                give_database_mode(side, path)
+        except OSError:
+            continue  # gone meanwhile, or not ours to change
+
+
+def create_shared_database_file(path: Path, group: str) -> None:
+    """Create an empty database file for the group `group`: 0660, group `group`, in a directory
+    the group can write (SQLite creates its WAL and lock files there). Refuses with one sentence
+    when the group does not exist, this account cannot give files to it, or the directory is
+    not the group's."""
+    import grp
+
+    try:
+        gid = grp.getgrnam(group).gr_gid
+    except KeyError:
+        raise UserError(f"--group {group}: there is no such group on this host; create it first "
+                        f"(groupadd {group}) and add the staff's accounts to it.") from None
+    if os.geteuid() != 0 and gid != os.getegid() and gid not in os.getgroups():
+        raise UserError(f"--group {group}: your account is not in that group, so it cannot share a "
+                        "database with it; ask for it to be added (then log in again).")
+    directory = path.parent
+    if not directory.exists():
+        directory.mkdir(parents=True)
+        os.chown(directory, -1, gid)
+        os.chmod(directory, 0o2770)  # the group's, and new files in it are too (setgid)
+    st = directory.stat()
+    if st.st_gid != gid or st.st_mode & 0o070 != 0o070:
+        raise UserError(f"--group {group}: the folder {directory} is not writable by group {group}, and "
+                        "SQLite creates its WAL and lock files beside the database; run "
+                        f"`chgrp {group} {directory} && chmod 2770 {directory}` first.")
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        os.fchown(fd, -1, gid)
+        os.fchmod(fd, 0o660)  # not left to the umask
+    finally:
+        os.close(fd)
+
+
 def _writable(path: Path) -> bool:
     if os.access in os.supports_effective_ids:
         return os.access(path, os.W_OK, effective_ids=True)
@@ -181,8 +263,13 @@ def _backup_before_migration(path: Path, version: int) -> Path:
 
     stamp = pendulum.now("UTC").format("YYYYMMDDTHHmmss")
     backup = path.with_name(f"{path.name}.v{version}-{stamp}.bak")
-    shutil.copy2(path, backup)
-    os.chmod(backup, 0o600)
+    fd = os.open(backup, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    try:
+        with open(path, "rb") as source, os.fdopen(fd, "wb", closefd=False) as target:
+            shutil.copyfileobj(source, target)
+    finally:
+        os.close(fd)
+    give_database_mode(backup, path)  # a shared database's backup is the group's too, never wider
     return backup
 
 
@@ -200,7 +287,16 @@ def migrate(db: Database, path: Path | None = None) -> None:
     if version > 0 and path is not None:
         db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         _backup_before_migration(path, version)
+    chain_was = 0 < version < AUDIT_CHAIN_VERSION and db["audit_log"].exists()
     migrations.apply(db)
+    if chain_was:
+        built = get_meta(db).get("audit_chain_built")
+        if built:
+            rows = json.loads(built)["rows"]
+            # Said once, by the program that upgraded the file (it is in meta for later readers).
+            print(f"{path or 'the database'}: the audit log's hash chain was built over the {rows} rows already "
+                  "there; from now on every change extends it (`staffing-tui check` verifies it).",
+                  file=sys.stderr)
     with db.atomic():
         db.execute(
             "INSERT INTO meta (key, value) VALUES ('schema_version', ?) "
@@ -251,6 +347,8 @@ def open_database(path: str | os.PathLike, *, create: bool = False, readonly: bo
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         _refuse_foreign(db, path)  # before anything (even the journal mode) is changed
         _configure(db, readonly=readonly)
+        if not readonly:
+            _align_side_files(path)
         if readonly:
             version = schema_version_of(db)
             if version < SCHEMA_VERSION:
@@ -265,7 +363,7 @@ def open_database(path: str | os.PathLike, *, create: bool = False, readonly: bo
     except sqlite3.DatabaseError as exc:
         if db is not None:
             db.close()
-        raise DatabaseProblem(describe_sqlite_error(exc, path)) from None
+        raise (Busy if is_busy(exc) else DatabaseProblem)(describe_sqlite_error(exc, path)) from None
     except DatabaseProblem:
         if db is not None:
             db.close()
@@ -273,12 +371,23 @@ def open_database(path: str | os.PathLike, *, create: bool = False, readonly: bo
     return db
 
 
+def is_busy(exc: BaseException) -> bool:
+    """Whether `exc` is SQLite giving up on a lock another connection holds (SQLITE_BUSY/LOCKED)."""
+    if not isinstance(exc, sqlite3.Error):
+        return False
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
 def describe_sqlite_error(exc: sqlite3.Error, path: Path | str | None = None) -> str:
     """One readable sentence for an SQLite failure."""
     text = str(exc).lower()
     where = f"{path}" if path else "the database"
-    if "locked" in text or "busy" in text:
-        return f"{where} is busy (another user is writing); try again in a moment."
+    if is_busy(exc):
+        return f"{where} is busy: another user is writing; nothing was written, try again in a moment."
     if "readonly" in text or "read-only" in text:
         return f"{where} is read-only; ask for write access or open a copy."
     if "not a database" in text or "malformed" in text or "corrupt" in text:

@@ -30,6 +30,7 @@ from __future__ import annotations
 import csv
 import difflib
 import itertools
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -44,7 +45,7 @@ from sqlite_utils import Database
 from staffing_tui.domain.enums import CaseType, Goal, Location, LocationType, Method, Role, StaffRole
 from staffing_tui.errors import UserError
 from staffing_tui.store.connection import timezone_of
-from staffing_tui.store.schema import IMPORT_KEYS, IMPORT_TABLES
+from staffing_tui.store.schema import IMPORT_KEYS, IMPORT_TABLES, OPTIONAL_COLUMNS
 
 __all__ = ["ImportFailed", "ImportSummary", "import_directory", "import_rows"]
 
@@ -91,6 +92,7 @@ ID = "id"
 DATE = "date"
 DATETIME = "datetime"
 BOOL = "bool"
+LOGIN = "login"
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +115,7 @@ COLUMNS: dict[str, dict[str, Column]] = {
         "name": Column(TEXT, required=True),
         "role": Column(StaffRole, required=True),
         "unit_id": _ref("units"),
+        "login": Column(LOGIN),
     },
     "cases": {
         "case_id": Column(ID),
@@ -474,6 +477,8 @@ class ImportRun:
         self.problems = _Problems()
         self.known = {table: Known(db, table) for table in REMEMBERED}
         self._dates: set[str] = set()
+        #: staff logins seen: login → (staff id, line in staff.csv; None when found in the database)
+        self._logins: dict[str, tuple[str, int | None]] = {}
         #: Columns of the current row whose value was rejected (and is None now).
         self.invalid: set[str] = set()
         self._file = ""
@@ -550,16 +555,22 @@ class ImportRun:
             elif names.index(name) != index:
                 self.report(name, "column appears twice in the header; keep one")
                 ok = False
+        optional = OPTIONAL_COLUMNS.get(table, ())
         for name in columns:
-            if name not in names:
+            if name not in names and name not in optional:
                 self.report(name, "missing column; add it to the header (its cells may be empty where optional)")
                 ok = False
-        return [names.index(name) for name in columns] if ok else None
+        # An optional column left out of the file (an older export) reads as empty cells: position -1,
+        # an empty string appended to each record.
+        return [names.index(name) if name in names else -1 for name in columns] if ok else None
 
     def _rows(self, table: str, records: Iterator[Record], order: list[int]) -> Iterator[list]:
         columns = IMPORT_TABLES[table]
         width = len(columns)
+        padded = -1 in order
         reorder = order != list(range(width))
+        if padded:
+            width = len([i for i in order if i != -1])  # the file's own columns
         # Optional free text only turns "" into None: done inline, it is most of a notes row.
         plain = [i for i, name in enumerate(columns) if self._is_plain_text(table, name)]
         converters = [(i, self._converter(table, name)) for i, name in enumerate(columns) if i not in plain]
@@ -590,6 +601,8 @@ class ImportRun:
                         f"has {_fields(len(fields))} but the header has {width}; quote values that contain commas",
                     )
                 continue
+            if padded:
+                fields = [*fields, ""]
             values = [fields[i] for i in order] if reorder else fields
             if invalid:
                 invalid.clear()
@@ -652,6 +665,8 @@ class ImportRun:
             return _identifier(required)
         if kind == BOOL:
             return _boolean
+        if kind == LOGIN:
+            return _login
         if kind == DATE:
             return self._date(required, spec.private)
         if kind == DATETIME:
@@ -706,6 +721,19 @@ class ImportRun:
         return convert
 
     # -- rules that look across columns or files (SPEC §3 "Rejected with a clear error")
+
+    def _check_staff(self, row: list) -> None:
+        staff_id, _, _, _, login = row
+        if login is None:
+            return
+        first = self._logins.get(login)
+        if first is None:
+            found = self.db.execute("SELECT staff_id FROM staff WHERE login = ?", [login]).fetchone()
+            first = self._logins[login] = (staff_id, self._line) if found is None else (found[0], None)
+        holder, line = first
+        if holder != staff_id:
+            where = f"staff member {holder} on line {line}" if line else f"staff member {holder} in the database"
+            self.report("login", f"{login} is already the login of {where}; one account is one person")
 
     def _check_cases(self, row: list) -> None:
         _, _, _, opened_on, closed_on = row
@@ -846,6 +874,21 @@ def _identifier(required: bool) -> Converter:
         return value
 
     return convert
+
+
+def _login(raw: str) -> str | None:
+    """An operating-system account name (staff.login, SPEC §5 Identity): one word, as the
+    system spells it."""
+    value = raw.strip()
+    if not value:
+        return None
+    if len(value) > 64 or not LOGIN_PATTERN.fullmatch(value):
+        raise Invalid(f"{_shown(value.encode('unicode_escape').decode('ascii'))} is not an account name; "
+                      "write the person's operating-system login (letters, digits, '.', '_', '-')")
+    return value
+
+
+LOGIN_PATTERN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*\$?")
 
 
 def _boolean(raw: str) -> int:

@@ -30,6 +30,7 @@ from staffing_tui.store.sql import fetch_dict, fetch_dicts
 
 MIN_REASON_LENGTH = 20
 MAX_EXCEPTION_MONTHS = 6
+MIN_WITHDRAW_REASON_LENGTH = 10
 
 
 class StaleRecord(UserError):
@@ -154,8 +155,17 @@ class _Kind:
         write_audit(db, actor, action, self.table, record_id, before=before, after=self.get(db, record_id), at=at)
 
 
+    def create(self, db: Database, actor: Actor, record: dict, at: str) -> int:
+        """Insert `record` made at `at`, audited with the row as stored (every column, so `check`
+        can reconcile the record with it); call inside the write's transaction."""
+        record_id = int(db[self.table].insert(record).last_pk)
+        write_audit(db, actor, "create", self.table, record_id, after=self.get(db, record_id), at=at)
+        return record_id
+
+
 EXCEPTIONS = _Kind("exceptions", "exception_id", "exception")
 CONTACT_PLANS = _Kind("contact_plans", "contact_plan_id", "contact plan")
+STAFFING_NOTES = _Kind("staffing_notes", "staffing_note_id", "staffing note")
 NEXT_STEPS = _Kind("next_steps", "next_step_id", "next step")
 
 
@@ -220,24 +230,24 @@ def create_exception(db: Database, actor: Actor, req: ExceptionRequest, *, at: s
         # Validated inside the (immediate) write transaction: two supervisors saving
         # overlapping exceptions at once cannot both pass the overlap check.
         _fail(exception_problems(db, actor, req), "exception")
-        exception_id = db["exceptions"].insert(record).last_pk
-        write_audit(db, actor, "create", "exceptions", exception_id, after={**record, "exception_id": exception_id}, at=at)
-    return int(exception_id)
+        return EXCEPTIONS.create(db, actor, record, at)
 
 
 def revoke_exception(db: Database, actor: Actor, exception_id: int, from_month: Month,
-                     expected_version: int | None = None, *, at: str | None = None) -> None:
+                     expected_version: int | None = None, *, reason: str | None = None,
+                     at: str | None = None) -> None:
     """The exception no longer applies from `from_month` on; the record stays.
 
     `expected_version` is the version the user saw; a record changed since is
-    refused ("changed by X at T; reload"), never silently overwritten.
+    refused ("changed by X at T; reload"), never silently overwritten. `reason`
+    (why it is revoked) is kept with the revocation; the app asks for it.
     """
     with db.atomic():  # read, check and write under one write lock
-        _revoke_exception(db, actor, exception_id, from_month, expected_version, at or now_text())
+        _revoke_exception(db, actor, exception_id, from_month, expected_version, reason, at or now_text())
 
 
 def _revoke_exception(db: Database, actor: Actor, exception_id: int, from_month: Month,
-                      expected_version: int | None, at: str) -> None:
+                      expected_version: int | None, reason: str | None, at: str) -> None:
     before = EXCEPTIONS.current(db, exception_id, expected_version)
     problems = []
     case = case_info(db, before["case_id"])
@@ -250,7 +260,8 @@ def _revoke_exception(db: Database, actor: Actor, exception_id: int, from_month:
         from_month = Month.parse(before["start_month"])  # revoking from before it began = revoked entirely
     _fail(problems, "revocation")
     EXCEPTIONS.change(db, actor, "revoke", before,
-                      {"revoked_at": at, "revoked_by": actor.staff_id, "revoked_from": str(from_month)}, at)
+                      {"revoked_at": at, "revoked_by": actor.staff_id, "revoked_from": str(from_month),
+                       "revoked_reason": (reason or "").strip() or None}, at)
 
 
 def get_exception(db: Database, exception_id: int) -> dict:
@@ -367,8 +378,7 @@ def create_contact_plan(db: Database, actor: Actor, req: PlanRequest, *, at: str
         plan_id = db["contact_plans"].insert({**record, "document": ""}).last_pk
         document = req.document or plan_document(db, plan_id)
         db.execute("UPDATE contact_plans SET document = ? WHERE contact_plan_id = ?", [document, plan_id])
-        write_audit(db, actor, "create", "contact_plans", plan_id,
-                    after={**record, "contact_plan_id": plan_id, "document": document}, at=at)
+        write_audit(db, actor, "create", "contact_plans", plan_id, after=CONTACT_PLANS.get(db, plan_id), at=at)
         if previous is not None:
             CONTACT_PLANS.change(db, actor, "supersede", previous, {"superseded_by": plan_id}, at)
     return int(plan_id)
@@ -423,9 +433,34 @@ def add_staffing_note(db: Database, actor: Actor, req: StaffingNoteRequest, *, a
         "created_at": at, "created_by": actor.staff_id,
     }
     with db.atomic():
-        note_id = db["staffing_notes"].insert(record).last_pk
-        write_audit(db, actor, "create", "staffing_notes", note_id, after={**record, "staffing_note_id": note_id}, at=at)
-    return int(note_id)
+        return STAFFING_NOTES.create(db, actor, record, at)
+
+
+def withdraw_staffing_note(db: Database, actor: Actor, note_id: int, reason: str,
+                           expected_version: int | None = None, *, at: str | None = None) -> None:
+    """A staffing note recorded in error explains nothing from now on (SPEC §3); the note stays,
+    with who withdrew it, when and why. Only a supervisor of the case's unit or a manager."""
+    with db.atomic():  # read, check and write under one write lock
+        at = at or now_text()
+        before = STAFFING_NOTES.current(db, note_id, expected_version)
+        problems = []
+        case = case_info(db, before["case_id"])
+        if case is not None and (problem := approval_problem(actor, case)) is not None:
+            problems.append(f"withdrawn_by: {problem}")
+        if before["withdrawn_at"]:
+            problems.append(f"staffing note {note_id} was already withdrawn by {before['withdrawn_by']} "
+                            f"at {before['withdrawn_at']}.")
+        if len((reason or "").strip()) < MIN_WITHDRAW_REASON_LENGTH:
+            problems.append(f"reason: say why the note is withdrawn (at least {MIN_WITHDRAW_REASON_LENGTH} "
+                            "characters).")
+        _fail(problems, "withdrawal")
+        STAFFING_NOTES.change(db, actor, "withdraw", before,
+                              {"withdrawn_at": at, "withdrawn_by": actor.staff_id,
+                               "withdrawn_reason": reason.strip()}, at)
+
+
+def get_staffing_note(db: Database, note_id: int) -> dict:
+    return STAFFING_NOTES.get(db, note_id)
 
 
 def list_staffing_notes(db: Database, case_id: str | None = None, month: Month | None = None,
@@ -476,9 +511,7 @@ def add_next_step(db: Database, actor: Actor, req: NextStepRequest, *, at: str |
         "text": req.text.strip(), "due_on": req.due_on.isoformat(), "created_at": at, "created_by": actor.staff_id,
     }
     with db.atomic():
-        step_id = db["next_steps"].insert(record).last_pk
-        write_audit(db, actor, "create", "next_steps", step_id, after={**record, "next_step_id": step_id}, at=at)
-    return int(step_id)
+        return NEXT_STEPS.create(db, actor, record, at)
 
 
 def complete_next_step(db: Database, actor: Actor, step_id: int, expected_version: int | None = None, *,

@@ -18,7 +18,7 @@ DEFAULT_TIMEZONE = "America/Phoenix"
 #: Tables loaded by `import`, in dependency order, with their columns (primary key first).
 IMPORT_TABLES: dict[str, tuple[str, ...]] = {
     "units": ("unit_id", "name", "region"),
-    "staff": ("staff_id", "name", "role", "unit_id"),
+    "staff": ("staff_id", "name", "role", "unit_id", "login"),
     "cases": ("case_id", "case_type", "specialist_id", "opened_on", "closed_on"),
     "people": ("person_id", "first_name", "last_name", "birth_date", "deceased_on"),
     "case_members": (
@@ -36,6 +36,11 @@ IMPORT_TABLES: dict[str, tuple[str, ...]] = {
         "locate_for", "text",
     ),
     "note_contacts": ("note_id", "person_id"),
+}
+
+#: Columns a file may leave out (older exports stay valid, SPEC §3): their cells read as empty.
+OPTIONAL_COLUMNS: dict[str, tuple[str, ...]] = {
+    "staff": ("login",),
 }
 
 #: Primary keys of the imported tables.
@@ -406,6 +411,161 @@ def _generation_triggers(db: Database, bump: str) -> None:
             db.execute(
                 f"CREATE TRIGGER {table}_{event.lower()}_generation AFTER {event} ON {table} BEGIN {body} END"
             )
+
+
+#: Evidence columns from m007 on: (key, columns fixed at insert, columns settable once from NULL).
+#: `review_on` joins the fixed columns (nothing in the program changes it: a new review date is a
+#: new record); a revocation carries its reason, and a staffing note can be withdrawn once.
+EVIDENCE_COLUMNS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
+    "exceptions": ("exception_id",
+                   ("case_id", "person_id", "category", "reason", "start_month", "end_month", "review_on",
+                    "approved_by", "created_at", "created_by"),
+                   ("revoked_at", "revoked_by", "revoked_from", "revoked_reason")),
+    "contact_plans": ("contact_plan_id",
+                      ("case_id", "parent_id", "frequency_months", "methods", "arrangements", "start_month",
+                       "end_month", "review_on", "approved_by", "approved_at", "created_at", "created_by"),
+                      ("superseded_by",)),
+    "staffing_notes": ("staffing_note_id",
+                       ("case_id", "person_id", "month", "reason_code", "text", "author", "created_at", "created_by"),
+                       ("withdrawn_at", "withdrawn_by", "withdrawn_reason")),
+    "next_steps": ("next_step_id",
+                   ("specialist_id", "case_id", "person_id", "text", "due_on", "created_at", "created_by"),
+                   ("done_at", "done_by")),
+}
+
+#: Tables whose rows are reconciled with their latest audit row by `check` (SPEC §3): the evidence,
+#: and the record of every import.
+RECONCILED = (*NEVER_DELETED, "imports")
+
+#: The schema version from which the audit log is a hash chain (m007).
+AUDIT_CHAIN_VERSION = 7
+
+#: The `prev_hash` of the first audit row.
+GENESIS_HASH = "0" * 64
+
+
+def _no_rewrite_triggers(db: Database, spec: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]]) -> None:
+    """(Re)create each evidence table's trigger refusing a change to what was approved."""
+    for table, (key, fixed, once) in spec.items():
+        changed = " OR ".join(
+            [f"NEW.{c} IS NOT OLD.{c}" for c in (key, *fixed)]
+            + [f"(OLD.{c} IS NOT NULL AND NEW.{c} IS NOT OLD.{c})" for c in once]
+        )
+        db.execute(f"DROP TRIGGER IF EXISTS {table}_no_rewrite")
+        db.execute(
+            f"""CREATE TRIGGER {table}_no_rewrite BEFORE UPDATE ON {table} WHEN {changed}
+                BEGIN SELECT RAISE(ABORT, '{table}: what was approved cannot be rewritten; revoke or supersede it'); END"""
+        )
+
+
+def _insert_only(db: Database, table: str, key: str) -> None:
+    """Triggers that make `table` insert-only: no UPDATE, no DELETE, no INSERT OR REPLACE."""
+    db.execute(f"""CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table}
+                   BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END""")
+    db.execute(f"""CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table}
+                   BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END""")
+    db.execute(f"""CREATE TRIGGER {table}_no_replace BEFORE INSERT ON {table}
+                   WHEN NEW.{key} IS NOT NULL AND EXISTS (SELECT 1 FROM {table} WHERE {key} = NEW.{key})
+                   BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END""")
+
+
+@migrations()
+def m007_evidence(db: Database) -> None:
+    """Evidence a reviewer can trust (SPEC §3, §5): who acted, every import, a hash-chained log.
+
+    * `staff.login`: the operating-system account of a staff member (verified identity);
+    * `audit_log.verified`, `prev_hash`, `hash`: each row's hash is SHA-256 over the hash before it
+      and its own content (`store.audit.row_hash`), so the log is a hash chain; a trigger refuses
+      a row that does not extend the chain (`check` recomputes it). The chain is built here over
+      the rows already there, once (`meta.audit_chain_built` says how many and when);
+    * `imports` and `casework_history`: every import, and the previous version of every casework
+      row an import changed — both insert-only;
+    * a revocation's reason, a staffing note's withdrawal (`withdrawn_at/_by/_reason`, once) and
+      its version; `review_on` can no longer be changed by hand.
+    """
+    import hashlib
+    import json
+
+    db.execute("ALTER TABLE staff ADD COLUMN login TEXT")
+    db.execute("CREATE UNIQUE INDEX idx_staff_login ON staff(login) WHERE login IS NOT NULL")
+    db.execute("ALTER TABLE exceptions ADD COLUMN revoked_reason TEXT")
+    db.execute("ALTER TABLE staffing_notes ADD COLUMN withdrawn_at TEXT")
+    db.execute("ALTER TABLE staffing_notes ADD COLUMN withdrawn_by TEXT REFERENCES staff(staff_id)")
+    db.execute("ALTER TABLE staffing_notes ADD COLUMN withdrawn_reason TEXT")
+    db.execute("ALTER TABLE staffing_notes ADD COLUMN version INTEGER NOT NULL DEFAULT 1")
+    _no_rewrite_triggers(db, EVIDENCE_COLUMNS)
+
+    db.execute(
+        """CREATE TABLE imports (
+            import_id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            os_user TEXT NOT NULL,
+            actor TEXT,
+            verified INTEGER NOT NULL DEFAULT 0,
+            source TEXT,
+            files TEXT NOT NULL,
+            counts TEXT NOT NULL,
+            history_rows INTEGER NOT NULL DEFAULT 0,
+            history_sha256 TEXT)"""
+    )
+    db.execute(
+        """CREATE TABLE casework_history (
+            history_id INTEGER PRIMARY KEY,
+            import_id INTEGER NOT NULL REFERENCES imports(import_id),
+            table_name TEXT NOT NULL,
+            key TEXT NOT NULL,
+            before TEXT NOT NULL)"""
+    )
+    db.execute("CREATE INDEX idx_casework_history_import ON casework_history(import_id)")
+    db.execute("CREATE INDEX idx_casework_history_key ON casework_history(table_name, key)")
+    _insert_only(db, "imports", "import_id")
+    _insert_only(db, "casework_history", "history_id")
+
+    db.execute("ALTER TABLE audit_log ADD COLUMN verified INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE audit_log ADD COLUMN prev_hash TEXT")
+    db.execute("ALTER TABLE audit_log ADD COLUMN hash TEXT")
+    db.execute("CREATE INDEX idx_audit_log_record ON audit_log(table_name, record_id)")
+    db.execute("CREATE UNIQUE INDEX idx_audit_log_hash ON audit_log(hash)")
+    # The rows already there get their hashes now (the append-only triggers are lifted for it,
+    # inside this migration's transaction): the chain starts with what this upgrade found.
+    db.execute("DROP TRIGGER audit_log_no_update")
+    rows = db.execute(f"SELECT {', '.join(AUDIT_HASHED)} FROM audit_log ORDER BY audit_id").fetchall()
+    previous = GENESIS_HASH
+    for row in rows:
+        digest = hashlib.sha256(audit_payload(previous, row).encode("utf-8")).hexdigest()
+        db.execute("UPDATE audit_log SET prev_hash = ?, hash = ? WHERE audit_id = ?", [previous, digest, row[0]])
+        previous = digest
+    db.execute(
+        """CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+           BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END"""
+    )
+    # A row must extend the chain: the next id, the last row's hash as its prev_hash, a hash.
+    db.execute(
+        f"""CREATE TRIGGER audit_log_extends_chain BEFORE INSERT ON audit_log
+           WHEN NEW.hash IS NULL OR length(NEW.hash) != 64
+             OR NEW.prev_hash IS NOT coalesce((SELECT hash FROM audit_log ORDER BY audit_id DESC LIMIT 1),
+                                              '{GENESIS_HASH}')
+             OR NEW.audit_id IS NOT coalesce((SELECT max(audit_id) FROM audit_log), 0) + 1
+           BEGIN SELECT RAISE(ABORT, 'audit_log rows extend the hash chain; write them through staffing-tui'); END"""
+    )
+    if rows:
+        import pendulum
+
+        db.execute("INSERT INTO meta (key, value) VALUES ('audit_chain_built', ?)",
+                   [json.dumps({"at": pendulum.now("UTC").to_iso8601_string(), "rows": len(rows)})])
+
+
+#: The audit columns a row's hash covers, in order (`audit_payload`).
+AUDIT_HASHED = ("audit_id", "at", "actor", "os_user", "verified", "action", "table_name", "record_id",
+                "before", "after")
+
+
+def audit_payload(prev_hash: str, row) -> str:
+    """The text a row's hash is taken over: the previous hash, then the row's columns of
+    `AUDIT_HASHED` as a compact JSON array (before/after as the stored JSON text)."""
+    import json
+
+    return prev_hash + "\n" + json.dumps(list(row), ensure_ascii=False, separators=(",", ":"))
 
 
 #: The schema version this program writes; one per migration.

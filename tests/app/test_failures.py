@@ -93,7 +93,7 @@ async def test_a_locked_database_says_it_is_busy(caseload_db: Path, monkeypatch)
             writer.close()
         assert app.is_running
         [error] = recorder.messages("error")
-        assert "is busy (another user is writing); try again in a moment." in error
+        assert "is busy: another user is writing; nothing was written, try again in a moment." in error
         no_traceback(recorder)
 
 

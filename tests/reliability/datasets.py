@@ -6,7 +6,7 @@ import csv
 from datetime import date, timedelta
 from pathlib import Path
 
-from staffing_tui.store.schema import IMPORT_TABLES
+from staffing_tui.store.schema import IMPORT_TABLES, OPTIONAL_COLUMNS
 
 #: An "import's now" every generated note is before (the importer refuses future notes).
 FIRST_NOTE_DAY = date(2025, 1, 2)
@@ -15,7 +15,8 @@ FIRST_NOTE_DAY = date(2025, 1, 2)
 def write_csv(directory: Path, table: str, rows) -> None:
     with (directory / f"{table}.csv").open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(IMPORT_TABLES[table])
+        # An older export's columns: the optional ones are left out (SPEC §3).
+        writer.writerow([c for c in IMPORT_TABLES[table] if c not in OPTIONAL_COLUMNS.get(table, ())])
         writer.writerows(rows)
 
 

@@ -103,7 +103,9 @@ def import_refused(db: Path, files: dict[str, bytes | str]) -> None:
 
 def with_cell(table: str, row: int, column: str, value: str) -> list[list[str]]:
     rows = [list(r) for r in VALID_ROWS[table]]
-    rows[row][IMPORT_TABLES[table].index(column)] = value
+    if column not in rows[0]:  # an optional column the valid set leaves out: added, empty elsewhere
+        rows = [[*r, column if i == 0 else ""] for i, r in enumerate(rows)]
+    rows[row][rows[0].index(column)] = value
     return rows
 
 

@@ -200,9 +200,9 @@ EXPECTED_FINDINGS = [
 ]
 
 
-def test_check_lists_every_problem_by_id_and_exits_1(flawed_db, capsys):
+def test_check_lists_every_problem_by_id_and_exits_3(flawed_db, capsys):
     code, out, err = cli(capsys, "check", "--db", flawed_db)
-    assert (code, err) == (1, "")
+    assert (code, err) == (3, "")
     lines = out.splitlines()
     assert lines[0] == f"{flawed_db}: {len(EXPECTED_FINDINGS)} problems found"
     assert lines[1:] == EXPECTED_FINDINGS
@@ -217,7 +217,7 @@ def test_check_never_prints_a_name_or_a_birth_date(flawed_db, capsys):
 def test_check_json_lists_rules_and_problems(flawed_db, capsys):
     code, out, _ = cli(capsys, "check", "--db", flawed_db, "--format", "json")
     report = json.loads(out)
-    assert code == 1 and report["ok"] is False and report["rules"] == list(RULES)
+    assert code == 3 and report["ok"] is False and report["rules"] == list(RULES)
     assert [f"{p['rule']}: {p['message']}" for p in report["problems"]] == EXPECTED_FINDINGS
 
 
@@ -232,7 +232,7 @@ def test_check_reports_a_damaged_page_and_skips_the_other_rules(tmp_path, capsys
     db.write_bytes(bytes(data))
 
     code, out, err = cli(capsys, "check", "--db", db)
-    assert code == 1 and err == "" and "Traceback" not in out
+    assert code == 3 and err == "" and "Traceback" not in out
     lines = out.splitlines()
     assert lines[1].startswith("integrity: ") and all(line.startswith("integrity: ") for line in lines[1:])
     assert lines[-1] == ("integrity: the data-quality rules were skipped because the file is damaged; "

@@ -152,3 +152,19 @@ def write_audit(
     row["hash"] = row_hash(prev_hash, [row[column] for column in AUDIT_HASHED])
     columns = ", ".join(row)
     db.execute(f"INSERT INTO audit_log ({columns}) VALUES ({', '.join('?' for _ in row)})", list(row.values()))
+
+
+def casework_history_digest(rows) -> str:
+    """SHA-256 hex of an import's `casework_history` rows, as `imports.history_sha256` records them.
+
+    `rows` are `(history_id, import_id, table_name, key, before)` in history_id order; each is
+    serialised as compact JSON and they are joined with newlines (no rows: the empty string's
+    hash). The import writes it; `check` recomputes it, so a history row changed or removed by hand
+    is found even though the rows themselves carry no hash.
+    """
+    digest = hashlib.sha256()
+    for index, row in enumerate(rows):
+        if index:
+            digest.update(b"\n")
+        digest.update(json.dumps(list(row), ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    return digest.hexdigest()

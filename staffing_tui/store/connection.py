@@ -47,7 +47,12 @@ class StaffingDatabase(Database):
             with super().atomic():  # nested: a savepoint
                 yield self
             return
-        self.conn.execute("BEGIN IMMEDIATE" if self.immediate else "BEGIN")
+        try:
+            self.conn.execute("BEGIN IMMEDIATE" if self.immediate else "BEGIN")
+        except sqlite3.OperationalError as exc:
+            if is_busy(exc):  # another user held the write lock past busy_timeout: nothing was written
+                raise Busy(describe_sqlite_error(exc, database_file(self.conn) or None)) from None
+            raise
         try:
             before = data_state(self.conn) if COMMIT_LISTENERS else None
             yield self

@@ -173,6 +173,32 @@ def _align_side_files(path: Path) -> None:
             continue  # gone meanwhile, or not ours to change
 
 
+@contextlib.contextmanager
+def _group_umask(db_path: Path) -> Iterator[None]:
+    """While it lasts, the umask lets through the group bits the database at `db_path` grants.
+
+    SQLite creates a missing WAL or SHM file with the database's mode through the umask and only
+    then fchmods it to that mode: in between, another account of the group opening the database
+    finds it 0600 or 0640 and fails ("cannot be opened", "read-only"). With those bits out of the
+    umask the files are the database's mode from the start — never wider, SQLite asks for no more.
+    The umask is the process's, so the change is kept to opening a connection (files this program
+    makes itself are opened with an explicit owner-only mode and are not affected).
+    """
+    try:
+        granted = os.stat(db_path).st_mode & 0o060
+    except OSError:
+        granted = 0
+    if not granted:
+        yield
+        return
+    previous = os.umask(0o077)
+    os.umask(previous & ~granted)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
 def create_shared_database_file(path: Path, group: str) -> None:
     """Create an empty database file for the group `group`: 0660, group `group`, in a directory
     the group can write (SQLite creates its WAL and lock files there). Refuses with one sentence
@@ -339,6 +365,11 @@ def open_database(path: str | os.PathLike, *, create: bool = False, readonly: bo
     _check_is_sqlite(path)
     if not readonly and not _writable(path):
         raise DatabaseProblem(f"{path} is read-only; ask for write access or work on a copy.")
+    with _group_umask(path):  # SQLite makes the WAL and SHM files while the connection opens
+        return _connect_and_migrate(path, readonly)
+
+
+def _connect_and_migrate(path: Path, readonly: bool) -> Database:
     db: Database | None = None
     try:
         if readonly:

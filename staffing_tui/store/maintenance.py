@@ -22,8 +22,9 @@ output can be pasted into a ticket.
 
 `backup_database` uses SQLite's online backup API (a consistent copy while
 others keep working), writes the copy owner-only (0600) under a temporary
-name, verifies it with `integrity_check` and only then gives it its name; an
-existing file is never overwritten.
+name, verifies it with `integrity_check`, gives it the database's own mode and
+group (a shared database's backup is the group's too, never wider: SPEC §5)
+and only then its name; an existing file is never overwritten.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from sqlite_utils import Database
 from staffing_tui.domain.enums import StaffRole
 from staffing_tui.errors import DatabaseProblem, UserError
 from staffing_tui.store.audit import Actor
-from staffing_tui.store.connection import describe_sqlite_error, open_database
+from staffing_tui.store.connection import describe_sqlite_error, give_database_mode, open_database
 from staffing_tui.store.records import approval_problem, case_info
 
 #: Page cache while checking (KiB): a statewide file is read several times over.
@@ -282,9 +283,10 @@ class BackupResult:
 def backup_database(source: str | os.PathLike, destination: str | os.PathLike) -> BackupResult:
     """Copy the database at `source` to the new file `destination` with SQLite's online backup.
 
-    The copy is consistent even while others write, owner-only (0600), in
-    rollback-journal mode (one self-contained file) and checked with
-    `integrity_check` before it gets its name. Never overwrites.
+    The copy is consistent even while others write, has the database's mode and
+    group (owner-only for a private database), is in rollback-journal mode (one
+    self-contained file) and is checked with `integrity_check` before it gets its
+    name. Never overwrites.
     """
     destination = Path(destination)
     if destination.exists() or destination.is_symlink():
@@ -314,6 +316,7 @@ def backup_database(source: str | os.PathLike, destination: str | os.PathLike) -
                                   f"`staffing-tui check --db {source}`.")
         with partial.open("rb") as handle:
             os.fsync(handle.fileno())
+        give_database_mode(partial, source)  # before it has its name: never seen with another mode
         _name_without_overwriting(partial, destination)
     finally:
         partial.unlink(missing_ok=True)

@@ -12,12 +12,19 @@ from staffing_tui.store.schema import IMPORT_TABLES, OPTIONAL_COLUMNS
 FIRST_NOTE_DAY = date(2025, 1, 2)
 
 
-def write_csv(directory: Path, table: str, rows) -> None:
+def write_csv(directory: Path, table: str, rows, *, optional: bool = False) -> None:
+    """`table`.csv with `rows`; an older export's columns (the optional ones left out, SPEC §3)
+    unless `optional` asks for every column."""
     with (directory / f"{table}.csv").open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
-        # An older export's columns: the optional ones are left out (SPEC §3).
-        writer.writerow([c for c in IMPORT_TABLES[table] if c not in OPTIONAL_COLUMNS.get(table, ())])
+        writer.writerow([c for c in IMPORT_TABLES[table] if optional or c not in OPTIONAL_COLUMNS.get(table, ())])
         writer.writerows(rows)
+
+
+def write_staff_with_logins(directory: Path, rows) -> None:
+    """Replace staff.csv with `rows` (staff_id, name, role, unit_id, login): a database with
+    logins runs with verified identity (SPEC §5)."""
+    write_csv(directory, "staff", rows, optional=True)
 
 
 def write_dataset(directory: Path, *, cases: int = 20, notes_per_case: int = 10, prefix: str = "") -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import sys
 
@@ -178,3 +179,31 @@ def test_a_database_with_data_from_before_changed_cases_and_tokens_is_migrated(t
     assert db.execute("SELECT n, everything FROM generation").fetchone() == (n + 2, n + 2)
     assert token not in {db.execute("SELECT token FROM generation").fetchone()[0]}
     db.close()
+
+
+def _umask_now() -> int:
+    current = os.umask(0o077)
+    os.umask(current)
+    return current
+
+
+@pytest.mark.parametrize("db_mode, umask_while_opening", [(0o660, 0o017), (0o600, 0o077)], ids=["shared", "private"])
+def test_a_connection_opens_with_a_umask_that_lets_sqlite_make_side_files_with_the_databases_mode(
+        tmp_path, monkeypatch, db_mode, umask_while_opening):
+    """SPEC §5: WAL/SHM files get the database's mode. SQLite creates them through the umask and
+    only then fchmods them, so another account of the group opening the database in between
+    would fail: while a shared (0660) database opens, the umask passes the group's bits; a
+    private one changes nothing, and the umask is back as it was afterwards."""
+    path = tmp_path / "unit.db"
+    open_database(path, create=True).close()
+    os.chmod(path, db_mode)
+    seen = []
+    configure = connection._configure
+    monkeypatch.setattr(connection, "_configure", lambda db, **kw: (seen.append(_umask_now()), configure(db, **kw)))
+    previous = os.umask(0o077)
+    try:
+        open_database(path).close()
+        assert _umask_now() == 0o077
+    finally:
+        os.umask(previous)
+    assert seen == [umask_while_opening]

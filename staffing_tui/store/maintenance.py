@@ -2,7 +2,9 @@
 
 `check_database` runs SQLite's own `quick_check` (and `integrity_check` on the
 evidence tables), looks for references to rows that do not exist, then the
-data-quality rules a supervisor cannot see from one month's report:
+evidence rules of `store.evidence` (`triggers`, `audit_chain`,
+`reconciliation`: nothing was altered past the program), then the data-quality
+rules a supervisor cannot see from one month's report:
 
 * `duplicate_note` — the same contact entered twice under different note types
   (SPEC §2, §4: same case, author, minute and contact-with set);
@@ -31,7 +33,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -40,16 +42,25 @@ from staffing_tui.domain.enums import StaffRole
 from staffing_tui.errors import DatabaseProblem, UserError
 from staffing_tui.store.audit import Actor
 from staffing_tui.store.connection import describe_sqlite_error, open_database
+from staffing_tui.store.evidence import (
+    ChainHead,
+    head_findings,
+    reconciliation_findings,
+    trigger_findings,
+    verify_chain,
+)
+from staffing_tui.store.findings import Finding
 from staffing_tui.store.records import approval_problem, case_info
 from staffing_tui.store.schema import RECONCILED
 
 #: Page cache while checking (KiB): a statewide file is read several times over.
 CHECK_CACHE_KIB = 128 * 1024
 
-#: Every rule `check` runs, in the order its findings are listed.
-RULES = (
-    "integrity",
-    "foreign_key",
+#: The rules proving nothing was altered past the program (`store.evidence`).
+EVIDENCE_RULES = ("triggers", "audit_chain", "reconciliation")
+
+#: The rules about the casework itself.
+DATA_QUALITY_RULES = (
     "duplicate_note",
     "in_person_while_runaway",
     "in_person_while_whereabouts_unknown",
@@ -58,35 +69,41 @@ RULES = (
     "approver_role",
 )
 
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """One problem: the rule it breaks and a sentence naming records by id."""
-
-    rule: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.rule}: {self.message}"
-
-    def to_dict(self) -> dict:
-        return asdict(self)
+#: Every rule `check` runs, in the order its findings are listed.
+RULES = ("integrity", "foreign_key", *EVIDENCE_RULES, *DATA_QUALITY_RULES)
 
 
 # --- check ------------------------------------------------------------------------------
 
 
-def check_database(db: Database) -> list[Finding]:
-    """Every problem found, integrity first. Data-quality rules are skipped on a damaged file."""
+def check_database(db: Database, *, since_head: str | None = None) -> list[Finding]:
+    """Every problem found, integrity first. The other rules are skipped on a damaged file.
+
+    `since_head`: a head taken earlier (`check --head`) that the audit log must still contain.
+    """
     findings = integrity_findings(db)
     if findings:
-        return findings + [Finding("integrity", "the data-quality rules were skipped because the file is damaged; "
+        return findings + [Finding("integrity", "the other rules were skipped because the file is damaged; "
                                                 "restore it from a backup")]
     findings += foreign_key_findings(db)
+    findings += trigger_findings(db)
+    findings += verify_chain(db).findings
+    if since_head is not None:
+        findings += head_findings(db, since_head)
+    findings += reconciliation_findings(db)
     for rule in (duplicate_notes, in_person_while_runaway, in_person_while_whereabouts_unknown,
                  not_a_member, overlapping_placements, approver_roles):
         findings += rule(db)
     return findings
+
+
+def check_chain(db: Database) -> tuple[list[Finding], ChainHead]:
+    """`check --head`: the audit chain alone, verified, and its head."""
+    findings = integrity_findings(db)
+    if findings:
+        return findings, ChainHead(0, "")
+    verdict = verify_chain(db)
+    return verdict.findings, verdict.head
 
 
 #: The tables whose every index `check` also matches against their rows (`integrity_check`): the
@@ -324,14 +341,25 @@ def approver_roles(db: Database) -> list[Finding]:
     return findings
 
 
-def check_path(path: str | os.PathLike) -> list[Finding]:
+def check_path(path: str | os.PathLike, *, since_head: str | None = None) -> list[Finding]:
     """Open `path` read-only and check it (DatabaseProblem when it cannot be opened at all)."""
+    return _checked(path, lambda db: check_database(db, since_head=since_head), lambda found: found)
+
+
+def chain_of_path(path: str | os.PathLike) -> tuple[list[Finding], ChainHead]:
+    """Open `path` read-only and verify its audit chain alone: (problems, head)."""
+    return _checked(path, check_chain, lambda found: (found, ChainHead(0, "")))
+
+
+def _checked(path: str | os.PathLike, check, unreadable):
+    """`check(db)` on `path` opened read-only; a file SQLite cannot read through is
+    `unreadable([its one integrity finding])`."""
     db = open_database(path, readonly=True)
     try:
         db.execute(f"PRAGMA cache_size = -{CHECK_CACHE_KIB}")
-        return check_database(db)
+        return check(db)
     except sqlite3.DatabaseError as exc:
-        return [Finding("integrity", describe_sqlite_error(exc, path))]
+        return unreadable([Finding("integrity", describe_sqlite_error(exc, path))])
     finally:
         db.close()
 

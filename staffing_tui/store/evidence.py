@@ -221,7 +221,7 @@ def latest_audit(db: Database, table: str) -> dict[str, tuple[int, str | None]]:
 def record_problem(record: dict, audit: tuple[int, str | None] | None, defaults: dict) -> str | None:
     """Why a record is not what its latest audit row says it is (None when it is)."""
     if audit is None:
-        return "it has no audit row: it was inserted by hand"
+        return "it has no audit row: it was inserted by hand, or its audit rows were removed"
     audit_id, after = audit
     try:
         audited = json.loads(after) if after is not None else None
@@ -280,9 +280,13 @@ def history_findings(db: Database) -> list[Finding]:
     findings = []
     for import_id, rows, digest in db.execute(
             "SELECT import_id, history_rows, history_sha256 FROM imports ORDER BY import_id").fetchall():
-        if digests.get(import_id, EMPTY_HISTORY_DIGEST) != digest or counts.get(import_id, 0) != rows:
-            findings.append(Finding("reconciliation", f"imports {import_id}: its casework history "
-                                                      f"({counts.get(import_id, 0)} rows; {rows} recorded) does not "
-                                                      "match history_sha256: history rows were changed, removed or "
-                                                      "added by hand"))
+        found = counts.get(import_id, 0)
+        if digests.get(import_id, EMPTY_HISTORY_DIGEST) != digest or found != rows:
+            findings.append(Finding("reconciliation", f"imports {import_id}: its casework history does not match "
+                                                      f"history_sha256 ({_rows(found)} found, {rows} recorded): "
+                                                      "history rows were changed, removed or added by hand"))
     return findings
+
+
+def _rows(n: int) -> str:
+    return f"{n} row" if n == 1 else f"{n} rows"

@@ -37,7 +37,16 @@ with every figure, for scripts and CI logs. The figures:
   `sqlite-utils insert --csv` of the same files into an empty database, both
   as fresh processes (target ≤ 1.5×);
 * `report_rss_mb` — peak resident memory of `staffing-tui report --format
-  json` for the whole database, in a fresh process (target < 200 MB).
+  json` for the whole database, in a fresh process (target < 200 MB);
+* `check_s` — `staffing-tui check` of the whole database in a fresh process:
+  integrity, foreign keys, triggers, the audit chain recomputed and every
+  evidence record reconciled with it, the data-quality rules (target < 5 s);
+  `check_cpu_s` is its CPU time (user and system);
+* `audit_write_ms` — one audited record write (1,000 staffing notes and next
+  steps, alternately, each its own transaction, on a copy of the sample)
+  with the hash chain, against `audit_write_nohash_ms`, the same writes with
+  `row_hash` replaced by a counter (the chain's trigger and index still
+  work); `audit_hash_us` is the time spent hashing, per write.
 
 No figure is asserted by the test suite (tests run `--scale unit --runs 1`
 only to see that the script works).
@@ -75,7 +84,11 @@ TARGETS = {
     "keypress_ms": 50.0,
     "import_ratio": 1.5,
     "report_rss_mb": 200.0,
+    "check_s": 5.0,
 }
+
+#: Audited writes timed per run (`audit_write_ms`).
+AUDIT_WRITES = 1000
 
 RAW_SCAN = (
     "SELECT n.note_id, n.case_id, n.occurred_at, n.method, n.location, nc.person_id "
@@ -614,6 +627,111 @@ def measure_report_memory(path: Path, runs: int, figures: Figures) -> None:
     )
 
 
+# --- the audit chain: check, and its cost per write ---------------------------------------------------
+
+
+def measure_audit(path: Path, runs: int, data: Path, figures: Figures) -> None:
+    from staffing_tui.store.connection import open_database
+
+    db = open_database(path, readonly=True)
+    audit_rows = db.execute("SELECT count(*) FROM audit_log").fetchone()[0]
+    db.close()
+    staffing_tui = bin_path("staffing-tui")
+    cpu_times: list[float] = []
+
+    def check() -> None:
+        before = children_cpu_s()
+        done = subprocess.run([staffing_tui, "check", "--db", str(path)], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True, check=False)
+        cpu_times.append(children_cpu_s() - before)
+        if done.returncode not in (0, 3):  # 3: it found problems (the synthetic data has some on purpose)
+            raise RuntimeError(f"check failed: {done.stderr.strip()[-2000:]}")
+
+    check_s = figures.set("check_s", median_of(runs, check), 2)
+    # Its CPU time too: on a shared machine the wall time says as much about the neighbours.
+    check_cpu_s = figures.set("check_cpu_s", statistics.median(cpu_times[1:]), 2)
+    figures.line(
+        f"`staffing-tui check` of the whole database ({audit_rows:,} audit rows), a fresh process: {check_s:.2f} s "
+        f"({check_cpu_s:.2f} s of CPU; target < {TARGETS['check_s']:g} s: {verdict(check_s, TARGETS['check_s'])})"
+    )
+    work = Path(tempfile.mkdtemp(prefix="staffing-bench-", dir=data))
+    try:
+        chained, unhashed, hashing = [], [], []
+        for _ in range(runs):  # interleaved: both see the same machine
+            seconds, hashed = audited_writes(work / "chained.db", hashing=True)
+            chained.append(seconds)
+            hashing.append(hashed)
+            unhashed.append(audited_writes(work / "unhashed.db", hashing=False)[0])
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    per_write = {name: statistics.median(times) * 1000 / AUDIT_WRITES
+                 for name, times in (("chained", chained), ("unhashed", unhashed), ("hashing", hashing))}
+    figures.set("audit_write_ms", per_write["chained"], 3)
+    figures.set("audit_write_nohash_ms", per_write["unhashed"], 3)
+    figures.set("audit_hash_us", per_write["hashing"] * 1000, 1)
+    figures.line(
+        f"an audited record write ({AUDIT_WRITES:,} staffing notes and next steps, each its own transaction, "
+        f"synchronous commits): {per_write['chained']:.2f} ms with the hash chain, "
+        f"{per_write['unhashed']:.2f} ms without hashing; hashing itself {per_write['hashing'] * 1000:.0f} µs a write"
+    )
+
+
+def children_cpu_s() -> float:
+    """CPU seconds (user and system) of this process's finished children so far."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def audited_writes(target: Path, *, hashing: bool) -> tuple[float, float]:
+    """Seconds for `AUDIT_WRITES` record writes through the record services on a fresh copy of the
+    sample, and the seconds of it spent hashing audit rows (0 with `hashing` off)."""
+    from datetime import date
+
+    from staffing_tui.domain.months import Month
+    from staffing_tui.sample import SHIPPED_SAMPLE
+    from staffing_tui.store import audit, records
+    from staffing_tui.store.connection import open_database
+
+    for leftover in (target, Path(f"{target}-wal"), Path(f"{target}-shm")):
+        leftover.unlink(missing_ok=True)
+    shutil.copyfile(SHIPPED_SAMPLE, target)
+    db = open_database(target)
+    supervisor, case_id, specialist, opened_on = db.execute(
+        "SELECT s.staff_id, c.case_id, c.specialist_id, c.opened_on FROM cases c "
+        "JOIN staff sp ON sp.staff_id = c.specialist_id "
+        "JOIN staff s ON s.unit_id = sp.unit_id AND s.role = 'supervisor' "
+        "WHERE c.closed_on IS NULL ORDER BY c.case_id LIMIT 1").fetchone()
+    actor = audit.resolve_actor(db, supervisor)
+    month = Month.of(date.fromisoformat(opened_on))
+    original, spent = audit.row_hash, [0.0]
+
+    def timed_hash(prev_hash: str, row) -> str:
+        started = time.perf_counter()
+        digest = original(prev_hash, row)
+        spent[0] += time.perf_counter() - started
+        return digest
+
+    def counter(prev_hash: str, row) -> str:
+        return f"{row[0]:064x}"  # unique and 64 long: the log's trigger and unique index accept it
+
+    audit.row_hash = timed_hash if hashing else counter
+    try:
+        started = time.perf_counter()
+        for n in range(AUDIT_WRITES):
+            if n % 2:
+                records.add_next_step(db, actor, records.NextStepRequest(specialist, f"Step {n}", date(2026, 12, 1),
+                                                                         case_id))
+            else:
+                records.add_staffing_note(db, actor, records.StaffingNoteRequest(case_id, month, "scheduling",
+                                                                                 f"Note {n}"))
+        return time.perf_counter() - started, spent[0]
+    finally:
+        audit.row_hash = original
+        db.close()
+
+
 # --- main --------------------------------------------------------------------------------------------
 
 
@@ -623,8 +741,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5, help="runs per figure; the median is reported (default 5)")
     parser.add_argument("--scale", choices=("statewide", "unit"), default="statewide")
     parser.add_argument("--data", default=str(DEFAULT_DATA), help="where databases and CSV files are kept")
-    parser.add_argument("--only", default="eval,app,import,memory",
-                        help="comma-separated figures to measure: eval, app, import, memory (default: all)")
+    parser.add_argument("--only", default="eval,app,import,memory,audit",
+                        help="comma-separated figures to measure: eval, app, import, memory, audit (default: all)")
     parser.add_argument("--probe", choices=("hello", "app", "keys"), help=argparse.SUPPRESS)
     parser.add_argument("--as-staff", help=argparse.SUPPRESS)
     parser.add_argument("--started", help=argparse.SUPPRESS)
@@ -646,6 +764,8 @@ def main(argv: list[str] | None = None) -> int:
         measure_import(path, args.runs, Path(args.data), figures)
     if "memory" in only:
         measure_report_memory(path, args.runs, figures)
+    if "audit" in only:
+        measure_audit(path, args.runs, Path(args.data), figures)
     figures.line(f"(benchmark took {time.perf_counter() - started:.0f} s)")
     figures.line(figures.summary())
     return 0

@@ -325,21 +325,54 @@ def cmd_agenda(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_check(args: argparse.Namespace) -> int:
-    from staffing_tui.store.maintenance import RULES, check_path
+def head_arg(text: str) -> str:
+    from staffing_tui.store.evidence import HEAD_PATTERN
 
-    findings = check_path(args.db)
+    head = text.strip().lower()
+    if not HEAD_PATTERN.fullmatch(head):
+        raise argparse.ArgumentTypeError(f"{text!r} is not an audit head; give the 64 hexadecimal characters "
+                                         "`check --head` printed")
+    return head
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    if args.head:
+        return _check_head(args)
+    from staffing_tui.store.maintenance import DATA_QUALITY_RULES, RULES, check_path
+
+    findings = check_path(args.db, since_head=args.since_head)
+    extends = f"; the audit log still extends head {args.since_head}" if args.since_head else ""
+    _print_check(args, findings, RULES, {"since_head": args.since_head} if args.since_head else {},
+                 f"ok (integrity, foreign keys, triggers, the audit chain and its reconciliation, and "
+                 f"{len(DATA_QUALITY_RULES)} data-quality rules){extends}")
+    return EXIT_PROBLEMS_FOUND if findings else EXIT_OK
+
+
+def _check_head(args: argparse.Namespace) -> int:
+    """`check --head`: the audit chain verified, then its length and last hash on one line."""
+    from staffing_tui.store.maintenance import chain_of_path
+
+    findings, head = chain_of_path(args.db)
+    if args.format == "text" and not findings:
+        print(f"audit chain: {head.rows} rows, head {head.hash}")
+    else:
+        _print_check(args, findings, ("audit_chain",),
+                     {"head": None if findings else {"rows": head.rows, "hash": head.hash}}, "")
+    return EXIT_PROBLEMS_FOUND if findings else EXIT_OK
+
+
+def _print_check(args: argparse.Namespace, findings: list, rules: Sequence[str], extra: dict, ok: str) -> None:
+    """The findings as text (a count line, then one line each; `ok` when there are none) or JSON."""
     if args.format == "json":
-        print(json.dumps({"db": str(args.db), "ok": not findings, "rules": list(RULES),
-                          "problems": [f.to_dict() for f in findings]}, indent=2))
+        print(json.dumps({"db": str(args.db), "ok": not findings, "rules": list(rules),
+                          "problems": [f.to_dict() for f in findings], **extra}, indent=2))
     elif findings:
         noun = "problem" if len(findings) == 1 else "problems"
         print(f"{args.db}: {len(findings)} {noun} found")
         for finding in findings:
             print(finding)
     else:
-        print(f"{args.db}: ok (integrity, foreign keys and {len(RULES) - 2} data-quality rules)")
-    return EXIT_PROBLEMS_FOUND if findings else EXIT_OK
+        print(f"{args.db}: {ok}")
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
@@ -515,6 +548,11 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="integrity, foreign keys, data-quality rules and the audit chain (exit 3: problems found)")
     p.add_argument("--db", required=True, metavar="PATH")
     p.add_argument("--format", choices=("text", "json"), default="text")
+    head = p.add_mutually_exclusive_group()
+    head.add_argument("--head", action="store_true",
+                      help="verify the audit chain alone and print its length and last hash (keep them elsewhere)")
+    head.add_argument("--since-head", type=head_arg, metavar="HASH",
+                      help="check everything, and that the audit log still contains this earlier head")
     p.set_defaults(handler=cmd_check)
 
     p = sub.add_parser("backup", help="copy the database with SQLite's online backup (never overwrites)")

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from staffing_tui.cli import main
-from staffing_tui.store.maintenance import RULES
+from staffing_tui.store.maintenance import DATA_QUALITY_RULES, RULES
 from staffing_tui.store.schema import NEVER_DELETED
 from tests.builders import cli, dump
 from tests.reliability.conftest import kill_and_reap, mode_of, query, start_python
@@ -135,7 +135,8 @@ def test_only_the_units_supervisor_or_a_manager_writes_a_staffing_note(evidence_
 def test_check_passes_a_sound_database(db_path, capsys):
     code, out, err = cli(capsys, "check", "--db", db_path)
     assert (code, err) == (0, "")
-    assert out == f"{db_path}: ok (integrity, foreign keys and {len(RULES) - 2} data-quality rules)\n"
+    assert out == (f"{db_path}: ok (integrity, foreign keys, triggers, the audit chain and its reconciliation, and "
+                   f"{len(DATA_QUALITY_RULES)} data-quality rules)\n")
 
 
 @pytest.fixture
@@ -158,6 +159,7 @@ def flawed_db(evidence_db) -> Path:
         -- overlapping_placements: PL3 overlaps PL1 (to 09-19) and PL2 (from 09-20)
         INSERT INTO placements VALUES ('PL3', 'C1', 'K1', 'foster_home', 'Elm House', '2026-09-01', '2026-09-25');
         -- approver_role: a specialist's approval, another unit's revocation and plan, a specialist's note
+        -- (and reconciliation: none of the three has an audit row)
         INSERT INTO exceptions (case_id, person_id, category, reason, start_month, end_month, approved_by,
                                 created_at, created_by, revoked_at, revoked_by, revoked_from)
             VALUES ('C2', 'K2', 'other', 'Entered by hand in another tool.', '2026-10', '2026-10', 'S1',
@@ -176,6 +178,9 @@ def flawed_db(evidence_db) -> Path:
 
 EXPECTED_FINDINGS = [
     "foreign_key: note_contacts N3, GHOST: person_id GHOST is not in people",
+    "reconciliation: exceptions 2: it has no audit row: it was inserted by hand, or its audit rows were removed",
+    "reconciliation: contact_plans 2: it has no audit row: it was inserted by hand, or its audit rows were removed",
+    "reconciliation: staffing_notes 2: it has no audit row: it was inserted by hand, or its audit rows were removed",
     "duplicate_note: case C3: notes N10, N11 record the same contact (author S2, 2026-10-05T10:00, with K3) "
     "under different note types; keep one",
     "in_person_while_runaway: note N12 (case C1) claims an in-person contact with child K1 on 2026-10-06, "
@@ -235,7 +240,7 @@ def test_check_reports_a_damaged_page_and_skips_the_other_rules(tmp_path, capsys
     assert code == 3 and err == "" and "Traceback" not in out
     lines = out.splitlines()
     assert lines[1].startswith("integrity: ") and all(line.startswith("integrity: ") for line in lines[1:])
-    assert lines[-1] == ("integrity: the data-quality rules were skipped because the file is damaged; "
+    assert lines[-1] == ("integrity: the other rules were skipped because the file is damaged; "
                          "restore it from a backup")
 
 

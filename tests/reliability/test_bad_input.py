@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from staffing_tui.cli import COMMANDS, main
-from staffing_tui.store.importer import BOOLEANS, COLUMNS, DATE, DATETIME, BOOL, ID, TEXT
+from staffing_tui.store.importer import BOOLEANS, COLUMNS, DATE, DATETIME, BOOL, ID, LOGIN, TEXT
 from staffing_tui.store.schema import IMPORT_KEYS, IMPORT_TABLES
 from tests.builders import small_database
 from tests.reliability.datasets import write_dataset
@@ -128,6 +128,8 @@ def wrong_value(spec) -> st.SearchStrategy[str]:
     if spec.kind == BOOL:
         return st.one_of(LETTERS, st.sampled_from(["maybe", "2", "-1", "Y", "N", "on", "off", "1.0"])).filter(
             lambda v: v.strip().lower() not in BOOLEANS)
+    if spec.kind == LOGIN:  # an account name is one word of letters, digits, '.', '_', '-'
+        return st.sampled_from(["two words", "-dash-first", "a/b", "name@host", "dollar$inside", "x" * 65, "é"])
     allowed = {member.value for member in spec.kind}
     return st.one_of(LETTERS, st.integers().map(str)).filter(lambda v: v.strip() not in allowed)
 

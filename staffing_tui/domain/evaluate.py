@@ -17,7 +17,7 @@ from datetime import date
 from staffing_tui.domain.enums import CaseType, Flag, Goal, LocationType, Requirement, Role, Status
 from staffing_tui.domain.flags import duplicate_note_people, flags_for
 from staffing_tui.domain.goals import goal_on
-from staffing_tui.domain.late_records import recorded_after_month
+from staffing_tui.domain.late_records import RECORD_REASONS, recorded_after_month
 from staffing_tui.domain.model import (
     CaseFacts,
     ExceptionFacts,
@@ -313,8 +313,8 @@ def _evaluate_case(case: CaseFacts, idx: _Index, facts: MonthFacts, m: _Month) -
             )
         else:
             flags = ()  # no flag can apply: no runaway placement, whereabouts known, no duplicate
-        if recorded_after_month(status, reason, month, exception=exception, plan=plan,
-                                staffing_note_on=idx.staffing_notes.get(key)):
+        if reason in RECORD_REASONS and recorded_after_month(status, reason, month, exception=exception, plan=plan,
+                                                             staffing_note_on=idx.staffing_notes.get(key)):
             flags += _LATE
         goal: Goal | None = decision.goal
         if goal is None and is_child and is_dependency:

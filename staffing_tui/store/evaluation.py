@@ -17,8 +17,8 @@ from staffing_tui.domain.evaluate import check_as_of, evaluate_month, is_in_prog
 from staffing_tui.domain.model import Row
 from staffing_tui.domain.months import Month
 from staffing_tui.errors import UserError
-from staffing_tui.store.connection import COMMIT_LISTENERS, data_state, database_file, default_as_of, get_meta
-from staffing_tui.store.facts import Latest, Scope, load_month_facts
+from staffing_tui.store.connection import COMMIT_LISTENERS, data_state, database_file, default_as_of
+from staffing_tui.store.facts import Latest, Scope, database_calendar, load_month_facts
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,7 +183,8 @@ class MonthCache:
 
         Records written, revoked, superseded or withdrawn change the data's state like any other
         write; the day each was made, which decides whether it counts as of `as_of` (SPEC §4 "As
-        known then"), also depends on the database's calendar, which is part of the key.
+        known then"), also depends on the database's calendar (`meta.timezone`, `meta.as_of`);
+        `meta` bumps no generation, so the calendar is part of the key.
         """
         if db.conn.in_transaction:
             return None
@@ -191,7 +192,7 @@ class MonthCache:
         file = _file_of(db)
         if file is None or state is None:
             return None
-        return (file, state, month, as_of, _calendar_of(db))
+        return (file, state, month, as_of, database_calendar(db))
 
     def get(self, key: tuple | None) -> tuple[Row, ...] | None:
         if key is None:
@@ -283,14 +284,6 @@ def _latest_key(key: tuple) -> tuple:
     (the latest contacts are read from the notes' local times alone, not from the calendar)."""
     file, state, _month, as_of, _calendar = key
     return (file, state, as_of)
-
-
-def _calendar_of(db: Database) -> tuple[str | None, str | None]:
-    """The database's calendar: `meta.timezone` and `meta.as_of` (the day a demo database is
-    anchored to). The days records were made are read through them (`facts._RecordDays`), and
-    `meta` bumps no generation, so a cached month keys on them too."""
-    meta = get_meta(db)
-    return meta.get("timezone"), meta.get("as_of")
 
 
 def _file_of(db: Database) -> str | None:

@@ -432,7 +432,7 @@ def _load_records(db: Database, in_scope: str, params: dict, month: Month, as_of
     report as of a past day gives the same rows on any later day.
     """
     conn = db.conn
-    made_on = _RecordDays(db)
+    made_on = _RecordDays(*database_calendar(db))
     made_by = made_on.made_by
     month_params = {**params, "month": str(month)}
     facts.exceptions = [
@@ -470,6 +470,14 @@ def _load_records(db: Database, in_scope: str, params: dict, month: Month, as_of
     ]
 
 
+def database_calendar(db: Database) -> tuple[str, date | None]:
+    """The database's calendar: its time zone (`meta.timezone`) and the day it is anchored to
+    (`meta.as_of`, a demo's "today"; None: the real today). The days records were made are read
+    through it (`_RecordDays`)."""
+    meta = get_meta(db)
+    return meta.get("timezone") or DEFAULT_TIMEZONE, date.fromisoformat(meta["as_of"]) if meta.get("as_of") else None
+
+
 class _RecordDays(dict):
     """A record's time stamp (created_at, revoked_at, withdrawn_at: UTC ISO 8601 text, as the
     record services write it) → the day it was made in the database time zone; each text is
@@ -480,11 +488,10 @@ class _RecordDays(dict):
     supervisor saves in the demo counts there, and shows as late for a month already over.
     """
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, zone: str, anchor: date | None) -> None:
         super().__init__()
-        meta = get_meta(db)
-        self._zone = ZoneInfo(meta.get("timezone") or DEFAULT_TIMEZONE)
-        self._anchor = date.fromisoformat(meta["as_of"]) if meta.get("as_of") else None
+        self._zone = ZoneInfo(zone)
+        self._anchor = anchor
 
     def __missing__(self, text: str) -> date:
         if len(text) == 10:

@@ -959,7 +959,9 @@ def scenario_duplicate_note(b: SampleBuilder) -> None:
 
 
 def scenario_child_exception(b: SampleBuilder) -> None:
-    """Child in residential treatment that restricts visitors; an approved exception → excused."""
+    """Child in residential treatment that restricts visitors; an exception for September to November,
+    approved late, at the November 4 staffing → excused, and October's row says the approval came
+    after October ended (flag recorded_after_month; as of a day before November 4 it was unmet)."""
     case, mother, father, kids = b.dependency_family(
         "SP08", d("2025-07-30"), [13], label="child exception, residential treatment")
     child = kids[0]
@@ -970,7 +972,7 @@ def scenario_child_exception(b: SampleBuilder) -> None:
     b.exception(case, child, ExceptionCategory.CHILD_IN_TREATMENT,
                 "The treatment team restricts outside visitors during the first phase of the program; "
                 "the specialist gets weekly updates from the therapist.",
-                Month(2026, 9), Month(2026, 11), d("2026-11-20"), "2026-09-02 10:15")
+                Month(2026, 9), Month(2026, 11), d("2026-11-20"), "2026-11-04 10:15")
 
 
 def scenario_parent_exception_with_contact(b: SampleBuilder) -> None:

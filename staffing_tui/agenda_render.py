@@ -95,5 +95,6 @@ def agenda_to_markdown(agenda: Agenda) -> str:
             [f"- [ ] #{s['next_step_id']} due {s['due_on']}: {md_inline(s['text'])}"
              + (f" ({s['case_id']})" if s["case_id"] else "") for s in agenda.next_steps])
     section("Integrity flags to fix",
-            [f"- {_who(agenda, r)}: {', '.join(f.replace('_', ' ') for f in r.flags)}" for r in agenda.flagged])
+            [f"- {_who(agenda, r)}: {', '.join(f.replace('_', ' ') for f in r.integrity_flags)}"
+             for r in agenda.flagged])
     return "\n".join(lines)

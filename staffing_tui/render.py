@@ -13,7 +13,7 @@ from dataclasses import asdict
 from itertools import groupby
 from typing import Mapping
 
-from staffing_tui.domain.enums import REASON_LABELS, Status
+from staffing_tui.domain.enums import REASON_LABELS, Flag, Status
 from staffing_tui.domain.model import Row
 from staffing_tui.store.evaluation import MonthReport
 
@@ -153,7 +153,8 @@ def report_to_markdown(report: MonthReport, names: Mapping[str, str] | None = No
         f"not required {s.not_required}",
         "",
     ]
-    flagged = [r for r in report.rows if r.flags]
+    flagged = [r for r in report.rows if r.integrity_flags]
+    late = [r for r in report.rows if Flag.RECORDED_AFTER_MONTH in r.flags]
     by_specialist = groupby(report.rows, key=lambda r: (r.unit_id, r.specialist_id))
     for (unit_id, specialist_id), group in by_specialist:
         rows = [r for r in group if r.status is not Status.NOT_REQUIRED]
@@ -175,14 +176,25 @@ def report_to_markdown(report: MonthReport, names: Mapping[str, str] | None = No
             lines.append(
                 f"| **{r.status.upper()}** | {_md(person)} | {r.role or ''} | {_md(r.case_id)} | "
                 f"{r.requirement.replace('_', ' ')} | {REASON_LABELS[r.reason]} | "
-                f"{_iso(r.last_seen) or 'never'} | {_md(_placement_text(r))} | "
-                f"{', '.join(f.replace('_', ' ') for f in r.flags)} |"
+                f"{_iso(r.last_seen) or 'never'} | {_md(_placement_text(r))} | {_flags_text(r.flags)} |"
             )
         lines.append("")
-    if flagged:
-        lines += ["## Integrity flags to fix", ""]
-        for r in flagged:
-            person = names.get(r.person_id, r.person_id) if r.person_id else r.case_id
-            lines.append(f"- {_md(r.case_id)} · {_md(person)}: {', '.join(f.replace('_', ' ') for f in r.flags)}")
-        lines.append("")
+    lines += _row_list("Integrity flags to fix", flagged, names, lambda r: _flags_text(r.integrity_flags))
+    # Late approvals are allowed, not problems to fix, but they must show (SPEC §4 "As known then").
+    lines += _row_list(f"Recorded after {report.month} ended", late, names, lambda r: REASON_LABELS[r.reason])
     return "\n".join(lines)
+
+
+def _flags_text(flags: tuple[Flag, ...]) -> str:
+    return ", ".join(f.replace("_", " ") for f in flags)
+
+
+def _row_list(title: str, rows: list[Row], names: Mapping[str, str], text) -> list[str]:
+    """A section listing `rows` as "- case · person: text" (nothing when there are none)."""
+    if not rows:
+        return []
+    lines = [f"## {title}", ""]
+    for r in rows:
+        person = names.get(r.person_id, r.person_id) if r.person_id else r.case_id
+        lines.append(f"- {_md(r.case_id)} · {_md(person)}: {text(r)}")
+    return lines + [""]

@@ -92,6 +92,46 @@ def test_report_markdown_groups_by_specialist_unseen_first(db_path, capsys):
     assert "Not seen without a reason: 2" in out
 
 
+@pytest.fixture
+def late_note_db(db_path):
+    """K2's October miss explained by a staffing note recorded on 3 November, after October ended."""
+    from staffing_tui.domain.months import Month
+    from staffing_tui.store.audit import resolve_actor
+    from staffing_tui.store.connection import open_database
+    from staffing_tui.store.records import StaffingNoteRequest, add_staffing_note
+
+    db = open_database(db_path)
+    add_staffing_note(db, resolve_actor(db, "SV1"), StaffingNoteRequest(
+        "C2", Month(2026, 10), "scheduling", "Family away all month; visit set for November 4.", "K2"),
+        at="2026-11-03T17:00:00Z")
+    db.close()
+    return db_path
+
+
+def test_recorded_after_month_is_a_flag_in_json_and_csv(late_note_db, capsys):
+    _, out, _ = cli(capsys, "report", "--db", late_note_db, "--month", "2026-10", "--format", "json")
+    k2 = next(r for r in json.loads(out)["rows"] if r["person_id"] == "K2")
+    assert (k2["status"], k2["reason"], k2["flags"]) == ("explained", "staffing_reason", ["recorded_after_month"])
+    _, out, _ = cli(capsys, "report", "--db", late_note_db, "--month", "2026-10", "--format", "csv")
+    k2 = next(r for r in csv.DictReader(io.StringIO(out)) if r["person_id"] == "K2")
+    assert k2["flags"] == "recorded_after_month"
+
+
+def test_recorded_after_month_shows_in_markdown_apart_from_the_flags_to_fix(late_note_db, capsys):
+    """A late record is allowed: it shows on its row and in its own list, not among the integrity flags."""
+    _, out, _ = cli(capsys, "report", "--db", late_note_db, "--month", "2026-10", "--format", "md")
+    k2_line = next(line for line in out.splitlines() if "| C2 |" in line)
+    assert "reason recorded at staffing" in k2_line and k2_line.endswith("| recorded after month |")
+    assert "## Recorded after 2026-10 ended\n\n- C2 · Kay Testperson: reason recorded at staffing\n" in out
+    assert "Integrity flags to fix" not in out
+
+
+def test_a_late_record_is_not_an_integrity_flag_to_fix_on_the_agenda(late_note_db, capsys):
+    _, out, _ = cli(capsys, "agenda", "--db", late_note_db, "--specialist", "S1", "--month", "2026-10",
+                    "--format", "json")
+    assert json.loads(out)["integrity_flags"] == []
+
+
 @pytest.mark.parametrize(
     "argv, fragment",
     [

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -62,6 +63,9 @@ class Reference:
         self.days = days_of(month)
         self.last_day = min(month.end, as_of)  # goals and placements are read on this day
         self.in_progress = month.start <= as_of <= month.end
+        meta = dict(self.all("SELECT key, value FROM meta"))
+        self.zone = ZoneInfo(meta["timezone"])
+        self.anchor = date.fromisoformat(meta["as_of"]) if meta.get("as_of") else None
 
     def one(self, sql: str, *params):
         return self.conn.execute(sql, params).fetchone()
@@ -132,34 +136,74 @@ class Reference:
             days.append(day)
         return days
 
-    # --- records ----------------------------------------------------------------------------------
+    # --- records, as known at the end of the as-of day (SPEC §4 "As known then") ----------------
 
-    def exception(self, case_id: str, person_id: str):
-        m = str(self.month)
-        return self.one(
-            "SELECT exception_id FROM exceptions WHERE case_id = ? AND person_id = ? AND start_month <= ? "
-            "AND end_month >= ? AND (revoked_from IS NULL OR revoked_from > ?) "
-            "ORDER BY start_month DESC, exception_id DESC LIMIT 1", case_id, person_id, m, m, m)
+    def made_on(self, stamp: str | None) -> date | None:
+        """The local day a record event (UTC time stamp) was made; an anchored database's
+        anchor day is its today, so nothing is made after it."""
+        if stamp is None:
+            return None
+        moment = datetime.fromisoformat(stamp)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=timezone.utc)
+        day = moment.astimezone(self.zone).date()
+        return min(day, self.anchor) if self.anchor else day
 
-    def plan(self, case_id: str, parent_id: str):
+    def known(self, stamp: str | None) -> bool:
+        """Made on or before the as-of day."""
+        day = self.made_on(stamp)
+        return day is not None and day <= self.as_of
+
+    def exception(self, case_id: str, person_id: str) -> tuple[int, date] | None:
+        """(id, creation day) of the exception covering M, as known then."""
         m = str(self.month)
-        for plan_id, frequency, methods, superseded_by in self.all(
-            "SELECT contact_plan_id, frequency_months, methods, superseded_by FROM contact_plans "
-            "WHERE case_id = ? AND parent_id = ? AND start_month <= ? AND (end_month IS NULL OR end_month >= ?) "
-            "ORDER BY start_month DESC, contact_plan_id DESC", case_id, parent_id, m, m):
-            if superseded_by is not None:
-                newer = self.one("SELECT start_month FROM contact_plans WHERE contact_plan_id = ?", superseded_by)
-                if newer[0] <= m:
-                    continue  # superseded in M or before
-            return plan_id, frequency, tuple(methods.split(","))
+        for exception_id, revoked_from, created_at, revoked_at in self.all(
+            "SELECT exception_id, revoked_from, created_at, revoked_at FROM exceptions "
+            "WHERE case_id = ? AND person_id = ? AND start_month <= ? AND end_month >= ? "
+            "ORDER BY start_month DESC, exception_id DESC", case_id, person_id, m, m):
+            if not self.known(created_at):
+                continue  # not yet approved
+            if revoked_from is not None and revoked_from <= m and self.known(revoked_at):
+                continue  # revoked from M or before, by then
+            return exception_id, self.made_on(created_at)
         return None
 
-    def staffing_note(self, case_id: str, person_id: str | None) -> bool:
-        if person_id is None:
-            return self.one("SELECT 1 FROM staffing_notes WHERE case_id = ? AND person_id IS NULL AND month = ?",
-                            case_id, str(self.month)) is not None
-        return self.one("SELECT 1 FROM staffing_notes WHERE case_id = ? AND person_id = ? AND month = ?",
-                        case_id, person_id, str(self.month)) is not None
+    def plan(self, case_id: str, parent_id: str):
+        """(id, frequency, methods, creation day) of the plan in force in M, as known then."""
+        m = str(self.month)
+        for plan_id, frequency, methods, superseded_by, created_at in self.all(
+            "SELECT contact_plan_id, frequency_months, methods, superseded_by, created_at FROM contact_plans "
+            "WHERE case_id = ? AND parent_id = ? AND start_month <= ? AND (end_month IS NULL OR end_month >= ?) "
+            "ORDER BY start_month DESC, contact_plan_id DESC", case_id, parent_id, m, m):
+            if not self.known(created_at):
+                continue
+            if superseded_by is not None:
+                newer, newer_at = self.one("SELECT start_month, created_at FROM contact_plans "
+                                           "WHERE contact_plan_id = ?", superseded_by)
+                if newer <= m and self.known(newer_at):
+                    continue  # superseded in M or before, by then
+            return plan_id, frequency, tuple(methods.split(",")), self.made_on(created_at)
+        return None
+
+    def staffing_note(self, case_id: str, person_id: str | None) -> date | None:
+        """The creation day of the first staffing note for M still in force as of then; None: none."""
+        days = [self.made_on(created_at) for created_at, withdrawn_at in self.all(
+            "SELECT created_at, withdrawn_at FROM staffing_notes WHERE case_id = ? AND person_id IS ? AND month = ?",
+            case_id, person_id, str(self.month))
+            if self.known(created_at) and not self.known(withdrawn_at)]
+        return min(days) if days else None
+
+    def late(self, case_id: str, person_id: str | None, status: str, reason: str) -> bool:
+        """`recorded_after_month`: the record the row rests on was created after M ended."""
+        if (status, reason) == ("excused", "exception_approved"):
+            made = self.exception(case_id, person_id)[1]
+        elif (status, reason) == ("explained", "staffing_reason"):
+            made = self.staffing_note(case_id, person_id)
+        elif (status, reason) == ("met", "contact_plan_followed"):
+            made = self.plan(case_id, person_id)[3]
+        else:
+            return False
+        return made > self.month.end
 
     # --- derived ------------------------------------------------------------------------------------
 
@@ -258,7 +302,7 @@ class Reference:
                 return "met", "out_of_state_phone"
         elif requirement == "contact_plan":
             if plan is not None:
-                _, frequency, methods = plan
+                _, frequency, methods, _ = plan
                 if self.contacts(case_id, person_id, month.shift(1 - frequency).start, month.end, methods):
                     return "met", "contact_plan_followed"
         elif requirement == "investigation_interview":
@@ -288,7 +332,7 @@ class Reference:
         if not is_child and member["incarcerated"] and self.in_month(case_id, person_id, ("phone", "video", "written")):
             return "explained", "incarcerated_remote_contact"
         # 7. A staffing note.
-        if self.staffing_note(case_id, person_id):
+        if self.staffing_note(case_id, person_id) is not None:
             return "explained", "staffing_reason"
         # 8. Not seen.
         if requirement == "monthly_face_to_face_in_home":
@@ -306,7 +350,7 @@ class Reference:
             "AND substr(occurred_at, 1, 10) BETWEEN ? AND ? AND substr(occurred_at, 1, 10) <= ?",
             case_id, opened_on, self.month.end.isoformat(), self.as_of.isoformat()):
             return "met", "home_visited"
-        if self.staffing_note(case_id, None):
+        if self.staffing_note(case_id, None) is not None:
             return "explained", "staffing_reason"
         return "unmet", "no_home_visit"
 
@@ -344,7 +388,8 @@ class Reference:
             in_scope = {pid: days for pid, m in members.items() if (days := self.scope_days(case, m))}
             if case_type == "investigation":
                 status, reason = self.adjust("home_visit", *self.home_visit(case), True, open_at_end)
-                rows.append(RefRow(case_id, None, None, "home_visit", status, reason, (), None, None))
+                flags = ("recorded_after_month",) if self.late(case_id, None, status, reason) else ()
+                rows.append(RefRow(case_id, None, None, "home_visit", status, reason, flags, None, None))
             for person_id, days in in_scope.items():
                 member = members[person_id]
                 requirement, not_required, needs_out_of_home = self.requirement(case, member, in_scope, members)
@@ -356,8 +401,10 @@ class Reference:
                         full = full and self.out_of_home_every_day(case_id, person_id)
                     status, reason = self.adjust(requirement, *self.status(case, member, requirement), full,
                                                  open_at_end)
-                rows.append(RefRow(case_id, person_id, member["role"], requirement, status, reason,
-                                   self.flags(case_id, person_id, member["role"], member),
+                flags = self.flags(case_id, person_id, member["role"], member)
+                if self.late(case_id, person_id, status, reason):
+                    flags = tuple(sorted((*flags, "recorded_after_month")))
+                rows.append(RefRow(case_id, person_id, member["role"], requirement, status, reason, flags,
                                    self.latest(person_id, True), self.latest(person_id, False)))
         return rows
 
@@ -369,10 +416,10 @@ def unit_db(tmp_path_factory):
     return path
 
 
-def engine_rows(path, month: Month) -> list[RefRow]:
+def engine_rows(path, month: Month, as_of: date = AS_OF) -> list[RefRow]:
     db = open_database(path, readonly=True)
     try:
-        report = month_report(db, month, AS_OF)
+        report = month_report(db, month, as_of)
     finally:
         db.close()
     return [RefRow(r.case_id, r.person_id, str(r.role) if r.role else None, str(r.requirement), str(r.status),
@@ -380,10 +427,10 @@ def engine_rows(path, month: Month) -> list[RefRow]:
             for r in report.rows]
 
 
-def reference(path, month: Month) -> list[RefRow]:
+def reference(path, month: Month, as_of: date = AS_OF) -> list[RefRow]:
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        return Reference(conn, month, AS_OF).rows()
+        return Reference(conn, month, as_of).rows()
     finally:
         conn.close()
 
@@ -401,6 +448,22 @@ def test_engine_agrees_with_the_plain_reading_of_the_rules(unit_db, month):
     statuses = {r.status for r in expected.values()}
     assert {"met", "explained", "not_required"} <= statuses
     assert ("due" if month == Month.of(AS_OF) else "unmet") in statuses
+
+
+@pytest.mark.parametrize(("as_of", "late_rows"), [("2026-04-01", 0), ("2026-04-02", 1), ("2026-10-20", 1)],
+                         ids=["the day before the staffing note", "the day it was recorded", "months later"])
+def test_engine_agrees_with_the_plain_reading_of_as_known_then(unit_db, as_of, late_rows):
+    """A reason for a miss in March 2026 was recorded at the staffing on April 2 (after March
+    ended): as of April 1 it is not on record yet; from April 2 on it explains the row, flagged
+    `recorded_after_month`. Engine and reference agree on every row, every as-of date."""
+    month, as_of = Month(2026, 3), date.fromisoformat(as_of)
+    expected = {(r.case_id, r.person_id): r for r in reference(unit_db, month, as_of)}
+    actual = {(r.case_id, r.person_id): r for r in engine_rows(unit_db, month, as_of)}
+
+    assert actual == expected
+    late = [r for r in expected.values() if "recorded_after_month" in r.flags]
+    assert len(late) == late_rows
+    assert all((r.status, r.reason) == ("explained", "staffing_reason") for r in late)
 
 
 def test_months_evaluated_as_of_one_date_share_the_latest_contacts_and_agree(unit_db, monkeypatch):

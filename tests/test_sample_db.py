@@ -105,6 +105,20 @@ def test_reports_of_october_and_november_show_every_flag(reports):
     assert [f.value for f in Flag if f not in seen] == []
 
 
+def test_october_shows_a_late_approval_that_was_not_on_record_before_it_was_made(built, reports):
+    """The child exception approved at the November 4 staffing: excused and flagged as of the
+    sample's day; as of November 3 it was not on record yet (SPEC §4 "As known then")."""
+    late = [row for row in reports["2026-10"].rows if Flag.RECORDED_AFTER_MONTH in row.flags]
+    assert [(row.status, row.reason) for row in late] == [(Status.EXCUSED, Reason.EXCEPTION_APPROVED)]
+    db = open_database(built, readonly=True)
+    try:
+        before = month_report(db, Month(2026, 10), date(2026, 11, 3)).rows
+    finally:
+        db.conn.close()
+    then = next(row for row in before if (row.case_id, row.person_id) == (late[0].case_id, late[0].person_id))
+    assert then.status is Status.UNMET and then.exception_id is None
+
+
 def test_november_is_in_progress_and_october_is_complete(reports):
     assert reports["2026-11"].in_progress and not reports["2026-10"].in_progress
     assert reports["2026-11"].summary.due > 0 and reports["2026-11"].summary.unmet == 0

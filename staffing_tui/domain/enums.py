@@ -174,6 +174,14 @@ class Flag(StrEnum):
     IN_PERSON_WHILE_RUNAWAY = "in_person_while_runaway"
     IN_PERSON_WHILE_WHEREABOUTS_UNKNOWN = "in_person_while_whereabouts_unknown"
     DUPLICATE_NOTE = "duplicate_note"
+    #: explained or excused by a record created after the month ended (SPEC §4 "As known then")
+    RECORDED_AFTER_MONTH = "recorded_after_month"
+
+    @property
+    def is_integrity(self) -> bool:
+        """A data-quality problem to fix (SPEC §4 Integrity flags). A late record is not one:
+        late approvals are allowed; the flag only makes them visible."""
+        return self is not Flag.RECORDED_AFTER_MONTH
 
 
 class ExceptionCategory(StrEnum):

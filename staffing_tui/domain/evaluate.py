@@ -14,9 +14,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
-from staffing_tui.domain.enums import CaseType, Goal, LocationType, Requirement, Role, Status
+from staffing_tui.domain.enums import CaseType, Flag, Goal, LocationType, Requirement, Role, Status
 from staffing_tui.domain.flags import duplicate_note_people, flags_for
 from staffing_tui.domain.goals import goal_on
+from staffing_tui.domain.late_records import RECORD_REASONS, recorded_after_month
 from staffing_tui.domain.model import (
     CaseFacts,
     ExceptionFacts,
@@ -28,6 +29,7 @@ from staffing_tui.domain.model import (
     PlacementView,
     PlanFacts,
     Row,
+    StaffingNoteFacts,
 )
 from staffing_tui.domain.months import Month, day_before
 from staffing_tui.domain.requirements import LinkedChild, needs_full_out_of_home, requirement_for
@@ -82,7 +84,8 @@ class _Index:
     evidence: dict[tuple[str, str], Evidence]
     exceptions: dict[tuple[str, str], list[ExceptionFacts]]
     plans: dict[tuple[str, str], list[PlanFacts]]
-    staffing_notes: set[tuple[str, str | None]]
+    #: (case, person or None) → the day its first staffing note of the month was created
+    staffing_notes: dict[tuple[str, str | None], date | None]
     #: cases with two notes of the month by one author in one minute (duplicate candidates)
     same_minute: set[str]
 
@@ -133,7 +136,7 @@ class _Index:
         plans: dict[tuple[str, str], list[PlanFacts]] = defaultdict(list)
         for p in facts.plans:
             plans[(p.case_id, p.parent_id)].append(p)
-        staffing_notes = {(s.case_id, s.person_id) for s in facts.staffing_notes if s.month == month}
+        staffing_notes = _first_staffing_notes(facts.staffing_notes, month)
         return cls(members, placements, goals, children_of, notes, evidence, exceptions, plans, staffing_notes,
                    same_minute)
 
@@ -153,6 +156,21 @@ class _Month:
     def of(cls, month: Month, as_of: date) -> "_Month":
         start, end = month.start, month.end
         return cls(month, start, end, as_of, min(end, as_of), start <= as_of <= end)
+
+
+def _first_staffing_notes(notes: list[StaffingNoteFacts], month: Month) -> dict[tuple[str, str | None], date | None]:
+    """(case, person or None) → the day the first staffing note for it in `month` was created:
+    that one explains the row, so a later second note does not make it late (None: not known)."""
+    first: dict[tuple[str, str | None], date | None] = {}
+    for note in notes:
+        if note.month != month:
+            continue
+        key = (note.case_id, note.person_id)
+        if key not in first:
+            first[key] = note.created_on
+        elif first[key] is not None:
+            first[key] = None if note.created_on is None else min(first[key], note.created_on)
+    return first
 
 
 def active_exception(exceptions: list[ExceptionFacts], month: Month) -> ExceptionFacts | None:
@@ -225,8 +243,10 @@ def _evaluate_case(case: CaseFacts, idx: _Index, facts: MonthFacts, m: _Month) -
             Requirement.HOME_VISIT, outcome, full_month=True, in_progress=in_progress,
             case_open_at_month_end=open_at_end,
         )
+        late = recorded_after_month(status, reason, month, exception=None, plan=None,
+                                    staffing_note_on=idx.staffing_notes.get((case_id, None)))
         rows.append(Row(case_id, None, None, case.case_type, case.unit_id, case.specialist_id,
-                        Requirement.HOME_VISIT, status, reason))
+                        Requirement.HOME_VISIT, status, reason, flags=_LATE if late else ()))
 
     duplicates = (duplicate_note_people(idx.notes.get(case_id, ()), month)
                   if case_id in idx.same_minute else _NO_PEOPLE)
@@ -293,6 +313,9 @@ def _evaluate_case(case: CaseFacts, idx: _Index, facts: MonthFacts, m: _Month) -
             )
         else:
             flags = ()  # no flag can apply: no runaway placement, whereabouts known, no duplicate
+        if reason in RECORD_REASONS and recorded_after_month(status, reason, month, exception=exception, plan=plan,
+                                                             staffing_note_on=idx.staffing_notes.get(key)):
+            flags += _LATE
         goal: Goal | None = decision.goal
         if goal is None and is_child and is_dependency:
             goal = goal_on(idx.goals.get(key, ()), goal_day)
@@ -313,6 +336,7 @@ def _evaluate_case(case: CaseFacts, idx: _Index, facts: MonthFacts, m: _Month) -
 
 
 _NONE: tuple = ()
+_LATE = (Flag.RECORDED_AFTER_MONTH,)
 
 
 def _person_id(member: MemberFacts) -> str:

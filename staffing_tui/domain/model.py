@@ -101,7 +101,10 @@ class ExceptionFacts:
     person_id: str
     start_month: Month
     end_month: Month
+    #: the revocation known on the as-of date (one made later is not: SPEC §4 "As known then")
     revoked_from: Month | None = None
+    #: the local day it was created (None: not known, taken as on time)
+    created_on: date | None = None
 
     def covers(self, month: Month) -> bool:
         """Approved and covering `month`, unless revoked from `month` or earlier."""
@@ -119,8 +122,10 @@ class PlanFacts:
     methods: frozenset[Method]
     start_month: Month
     end_month: Month | None = None
-    #: start month of the plan that superseded this one (None: not superseded)
+    #: start month of the plan that superseded this one (None: not superseded, as known on the as-of date)
     superseded_from: Month | None = None
+    #: the local day it was created (None: not known, taken as on time)
+    created_on: date | None = None
 
     def covers(self, month: Month) -> bool:
         """Active in `month`: start ≤ M ≤ end and not yet superseded in M."""
@@ -135,11 +140,16 @@ class StaffingNoteFacts:
     person_id: str | None
     month: Month
     staffing_note_id: int | None = None
+    #: the local day it was created (None: not known, taken as on time)
+    created_on: date | None = None
 
 
 @dataclass(slots=True)
 class MonthFacts:
     """Everything the engine needs to evaluate one month for one scope.
+
+    Exceptions, plans and staffing notes are those on record at the end of the as-of day, with
+    the revocations, supersessions and withdrawals made by then (SPEC §4 "As known then").
 
     `notes` are the notes on the in-scope cases from two months before the
     month (three for contact plans — the window is `month.shift(-2)` onwards)
@@ -193,3 +203,8 @@ class Row:
     @property
     def unseen_without_reason(self) -> bool:
         return self.status.is_unseen_without_reason
+
+    @property
+    def integrity_flags(self) -> tuple[Flag, ...]:
+        """The flags that are data-quality problems to fix (not `recorded_after_month`)."""
+        return tuple(flag for flag in self.flags if flag.is_integrity)

@@ -37,9 +37,9 @@ from staffing_tui.widgets.labels import (
     month_name,
     person_label,
     placement_label,
-    reason_label,
     requirement_label,
     role_label,
+    row_reason_label,
     status_label,
     words,
 )
@@ -241,13 +241,13 @@ class CaseDetailScreen(StaffingActionScreen):
         else:
             status = Content.assemble(
                 (month_name(month), "bold"), ": ",
-                (status_label(row.status), STATUS_STYLE[str(row.status)]), " — ", reason_label(row.reason),
+                (status_label(row.status), STATUS_STYLE[str(row.status)]), " — ", row_reason_label(row, month),
                 f" · {requirement_label(row.requirement)}",
                 f" · placement: {placement_label(row.placement, masked=self.masked)}" if row.placement else "",
                 f" · goal: {goal_label(row.goal)}" if row.goal else "",
                 f" · last seen {date_label(row.last_seen, missing='never')}",
                 f" · last contact {date_label(row.last_contact, missing='never')}",
-                (f" · ⚠ {flags_label(row.flags)}", "$text-error") if row.flags else "",
+                (f" · ⚠ {flags_label(row.integrity_flags)}", "$text-error") if row.integrity_flags else "",
             )
         self.query_one("#detail-status", Static).update(status)
         self.query_one(MonthStrip).show(self.history.strip(self.person_id), month)
@@ -288,7 +288,7 @@ class CaseDetailScreen(StaffingActionScreen):
             row = self.history.row(month, person_id) if self.history else None
             if row is None:
                 return Text("not on the case this month")
-            return Text.assemble(status_label(row.status), " — ", reason_label(row.reason))
+            return Text.assemble(status_label(row.status), " — ", row_reason_label(row, month))
 
         table = self.query_one("#members-table", DataTable)
         count = fill_table(

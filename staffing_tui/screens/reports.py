@@ -145,7 +145,7 @@ def build_reports(db_path: Path, month: Month | None, masked: bool = False,
                 flags_label((flag,)),
             )
             for row in report.rows
-            for flag in row.flags
+            for flag in row.integrity_flags
         )
         data = ReportsData(
             month=report.month, as_of=report.as_of, in_progress=report.in_progress,

@@ -283,7 +283,8 @@ class StaffingScreen(StaffingActionScreen):
         rows = caseload_order(self.evaluation.rows_of(self.specialist.staff_id))
         query = self.query_one(FilterInput).value
         shown = matching_rows(rows, self.evaluation.names, query)
-        self.query_one(CaseloadTable).show_rows(shown, self.evaluation.names, masked=self.staffing_app.masked)
+        self.query_one(CaseloadTable).show_rows(shown, self.evaluation.names, masked=self.staffing_app.masked,
+                                                month=self.evaluation.month)
         self._set_heading(caseload_heading(self.specialist, self.evaluation.month, rows, len(shown), query))
         self._refresh_bindings_if_changed()
 

@@ -18,7 +18,7 @@ from staffing_tui.domain.model import Row
 from staffing_tui.domain.months import Month
 from staffing_tui.errors import UserError
 from staffing_tui.store.connection import COMMIT_LISTENERS, data_state, database_file, default_as_of
-from staffing_tui.store.facts import Latest, Scope, load_month_facts
+from staffing_tui.store.facts import Latest, Scope, database_calendar, load_month_facts
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +169,7 @@ class MonthCache:
 
     def __init__(self, size: int = 4) -> None:
         self._size = size
-        #: (file, state, month, as-of date) → the month's rows
+        #: (file, state, month, as-of date, calendar) → the month's rows
         self._entries: OrderedDict[tuple, tuple[Row, ...]] = OrderedDict()
         #: everyone's latest contacts per (file, state, as-of date) (`facts.Latest`): the same
         #: for every month evaluated as of that date, so the trend's months share them
@@ -179,14 +179,20 @@ class MonthCache:
         self._lock = threading.Lock()
 
     def key(self, db: Database, month: Month, as_of: date) -> tuple | None:
-        """The entry for `month` as of `as_of` in `db` as it is now (None: not cacheable)."""
+        """The entry for `month` as of `as_of` in `db` as it is now (None: not cacheable).
+
+        Records written, revoked, superseded or withdrawn change the data's state like any other
+        write; the day each was made, which decides whether it counts as of `as_of` (SPEC §4 "As
+        known then"), also depends on the database's calendar (`meta.timezone`, `meta.as_of`);
+        `meta` bumps no generation, so the calendar is part of the key.
+        """
         if db.conn.in_transaction:
             return None
         state = data_state(db.conn)
         file = _file_of(db)
         if file is None or state is None:
             return None
-        return (file, state, month, as_of)
+        return (file, state, month, as_of, database_calendar(db))
 
     def get(self, key: tuple | None) -> tuple[Row, ...] | None:
         if key is None:
@@ -219,10 +225,10 @@ class MonthCache:
         """
         if key is None:
             return None
-        file, state, month, as_of = key
+        file, state, month, as_of, calendar = key
         with self._lock:
             kept = {old[1]: (old, rows) for old, rows in self._entries.items()
-                    if (old[0], old[2], old[3]) == (file, month, as_of)}
+                    if (old[0], old[2], old[3], old[4]) == (file, month, as_of, calendar)}
             changed: set[str] = set()
             for _ in range(len(self._writes)):  # each write at most once (there can be no cycle)
                 if state in kept:
@@ -274,8 +280,9 @@ _LATEST_AS_OFS = 2
 
 
 def _latest_key(key: tuple) -> tuple:
-    """A month entry's key without its month: the file, the data's state and the as-of date."""
-    file, state, _month, as_of = key
+    """A month entry's key without its month: the file, the data's state and the as-of date
+    (the latest contacts are read from the notes' local times alone, not from the calendar)."""
+    file, state, _month, as_of, _calendar = key
     return (file, state, as_of)
 
 

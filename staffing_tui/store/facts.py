@@ -24,7 +24,8 @@ import json
 import sqlite3
 import threading
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
@@ -42,7 +43,13 @@ from staffing_tui.domain.model import (
     StaffingNoteFacts,
 )
 from staffing_tui.domain.months import Month
-from staffing_tui.store.connection import BUSY_TIMEOUT_MS, connect_readonly, database_file
+from staffing_tui.store.connection import (
+    BUSY_TIMEOUT_MS,
+    DEFAULT_TIMEZONE,
+    connect_readonly,
+    database_file,
+    get_meta,
+)
 
 _date = date.fromisoformat
 
@@ -171,7 +178,7 @@ def _load_month_facts(db: Database, month: Month, as_of: date, scope: Scope, lat
             f"FROM placements WHERE case_id IN ({in_scope}) "
             "AND start_on <= :end AND (end_on IS NULL OR end_on >= :start)", params)
     ]
-    _load_records(db, in_scope, params, month, facts)
+    _load_records(db, in_scope, params, month, as_of, facts)
     _load_notes(db, in_scope, params, month, facts, dates, everything=everything, cases=opened)
     people = {m.person_id for m in facts.members}
     missing = people.difference(known)
@@ -417,28 +424,91 @@ _LAST_CONTACTS = (
 )
 
 
-def _load_records(db: Database, in_scope: str, params: dict, month: Month, facts: MonthFacts) -> None:
-    """Exceptions, contact plans and the month's staffing notes of the scope's cases."""
+def _load_records(db: Database, in_scope: str, params: dict, month: Month, as_of: date, facts: MonthFacts) -> None:
+    """The exceptions and contact plans that can cover the month and the month's staffing notes,
+    of the scope's cases, as they were on record at the end of the as-of day (SPEC §4 "As known
+    then"): each only when created by then, and a revocation, supersession (the superseding
+    plan's creation) or withdrawal only when made by then. Nothing else is read per record; a
+    report as of a past day gives the same rows on any later day.
+    """
     conn = db.conn
+    made_on = _RecordDays(*database_calendar(db))
+    made_by = made_on.made_by
+    month_params = {**params, "month": str(month)}
     facts.exceptions = [
-        ExceptionFacts(exception_id, case_id, person_id, Month.parse(start), Month.parse(end), _opt_month(revoked_from))
-        for exception_id, case_id, person_id, start, end, revoked_from in conn.execute(
-            "SELECT exception_id, case_id, person_id, start_month, end_month, revoked_from "
-            f"FROM exceptions WHERE case_id IN ({in_scope})", params)
+        ExceptionFacts(exception_id, case_id, person_id, Month.parse(start), Month.parse(end),
+                       _opt_month(revoked_from) if made_by(revoked_at, as_of, missing=True) else None,
+                       made_on[created_at])
+        for exception_id, case_id, person_id, start, end, revoked_from, created_at, revoked_at in conn.execute(
+            "SELECT exception_id, case_id, person_id, start_month, end_month, revoked_from, created_at, revoked_at "
+            f"FROM exceptions WHERE case_id IN ({in_scope}) AND start_month <= :month AND end_month >= :month",
+            month_params)
+        if made_by(created_at, as_of)
     ]
     facts.plans = [
         PlanFacts(plan_id, case_id, parent_id, int(frequency),
                   frozenset(Method(m) for m in methods.split(",") if m),
-                  Month.parse(start), _opt_month(end), _opt_month(superseded_from))
-        for plan_id, case_id, parent_id, frequency, methods, start, end, superseded_from in conn.execute(
+                  Month.parse(start), _opt_month(end),
+                  _opt_month(superseded_from) if made_by(superseded_at, as_of) else None,
+                  made_on[created_at])
+        for plan_id, case_id, parent_id, frequency, methods, start, end, created_at, superseded_from, superseded_at
+        in conn.execute(
             "SELECT p.contact_plan_id, p.case_id, p.parent_id, p.frequency_months, p.methods, "
-            "p.start_month, p.end_month, s.start_month "
+            "p.start_month, p.end_month, p.created_at, s.start_month, s.created_at "
             "FROM contact_plans p LEFT JOIN contact_plans s ON s.contact_plan_id = p.superseded_by "
-            f"WHERE p.case_id IN ({in_scope})", params)
+            f"WHERE p.case_id IN ({in_scope}) AND p.start_month <= :month "
+            "AND (p.end_month IS NULL OR p.end_month >= :month)", month_params)
+        if made_by(created_at, as_of)
     ]
     facts.staffing_notes = [
-        StaffingNoteFacts(case_id, person_id, month, note_id)
-        for note_id, case_id, person_id in conn.execute(
-            "SELECT staffing_note_id, case_id, person_id FROM staffing_notes "
-            f"WHERE month = :month AND case_id IN ({in_scope})", {**params, "month": str(month)})
+        StaffingNoteFacts(case_id, person_id, month, note_id, made_on[created_at])
+        for note_id, case_id, person_id, created_at, withdrawn_at in conn.execute(
+            "SELECT staffing_note_id, case_id, person_id, created_at, withdrawn_at FROM staffing_notes "
+            f"WHERE month = :month AND case_id IN ({in_scope})", month_params)
+        # A withdrawn note explains nothing from its withdrawal on (SPEC §3).
+        if made_by(created_at, as_of) and not made_by(withdrawn_at, as_of)
     ]
+
+
+def database_calendar(db: Database) -> tuple[str, date | None]:
+    """The database's calendar: its time zone (`meta.timezone`) and the day it is anchored to
+    (`meta.as_of`, a demo's "today"; None: the real today). The days records were made are read
+    through it (`_RecordDays`)."""
+    meta = get_meta(db)
+    return meta.get("timezone") or DEFAULT_TIMEZONE, date.fromisoformat(meta["as_of"]) if meta.get("as_of") else None
+
+
+class _RecordDays(dict):
+    """A record's time stamp (created_at, revoked_at, withdrawn_at: UTC ISO 8601 text, as the
+    record services write it) → the day it was made in the database time zone; each text is
+    converted once. A text without an offset is UTC; a bare date is that day.
+
+    In a database anchored to a day (`meta.as_of`, the demo's "today"), that day is today: a
+    record written later by the real clock is on record from the anchor day, so what a
+    supervisor saves in the demo counts there, and shows as late for a month already over.
+    """
+
+    def __init__(self, zone: str, anchor: date | None) -> None:
+        super().__init__()
+        self._zone = ZoneInfo(zone)
+        self._anchor = anchor
+
+    def __missing__(self, text: str) -> date:
+        if len(text) == 10:
+            day = _date(text)
+        else:
+            moment = datetime.fromisoformat(text)
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=timezone.utc)
+            day = moment.astimezone(self._zone).date()
+        if self._anchor is not None and day > self._anchor:
+            day = self._anchor
+        self[text] = day
+        return day
+
+    def made_by(self, text: str | None, as_of: date, *, missing: bool = False) -> bool:
+        """Whether the event stamped `text` was made on or before the end of `as_of` (local);
+        `missing` when there is no stamp (a revocation kept without its time counts as made)."""
+        if text is None:
+            return missing
+        return self[text] <= as_of

@@ -10,6 +10,7 @@ from textual.widgets import DataTable
 
 from staffing_tui.domain.enums import Status
 from staffing_tui.domain.model import Row
+from staffing_tui.domain.months import Month
 from staffing_tui.store.caseload import row_key
 from staffing_tui.store.directory import PersonName
 from staffing_tui.widgets.labels import (
@@ -20,6 +21,7 @@ from staffing_tui.widgets.labels import (
     reason_label,
     requirement_label,
     role_label,
+    row_reason_label,
     status_label,
     words,
 )
@@ -110,8 +112,11 @@ class CaseloadTable(DataTable):
             return None
         return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
 
-    def show_rows(self, rows: Sequence[Row], names: dict[str, PersonName], *, masked: bool = False) -> None:
-        """Replace the table's rows with `rows` (already ordered), keeping the cursor on the same row."""
+    def show_rows(self, rows: Sequence[Row], names: dict[str, PersonName], *, masked: bool = False,
+                  month: Month | None = None) -> None:
+        """Replace the table's rows with `rows` (already ordered), keeping the cursor on the same row.
+
+        `month`: the rows' month, to say in words when a row's record was made after it ended."""
         keep = self.cursor_key
         self.clear()
         for row in rows:
@@ -119,7 +124,7 @@ class CaseloadTable(DataTable):
                 # Text, not str: DataTable reads a str as markup, and names are data.
                 Text(person_label(row.person_id, names, masked=masked)),
                 self._status_cell(row.status),
-                Text(reason_label(row.reason)),
+                Text(row_reason_label(row, month) if month is not None else reason_label(row.reason)),
                 Text(placement_label(row.placement, masked=masked)),
                 Text(date_label(row.last_seen, missing="never")),
                 Text(role_label(row.role)),

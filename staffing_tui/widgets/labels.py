@@ -11,7 +11,7 @@ import calendar
 from datetime import date
 
 from staffing_tui.domain.enums import REASON_LABELS, Flag, Goal, Reason, Requirement, Role, Status
-from staffing_tui.domain.model import PlacementView
+from staffing_tui.domain.model import PlacementView, Row
 from staffing_tui.domain.months import Month
 from staffing_tui.store.directory import PersonName
 
@@ -63,6 +63,14 @@ FLAG_LABELS: dict[Flag, str] = {
     Flag.IN_PERSON_WHILE_RUNAWAY: "seen in person while on runaway",
     Flag.IN_PERSON_WHILE_WHEREABOUTS_UNKNOWN: "seen in person while whereabouts unknown",
     Flag.DUPLICATE_NOTE: "same contact entered twice under different note types",
+    Flag.RECORDED_AFTER_MONTH: "recorded after the month ended",
+}
+
+#: What the record a late row rests on was, by the reason it gives the row (`recorded_after_label`).
+_LATE_RECORD_WORDS: dict[Reason, str] = {
+    Reason.EXCEPTION_APPROVED: "approved",
+    Reason.CONTACT_PLAN_FOLLOWED: "plan approved",
+    Reason.STAFFING_REASON: "recorded",
 }
 
 NOTHING = "—"
@@ -136,3 +144,18 @@ def person_label(person_id: str | None, names: dict[str, PersonName], *, masked:
 
 def flags_label(flags: tuple[Flag, ...]) -> str:
     return "; ".join(FLAG_LABELS.get(flag, words(flag)) for flag in flags)
+
+
+def recorded_after_label(reason: Reason, month: Month) -> str:
+    """`recorded_after_month` in words for the record behind `reason`: "approved after October ended"
+    (an exception), "recorded after October ended" (a staffing note), "plan approved after …"."""
+    return f"{_LATE_RECORD_WORDS.get(reason, 'recorded')} after {calendar.month_name[month.month]} ended"
+
+
+def row_reason_label(row: Row, month: Month) -> str:
+    """The row's reason in words, followed by when its record came late (SPEC §4 "As known then":
+    late approvals are allowed and must show): "exception approved · approved after October ended"."""
+    label = reason_label(row.reason)
+    if Flag.RECORDED_AFTER_MONTH in row.flags:
+        label += f" · {recorded_after_label(row.reason, month)}"
+    return label

@@ -264,8 +264,9 @@ class Scenario:
         revoked_from: Month | str | int | None = None,
         case: str | None = None,
         exception_id: int | None = None,
+        created_on: DayLike | None = None,
     ) -> "Scenario":
-        """An approved exception; months may be offsets from the scenario month."""
+        """An approved exception; months may be offsets from the scenario month, `created_on` a day."""
         self._facts.exceptions.append(
             ExceptionFacts(
                 exception_id=exception_id or self._next_id(),
@@ -274,6 +275,7 @@ class Scenario:
                 start_month=self._month(start),
                 end_month=self._month(end),
                 revoked_from=self._month(revoked_from),
+                created_on=self._opt_day(created_on),
             )
         )
         return self
@@ -289,8 +291,9 @@ class Scenario:
         superseded_from: Month | str | int | None = None,
         case: str | None = None,
         plan_id: int | None = None,
+        created_on: DayLike | None = None,
     ) -> "Scenario":
-        """An approved contact plan; months may be offsets from the scenario month."""
+        """An approved contact plan; months may be offsets from the scenario month, `created_on` a day."""
         self._facts.plans.append(
             PlanFacts(
                 contact_plan_id=plan_id or self._next_id(),
@@ -301,20 +304,23 @@ class Scenario:
                 start_month=self._month(start),
                 end_month=self._month(end),
                 superseded_from=self._month(superseded_from),
+                created_on=self._opt_day(created_on),
             )
         )
         return self
 
     def staffing_note(
-        self, person_id: str | None, *, month: Month | str | int = 0, case: str | None = None
+        self, person_id: str | None, *, month: Month | str | int = 0, case: str | None = None,
+        created_on: DayLike | None = None,
     ) -> "Scenario":
-        """A reason recorded at staffing; `person_id=None` is case-level."""
+        """A reason recorded at staffing; `person_id=None` is case-level; `created_on` a day."""
         self._facts.staffing_notes.append(
             StaffingNoteFacts(
                 case_id=self._case(case).case_id,
                 person_id=person_id,
                 month=self._month(month),
                 staffing_note_id=self._next_id(),
+                created_on=self._opt_day(created_on),
             )
         )
         return self

@@ -129,7 +129,8 @@ def wrong_value(spec) -> st.SearchStrategy[str]:
         return st.one_of(LETTERS, st.sampled_from(["maybe", "2", "-1", "Y", "N", "on", "off", "1.0"])).filter(
             lambda v: v.strip().lower() not in BOOLEANS)
     if spec.kind == LOGIN:  # not one word of letters, digits, '.', '_', '-' (an account name), or too long
-        return st.sampled_from(["two words", "dom/user", "user@host", "-dash", ".dot", "tab\tname", "x" * 65])
+        return st.sampled_from(["two words", "dom/user", "user@host", "-dash", ".dot", "tab\tname", "dollar$inside",
+                                "x" * 65, "é"])
     allowed = {member.value for member in spec.kind}
     return st.one_of(LETTERS, st.integers().map(str)).filter(lambda v: v.strip() not in allowed)
 

@@ -41,7 +41,7 @@ from textual.worker import Worker, get_current_worker
 
 from staffing_tui.domain.enums import Role
 from staffing_tui.domain.months import Month
-from staffing_tui.errors import UserError, ValidationError
+from staffing_tui.errors import Busy, UserError, ValidationError
 from staffing_tui.modals.context import FormContext
 from staffing_tui.screens.base import DatabaseScreen, database_at
 from staffing_tui.store.audit import Actor, resolve_actor
@@ -691,12 +691,15 @@ class StaffingForm(DatabaseScreen, ModalScreen[int | None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="form-save", name="save the record")
     def _save(self, request: Any) -> None:
         assert self.setup is not None and self.setup.actor is not None
-        with database_at(self.db_path) as db:
-            try:
+        try:
+            with database_at(self.db_path) as db:
                 record_id = self.save_record(db, self.setup.actor, request)
-            except ValidationError as exc:
-                self.post_message(FormProblems(exc.details or [exc.message], from_save=True))
-                return
+        except ValidationError as exc:
+            self.post_message(FormProblems(exc.details or [exc.message], from_save=True))
+            return
+        except Busy as exc:  # another user is writing: the form stays open with what was typed
+            self.post_message(FormProblems([exc.message], from_save=True))
+            return
         self.post_message(FormSaved(record_id))
 
     @on(FormSaved)

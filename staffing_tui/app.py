@@ -269,9 +269,10 @@ class StaffingApp(App[int]):
 
     # --- after a save -------------------------------------------------------------------
 
-    def record_saved(self, noun: str, record_id: object) -> None:
-        """A form saved a record: say so, and evaluate again so every status follows."""
-        self.notify(f"{noun} {record_id} saved.", markup=False)
+    def record_saved(self, noun: str, record_id: object, done: str = "saved") -> None:
+        """A form saved (or a dialog revoked, withdrew…) a record: say so, and evaluate again so
+        every status follows."""
+        self.notify(f"{noun} {record_id} {done}.", markup=False)
         self.reload_screens()
 
     def reload_screens(self) -> None:

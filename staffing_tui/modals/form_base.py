@@ -281,6 +281,14 @@ def hint_for(widget_id: str) -> FieldHint:
     return FieldHint(id=f"{widget_id}-hint")
 
 
+def show_input_hint(screen: ModalScreen, event: Input.Changed) -> None:
+    """Fill the changed Input's hint line (`hint_for`) from its validators, or clear it."""
+    hint = next(iter(screen.query(f"#{event.input.id}-hint").results(FieldHint)), None) if event.input.id else None
+    if hint is not None:
+        result = event.validation_result
+        hint.say(result.failure_descriptions[0] if result and not result.is_valid else None)
+
+
 class ProblemList(Static):
     """The record service's sentences, one per line; hidden when there are none."""
 
@@ -608,10 +616,7 @@ class StaffingForm(DatabaseScreen, ModalScreen[int | None]):
 
     @on(Input.Changed)
     def _input_changed(self, event: Input.Changed) -> None:
-        hint = next(iter(self.query(f"#{event.input.id}-hint").results(FieldHint)), None) if event.input.id else None
-        if hint is not None:
-            result = event.validation_result
-            hint.say(result.failure_descriptions[0] if result and not result.is_valid else None)
+        show_input_hint(self, event)
         self._changed()
 
     @on(TextArea.Changed)

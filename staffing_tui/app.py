@@ -28,6 +28,7 @@ from staffing_tui.screens.actions import open_lazily
 from staffing_tui.screens.base import DatabaseScreen
 from staffing_tui.screens.commands import StaffingCommands
 from staffing_tui.screens.staffing import StaffingScreen
+from staffing_tui.store.audit import Identity, as_refusal, identity, not_on_staff_list
 from staffing_tui.store.connection import describe_sqlite_error, open_database
 from staffing_tui.store.directory import StaffMember
 from staffing_tui.widgets.labels import month_name
@@ -80,8 +81,11 @@ class StaffingApp(App[int]):
         Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit staffing-tui"),
     ]
 
-    #: The staff member acting (`--as`, or picked at start); None: browsing only.
+    #: The staff member acting (the logged-in one on a verified database, else `--as` or picked
+    #: at start); None: browsing only.
     actor: var[StaffMember | None] = var(None)
+    #: Who this process is in the database (SPEC §5 Identity); None until the first evaluation.
+    identity: var[Identity | None] = var(None)
     #: The month shown (None until the first evaluation).
     month: var[Month | None] = var(None)
     #: The as-of date of the month shown (meta.as_of or today).
@@ -178,8 +182,12 @@ class StaffingApp(App[int]):
     # --- who is acting ----------------------------------------------------------------
 
     def _settle_identity(self, evaluation: MonthEvaluation) -> None:
-        """`--as` was looked up by the month's worker (`evaluation.acting`); without it, ask."""
-        if not self.as_staff:
+        """The month's worker looked up who acts (`evaluation.acting`): on a verified database the
+        logged-in staff member; else `--as`, or without it, ask."""
+        me = self.identity = evaluation.identity
+        if me is not None and me.verified:
+            self._act_as_logged_in(me, evaluation.acting)
+        elif not self.as_staff:
             self.action_choose_identity()
         elif evaluation.acting is not None:
             self.actor = evaluation.acting
@@ -188,6 +196,25 @@ class StaffingApp(App[int]):
                         title="Unknown user", severity="error", timeout=12, markup=False)
             self.action_choose_identity()
 
+    def _act_as_logged_in(self, me: Identity, member: StaffMember | None) -> None:
+        """Verified identity (SPEC §5): act as the logged-in staff member, never as anyone else.
+
+        `run_app` refuses a `--as` naming someone else before the app starts (exit 2, as the CLI);
+        an app built with one anyway (a host program) says so and only browses.
+        """
+        if (refusal := as_refusal(me, self.as_staff)) is not None:
+            self.notify(f"{refusal} You are browsing only.", title="Not who you are", severity="error",
+                        timeout=12, markup=False)
+        elif member is None:
+            self.notify(not_on_staff_list(me), title="Browsing only", severity="warning", timeout=12, markup=False)
+        else:
+            self.actor = member
+
+    @property
+    def may_choose_identity(self) -> bool:
+        """Only an unverified database lets the user say who they are (SPEC §5)."""
+        return self.identity is not None and not self.identity.verified
+
     def watch_actor(self) -> None:
         # What may be approved changed: the footer follows. The look-up can finish
         # after the screens are gone (the app is closing): nothing to refresh then.
@@ -195,6 +222,9 @@ class StaffingApp(App[int]):
             self.screen.refresh_bindings()
 
     def action_choose_identity(self) -> None:
+        if not self.may_choose_identity:
+            self.notify(self._why_identity_is_fixed(), title="Not available", severity="warning", markup=False)
+            return
         from staffing_tui.modals.identity import IdentityScreen
 
         def chosen(member: StaffMember | None) -> None:
@@ -202,6 +232,12 @@ class StaffingApp(App[int]):
                 self.actor = member
 
         self.push_screen(IdentityScreen(self.db_path, current=self.actor_id), callback=chosen)
+
+    def _why_identity_is_fixed(self) -> str:
+        if self.identity is None:
+            return "Who you are is still being looked up; try again in a moment."
+        return (f"This database knows who you are (logged in as {self.identity.os_user}); "
+                "nobody can act as someone else here.")
 
     # --- comfort ----------------------------------------------------------------------
 
@@ -233,9 +269,10 @@ class StaffingApp(App[int]):
 
     # --- after a save -------------------------------------------------------------------
 
-    def record_saved(self, noun: str, record_id: object) -> None:
-        """A form saved a record: say so, and evaluate again so every status follows."""
-        self.notify(f"{noun} {record_id} saved.", markup=False)
+    def record_saved(self, noun: str, record_id: object, done: str = "saved") -> None:
+        """A form saved (or a dialog revoked, withdrew…) a record: say so, and evaluate again so
+        every status follows."""
+        self.notify(f"{noun} {record_id} {done}.", markup=False)
         self.reload_screens()
 
     def reload_screens(self) -> None:
@@ -269,6 +306,18 @@ def build_app(
     return StaffingApp(db_path, as_staff=as_staff, month=month)
 
 
+def check_can_open(path: Path, as_staff: str | None) -> None:
+    """Refuse (UserError) a database that cannot be used, or a `--as` that is not who you are (SPEC §5):
+    the same sentence and exit status 2 as the record commands."""
+    db = open_database(path)
+    try:
+        refusal = as_refusal(identity(db), as_staff)
+    finally:
+        db.close()
+    if refusal is not None:
+        raise UserError(refusal)
+
+
 def run_app(
     db_path: str | os.PathLike[str] | None,
     as_staff: str | None = None,
@@ -278,12 +327,13 @@ def run_app(
 
     Without `db_path`, opens the user's working copy of the bundled sample.
     The database is opened once before the screen takes over, so a missing,
-    damaged or too-new file is reported as one sentence on stderr.
+    damaged or too-new file, or a `--as` naming someone other than the
+    logged-in user of a verified database, is reported as one sentence on stderr.
     """
     try:
         path = Path(db_path) if db_path is not None else sample_working_copy()
         parsed = Month.parse(month) if isinstance(month, str) else month
-        open_database(path).close()
+        check_can_open(path, as_staff)
     except (UserError, ValueError) as exc:
         print(getattr(exc, "message", None) or str(exc), file=sys.stderr)
         return 2

@@ -13,6 +13,7 @@ from textual.message import Message
 
 from staffing_tui.domain.model import Row
 from staffing_tui.domain.months import Month
+from staffing_tui.store.audit import Identity
 from staffing_tui.store.caseload import CaseDetail, CaseHistory
 from staffing_tui.store.directory import PersonName, StaffMember, Unit, UnitRoster
 
@@ -42,8 +43,11 @@ class MonthEvaluation:
     read_only: bool = False
     #: the units whose rows are here (None: the whole database)
     evaluated_units: frozenset[str] | None = None
-    #: who the app was asked to act as (`--as`), looked up (None: not asked, or not on file)
+    #: who acts: on a verified database the logged-in staff member, else the one asked for
+    #: (`--as`), looked up (None: nobody, or not on file)
     acting: StaffMember | None = None
+    #: who this process is in the database (SPEC §5 Identity): its OS account, verified or not
+    identity: Identity | None = None
 
     @property
     def home_unit(self) -> str | None:

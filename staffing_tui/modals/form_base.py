@@ -41,7 +41,7 @@ from textual.worker import Worker, get_current_worker
 
 from staffing_tui.domain.enums import Role
 from staffing_tui.domain.months import Month
-from staffing_tui.errors import UserError, ValidationError
+from staffing_tui.errors import Busy, UserError, ValidationError
 from staffing_tui.modals.context import FormContext
 from staffing_tui.screens.base import DatabaseScreen, database_at
 from staffing_tui.store.audit import Actor, resolve_actor
@@ -279,6 +279,14 @@ class FieldHint(Static):
 def hint_for(widget_id: str) -> FieldHint:
     """The hint line of the Input `widget_id` (filled from its validators as the user types)."""
     return FieldHint(id=f"{widget_id}-hint")
+
+
+def show_input_hint(screen: ModalScreen, event: Input.Changed) -> None:
+    """Fill the changed Input's hint line (`hint_for`) from its validators, or clear it."""
+    hint = next(iter(screen.query(f"#{event.input.id}-hint").results(FieldHint)), None) if event.input.id else None
+    if hint is not None:
+        result = event.validation_result
+        hint.say(result.failure_descriptions[0] if result and not result.is_valid else None)
 
 
 class ProblemList(Static):
@@ -608,10 +616,7 @@ class StaffingForm(DatabaseScreen, ModalScreen[int | None]):
 
     @on(Input.Changed)
     def _input_changed(self, event: Input.Changed) -> None:
-        hint = next(iter(self.query(f"#{event.input.id}-hint").results(FieldHint)), None) if event.input.id else None
-        if hint is not None:
-            result = event.validation_result
-            hint.say(result.failure_descriptions[0] if result and not result.is_valid else None)
+        show_input_hint(self, event)
         self._changed()
 
     @on(TextArea.Changed)
@@ -691,12 +696,15 @@ class StaffingForm(DatabaseScreen, ModalScreen[int | None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="form-save", name="save the record")
     def _save(self, request: Any) -> None:
         assert self.setup is not None and self.setup.actor is not None
-        with database_at(self.db_path) as db:
-            try:
+        try:
+            with database_at(self.db_path) as db:
                 record_id = self.save_record(db, self.setup.actor, request)
-            except ValidationError as exc:
-                self.post_message(FormProblems(exc.details or [exc.message], from_save=True))
-                return
+        except ValidationError as exc:
+            self.post_message(FormProblems(exc.details or [exc.message], from_save=True))
+            return
+        except Busy as exc:  # another user is writing: the form stays open with what was typed
+            self.post_message(FormProblems([exc.message], from_save=True))
+            return
         self.post_message(FormSaved(record_id))
 
     @on(FormSaved)

@@ -20,7 +20,7 @@ from textual.binding import Binding
 from staffing_tui.domain.enums import StaffRole
 from staffing_tui.modals.context import FormContext
 from staffing_tui.screens.base import DatabaseScreen
-from staffing_tui.store.audit import may_approve_for
+from staffing_tui.store.audit import Identity, may_approve_for
 from staffing_tui.store.directory import StaffMember
 
 if TYPE_CHECKING:
@@ -84,11 +84,17 @@ ACTION_BINDINGS = [
 ACTION_KEYS: dict[str, str] = {"e": "exception", "p": "plan", "n": "note", "s": "step", "a": "agenda"}
 
 
-def approval_refusal(actor: StaffMember | None, specialist: StaffMember, verb: str) -> str | None:
+def approval_refusal(actor: StaffMember | None, specialist: StaffMember, verb: str,
+                     me: Identity | None = None) -> str | None:
     """Why `actor` may not `verb` for `specialist`'s cases (None: they may).
 
-    SPEC §3: approved by a supervisor of the case specialist's unit, or a manager.
+    SPEC §3: approved by a supervisor of the case specialist's unit, or a manager. Nobody
+    acting: on a verified database (`me`, SPEC §5) the account is not on the staff list;
+    otherwise nobody was chosen yet.
     """
+    if actor is None and me is not None and me.verified:
+        return (f"Only a supervisor of the unit or a manager can {verb}; you are logged in as {me.os_user}, "
+                "who is not on this database's staff list, so you can browse but not write.")
     if actor is None:
         return (f"Only a supervisor of the unit or a manager can {verb}; choose who you are first "
                 "(ctrl+p, then “Act as…”).")
@@ -140,7 +146,8 @@ class StaffingActionScreen(DatabaseScreen):
         if kind == "agenda":
             return None
         action = STAFFING_ACTIONS[kind]
-        if (problem := approval_refusal(self.staffing_app.actor, target.specialist, action.verb)) is not None:
+        app = self.staffing_app
+        if (problem := approval_refusal(app.actor, target.specialist, action.verb, app.identity)) is not None:
             return problem
         if action.needs_person and target.person_id is None:
             return f"Choose a person first (a row of the caseload): an {action.noun.lower()} is for one person."

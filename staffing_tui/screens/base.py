@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,7 +12,8 @@ from textual import on
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from staffing_tui.store.connection import open_database
+from staffing_tui.errors import Busy
+from staffing_tui.store.connection import describe_sqlite_error, is_busy, open_database
 
 
 @contextmanager
@@ -20,13 +22,25 @@ def database_at(path: Path, *, readonly: bool = False) -> Iterator[Database]:
 
     SQLite connections should not cross threads, so each worker opens its own.
     Workers that only read pass `readonly=True`: the file is not touched, and
-    a read-only file can still be browsed.
+    a read-only file can still be browsed. A write that waited out another
+    user's lock raises `Busy` with its one sentence (nothing was written), so a
+    form can say so and stay open with what was typed.
     """
     db = open_database(path, readonly=readonly)
     try:
         yield db
+    except sqlite3.Error as exc:
+        if is_busy(exc):
+            raise Busy(busy_sentence(exc)) from None
+        raise
     finally:
         db.close()
+
+
+def busy_sentence(exc: sqlite3.Error) -> str:
+    """"The database is busy: another user is writing; nothing was written, try again in a moment." """
+    sentence = describe_sqlite_error(exc)
+    return sentence[:1].upper() + sentence[1:]
 
 
 class DatabaseScreen(Screen):

@@ -8,11 +8,12 @@ month, case-scoped, the same rules as the caseload) and its records.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -23,9 +24,23 @@ from textual.worker import Worker, get_current_worker
 from staffing_tui.domain.model import Row
 from staffing_tui.domain.months import Month
 from staffing_tui.messages import CaseLoaded
-from staffing_tui.screens.actions import ACTION_BINDINGS, HELP_BINDING, ActionTarget, StaffingActionScreen
+from staffing_tui.screens.actions import (
+    ACTION_BINDINGS,
+    HELP_BINDING,
+    ActionTarget,
+    StaffingActionScreen,
+    approval_refusal,
+)
 from staffing_tui.screens.base import database_at
-from staffing_tui.store.caseload import CaseDetail, CaseHistory, MemberLine, case_detail, case_history
+from staffing_tui.store.caseload import (
+    CaseDetail,
+    CaseHistory,
+    ExceptionLine,
+    MemberLine,
+    StaffingNoteLine,
+    case_detail,
+    case_history,
+)
 from staffing_tui.store.directory import StaffMember
 from staffing_tui.widgets.labels import (
     HIDDEN,
@@ -84,17 +99,49 @@ def age_on(birth: date, day: date) -> int:
 
 
 def fill_table(table: DataTable, columns: Sequence[str], rows: Iterable[Sequence[Text | str]],
-               keys: Iterable[str] | None = None) -> int:
-    """Replace `table`'s columns and rows; cells become Text (data is never markup)."""
+               keys: Iterable[str] | None = None, *, height: int | None = 1) -> int:
+    """Replace `table`'s columns and rows; cells become Text (data is never markup).
+
+    `height` None: each row as tall as its tallest cell (records with a second line).
+    """
     table.clear(columns=True)
     table.add_columns(*columns)
     count = 0
     key_list = list(keys) if keys is not None else None
     for index, row in enumerate(rows):
         cells = [cell if isinstance(cell, Text) else Text(str(cell)) for cell in row]
-        table.add_row(*cells, key=key_list[index] if key_list is not None else None)
+        table.add_row(*cells, key=key_list[index] if key_list is not None else None, height=height)
         count += 1
     return count
+
+
+def record_id(record: ExceptionLine | StaffingNoteLine) -> int:
+    return record.exception_id if isinstance(record, ExceptionLine) else record.staffing_note_id
+
+
+@dataclass(frozen=True, slots=True)
+class RecordChangeKind:
+    """`v` / `w` on the Staffing records tab: which table's record they change, and how."""
+
+    key: str
+    table: str  # the records table whose highlighted row is changed
+    noun: str  # "exception"
+    act: str  # "revoke"
+    done: str  # "revoked" → "Exception 3 revoked."
+    dialog: str  # its class in `modals.record_change` (imported when first used)
+
+    @property
+    def verb(self) -> str:
+        """"revoke exceptions" → "only a supervisor … can revoke exceptions"."""
+        return f"{self.act} {self.noun}s"
+
+
+RECORD_CHANGES: dict[str, RecordChangeKind] = {
+    "revoke": RecordChangeKind("v", "exceptions-table", "exception", "revoke", "revoked", "RevokeExceptionDialog"),
+    "withdraw": RecordChangeKind("w", "staffing-notes-table", "staffing note", "withdraw", "withdrawn",
+                                 "WithdrawNoteDialog"),
+}
+RECORDS_TAB = "tab-records"
 
 
 class CaseDetailScreen(StaffingActionScreen):
@@ -105,6 +152,11 @@ class CaseDetailScreen(StaffingActionScreen):
     BINDINGS = [
         HELP_BINDING,
         Binding("escape", "back", "Back", id="detail.back", tooltip="Back to the caseload"),
+        # Before the staffing keys: at 80 columns the footer shows them on the Staffing records tab.
+        Binding("v", "change_record('revoke')", "Revoke", id="detail.revoke",
+                tooltip="Revoke an exception from a month on, saying why (Staffing records tab)"),
+        Binding("w", "change_record('withdraw')", "Withdraw", id="detail.withdraw",
+                tooltip="Withdraw a staffing note recorded in error, saying why (Staffing records tab)"),
         *ACTION_BINDINGS,
     ]
 
@@ -326,13 +378,15 @@ class CaseDetailScreen(StaffingActionScreen):
         detail = self.detail
         self._record_section(
             "exceptions", "Exceptions",
-            ("#", "Person", "Category", "Months", "Review", "Approved by", "State", "Reason"),
+            # The state early: at 80 columns it is on screen without scrolling.
+            ("#", "Person", "Months", "State", "Category", "Approved by", "Review", "Reason"),
             [
-                (str(e.exception_id), self.person_name(e.person_id), words(e.category), f"{e.start_month} – {e.end_month}",
-                 e.review_on or NOTHING, self.staff_name(e.approved_by),
-                 f"revoked from {e.revoked_from}" if e.revoked_from else "approved", self.free_text(e.reason)[:60])
+                (str(e.exception_id), self.person_name(e.person_id), f"{e.start_month} – {e.end_month}",
+                 self.exception_state(e), words(e.category), self.staff_name(e.approved_by), e.review_on or NOTHING,
+                 self.with_why(self.free_text(e.reason)[:60], "why revoked", e.revoked_at, e.revoked_reason))
                 for e in detail.exceptions
             ],
+            keys=[str(e.exception_id) for e in detail.exceptions],
         )
         self._record_section(
             "plans", "Contact plans",
@@ -348,19 +402,43 @@ class CaseDetailScreen(StaffingActionScreen):
         )
         self._record_section(
             "staffing-notes", "Staffing notes",
-            ("#", "Person", "Month", "Reason", "By", "Text"),
+            ("#", "Person", "Month", "State", "Reason", "By", "Text"),
             [
                 (str(s.staffing_note_id), self.person_name(s.person_id) if s.person_id else WHOLE_CASE, s.month,
-                 words(s.reason_code), self.staff_name(s.author), self.free_text(s.text)[:80])
+                 self.note_state(s), words(s.reason_code), self.staff_name(s.author),
+                 self.with_why(self.free_text(s.text)[:80], "why withdrawn", s.withdrawn_at, s.withdrawn_reason))
                 for s in detail.staffing_notes
             ],
+            keys=[str(s.staffing_note_id) for s in detail.staffing_notes],
         )
         total = len(detail.exceptions) + len(detail.plans) + len(detail.staffing_notes)
         self._set_tab_label("tab-records", "Staffing records", total)
 
-    def _record_section(self, part: str, title: str, columns: Sequence[str], rows: list[Sequence[str]]) -> None:
+    def exception_state(self, exception: ExceptionLine) -> Text:
+        """"approved", or "revoked from M" with who revoked it and when on a second line."""
+        if exception.revoked_at is None:
+            return Text("approved")
+        return self.changed_state(f"revoked from {exception.revoked_from}", exception.revoked_by, exception.revoked_at)
+
+    def note_state(self, note: StaffingNoteLine) -> Text:
+        """"recorded", or "withdrawn" with who withdrew it and when on a second line."""
+        if note.withdrawn_at is None:
+            return Text("recorded")
+        return self.changed_state("withdrawn", note.withdrawn_by, note.withdrawn_at)
+
+    def changed_state(self, state: str, by: str | None, at: str) -> Text:
+        return Text.assemble((state, "bold"), f"\nby {self.staff_name(by)}, {at[:10]}")
+
+    def with_why(self, text: str, label: str, changed_at: str | None, why: str | None) -> Text:
+        """The record's own text, and under it why it was revoked or withdrawn (hidden under the mask)."""
+        if changed_at is None:
+            return Text(text)
+        return Text.assemble(text, "\n", (f"{label}: ", "bold"), self.free_text(why)[:80])
+
+    def _record_section(self, part: str, title: str, columns: Sequence[str], rows: list[Sequence[Text | str]],
+                        keys: list[str] | None = None) -> None:
         table = self.query_one(f"#{part}-table", DataTable)
-        fill_table(table, columns, rows)
+        fill_table(table, columns, rows, keys, height=None)  # a revoked or withdrawn record takes two lines
         table.display = bool(rows)
         heading = f"{title} ({len(rows)})" if rows else f"{title}: none recorded"
         self.query_one(f"#{part}-heading", Static).update(Content.styled(heading, "bold"))
@@ -396,3 +474,120 @@ class CaseDetailScreen(StaffingActionScreen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    # --- revoke an exception, withdraw a staffing note (v, w) -------------------------
+
+    def records_shown(self) -> bool:
+        return self.query_one(TabbedContent).active == RECORDS_TAB
+
+    @on(TabbedContent.TabActivated, "#detail-tabs")
+    def _tab_activated(self) -> None:
+        self.refresh_bindings()  # v and w belong to the Staffing records tab
+
+    def records_of(self, kind: str) -> Sequence[ExceptionLine | StaffingNoteLine]:
+        """The case's exceptions (`revoke`) or staffing notes (`withdraw`)."""
+        if self.detail is None:
+            return ()
+        return self.detail.exceptions if kind == "revoke" else self.detail.staffing_notes
+
+    def changeable(self, kind: str) -> list[ExceptionLine | StaffingNoteLine]:
+        """The case's exceptions not yet revoked, or staffing notes not yet withdrawn."""
+        return [record for record in self.records_of(kind) if self.already_changed(record) is None]
+
+    def change_refusal(self, kind: str) -> str | None:
+        """Why `v`/`w` cannot run now (None: it can); the key is greyed, and says this when pressed."""
+        change = RECORD_CHANGES[kind]
+        if self.detail is None:
+            return "The case is still being read; try again in a moment."
+        app = self.staffing_app
+        if (problem := approval_refusal(app.actor, self.specialist, change.verb, app.identity)) is not None:
+            return problem
+        if not self.changeable(kind):
+            return f"No {change.noun} of this case is left to {change.act}."
+        return None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "change_record":
+            if not self.records_shown():
+                return False  # not in the footer: it acts on the Staffing records tab
+            return None if self.change_refusal(str(parameters[0])) else True
+        return super().check_action(action, parameters)
+
+    def on_key(self, event: events.Key) -> None:
+        # (Textual calls StaffingActionScreen.on_key too, for the staffing keys.)
+        kind = next((kind for kind, change in RECORD_CHANGES.items() if change.key == event.key), None)
+        if kind is None:
+            return
+        if (reason := self.change_refusal(kind)) is not None:
+            event.stop()
+            self.notify(reason, title="Not available", severity="warning", markup=False)
+        elif not self.records_shown():
+            event.stop()
+            self.choose_record(kind)  # the key says what to do: show where it is done
+
+    def choose_record(self, kind: str) -> None:
+        """Show the Staffing records tab with the `kind`'s table focused, and say how to go on."""
+        change = RECORD_CHANGES[kind]
+        self.query_one(TabbedContent).active = RECORDS_TAB
+        table = self.query_one(f"#{change.table}", DataTable)
+        if table.display:
+            table.focus()
+        self.notify(f"Highlight the {change.noun} (↑↓), then press {change.key} to {change.act} it.", markup=False)
+
+    def chosen_record(self, kind: str) -> ExceptionLine | StaffingNoteLine | None:
+        """The record highlighted in `kind`'s table."""
+        table = self.query_one(f"#{RECORD_CHANGES[kind].table}", DataTable)
+        if table.row_count == 0:
+            return None
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        return next((r for r in self.records_of(kind) if str(record_id(r)) == row_key.value), None)
+
+    def action_change_record(self, kind: str) -> None:
+        if (reason := self.change_refusal(kind)) is not None:
+            self.notify(reason, title="Not available", severity="warning", markup=False)
+            return
+        change = RECORD_CHANGES[kind]
+        record = self.chosen_record(kind)
+        if record is None or not self.query_one(f"#{change.table}", DataTable).has_focus:
+            self.choose_record(kind)
+            return
+        if (done := self.already_changed(record)) is not None:
+            self.notify(done, title="Nothing to do", severity="warning", markup=False)
+            return
+        self.open_change_dialog(change, record)
+
+    def already_changed(self, record: ExceptionLine | StaffingNoteLine) -> str | None:
+        """What was done to the record already (None: it is still in force)."""
+        if isinstance(record, ExceptionLine) and record.revoked_at is not None:
+            return (f"Exception {record.exception_id} was already revoked from {record.revoked_from} by "
+                    f"{self.staff_name(record.revoked_by)}.")
+        if isinstance(record, StaffingNoteLine) and record.withdrawn_at is not None:
+            return (f"Staffing note {record.staffing_note_id} was already withdrawn by "
+                    f"{self.staff_name(record.withdrawn_by)} on {record.withdrawn_at[:10]}.")
+        return None
+
+    def record_summary(self, record: ExceptionLine | StaffingNoteLine) -> str:
+        """Which record the dialog changes, in the words on screen (initials under the mask)."""
+        if isinstance(record, ExceptionLine):
+            return (f"{self.person_name(record.person_id)} · {words(record.category)} · "
+                    f"{record.start_month} – {record.end_month} · approved by {self.staff_name(record.approved_by)}")
+        who = self.person_name(record.person_id) if record.person_id else WHOLE_CASE
+        return (f"{who} · {record.month} · {words(record.reason_code)} · by {self.staff_name(record.author)}\n"
+                f"“{self.free_text(record.text)[:160]}”")
+
+    def open_change_dialog(self, change: RecordChangeKind, record: ExceptionLine | StaffingNoteLine) -> None:
+        from staffing_tui.modals import record_change  # imported when first used, as the forms are
+
+        assert self.loaded_month is not None  # a record is shown, so the month is loaded
+        app = self.staffing_app
+        dialog = getattr(record_change, change.dialog)(record_change.RecordChange(
+            self.db_path, app.actor_id, record_id(record), record.version, self.record_summary(record),
+            self.loaded_month))
+
+        def closed(saved_id: int | None) -> None:
+            if saved_id is not None:
+                app.record_saved(change.noun.capitalize(), saved_id, change.done)
+            elif dialog.stale:
+                self.reload()  # changed by someone else meanwhile: show it as it is now
+
+        app.push_screen(dialog, callback=closed)

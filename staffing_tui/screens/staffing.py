@@ -35,6 +35,7 @@ from staffing_tui.screens.actions import (
     StaffingActionScreen,
 )
 from staffing_tui.screens.base import database_at
+from staffing_tui.store.audit import identity
 from staffing_tui.store.caseload import caseload_order
 from staffing_tui.store.connection import default_as_of
 from staffing_tui.store.directory import (
@@ -74,7 +75,9 @@ def evaluate_for_screen(
     so each badge is a count, not another evaluation.
 
     `acting` is the staff id the app acts as: their unit is evaluated first
-    too, and opened in the tree (`home_unit`).
+    too, and opened in the tree (`home_unit`). On a database with verified
+    identity (SPEC §5) the logged-in staff member acts, whoever `acting` names;
+    the evaluation carries the identity, so the app never reads the database itself.
 
     A month that has not started as of the as-of date cannot be evaluated
     (SPEC §4): with `fall_back` (the app is just opening) the as-of month is
@@ -94,6 +97,8 @@ def evaluate_for_screen(
         in_progress = is_in_progress(month, as_of)
         read_only = not os.access(db_path, os.W_OK)
         rosters = tuple(unit_rosters(db, also_staff_ids=staff_with_cases(db, month)))
+        me = identity(db)
+        acting = me.staff_id if me.verified else acting
         actor = staff_member(db, acting) if acting else None
         home_unit = actor.unit_id if actor is not None else None
 
@@ -104,7 +109,8 @@ def evaluate_for_screen(
                 by_specialist[row.specialist_id].append(row)
             return MonthEvaluation(month=month, as_of=as_of, in_progress=in_progress, rosters=rosters,
                                    rows_by_specialist=dict(by_specialist), names=names, notice=notice,
-                                   read_only=read_only, evaluated_units=units, acting=actor)
+                                   read_only=read_only, evaluated_units=units, acting=actor,
+                                   identity=me)
 
         units = [unit for unit in (*first, home_unit) if unit is not None]
         if not units and rosters and rosters[0].unit is not None:

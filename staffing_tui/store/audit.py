@@ -87,18 +87,33 @@ def identity(db: Database) -> Identity:
     return Identity(account, True, row[0] if row else None)
 
 
+def not_on_staff_list(me: Identity) -> str:
+    """What an account with no staff row on a verified database is told: it may read, not write."""
+    return (f"The account {me.os_user} is not on this database's staff list (no staff row has "
+            f"login {me.os_user}); you may read, but not write. Ask for your login to be added to staff.csv.")
+
+
+def as_refusal(me: Identity, staff_id: str | None) -> str | None:
+    """Why `--as staff_id` is refused (None: accepted). SPEC §5: on a verified database `--as` may
+    only name the logged-in staff member; on an unverified one it names whoever is acting."""
+    if not me.verified or not staff_id or staff_id == me.staff_id:
+        return None
+    if me.staff_id is None:
+        return (f"--as {staff_id}: you are logged in as {me.os_user}, who is not on this database's staff "
+                "list; leave --as out to browse (you may read, but not write).")
+    return (f"--as {staff_id}: you are logged in as {me.os_user}, who is staff member "
+            f"{me.staff_id}; on this database you can only act as yourself (leave --as out).")
+
+
 def resolve_actor(db: Database, staff_id: str | None) -> Actor:
     """The acting staff member: the logged-in one on a verified database (where `staff_id`, from
     `--as` or the app, must name that same person or be left out), else the one `staff_id` names."""
     me = identity(db)
     if me.verified:
         if me.staff_id is None:
-            raise UserError(f"The account {me.os_user} is not on this database's staff list (no staff row has "
-                            f"login {me.os_user}); you may read, but not write. Ask for your login to be added "
-                            "to staff.csv.")
-        if staff_id and staff_id != me.staff_id:
-            raise UserError(f"--as {staff_id}: you are logged in as {me.os_user}, who is staff member "
-                            f"{me.staff_id}; on this database you can only act as yourself (leave --as out).")
+            raise UserError(not_on_staff_list(me))
+        if (refusal := as_refusal(me, staff_id)) is not None:
+            raise UserError(refusal)
         staff_id = me.staff_id
     elif not staff_id:
         raise UserError("Say who is acting with --as STAFF_ID (a staff id from the staff table).")

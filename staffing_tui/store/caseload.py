@@ -127,6 +127,11 @@ class ExceptionLine:
     review_on: str | None
     approved_by: str
     revoked_from: str | None
+    revoked_at: str | None
+    revoked_by: str | None
+    revoked_reason: str | None
+    #: the version on screen: a revocation passes it, so a record changed since is refused
+    version: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +155,11 @@ class StaffingNoteLine:
     reason_code: str
     text: str
     author: str
+    withdrawn_at: str | None
+    withdrawn_by: str | None
+    withdrawn_reason: str | None
+    #: the version on screen: a withdrawal passes it, so a record changed since is refused
+    version: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,7 +239,8 @@ def case_detail(db: Database, case_id: str, until: date, note_limit: int = RECEN
         ExceptionLine(*row)
         for row in db.execute(
             "SELECT exception_id, person_id, category, reason, start_month, end_month, review_on, approved_by, "
-            "revoked_from FROM exceptions WHERE case_id = ? ORDER BY start_month DESC, exception_id DESC",
+            "revoked_from, revoked_at, revoked_by, revoked_reason, version "
+            "FROM exceptions WHERE case_id = ? ORDER BY start_month DESC, exception_id DESC",
             [case_id],
         )
     )
@@ -246,8 +257,9 @@ def case_detail(db: Database, case_id: str, until: date, note_limit: int = RECEN
     staffing_notes = tuple(
         StaffingNoteLine(*row)
         for row in db.execute(
-            "SELECT staffing_note_id, person_id, month, reason_code, text, author FROM staffing_notes "
-            "WHERE case_id = ? ORDER BY month DESC, staffing_note_id DESC",
+            "SELECT staffing_note_id, person_id, month, reason_code, text, author, withdrawn_at, withdrawn_by, "
+            "withdrawn_reason, version FROM staffing_notes WHERE case_id = ? "
+            "ORDER BY month DESC, staffing_note_id DESC",
             [case_id],
         )
     )
@@ -268,8 +280,10 @@ def case_detail(db: Database, case_id: str, until: date, note_limit: int = RECEN
         {case_row[2]}
         | {note.author_id for note in notes if note.author_id}
         | {e.approved_by for e in exceptions}
+        | {e.revoked_by for e in exceptions if e.revoked_by}
         | {p.approved_by for p in plans}
         | {s.author for s in staffing_notes}
+        | {s.withdrawn_by for s in staffing_notes if s.withdrawn_by}
         | {s.created_by for s in next_steps}
     )
     staff = {staff_id: member.name for staff_id, member in staff_members(db, mentioned_staff).items()}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import calendar
+from collections.abc import Iterator
 from datetime import date
 from typing import TYPE_CHECKING, cast
 
@@ -10,6 +12,7 @@ from textual.widget import Widget
 
 from staffing_tui.domain.evaluate import is_in_progress
 from staffing_tui.domain.months import Month
+from staffing_tui.store.audit import Identity
 from staffing_tui.store.directory import StaffMember
 from staffing_tui.widgets.labels import month_name
 
@@ -17,27 +20,64 @@ if TYPE_CHECKING:
     from staffing_tui.app import StaffingApp
 
 #: App attributes the header shows; it redraws when any of them changes.
-WATCHED = ("month", "as_of", "actor", "masked")
+WATCHED = ("month", "as_of", "actor", "identity", "masked")
+
+Words = list[str]
 
 
 def month_state(month: Month, as_of: date) -> str:
     return "in progress" if is_in_progress(month, as_of) else "complete"
 
 
-def header_parts(month: Month | None, as_of: date | None, actor: StaffMember | None) -> tuple[list[str], list[str]]:
-    """The header's words, left (month, state, as-of) and right (acting user)."""
+def left_variants(month: Month | None, as_of: date | None) -> list[Words]:
+    """The month, its state and the as-of date; fullest first: with the app's name, without it,
+    then with the month abbreviated ("Nov 2026")."""
     if month is None:
-        left = ["Staffing", "loading…"]
-    elif as_of is None:
-        left = ["Staffing", month_name(month)]
-    else:
-        left = ["Staffing", month_name(month), month_state(month, as_of), f"as of {as_of.isoformat()}"]
-    right = [f"{actor.name} · {actor.role}" if actor is not None else "browsing only: ctrl+p → Act as…"]
-    return left, right
+        return [["Staffing", "loading…"], ["loading…"]]
+    state = [month_state(month, as_of), f"as of {as_of.isoformat()}"] if as_of is not None else []
+    short = f"{calendar.month_abbr[month.month]} {month.year}"
+    return [["Staffing", month_name(month), *state], [month_name(month), *state], [short, *state]]
+
+
+def right_variants(actor: StaffMember | None, me: Identity | None) -> list[Words]:
+    """Who is acting and whether that is bound to the OS account (SPEC §5); fullest first."""
+    if me is None:
+        return [[]]  # not looked up yet
+    if actor is None:
+        if me.verified:
+            return [[f"{me.os_user}: not on the staff list", "browsing only"], [f"{me.os_user}: browsing only"]]
+        return [["browsing only: ctrl+p → Act as…"], ["browsing only"]]
+    if me.verified:
+        return [[actor.name, str(actor.role), "verified"], [actor.name, "verified"]]
+    return [[actor.name, str(actor.role), "identity not verified"], [actor.name, str(actor.role), "not verified"],
+            [actor.name, "not verified"]]
+
+
+def header_variants(month: Month | None, as_of: date | None, actor: StaffMember | None,
+                    me: Identity | None) -> Iterator[tuple[Words, Words]]:
+    """The header's words, left and right, from the fullest to the shortest: each step shortens
+    one side, the left (the app's name goes first) and the right by turns."""
+    lefts, rights = left_variants(month, as_of), right_variants(actor, me)
+    left = right = 0
+    yield lefts[left], rights[right]
+    while left < len(lefts) - 1 or right < len(rights) - 1:
+        if right == len(rights) - 1 or (left <= right and left < len(lefts) - 1):
+            left += 1
+        else:
+            right += 1
+        yield lefts[left], rights[right]
+
+
+def header_line(left: Words, right: Words, badge: str, width: int) -> Content:
+    """`left` at the left edge; `right` and the badge at the right edge, `width` cells in all."""
+    left_content = Content.assemble((left[0], "bold"), *(f" · {part}" for part in left[1:]))
+    right_content = Content.assemble(" · ".join(right), *(("  ", (badge, "bold reverse $warning")) if badge else ()))
+    gap = max(1, width - left_content.cell_length - right_content.cell_length)
+    return Content.assemble(left_content, " " * gap, right_content)
 
 
 class StaffingHeader(Widget):
-    """Month · in progress/complete · as of DATE          Name · role  MASKED"""
+    """Month · in progress/complete · as of DATE          Name · role · verified  MASKED"""
 
     DEFAULT_CSS = """
     StaffingHeader {
@@ -55,13 +95,12 @@ class StaffingHeader(Widget):
 
     def render(self) -> Content:
         app = cast("StaffingApp", self.app)
-        left, right = header_parts(app.month, app.as_of, app.actor)
         badge = " MASKED " if app.masked else ""
         width = self.content_region.width or 80
-        # Drop the app's name first when the line is too narrow for everything.
-        if len(" · ".join(left)) + len(" · ".join(right)) + len(badge) + 2 > width:
-            left = left[1:]
-        left_content = Content.assemble((left[0], "bold"), *(f" · {part}" for part in left[1:]))
-        right_content = Content.assemble(" · ".join(right), *(("  ", (badge, "bold reverse $warning")) if badge else ()))
-        gap = max(1, width - left_content.cell_length - right_content.cell_length)
-        return Content.assemble(left_content, " " * gap, right_content).truncate(width, ellipsis=True)
+        line = Content("")
+        # The first that fits; the shortest is cut with an ellipsis when even it does not.
+        for left, right in header_variants(app.month, app.as_of, app.actor, app.identity):
+            line = header_line(left, right, badge, width)
+            if line.cell_length <= width:
+                break
+        return line.truncate(width, ellipsis=True)

@@ -84,7 +84,7 @@ async def test_detail_lists_members_placements_and_staffing_records(caseload_db:
             ["Ivy Lane", "foster home", "Oak Home", "2026-05-01", "2026-10-19"],
         ]
         notes = rows_of(screen, "#staffing-notes-table")
-        assert notes[0][:5] == ["1", "Kay Lane", "2026-11", "hospitalized", "Val Vega"]
+        assert notes[0][:6] == ["1", "Kay Lane", "2026-11", "recorded", "hospitalized", "Val Vega"]
         assert "none recorded" in text_of(screen, "#exceptions-heading")
 
 

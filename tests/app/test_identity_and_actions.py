@@ -41,7 +41,7 @@ async def test_without_as_the_app_asks_who_is_using_it_supervisors_first(caseloa
         await pilot.press(*"cora", "enter")
         assert isinstance(app.screen, StaffingScreen)
         assert app.actor_id == "S3"
-        assert header_text(app).endswith("Cora Diaz · specialist")
+        assert header_text(app).endswith("Cora Diaz · specialist · identity not verified")
 
 
 async def test_an_unknown_as_id_says_so_and_asks(caseload_db: Path):

@@ -175,7 +175,7 @@ async def test_opens_at_the_as_of_month_and_the_header_says_month_state_date_and
         assert app.month == Month(2026, 11)
         header = header_text(app)
         assert "November 2026 · in progress · as of 2026-11-18" in header
-        assert header.endswith("Val Vega · supervisor")
+        assert header.endswith("Val Vega · supervisor · identity not verified")
         assert isinstance(app.focused, UnitsTree)
 
 

@@ -10,10 +10,12 @@ from pathlib import Path
 
 import pytest
 from textual.app import App
+from textual.widgets import Input
 
 from staffing_tui.domain.months import Month
 from staffing_tui.modals.context import FormContext
 from staffing_tui.modals.exception_form import ExceptionForm
+from staffing_tui.modals.record_change import RecordChange, RevokeExceptionDialog
 from staffing_tui.screens.reports import ReportsScreen
 from tests.app.test_forms import build_forms_db
 
@@ -55,3 +57,17 @@ def test_exception_form_refused_for_a_specialist(snap_compare, db_path):
 
 def test_reports_screen(snap_compare, db_path):
     assert snap_compare(Host(lambda: ReportsScreen(db_path, NOVEMBER)), terminal_size=SIZE, run_before=settle)
+
+
+def test_revoke_exception_dialog_refuses_an_empty_reason(snap_compare, db_path):
+    change = RecordChange(db_path, "SV1", 1, 1, "Kit Lane · child in treatment · 2026-11 – 2027-01 · "
+                          "approved by Val Vega", NOVEMBER)
+
+    async def save_without_a_reason(pilot) -> None:
+        await settle(pilot)
+        pilot.app.screen.query_one("#reason", Input).cursor_blink = False  # the same picture every time
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+
+    assert snap_compare(Host(lambda: RevokeExceptionDialog(change)), terminal_size=SIZE,
+                        run_before=save_without_a_reason)

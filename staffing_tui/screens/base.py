@@ -29,18 +29,17 @@ def database_at(path: Path, *, readonly: bool = False) -> Iterator[Database]:
     db = open_database(path, readonly=readonly)
     try:
         yield db
-    except sqlite3.Error as exc:
-        if is_busy(exc):
-            raise Busy(busy_sentence(exc)) from None
+    except (Busy, sqlite3.Error) as exc:
+        # The store names the file; in the app the file is the one open, so the sentence says "the database".
+        if isinstance(exc, Busy) or is_busy(exc):
+            raise Busy(BUSY_SENTENCE) from None
         raise
     finally:
         db.close()
 
 
-def busy_sentence(exc: sqlite3.Error) -> str:
-    """"The database is busy: another user is writing; nothing was written, try again in a moment." """
-    sentence = describe_sqlite_error(exc)
-    return sentence[:1].upper() + sentence[1:]
+#: What a form or dialog says when another user held the write lock too long.
+BUSY_SENTENCE = describe_sqlite_error(sqlite3.OperationalError("database is locked")).capitalize()
 
 
 class DatabaseScreen(Screen):

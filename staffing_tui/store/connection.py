@@ -13,6 +13,7 @@ import logging
 import os
 import shutil
 import sqlite3
+import stat
 import sys
 from collections.abc import Iterator
 from datetime import date
@@ -220,9 +221,10 @@ def create_shared_database_file(path: Path, group: str) -> None:
         os.chown(directory, -1, gid)
         os.chmod(directory, 0o2770)  # the group's, and new files in it are too (setgid)
     st = directory.stat()
-    if st.st_gid != gid or st.st_mode & 0o070 != 0o070:
-        raise UserError(f"--group {group}: the folder {directory} is not writable by group {group}, and "
-                        "SQLite creates its WAL and lock files beside the database; run "
+    # setgid: the WAL and SHM another account creates there are the group's from their first moment.
+    if st.st_gid != gid or st.st_mode & 0o070 != 0o070 or not st.st_mode & stat.S_ISGID:
+        raise UserError(f"--group {group}: the folder {directory} is not writable by group {group} with the setgid "
+                        "bit, and SQLite creates its WAL and lock files beside the database; run "
                         f"`chgrp {group} {directory} && chmod 2770 {directory}` first.")
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:

@@ -290,8 +290,8 @@ def test_init_with_an_unknown_group_is_refused_and_creates_nothing(runner, group
     assert list(folder.iterdir()) == []
 
 
-@pytest.mark.parametrize("gid_of, mode", [("group", 0o2750), ("root", 0o1777)],
-                         ids=["the-groups-but-read-only", "everyones-like-tmp"])
+@pytest.mark.parametrize("gid_of, mode", [("group", 0o2750), ("root", 0o1777), ("group", 0o0770)],
+                         ids=["the-groups-but-read-only", "everyones-like-tmp", "the-groups-without-setgid"])
 def test_init_with_a_group_into_a_folder_the_group_cannot_write_is_refused_and_creates_nothing(
         runner, group, folder, gid_of, mode):
     inner = folder / "inner"

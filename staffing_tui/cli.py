@@ -378,11 +378,25 @@ def cmd_history(args: argparse.Namespace) -> int:
         data, text, found = show.trail_to_dict, show.trail_text, history.record_trail(db, args.record)
     else:
         data, text, found = show.imports_to_dict, show.imports_text, history.list_imports(db)
+    found = show.without_names(found, _case_masks(db))
     if args.format == "json":
         print(json.dumps(data(found), indent=2, ensure_ascii=False, default=str))
     else:
         sys.stdout.write(text(found))
     return EXIT_OK
+
+
+def _case_masks(db):
+    """The privacy mask of each case's people, built once per case (`history` scrubs free text with it)."""
+    from functools import lru_cache
+
+    from staffing_tui.exports import privacy_mask
+
+    @lru_cache(maxsize=None)
+    def mask_for(case_id: str | None):
+        return privacy_mask(db, case_ids=[case_id] if case_id else [])
+
+    return mask_for
 
 
 # --- parser -----------------------------------------------------------------------

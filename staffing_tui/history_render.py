@@ -1,15 +1,58 @@
 """`staffing-tui history` as text (a readable list) and as JSON-ready data mirroring it.
 
 Pure functions of `store.history`'s dataclasses. A private column (a person's name or date)
-carries no values to render: text and JSON alike say only that it changed.
+carries no values to render: text and JSON alike say only that it changed; free text is
+scrubbed of the names of its case's people first (`without_names`).
 """
 
 from __future__ import annotations
 
-from staffing_tui.store.history import AuditEntry, ColumnChange, ImportChanges, ImportEntry, RowChange, Trail
+import dataclasses
+from collections.abc import Callable
+
+from staffing_tui.exports import PrivacyMask
+from staffing_tui.store.history import (
+    FREE_TEXT_COLUMNS,
+    AuditEntry,
+    ColumnChange,
+    ImportChanges,
+    ImportEntry,
+    RowChange,
+    Trail,
+)
 
 #: Longest value shown in text; JSON carries values whole.
 MAX_SHOWN = 60
+
+
+# --- no names in free text --------------------------------------------------------------------
+
+
+def _scrubbed_entry(entry: AuditEntry | RowChange, mask_for: Callable[[str | None], PrivacyMask]):
+    if not any(change.column in FREE_TEXT_COLUMNS for change in entry.columns):
+        return entry
+    mask = mask_for(entry.case_id)
+
+    def scrub(value: object) -> object:
+        return mask.text(value) if isinstance(value, str) else value
+
+    columns = tuple(
+        dataclasses.replace(change, old=scrub(change.old), new=scrub(change.new))
+        if change.column in FREE_TEXT_COLUMNS else change
+        for change in entry.columns
+    )
+    return dataclasses.replace(entry, columns=columns)
+
+
+def without_names(found, mask_for: Callable[[str | None], PrivacyMask]):
+    """`found` (what a `history` query returned) with every free-text value scrubbed of the names
+    and birth dates of its case's people (`mask_for(case_id)`): a note's text or a reason may
+    name the people it is about."""
+    if isinstance(found, ImportChanges):
+        return dataclasses.replace(found, rows=[_scrubbed_entry(row, mask_for) for row in found.rows])
+    if isinstance(found, Trail):
+        return dataclasses.replace(found, entries=[_scrubbed_entry(entry, mask_for) for entry in found.entries])
+    return found
 
 
 # --- JSON-ready data ----------------------------------------------------------------------------

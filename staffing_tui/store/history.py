@@ -5,7 +5,9 @@ A casework row changed by an import keeps its previous version in `casework_hist
 (`store.import_log`). The value an import *gave* a column is the row as the next import that
 changed the row found it (that history row's `before`), or the current row when no later import
 changed it. People's names and dates (`Column.private` in the import contract) are never carried
-here: such a change says which column changed, never the values.
+here: such a change says which column changed, never the values. Free text (`FREE_TEXT_COLUMNS`)
+is carried as stored, with the case it belongs to, so that a caller that prints it can first
+scrub it of the names it knows (the CLI does, with the privacy mask).
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ from staffing_tui.store.sql import fetch_dict, fetch_dicts
 PRIVATE_COLUMNS = frozenset(
     (table, name) for table, columns in COLUMNS.items() for name, spec in columns.items() if spec.private
 )
+
+#: Columns of free text (notes, reasons, plan documents) that may name people.
+FREE_TEXT_COLUMNS = frozenset({"text", "reason", "revoked_reason", "arrangements", "document", "withdrawn_reason"})
 
 #: Tables whose records carry audit rows, with their key column: the evidence, and the imports.
 AUDITED_KEYS = {"exceptions": "exception_id", "contact_plans": "contact_plan_id",
@@ -70,6 +75,8 @@ class RowChange:
     table: str
     key: tuple[str, ...]
     columns: tuple[ColumnChange, ...]
+    #: the case the row belonged to before the change (None: a row of no case)
+    case_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +102,8 @@ class AuditEntry:
     #: for a write with no `before` (a record created, an import recorded): its values, as `new`
     columns: tuple[ColumnChange, ...]
     created: bool = False
+    #: the case of the record (None: a record of no case, an import)
+    case_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +173,7 @@ def _row_changes(db: Database, table: str, key_text: str) -> dict[int, RowChange
             columns.append(_change(table, column, befores[index][column], None if after is None else after.get(column),
                                    again))
         result[link["history_id"]] = RowChange(link["history_id"], link["import_id"], link["at"], table, key,
-                                               tuple(columns))
+                                               tuple(columns), befores[index].get("case_id"))
     return result
 
 
@@ -198,7 +207,7 @@ def _audit_entry(row: dict) -> AuditEntry:
         if before.get(column) != after.get(column)
     )
     return AuditEntry(row["audit_id"], row["at"], row["actor"], row["os_user"], bool(row["verified"]), row["action"],
-                      table, row["record_id"], columns, created)
+                      table, row["record_id"], columns, created, after.get("case_id", before.get("case_id")))
 
 
 def _audit_rows(db: Database, where: str, params: list) -> list[AuditEntry]:

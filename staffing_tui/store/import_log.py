@@ -30,6 +30,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 
 from sqlite_utils import Database
 
@@ -111,10 +112,8 @@ class CsvRowsDigest:
     def __init__(self, digest) -> None:
         self._digest = digest
         self._parts: list[str] = []
-        self._writer = csv.writer(self, lineterminator="\n")
-
-    def write(self, text: str) -> None:  # csv.writer's file
-        self._parts.append(text)
+        # The writer's "file" appends to a list: a C call per row, no Python frame (~1.5 M notes).
+        self._writer = csv.writer(SimpleNamespace(write=self._parts.append), lineterminator="\n")
 
     def row(self, fields: list[str]) -> None:
         self._writer.writerow(fields)

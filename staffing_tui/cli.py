@@ -390,11 +390,11 @@ def _case_masks(db):
     """The privacy mask of each case's people, built once per case (`history` scrubs free text with it)."""
     from functools import lru_cache
 
-    from staffing_tui.exports import privacy_mask
+    from staffing_tui.exports import PrivacyMask, case_mask
 
     @lru_cache(maxsize=None)
     def mask_for(case_id: str | None):
-        return privacy_mask(db, case_ids=[case_id] if case_id else [])
+        return case_mask(db, case_id) if case_id else PrivacyMask()
 
     return mask_for
 
@@ -562,7 +562,8 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
     which = p.add_mutually_exclusive_group()
     which.add_argument("--import", dest="import_id", type=int, metavar="ID", help="every row this import changed")
     which.add_argument("--case", metavar="ID", help="the case's evidence records and imported changes")
-    which.add_argument("--record", metavar="TABLE:ID", help="e.g. exceptions:3, imports:2, notes:N1, case_members:C1,P1")
+    which.add_argument("--record", metavar="TABLE:ID",
+                       help="one record's trail: exceptions:3, imports:2, notes:N1, case_members:C1,P1")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(handler=cmd_history)
     return parser

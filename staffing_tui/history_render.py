@@ -95,11 +95,28 @@ def trail_to_dict(trail: Trail) -> dict:
 # --- text ---------------------------------------------------------------------------------------
 
 
-def _shown(value: object) -> str:
+def _one_line(value: object) -> str:
+    return " ".join(str(value).split())  # a note's text or a plan document may span many lines
+
+
+def _shown(value: object, start: int = 0) -> str:
+    """`value` on one line, at most MAX_SHOWN characters from `start` ("..." marks what is cut)."""
     if value is None or value == "":
         return "(empty)"
-    text = " ".join(str(value).split())  # one line: a note's text or a plan document may span many
-    return text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN - 3] + "..."
+    text = _one_line(value)
+    head = "..." if start else ""
+    if len(text) - start + len(head) <= MAX_SHOWN:
+        return head + text[start:]
+    return head + text[start:start + MAX_SHOWN - 3 - len(head)] + "..."
+
+
+def _difference_start(old: object, new: object) -> int:
+    """Where to start showing two long texts so that where they differ is in sight."""
+    if not isinstance(old, str) or not isinstance(new, str):
+        return 0
+    old, new = _one_line(old), _one_line(new)
+    common = next((i for i, (a, b) in enumerate(zip(old, new)) if a != b), min(len(old), len(new)))
+    return max(0, common - MAX_SHOWN // 3) if common > MAX_SHOWN * 2 // 3 else 0
 
 
 def _column_line(change: ColumnChange, created: bool = False) -> str:
@@ -108,7 +125,8 @@ def _column_line(change: ColumnChange, created: bool = False) -> str:
     elif created:
         line = f"  {change.column}: {_shown(change.new)}"
     else:
-        line = f"  {change.column}: {_shown(change.old)} → {_shown(change.new)}"
+        start = _difference_start(change.old, change.new)
+        line = f"  {change.column}: {_shown(change.old, start)} → {_shown(change.new, start)}"
     if change.changed_again_by is not None:
         line += f" (changed again by import {change.changed_again_by})"
     return line

@@ -184,3 +184,16 @@ def test_free_text_in_history_is_scrubbed_of_the_case_s_names(corrected_db, tmp_
         code, out, _ = run(capsys, "history", "--db", str(corrected_db), "--import", "3", "--format", fmt)
         assert code == 0 and "Letter to A" in out
         assert all(private not in out for private in PRIVATE), out
+
+
+def test_a_long_text_changed_at_its_end_is_shown_where_it_differs(corrected_db, tmp_path, capsys):
+    long_text = "Letter to the facility about the visiting schedule for the coming months and the transport plan."
+    edited = {**CORRECTED, "notes.csv": CORRECTED["notes.csv"].replace("Letter to the facility.", long_text)}
+    assert run(capsys, "import", str(write(tmp_path / "long", edited)), "--db", str(corrected_db))[0] == 0
+    again = {**edited, "notes.csv": edited["notes.csv"].replace("transport plan.", "transport plan; signed.")}
+    assert run(capsys, "import", str(write(tmp_path / "signed", again)), "--db", str(corrected_db))[0] == 0
+    _, out, _ = run(capsys, "history", "--db", str(corrected_db), "--import", "4")
+    (line,) = [line for line in out.splitlines() if line.startswith("  text: ")]
+    old, new = line.removeprefix("  text: ").split(" → ")
+    assert old.startswith("...") and old.endswith("the transport plan.")
+    assert new.startswith("...") and new.endswith("the transport plan; signed.")

@@ -133,48 +133,15 @@ def import_changes(db: Database, import_id: int) -> ImportChanges:
     row = fetch_dict(db, "SELECT * FROM imports WHERE import_id = ?", [import_id])
     if row is None:
         raise UserError(f"There is no import {import_id}; `staffing-tui history --db PATH` lists the imports.")
-    entry = _import_entry(row)
-    history = fetch_dicts(db, "SELECT history_id, table_name, key FROM casework_history WHERE import_id = ? "
-                              "ORDER BY history_id", [import_id])
-    return ImportChanges(entry, [_row_changes(db, h["table_name"], h["key"])[h["history_id"]] for h in history])
+    changes = _changes(db, "m.import_id = :import", {"import": import_id})
+    return ImportChanges(_import_entry(row), [change for change in changes if change.import_id == import_id])
 
 
-# --- one casework row's versions ---------------------------------------------------------------------
+# --- casework rows' versions ------------------------------------------------------------------------
 
 
 def _private(table: str, column: str) -> bool:
     return (table, column) in PRIVATE_COLUMNS
-
-
-def _column_changes(table: str, before: dict, after: dict | None) -> list[str]:
-    return [column for column in before if after is None or before[column] != after.get(column)]
-
-
-def _row_changes(db: Database, table: str, key_text: str) -> dict[int, RowChange]:
-    """Every change the imports made to one row (by history id): each history row's `before`,
-    against the row as the next change found it (or as it is now)."""
-    chain = fetch_dicts(
-        db,
-        "SELECT h.history_id, h.import_id, i.at, h.before FROM casework_history h "
-        "JOIN imports i USING (import_id) WHERE h.table_name = ? AND h.key = ? ORDER BY h.history_id",
-        [table, key_text],
-    )
-    befores = [json.loads(link["before"]) for link in chain]
-    afters = [*befores[1:], _current_row(db, table, key_text)]
-    changed = [_column_changes(table, before, after) for before, after in zip(befores, afters)]
-    key = tuple(json.loads(key_text))
-    result = {}
-    for index, link in enumerate(chain):
-        columns = []
-        for column in changed[index]:
-            again = next((chain[later]["import_id"] for later in range(index + 1, len(chain))
-                          if column in changed[later]), None)
-            after = afters[index]
-            columns.append(_change(table, column, befores[index][column], None if after is None else after.get(column),
-                                   again))
-        result[link["history_id"]] = RowChange(link["history_id"], link["import_id"], link["at"], table, key,
-                                               tuple(columns), befores[index].get("case_id"))
-    return result
 
 
 def _change(table: str, column: str, old: object, new: object, again: int | None = None) -> ColumnChange:
@@ -183,13 +150,73 @@ def _change(table: str, column: str, old: object, new: object, again: int | None
     return ColumnChange(column, old, new, changed_again_by=again)
 
 
-def _key_condition(table: str, alias: str = "") -> str:
-    return " AND ".join(f"{alias}[{key}] = ?" for key in IMPORT_KEYS[table])
+def _changed_columns(before: dict, after: dict | None) -> list[str]:
+    return [column for column in before if after is None or before[column] != after.get(column)]
 
 
-def _current_row(db: Database, table: str, key_text: str) -> dict | None:
-    columns = ", ".join(f"[{column}]" for column in IMPORT_TABLES[table])
-    return fetch_dict(db, f"SELECT {columns} FROM [{table}] WHERE {_key_condition(table)}", json.loads(key_text))
+def _chain_changes(table: str, key_text: str, links: list[dict], current: dict | None) -> list[RowChange]:
+    """The changes of one row from its history rows `links` (oldest first, each with its import's
+    `at` and parsed `before`) and the row as it is now: each `before` against the next one."""
+    befores = [link["before"] for link in links]
+    afters = [*befores[1:], current]
+    changed = [_changed_columns(before, after) for before, after in zip(befores, afters)]
+    key = tuple(json.loads(key_text))
+    result = []
+    for index, link in enumerate(links):
+        after = afters[index] or {}
+        columns = tuple(
+            _change(table, column, befores[index][column], after.get(column),
+                    next((links[later]["import_id"] for later in range(index + 1, len(links))
+                          if column in changed[later]), None))
+            for column in changed[index]
+        )
+        result.append(RowChange(link["history_id"], link["import_id"], link["at"], table, key, columns,
+                                befores[index].get("case_id")))
+    return result
+
+
+def _changes(db: Database, where: str, params: dict) -> list[RowChange]:
+    """The changes recorded for the casework rows whose history rows (alias m) `where` selects,
+    from the first one selected on, in history order. Three queries whatever their number: the
+    history rows, then the current rows table by table (by primary key)."""
+    links = fetch_dicts(
+        db,
+        "SELECT DISTINCT h.history_id, h.import_id, i.at, h.table_name, h.key, h.before "
+        "FROM casework_history m JOIN casework_history h "
+        "ON h.table_name = m.table_name AND h.key = m.key AND h.history_id >= m.history_id "
+        f"JOIN imports i ON i.import_id = h.import_id WHERE {where} ORDER BY h.history_id",
+        params,
+    )
+    chains: dict[tuple[str, str], list[dict]] = {}
+    for link in links:
+        link["before"] = json.loads(link["before"])
+        chains.setdefault((link["table_name"], link["key"]), []).append(link)
+    current: dict[tuple[str, str], dict] = {}
+    for table in sorted({table for table, _ in chains}):
+        current.update(((table, key), row) for key, row in _current_rows(db, table, where, params))
+    changes = [change for (table, key), chain in chains.items()
+               for change in _chain_changes(table, key, chain, current.get((table, key)))]
+    return sorted(changes, key=lambda change: change.history_id)
+
+
+def _current_rows(db: Database, table: str, where: str, params: dict):
+    """(key text, row) of the rows of `table` whose history rows (alias m) `where` selects."""
+    columns = ", ".join(f"t.[{column}]" for column in IMPORT_TABLES[table])
+    match = " AND ".join(f"t.[{key}] = json_extract(m.key, '$[{index}]')"
+                         for index, key in enumerate(IMPORT_KEYS[table]))
+    cursor = db.execute(
+        f"SELECT DISTINCT m.key, {columns} FROM casework_history m JOIN [{table}] t ON {match} "
+        f"WHERE m.table_name = '{table}' AND ({where})",
+        params,
+    )
+    names = IMPORT_TABLES[table]
+    for key, *values in cursor:
+        yield key, dict(zip(names, values))
+
+
+def _row_exists(db: Database, table: str, values: list[str]) -> bool:
+    where = " AND ".join(f"[{key}] = ?" for key in IMPORT_KEYS[table])
+    return db.execute(f"SELECT 1 FROM [{table}] WHERE {where}", values).fetchone() is not None
 
 
 # --- audit rows --------------------------------------------------------------------------------------
@@ -232,14 +259,8 @@ def _oldest_first(entries: list[AuditEntry | RowChange]) -> list[AuditEntry | Ro
     return sorted(entries, key=order)
 
 
-def _history_of_rows(db: Database, where: str, params: dict) -> list[RowChange]:
-    """Every change recorded for the casework rows whose history rows `where` selects (alias h)."""
-    found = fetch_dicts(db, f"SELECT DISTINCT h.table_name, h.key FROM casework_history h WHERE {where}", params)
-    return [change for row in found for change in _row_changes(db, row["table_name"], row["key"]).values()]
-
-
 def _case_history_condition() -> str:
-    """SQL selecting the history rows (alias h) of the casework rows of case `:case`.
+    """SQL selecting the history rows (alias m) of the casework rows of case `:case`.
 
     A table with a case_id column: rows of the case now, or before the import changed them;
     note_contacts: the contacts of the case's notes."""
@@ -247,9 +268,9 @@ def _case_history_condition() -> str:
     for table, columns in IMPORT_TABLES.items():
         if "case_id" in columns:
             keys = ", ".join(f"[{key}]" for key in IMPORT_KEYS[table])
-            parts.append(f"(h.table_name = '{table}' AND (h.key IN (SELECT json_array({keys}) FROM [{table}] "
-                         f"WHERE case_id = :case) OR json_extract(h.before, '$.case_id') = :case))")
-    parts.append("(h.table_name = 'note_contacts' AND json_extract(h.key, '$[0]') IN "
+            parts.append(f"(m.table_name = '{table}' AND (m.key IN (SELECT json_array({keys}) FROM [{table}] "
+                         f"WHERE case_id = :case) OR json_extract(m.before, '$.case_id') = :case))")
+    parts.append("(m.table_name = 'note_contacts' AND json_extract(m.key, '$[0]') IN "
                  "(SELECT note_id FROM notes WHERE case_id = :case))")
     return " OR ".join(parts)
 
@@ -265,7 +286,7 @@ def case_trail(db: Database, case_id: str) -> Trail:
         entries += _audit_rows(
             db, f"table_name = ? AND record_id IN (SELECT CAST({key} AS TEXT) FROM {table} WHERE case_id = ?)",
             [table, case_id])
-    entries += _history_of_rows(db, _case_history_condition(), {"case": case_id})
+    entries += _changes(db, _case_history_condition(), {"case": case_id})
     return Trail(f"case {case_id}", _oldest_first(entries))
 
 
@@ -303,7 +324,7 @@ def _casework_record_trail(db: Database, table: str, record_id: str) -> Trail:
         raise UserError(f"--record {table}:{record_id}: a {table} row is named by {','.join(keys)} "
                         f"({len(keys)} value{'s' if len(keys) > 1 else ''}, separated by commas).")
     key_text = db.execute(f"SELECT json_array({', '.join('?' for _ in keys)})", values).fetchone()[0]
-    entries = sorted(_row_changes(db, table, key_text).values(), key=lambda change: change.history_id)
-    if not entries and _current_row(db, table, key_text) is None:
+    entries = _changes(db, "m.table_name = :table AND m.key = :key", {"table": table, "key": key_text})
+    if not entries and not _row_exists(db, table, values):
         raise UserError(f"There is no {table} row {', '.join(values)} in this database; check the key.")
     return Trail(f"{table} {', '.join(values)}", _oldest_first(entries))

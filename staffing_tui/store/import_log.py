@@ -2,9 +2,12 @@
 
 An import (`store.importer`) records, in its own transaction:
 
-* one `imports` row: when (`at`, UTC ISO 8601), the OS user, the verified actor
-  if any, the source, each file's SHA-256, per table the rows inserted, updated
-  and unchanged, and the count and digest of its history rows;
+* one `imports` row: when (`at`, UTC ISO 8601), the OS user, the actor (the
+  staff member bound to the OS account on a verified database, else "") and
+  `verified` (1 exactly when there is such an actor: the audit row says the
+  same), the source, each file's SHA-256, per table (whose file was present)
+  the rows inserted, updated and unchanged, and the count and digest of its
+  history rows;
 * the previous version of every casework row it changed, in
   `casework_history` (unchanged rows are not rewritten at all);
 * one audit row (action "import", table "imports", record id = import id,

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 
 from sqlite_utils import Database
 
@@ -246,8 +246,14 @@ def _audit_rows(db: Database, where: str, params: list) -> list[AuditEntry]:
 # --- trails ------------------------------------------------------------------------------------------
 
 
-def _moment(at: str) -> datetime:
-    return datetime.fromisoformat(at)
+def _moment(at: str | None) -> datetime:
+    """A stored time as a UTC instant (a time without an offset is UTC, like every `at` the
+    program writes; one that is not a time at all sorts first rather than failing the trail)."""
+    try:
+        moment = datetime.fromisoformat(at or "")
+    except ValueError:
+        return datetime.min.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def _oldest_first(entries: list[AuditEntry | RowChange]) -> list[AuditEntry | RowChange]:

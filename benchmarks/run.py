@@ -36,6 +36,13 @@ with every figure, for scripts and CI logs. The figures:
   once under `benchmarks/data/csv/`) into an empty database, against
   `sqlite-utils insert --csv` of the same files into an empty database, both
   as fresh processes (target ≤ 1.5×);
+* `reimport_*` — re-imports into a database that already holds the same ten
+  CSV files (imported once, untimed; a copy of it for each run): `reimport_same_s`
+  the same files again (every row unchanged: nothing written but the import's
+  record), `reimport_changed_s` with the text of 1 % of the notes changed (those
+  rows updated, their previous versions kept in casework_history), against
+  `reimport_fresh_s`, the first import into an empty database (no target:
+  figures to watch);
 * `report_rss_mb` — peak resident memory of `staffing-tui report --format
   json` for the whole database, in a fresh process (target < 200 MB);
 * `check_s` — `staffing-tui check` of the whole database in a fresh process:
@@ -597,6 +604,70 @@ def measure_import(path: Path, runs: int, data: Path, figures: Figures) -> None:
     )
 
 
+def notes_changed(directory: Path, changed: Path, every: int = 100) -> None:
+    """`directory`'s CSV files with the text of every `every`-th note changed (once; reused afterwards)."""
+    if (changed / "notes.csv").exists():
+        return
+    partial = changed.with_name(changed.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
+    for source in directory.glob("*.csv"):
+        if source.name != "notes.csv":
+            shutil.copyfile(source, partial / source.name)
+    with (directory / "notes.csv").open(encoding="utf-8", newline="") as into, \
+            (partial / "notes.csv").open("w", encoding="utf-8", newline="") as out:
+        reader, writer = csv.reader(into), csv.writer(out)
+        header = next(reader)
+        writer.writerow(header)
+        text = header.index("text")
+        for number, row in enumerate(reader):
+            if number % every == 0:
+                row[text] = f"{row[text]} (corrected)"
+            writer.writerow(row)
+    shutil.rmtree(changed, ignore_errors=True)
+    os.replace(partial, changed)
+
+
+def measure_reimport(path: Path, runs: int, data: Path, figures: Figures) -> None:
+    from staffing_tui.store.connection import default_as_of, open_database
+
+    db = open_database(path, readonly=True)
+    as_of = default_as_of(db).isoformat()
+    db.close()
+    directory = data / "csv" / path.stem
+    export_csv(path, directory)
+    changed = data / "csv" / f"{path.stem}-notes-1pct"
+    notes_changed(directory, changed)
+    work = Path(tempfile.mkdtemp(prefix="staffing-reimport-", dir=data))
+
+    def imported(source: Path, target: Path) -> float:
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", IMPORT_SCRIPT, str(source), str(target), as_of], check=True)
+        return time.perf_counter() - started
+
+    try:
+        base = work / "base.db"
+        fresh = imported(directory, base)
+        same_times, changed_times = [], []
+        for _ in range(runs):
+            for source, times in ((directory, same_times), (changed, changed_times)):
+                target = work / "again.db"
+                shutil.copyfile(base, target)
+                times.append(imported(source, target))
+                for leftover in (target, Path(f"{target}-wal"), Path(f"{target}-shm")):
+                    leftover.unlink(missing_ok=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    same, again = statistics.median(same_times), statistics.median(changed_times)
+    figures.set("reimport_fresh_s", fresh, 2)
+    figures.set("reimport_same_s", same, 2)
+    figures.set("reimport_changed_s", again, 2)
+    figures.line(
+        f"re-import of the same files: {same:.1f} s; with 1 % of the notes changed: {again:.1f} s; "
+        f"the first import into an empty database: {fresh:.1f} s ({same / fresh:.2f}× and {again / fresh:.2f}×)"
+    )
+
+
 # --- memory ----------------------------------------------------------------------------------------
 
 
@@ -741,8 +812,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5, help="runs per figure; the median is reported (default 5)")
     parser.add_argument("--scale", choices=("statewide", "unit"), default="statewide")
     parser.add_argument("--data", default=str(DEFAULT_DATA), help="where databases and CSV files are kept")
-    parser.add_argument("--only", default="eval,app,import,memory,audit",
-                        help="comma-separated figures to measure: eval, app, import, memory, audit (default: all)")
+    parser.add_argument("--only", default="eval,app,import,reimport,memory,audit",
+                        help="comma-separated figures to measure: eval, app, import, reimport, memory, audit "
+                             "(default: all)")
     parser.add_argument("--probe", choices=("hello", "app", "keys"), help=argparse.SUPPRESS)
     parser.add_argument("--as-staff", help=argparse.SUPPRESS)
     parser.add_argument("--started", help=argparse.SUPPRESS)
@@ -762,6 +834,8 @@ def main(argv: list[str] | None = None) -> int:
         measure_app(path, args.runs, figures)
     if "import" in only:
         measure_import(path, args.runs, Path(args.data), figures)
+    if "reimport" in only:
+        measure_reimport(path, args.runs, Path(args.data), figures)
     if "memory" in only:
         measure_report_memory(path, args.runs, figures)
     if "audit" in only:

@@ -1465,7 +1465,9 @@ def build(out: Path | str = DEFAULT_OUT, seed: int = SEED) -> Path:
     b = generate(seed)
     db = open_database(tmp, create=True)
     try:
-        import_rows(db, csv_files(b), now=NOW)
+        # Recorded in `imports` at the builder's "now", by its OS user: a rebuild gives the same row.
+        import_rows(db, csv_files(b), now=NOW, at=NOW.in_tz("UTC").to_iso8601_string(), os_user=OS_USER,
+                    source=f"db/build_sample.py (seed {seed})")
         with db.atomic():
             set_meta(db, "as_of", AS_OF.isoformat())
             write_records(db, b)

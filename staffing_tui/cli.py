@@ -397,10 +397,45 @@ def cmd_federal(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_history(args: argparse.Namespace) -> int:
+    from staffing_tui import history_render as show
+    from staffing_tui.store import history
+
+    db = _open_to_read(args)
+    if args.import_id is not None:
+        data, text = show.import_changes_to_dict, show.import_changes_text
+        found = history.import_changes(db, args.import_id)
+    elif args.case is not None:
+        data, text, found = show.trail_to_dict, show.trail_text, history.case_trail(db, args.case)
+    elif args.record is not None:
+        data, text, found = show.trail_to_dict, show.trail_text, history.record_trail(db, args.record)
+    else:
+        data, text, found = show.imports_to_dict, show.imports_text, history.list_imports(db)
+    found = show.without_names(found, _case_masks(db))
+    if args.format == "json":
+        print(json.dumps(data(found), indent=2, ensure_ascii=False, default=str))
+    else:
+        sys.stdout.write(text(found))
+    return EXIT_OK
+
+
+def _case_masks(db):
+    """The privacy mask of each case's people, built once per case (`history` scrubs free text with it)."""
+    from functools import lru_cache
+
+    from staffing_tui.exports import PrivacyMask, case_mask
+
+    @lru_cache(maxsize=None)
+    def mask_for(case_id: str | None):
+        return case_mask(db, case_id) if case_id else PrivacyMask()
+
+    return mask_for
+
+
 # --- parser -----------------------------------------------------------------------
 
 COMMANDS = ("init", "import", "report", "federal", "exception", "plan", "note", "step", "agenda", "check", "backup",
-            "generate")
+            "generate", "history")
 
 
 def build_parser(command: str | None) -> argparse.ArgumentParser:
@@ -559,6 +594,16 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
     p.add_argument("--db", required=True, metavar="PATH")
     p.add_argument("destination", metavar="DEST")
     p.set_defaults(handler=cmd_backup)
+
+    p = sub.add_parser("history", help="the imports and what they changed; a case's or a record's trail, oldest first")
+    p.add_argument("--db", required=True, metavar="PATH")
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--import", dest="import_id", type=int, metavar="ID", help="every row this import changed")
+    which.add_argument("--case", metavar="ID", help="the case's evidence records and imported changes")
+    which.add_argument("--record", metavar="TABLE:ID",
+                       help="one record's trail: exceptions:3, imports:2, notes:N1, case_members:C1,P1")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(handler=cmd_history)
     return parser
 
 

@@ -115,3 +115,13 @@ def privacy_mask(db: Database, *, person_ids: Iterable[str | None] = (), case_id
         placements += [row[0] for row in db.execute(
             f"SELECT DISTINCT location_name FROM placements WHERE child_id IN ({marks(chunk)})", chunk)]
     return PrivacyMask.of(rows, placements)
+
+
+def case_mask(db: Database, case_id: str) -> PrivacyMask:
+    """The mask of one case's members and its placements' names, by indexed look-ups: for
+    scrubbing the free text of many cases one case at a time (`staffing-tui history`)."""
+    people = db.execute("SELECT p.person_id, p.first_name, p.last_name, p.birth_date FROM case_members m "
+                        "JOIN people p ON p.person_id = m.person_id WHERE m.case_id = ?", [case_id]).fetchall()
+    placements = [row[0] for row in db.execute(
+        "SELECT DISTINCT location_name FROM placements WHERE case_id = ?", [case_id])]
+    return PrivacyMask.of(people, placements)

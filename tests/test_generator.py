@@ -8,6 +8,7 @@ more families, exercised by `benchmarks/run.py`. No test here is timed.
 from __future__ import annotations
 
 import csv
+import json
 import sqlite3
 import subprocess
 import sys
@@ -154,3 +155,18 @@ def test_benchmark_script_runs_at_unit_scale(tmp_path):
     names = {item.split("=")[0] for item in last.removeprefix("benchmark: ").split()}
     assert {"eval_first_ratio", "eval_saved_ratio", "eval_cached_ratio", "eval_inputs_ratio", "unit_eval_ms", "cold_start_ratio", "keypress_ms", "import_ratio",
             "report_rss_mb", "check_s", "audit_write_ms", "audit_write_nohash_ms", "audit_hash_us"} <= names
+
+
+def test_the_generated_import_is_recorded_deterministically(unit_db):
+    """SPEC §3 imports: the generator's import has its row, at the fixed "now", by the generator's OS user."""
+    from staffing_tui.store.generator import OS_USER
+
+    (row,) = rows(unit_db, "SELECT import_id, at, os_user, actor, verified, source, counts, history_rows FROM imports")
+    import_id, at, os_user, actor, verified, source, counts, history_rows = row
+    assert (import_id, at, os_user, actor, verified, history_rows) == (1, "2026-10-21T01:00:00Z", OS_USER, "", 0, 0)
+    assert source == f"staffing-tui generate --scale unit --seed {SEED} --months 36"
+    for table, table_counts in json.loads(counts).items():
+        assert table_counts == {"inserted": rows(unit_db, f"SELECT count(*) FROM {table}")[0][0],
+                                "updated": 0, "unchanged": 0}
+    assert rows(unit_db, "SELECT action, record_id, os_user FROM audit_log WHERE table_name = 'imports'") == [
+        ("import", "1", OS_USER)]

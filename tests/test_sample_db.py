@@ -183,3 +183,14 @@ def test_every_record_has_its_create_audit_row(built):
             assert ids and ids == audited, table
     finally:
         db.conn.close()
+
+
+def test_the_sample_s_import_is_recorded_by_the_builder_at_its_fixed_time(built):
+    db = open_database(built, readonly=True)
+    try:
+        (row,) = db.execute("SELECT at, os_user, actor, verified, source FROM imports").fetchall()
+        assert row == ("2026-11-19T00:00:00Z", build_sample.OS_USER, "", 0,
+                       f"db/build_sample.py (seed {build_sample.SEED})")
+        assert db.execute("SELECT count(*) FROM audit_log WHERE action = 'import'").fetchone()[0] == 1
+    finally:
+        db.conn.close()

@@ -1557,7 +1557,10 @@ def generate_database(path: str | os.PathLike, scale: Scale | str, seed: int, *,
         files["note_contacts.csv"] = _contact_rows(contacts, progress)
         # The importer's "now": every note is on or before the as-of day, before 18:00.
         now = pendulum.datetime(as_of.year, as_of.month, as_of.day, 18, 0, tz=TIMEZONE)
-        summary: ImportSummary = import_rows(db, files, now=now)
+        # Recorded in `imports` as of that "now", by the generator's OS user: two runs give the same row.
+        summary: ImportSummary = import_rows(
+            db, files, now=now, at=now.in_tz("UTC").to_iso8601_string(), os_user=OS_USER,
+            source=f"staffing-tui generate --scale {scale.name} --seed {seed} --months {agency.months_count}")
         progress.phase("records and audit", None)
         with db.atomic():
             set_meta(db, "as_of", as_of.isoformat())

@@ -14,7 +14,15 @@ How it stays fast enough for ~1.5 million notes:
   database is left exactly as it was.
 * Loading into an empty table, its secondary indexes are dropped and rebuilt
   once at the end (inside the same transaction); SQLite gets a larger page
-  cache for the duration of the import.
+  cache for the duration of the import. Every row there is "inserted".
+* Into a table that already holds rows, the rows are staged in a TEMP table
+  and compared set-wise (`store.import_log`): only new and changed rows are
+  written, and the previous version of each changed row is kept in
+  `casework_history`; identical rows are left alone, so a re-import of the
+  same data changes nothing the month cache depends on.
+* The import leaves one `imports` row (who, when, each file's SHA-256, per
+  table inserted/updated/unchanged) and one audit row, in the same
+  transaction; a failed import writes neither.
 * References are checked against dicts of the rows this import has already
   accepted, falling back to cached primary-key lookups in the database (imports
   may be incremental).
@@ -29,6 +37,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import hashlib
 import itertools
 import re
 import sys
@@ -44,10 +53,12 @@ from sqlite_utils import Database
 
 from staffing_tui.domain.enums import CaseType, Goal, Location, LocationType, Method, Role, StaffRole
 from staffing_tui.errors import UserError
+from staffing_tui.store import import_log
 from staffing_tui.store.connection import timezone_of
+from staffing_tui.store.import_log import ROWS_SOURCE, CsvRowsDigest, TableCounts
 from staffing_tui.store.schema import IMPORT_KEYS, IMPORT_TABLES, OPTIONAL_COLUMNS
 
-__all__ = ["ImportFailed", "ImportSummary", "import_directory", "import_rows"]
+__all__ = ["ImportFailed", "ImportSummary", "TableCounts", "import_directory", "import_rows"]
 
 #: sqlite-utils caps each statement at 999 variables, so this becomes 111 notes rows.
 BATCH_SIZE = 1000
@@ -76,9 +87,12 @@ class ImportFailed(UserError):
 
 @dataclass
 class ImportSummary:
-    """Rows loaded per table (every imported table, 0 when its file was absent)."""
+    """Rows loaded per table (every imported table, 0 when its file was absent), what happened to
+    them (`changes`: tables whose file was present) and the import's id in `imports`."""
 
     counts: dict[str, int] = field(default_factory=dict)
+    changes: dict[str, TableCounts] = field(default_factory=dict)
+    import_id: int | None = None
 
     @property
     def total(self) -> int:
@@ -280,12 +294,17 @@ class _BadRecord:
         return 0
 
 
-def csv_records(path: Path) -> Iterator[Record]:
-    """(physical first line, fields) of each non-blank record; the header comes first."""
+def csv_records(path: Path, digest=None) -> Iterator[Record]:
+    """(physical first line, fields) of each non-blank record; the header comes first.
+
+    `digest` (a hashlib object), when given, is fed every byte of the file as it is read."""
     if csv.field_size_limit() < FIELD_SIZE_LIMIT:
         csv.field_size_limit(FIELD_SIZE_LIMIT)
     try:
-        handle = path.open(encoding="utf-8-sig", newline="")
+        if digest is None:
+            handle = path.open(encoding="utf-8-sig", newline="")
+        else:
+            handle = import_log.open_hashed_text(path, digest)
     except OSError as exc:
         raise Unreadable(1, f"cannot be read ({exc.strerror}); check the file's permissions") from None
     with handle:
@@ -318,11 +337,13 @@ def _not_utf8(path: Path) -> Unreadable:
     return Unreadable(line, f"is not UTF-8{byte}; save the file as UTF-8 (Excel: CSV UTF-8)")
 
 
-def memory_records(table: str, rows: Iterable[Mapping[str, object]]) -> Iterator[Record]:
+def memory_records(table: str, rows: Iterable[Mapping[str, object]], digest=None) -> Iterator[Record]:
     """The rows of `import_rows` as a CSV reader would give them (header = line 1).
 
     `rows` is consumed lazily, so a generator streams (the synthetic-data generator
-    hands over ~1.5 million notes without holding them all in memory)."""
+    hands over ~1.5 million notes without holding them all in memory). `digest`
+    (a hashlib object), when given, gets the rows' canonical CSV text
+    (`import_log.CsvRowsDigest`) as they pass."""
     rows = iter(rows)
     first = next(rows, None)
     if first is None:
@@ -330,6 +351,9 @@ def memory_records(table: str, rows: Iterable[Mapping[str, object]]) -> Iterator
         return
     header = list(first)
     names = set(header)
+    text = CsvRowsDigest(digest) if digest is not None else None
+    if text is not None:
+        text.row(header)
     yield 1, header
     for line, row in enumerate(itertools.chain((first,), rows), start=2):
         if row.keys() != names:
@@ -340,7 +364,12 @@ def memory_records(table: str, rows: Iterable[Mapping[str, object]]) -> Iterator
             )
             yield line, _BadRecord(f"{what}; give every row the same columns")  # type: ignore[misc]
             continue
-        yield line, [_as_text(row[name]) for name in header]
+        fields = [_as_text(row[name]) for name in header]
+        if text is not None:
+            text.row(fields)
+        yield line, fields
+    if text is not None:
+        text.flush()
 
 
 def _as_text(value: object) -> str:
@@ -492,27 +521,33 @@ class ImportRun:
 
     # -- per table
 
-    def load(self, table: str, records: Iterator[Record]) -> int:
-        """Validate `records` and, while nothing is wrong, upsert them; return the row count."""
+    def load(self, table: str, records: Iterator[Record]) -> TableCounts:
+        """Validate `records` and, while nothing is wrong, write them; say what they did."""
         self.row_count = 0
         rows = self._validated(table, records)
-        keys = IMPORT_KEYS[table]
-        # Into an empty table, build its secondary indexes once at the end (one sort) instead
-        # of updating them at random for every row; DDL is transactional, so a rollback
-        # restores them too. Tables that already hold rows keep their indexes.
-        indexes = []
         if self.db.execute(f"SELECT NOT EXISTS (SELECT 1 FROM {table})").fetchone()[0]:
-            indexes = self.db.execute(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
-                [table],
-            ).fetchall()
+            self._load_empty(table, rows)
+            return TableCounts(inserted=self.row_count)
+        import_log.stage(self.db, table, rows)
+        if self.problems:  # nothing will be written: the transaction is rolled back
+            return TableCounts()
+        return import_log.apply_staged(self.db, table)
+
+    def _load_empty(self, table: str, rows: Iterator[list]) -> None:
+        """The fast path into an empty table: nothing to compare, no history to keep."""
+        keys = IMPORT_KEYS[table]
+        # Build its secondary indexes once at the end (one sort) instead of updating them at
+        # random for every row; DDL is transactional, so a rollback restores them too.
+        indexes = self.db.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
+            [table],
+        ).fetchall()
         for name, _ in indexes:
             self.db.execute(f"DROP INDEX [{name}]")
         # List mode: the first item names the columns, then plain lists (no dict per row).
         self.db[table].upsert_all(rows, pk=keys[0] if len(keys) == 1 else keys, batch_size=BATCH_SIZE)
         for _, sql in indexes:
             self.db.execute(sql)
-        return self.row_count
 
     def _validated(self, table: str, records: Iterator[Record]) -> Iterator[list]:
         """Yield the column names, then every converted row — as long as no problem exists."""
@@ -929,32 +964,54 @@ def _enumeration(enum: type[StrEnum], required: bool) -> Converter:
 # --- entry points ------------------------------------------------------------------------
 
 
-def _run(db: Database, sources: dict[str, Iterator[Record]], unknown: Iterable[str], where: str,
-         now: datetime | None) -> ImportSummary:
+@dataclass(frozen=True, slots=True)
+class _Source:
+    """What an import reads: each present table's records, each file's digest (filled as the
+    records are read), names of files it does not know, and how the source is described."""
+
+    records: dict[str, Iterator[Record]]
+    digests: dict[str, object]
+    unknown: Iterable[str]
+    where: str
+    label: str
+
+
+def _run(db: Database, source: _Source, now: datetime | None, at: str | None, os_user: str | None) -> ImportSummary:
     run = ImportRun(db, now)
-    for file in unknown:
+    for file in source.unknown:
         run.problems.add(file, 1, FILE, f"unknown file; expected one of: {', '.join(FILE_NAMES)} (check the spelling)")
-    counts: dict[str, int] = {}
-    cache_size = db.execute("PRAGMA cache_size").fetchone()[0]
-    db.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
+    counts: dict[str, TableCounts] = {}
+    cache_sizes = [(schema, db.execute(f"PRAGMA {schema}.cache_size").fetchone()[0]) for schema in ("main", "temp")]
+    for schema, _ in cache_sizes:  # temp: the staging tables of a re-import
+        db.execute(f"PRAGMA {schema}.cache_size = -{IMPORT_CACHE_KIB}")
     try:
         with db.atomic():
+            actor = import_log.importing_actor(db, os_user)
+            import_log.begin_history(db)
             for table in IMPORT_TABLES:
-                records = sources.get(table)
-                counts[table] = run.load(table, records) if records is not None else 0
+                if table in source.records:
+                    counts[table] = run.load(table, source.records[table])
             if run.problems:
-                raise ImportFailed(where, run.problems.sorted())  # rolls the transaction back
+                raise ImportFailed(source.where, run.problems.sorted())  # rolls the transaction back
+            files = {name: digest.hexdigest() for name, digest in source.digests.items()}  # type: ignore[attr-defined]
+            import_id = import_log.record_import(db, actor, at=at, source=source.label, files=files, counts=counts)
     finally:
-        db.execute(f"PRAGMA cache_size = {cache_size}")
-    return ImportSummary(counts)
+        for schema, size in cache_sizes:
+            db.execute(f"PRAGMA {schema}.cache_size = {size}")
+    rows = {table: counts[table].total if table in counts else 0 for table in IMPORT_TABLES}
+    return ImportSummary(rows, counts, import_id)
 
 
-def import_directory(db: Database, directory: Path, *, now: datetime | None = None) -> ImportSummary:
+def import_directory(db: Database, directory: Path, *, now: datetime | None = None, at: str | None = None,
+                     os_user: str | None = None) -> ImportSummary:
     """Import the CSV files of SPEC §3 found in `directory`, all or nothing.
 
     Raises ImportFailed (every problem as `file:line: column: message`) and
     writes nothing when any row is invalid; `now` (default: the current time)
-    decides which notes are in the future.
+    decides which notes are in the future. The import is recorded in `imports`
+    (source: the directory; each file's SHA-256 of its bytes) at `at` (UTC ISO
+    8601; default: now) under `os_user` (default: this process's account,
+    `store.import_log.importing_actor`).
     """
     directory = Path(directory)
     if not directory.is_dir():
@@ -962,24 +1019,30 @@ def import_directory(db: Database, directory: Path, *, now: datetime | None = No
     files = {path.name: path for path in directory.iterdir() if path.suffix.lower() == ".csv" and path.is_file()}
     if not files:
         raise UserError(f"{directory} has no CSV files; expected one or more of: {', '.join(FILE_NAMES)}.")
-    sources = {
-        table: csv_records(files[f"{table}.csv"]) for table in IMPORT_TABLES if f"{table}.csv" in files
+    digests = {name: hashlib.sha256() for name in FILE_NAMES if name in files}
+    records = {
+        name.removesuffix(".csv"): csv_records(files[name], digest) for name, digest in digests.items()
     }
-    return _run(db, sources, set(files) - set(FILE_NAMES), str(directory), now)
+    return _run(db, _Source(records, digests, set(files) - set(FILE_NAMES), str(directory), str(directory)),
+                now, at, os_user)
 
 
 def import_rows(
-    db: Database, files: Mapping[str, Iterable[Mapping[str, object]]], *, now: datetime | None = None
+    db: Database, files: Mapping[str, Iterable[Mapping[str, object]]], *, now: datetime | None = None,
+    source: str = ROWS_SOURCE, at: str | None = None, os_user: str | None = None,
 ) -> ImportSummary:
     """Import in-memory rows exactly as `import_directory` imports files.
 
     `files` maps a file name ("notes.csv") to its rows: dicts of raw strings as
     csv.DictReader gives them (line numbers: header 1, then 2, 3, …). Rows may be
-    any iterable, read lazily in table (dependency) order.
+    any iterable, read lazily in table (dependency) order. The import is recorded
+    like a directory's, with `source` as its source and, for each file, the
+    SHA-256 of its rows' canonical CSV text (`import_log.CsvRowsDigest`).
     """
-    sources = {
-        table: memory_records(table, files[f"{table}.csv"])
-        for table in IMPORT_TABLES
-        if f"{table}.csv" in files
+    digests = {name: hashlib.sha256() for name in FILE_NAMES if name in files}
+    records = {
+        name.removesuffix(".csv"): memory_records(name.removesuffix(".csv"), files[name], digest)
+        for name, digest in digests.items()
     }
-    return _run(db, sources, set(files) - set(FILE_NAMES), "the imported rows", now)
+    return _run(db, _Source(records, digests, set(files) - set(FILE_NAMES), "the imported rows", source),
+                now, at, os_user)

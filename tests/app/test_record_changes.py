@@ -137,9 +137,11 @@ async def test_withdrawing_a_staffing_note_is_audited_and_the_child_is_no_longer
         await settle(pilot)
         assert app.screen is detail
         assert recorder.messages("information")[-1] == "Staffing note 1 withdrawn."
-        # The month is evaluated again (whether a withdrawn note still explains is the engine's
-        # rule, store/facts.py), and the note shows as withdrawn: by whom, when, why.
+        # The month is evaluated again: a withdrawn note explains nothing (store/facts.py), so Kay is
+        # back to not seen; and the note shows as withdrawn: by whom, when, why.
         assert app.screen_stack[0].evaluation is not evaluated
+        assert detail.current_row().reason != Reason.STAFFING_REASON
+        assert detail.current_row().status.is_unseen_without_reason
         assert cell(detail, "staffing-notes-table", 0, 3) == "withdrawn\nby Val Vega, 2026-11-18"
         assert cell(detail, "staffing-notes-table", 0, 6).endswith(f"\nwhy withdrawn: {KAY_WHY}")
         await pilot.press("w")  # nothing left to withdraw: greyed, and says so

@@ -319,7 +319,25 @@ PersonChoice = Literal["required", "optional", "parents"]
 NO_ONE = ""  # the Select value of "whole case" / "no case"
 
 
-class StaffingForm(DatabaseScreen, ModalScreen[int | None]):
+class SaveOrCancel(DatabaseScreen, ModalScreen[int | None]):
+    """A form or dialog with #save and #cancel buttons; escape (`cancel`) closes it with nothing saved.
+
+    (A Textual screen, not a plain mixin: `@on` handlers are only collected from message pumps.)
+    """
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        self.action_save()  # type: ignore[attr-defined]
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+
+class StaffingForm(SaveOrCancel):
     """A staffing form: subclasses add fields, build the request and call their record service."""
 
     TITLE: ClassVar[str] = "Staffing form"
@@ -713,16 +731,6 @@ class StaffingForm(DatabaseScreen, ModalScreen[int | None]):
         self.show_problems([])
         self.saved(message.record_id)
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    @on(Button.Pressed, "#save")
-    def _save_pressed(self) -> None:
-        self.action_save()
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel_pressed(self) -> None:
-        self.action_cancel()
 
     def work_failed(self, worker: Worker) -> None:
         error = worker.error

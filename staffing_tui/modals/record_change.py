@@ -24,7 +24,6 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Static
 from textual.worker import Worker
 
@@ -34,13 +33,14 @@ from staffing_tui.modals.form_base import (
     FormRow,
     ProblemList,
     Reader,
+    SaveOrCancel,
     field_of,
     form_bindings,
     hint_for,
     month_input,
     show_input_hint,
 )
-from staffing_tui.screens.base import DatabaseScreen, database_at
+from staffing_tui.screens.base import database_at
 from staffing_tui.store.audit import Actor, resolve_actor
 from staffing_tui.store.records import (
     MIN_WITHDRAW_REASON_LENGTH,
@@ -81,7 +81,7 @@ class ChangeRefused(Message):
         self.stale = stale
 
 
-class RecordChangeDialog(DatabaseScreen, ModalScreen[int | None]):
+class RecordChangeDialog(SaveOrCancel):
     """Why (and from when) a record stops counting; subclasses name the change and call its service."""
 
     TITLE: ClassVar[str] = "Change"
@@ -208,17 +208,6 @@ class RecordChangeDialog(DatabaseScreen, ModalScreen[int | None]):
         wrong = {field_of(problem) for problem in problems}
         for widget in self.query(Input):
             widget.set_class(widget.id in wrong, "-problem")
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    @on(Button.Pressed, "#save")
-    def _save_pressed(self) -> None:
-        self.action_save()
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel_pressed(self) -> None:
-        self.action_cancel()
 
 
 class RevokeExceptionDialog(RecordChangeDialog):

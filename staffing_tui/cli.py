@@ -13,10 +13,10 @@ import json
 import logging
 import sqlite3
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Callable, Sequence
 
+from staffing_tui.domain import limits
 from staffing_tui.domain.months import Month
 from staffing_tui.errors import UserError
 
@@ -32,18 +32,23 @@ class _Parser(argparse.ArgumentParser):
         raise UserError(f"{self.prog}: {message} (see `{self.prog} --help`).")
 
 
-def month_arg(text: str) -> Month:
-    try:
-        return Month.parse(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
+def _argument_type(parse: Callable[[str], object]) -> Callable[[str], object]:
+    """An argparse type from a parser of `domain.limits`: its ValueError becomes the usage error."""
+    def convert(text: str) -> object:
+        try:
+            return parse(text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    return convert
 
 
-def date_arg(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date; write it as YYYY-MM-DD") from None
+# Every date, month, year and id is range-checked here, at the edge (`domain.limits`).
+month_arg = _argument_type(limits.parse_month)
+date_arg = _argument_type(limits.parse_day)
+year_arg = _argument_type(limits.parse_year)
+record_id_arg = _argument_type(limits.parse_record_id)
+version_arg = _argument_type(lambda text: limits.parse_record_id(text, "version number"))
 
 
 # --- commands -------------------------------------------------------------------
@@ -480,7 +485,7 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
 
     p = sub.add_parser("federal", help="federal caseworker-visit measure for a fiscal year")
     p.add_argument("--db", required=True, metavar="PATH")
-    p.add_argument("--ffy", required=True, type=int, metavar="YYYY")
+    p.add_argument("--ffy", required=True, type=year_arg, metavar="YYYY")
     p.add_argument("--as-of", type=date_arg, metavar="DATE")
     p.add_argument("--unit", metavar="ID")
     p.add_argument("--format", choices=("json", "md"), default="md")
@@ -498,7 +503,7 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
     p.add_argument("--review-on", required=True, type=date_arg, metavar="DATE")
     p.set_defaults(handler=cmd_exception_add)
     p = _writer(exc.add_parser("revoke", help="stop an exception from a month on (the record stays)"))
-    p.add_argument("id", type=int, metavar="ID")
+    p.add_argument("id", type=record_id_arg, metavar="ID")
     p.add_argument("--from", dest="from_month", type=month_arg, metavar="YYYY-MM")
     p.add_argument("--reason", metavar="TEXT", help="why it is revoked (kept with the revocation)")
     _version_option(p)
@@ -528,7 +533,7 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(handler=cmd_plan_list)
     p = plan.add_parser("export", help="write a plan's document as Markdown or printable HTML")
-    p.add_argument("id", type=int, metavar="ID")
+    p.add_argument("id", type=record_id_arg, metavar="ID")
     p.add_argument("--db", required=True, metavar="PATH")
     p.add_argument("--format", required=True, choices=("md", "html"))
     p.add_argument("--out", required=True, metavar="FILE")
@@ -546,7 +551,7 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_note_add)
     p = _writer(note.add_parser("withdraw", help="withdraw a staffing note recorded in error (it stays, explaining "
                                                  "nothing from now on)"))
-    p.add_argument("id", type=int, metavar="ID")
+    p.add_argument("id", type=record_id_arg, metavar="ID")
     p.add_argument("--reason", required=True, metavar="TEXT", help="why it is withdrawn")
     _version_option(p)
     p.set_defaults(handler=cmd_note_withdraw)
@@ -561,7 +566,7 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
     p.add_argument("--due", required=True, type=date_arg, metavar="DATE")
     p.set_defaults(handler=cmd_step_add)
     p = _writer(step.add_parser("done", help="mark a next step done"))
-    p.add_argument("id", type=int, metavar="ID")
+    p.add_argument("id", type=record_id_arg, metavar="ID")
     _version_option(p)
     p.set_defaults(handler=cmd_step_done)
     p = step.add_parser("list", help="a specialist's open next steps")
@@ -598,7 +603,8 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
     p = sub.add_parser("history", help="the imports and what they changed; a case's or a record's trail, oldest first")
     p.add_argument("--db", required=True, metavar="PATH")
     which = p.add_mutually_exclusive_group()
-    which.add_argument("--import", dest="import_id", type=int, metavar="ID", help="every row this import changed")
+    which.add_argument("--import", dest="import_id", type=record_id_arg, metavar="ID",
+                       help="every row this import changed")
     which.add_argument("--case", metavar="ID", help="the case's evidence records and imported changes")
     which.add_argument("--record", metavar="TABLE:ID",
                        help="one record's trail: exceptions:3, imports:2, notes:N1, case_members:C1,P1")
@@ -614,7 +620,7 @@ def _export_options(p: argparse.ArgumentParser) -> None:
 
 
 def _version_option(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--version", dest="expected_version", type=int, metavar="N",
+    p.add_argument("--version", dest="expected_version", type=version_arg, metavar="N",
                    help="the record's version you last saw; refused if someone changed it since")
 
 

@@ -52,6 +52,7 @@ import pendulum
 from sqlite_utils import Database
 
 from staffing_tui.domain.enums import CaseType, Goal, Location, LocationType, Method, Role, StaffRole
+from staffing_tui.domain.limits import date_out_of_range
 from staffing_tui.errors import UserError
 from staffing_tui.store import import_log
 from staffing_tui.store.connection import timezone_of
@@ -725,9 +726,12 @@ class ImportRun:
             if len(value) != 10 or value[4] != "-" or value[7] != "-":
                 raise Invalid(f"{subject}is not a date; write it as YYYY-MM-DD")
             try:
-                date.fromisoformat(value)
+                day = date.fromisoformat(value)
             except ValueError:
                 raise Invalid(f"{subject}is not a real date; check the day and the month") from None
+            problem = date_out_of_range(day)
+            if problem:
+                raise Invalid(f"{subject}{problem}")
             valid.add(value)
             return value
 
@@ -742,6 +746,9 @@ class ImportRun:
                 if required:
                     raise Invalid("is empty; a date and time is required here (YYYY-MM-DDTHH:MM)")
                 return None
+            problem = _written_day_out_of_range(value)
+            if problem:
+                raise Invalid(f"{_shown(value)} {problem}")
             try:
                 stored, future = normalise(value)
             except (ValueError, OverflowError):
@@ -891,6 +898,16 @@ class ImportRun:
 
 
 # --- stateless converters ----------------------------------------------------------------
+
+
+def _written_day_out_of_range(value: str) -> str | None:
+    """Why the day a date and time is written on is outside `domain.limits`' window; None when
+    it is inside, or is no date at all (the parse that follows says so)."""
+    try:
+        day = date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+    return date_out_of_range(day)
 
 
 def _required_text(raw: str) -> str:

@@ -111,16 +111,15 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def _emit(args: argparse.Namespace, text: str) -> None:
-    """Print `text`, or with `--out FILE` write it as an owner-only (0600) file."""
+    """Print `text`, or with `--out FILE` write it as an owner-only (0600) file: a new one, or an
+    existing regular file with `--force`; never the database's own files, a link, pipe or device."""
     if not getattr(args, "out", None):
         sys.stdout.write(text)
         return
     from staffing_tui.exports import write_private_text
 
     out = Path(args.out)
-    if out.exists() and Path(args.db).exists() and out.resolve() == Path(args.db).resolve():
-        raise UserError(f"--out {out} is the database itself; choose another file name.")
-    write_private_text(out, text)
+    write_private_text(out, text, replace=args.force, database=Path(args.db))
     print(out)
 
 
@@ -536,7 +535,7 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
     p.add_argument("id", type=record_id_arg, metavar="ID")
     p.add_argument("--db", required=True, metavar="PATH")
     p.add_argument("--format", required=True, choices=("md", "html"))
-    p.add_argument("--out", required=True, metavar="FILE")
+    _out_options(p, required=True)
     p.add_argument("--mask", action="store_true", help="privacy mask: initials instead of names, no placement names")
     p.set_defaults(handler=cmd_plan_export)
 
@@ -616,7 +615,14 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
 def _export_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--mask", action="store_true",
                    help="privacy mask: initials instead of names, no placement names or birth dates")
-    p.add_argument("--out", metavar="FILE", help="write to FILE (owner-only, 0600) instead of printing")
+    _out_options(p, required=False)
+
+
+def _out_options(p: argparse.ArgumentParser, *, required: bool) -> None:
+    p.add_argument("--out", required=required, metavar="FILE",
+                   help="write to FILE (owner-only, 0600)" + ("" if required else " instead of printing"))
+    p.add_argument("--force", action="store_true",
+                   help="replace FILE if it exists (only a regular file; never the database's own files)")
 
 
 def _version_option(p: argparse.ArgumentParser) -> None:

@@ -27,3 +27,11 @@ class Busy(DatabaseProblem):
 
 class ValidationError(UserError):
     """A record or request failed validation; `details` lists every problem."""
+
+
+class SavedNotPrinted(UserError):
+    """The change was committed, but its answer (the new id, the summary) could not be written to
+    standard output (a full disk, a closed pipe): exit status 74 (EX_IOERR). The message says what
+    was saved, so that nobody runs the command again and saves it twice."""
+
+    exit_status = 74

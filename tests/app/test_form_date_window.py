@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, Select, TextArea
 
+from staffing_tui.domain.months import Month
 from staffing_tui.modals.exception_form import ExceptionForm
 from staffing_tui.modals.form_base import FieldHint
+from staffing_tui.modals.month_picker import month_problem
 from staffing_tui.modals.step_form import NextStepForm
 from tests.app.test_forms import GOOD_REASON, Host, build_forms_db, context, open_screen, problems_shown, settle, sql
 
@@ -71,3 +73,9 @@ async def test_next_step_form_refuses_a_due_date_outside_the_window(forms_db):
         assert "due: 9999-12-31 is after 2200-12-31" in problems_shown(form)
         assert pilot.app.screen is form and pilot.app.results == [] and pilot.app.failures == []
     assert sql(forms_db, "SELECT count(*) FROM next_steps") == [(0,)]
+
+
+@pytest.mark.parametrize("typed", ["0001-01", "9999-12"])
+def test_the_month_picker_refuses_a_typed_month_outside_the_window(typed):
+    assert month_problem(typed, Month(2026, 11)) == (
+        None, f"{typed} is outside the months 1900-01 to 2200-12 that are accepted.")

@@ -2,8 +2,9 @@
 
 Exit status: 0 success, 2 bad input (one sentence on stderr, nothing
 written), 75 busy (another user is writing; nothing was written, try again),
-3 `check` found problems, 1 unexpected (a short message; no traceback
-reaches the user).
+3 `check` found problems, 74 the answer could not be written to standard
+output (after a write: saved, and stderr says as what — do not run it again),
+1 unexpected (a short message; no traceback reaches the user).
 """
 
 from __future__ import annotations
@@ -11,18 +12,19 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sqlite3
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Callable, Sequence
 
+from staffing_tui.domain import limits
 from staffing_tui.domain.months import Month
-from staffing_tui.errors import UserError
+from staffing_tui.errors import SavedNotPrinted, UserError
 
 log = logging.getLogger("staffing_tui")
 
-EXIT_OK, EXIT_UNEXPECTED, EXIT_BAD_INPUT, EXIT_PROBLEMS_FOUND, EXIT_BUSY = 0, 1, 2, 3, 75
+EXIT_OK, EXIT_UNEXPECTED, EXIT_BAD_INPUT, EXIT_PROBLEMS_FOUND, EXIT_IO_ERROR, EXIT_BUSY = 0, 1, 2, 3, 74, 75
 
 
 class _Parser(argparse.ArgumentParser):
@@ -32,18 +34,23 @@ class _Parser(argparse.ArgumentParser):
         raise UserError(f"{self.prog}: {message} (see `{self.prog} --help`).")
 
 
-def month_arg(text: str) -> Month:
-    try:
-        return Month.parse(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
+def _argument_type(parse: Callable[[str], object]) -> Callable[[str], object]:
+    """An argparse type from a parser of `domain.limits`: its ValueError becomes the usage error."""
+    def convert(text: str) -> object:
+        try:
+            return parse(text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    return convert
 
 
-def date_arg(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date; write it as YYYY-MM-DD") from None
+# Every date, month, year and id is range-checked here, at the edge (`domain.limits`).
+month_arg = _argument_type(limits.parse_month)
+date_arg = _argument_type(limits.parse_day)
+year_arg = _argument_type(limits.parse_year)
+record_id_arg = _argument_type(limits.parse_record_id)
+version_arg = _argument_type(lambda text: limits.parse_record_id(text, "version number"))
 
 
 # --- commands -------------------------------------------------------------------
@@ -59,7 +66,8 @@ def cmd_init(args: argparse.Namespace) -> int:
 
         create_shared_database_file(path, args.group)
     open_database(path, create=True).close()
-    print(f"created {path}" + (f" (shared with group {args.group})" if args.group else ""))
+    shared = f" (shared with group {args.group})" if args.group else ""
+    _print_committed(f"created {path}{shared}\n", f"created {path}", "the confirmation")
     return EXIT_OK
 
 
@@ -76,7 +84,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     finally:
         db.close()
     loaded = ", ".join(f"{table} {count}" for table, count in summary.counts.items() if count)
-    print(f"imported {loaded or 'nothing'}")
+    _print_committed(f"imported {loaded or 'nothing'}\n", f"imported (import {summary.import_id})", "the summary")
     return EXIT_OK
 
 
@@ -106,24 +114,23 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def _emit(args: argparse.Namespace, text: str) -> None:
-    """Print `text`, or with `--out FILE` write it as an owner-only (0600) file."""
+    """Print `text`, or with `--out FILE` write it as an owner-only (0600) file: a new one, or an
+    existing regular file with `--force`; never the database's own files, a link, pipe or device."""
     if not getattr(args, "out", None):
         sys.stdout.write(text)
         return
     from staffing_tui.exports import write_private_text
 
     out = Path(args.out)
-    if out.exists() and Path(args.db).exists() and out.resolve() == Path(args.db).resolve():
-        raise UserError(f"--out {out} is the database itself; choose another file name.")
-    write_private_text(out, text)
-    print(out)
+    write_private_text(out, text, replace=args.force, database=Path(args.db))
+    _print_committed(f"{out}\n", f"exported to {out}", "the file name")
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
     from staffing_tui.store.generator import RichProgress, summary_line, generate_database
 
     summary = generate_database(args.db, args.scale, args.seed, months=args.months, progress=RichProgress())
-    print(summary_line(summary))
+    _print_committed(f"{summary_line(summary)}\n", f"generated {args.db}", "the summary")
     return EXIT_OK
 
 
@@ -158,11 +165,41 @@ def _open_to_read(args: argparse.Namespace):
     return db
 
 
-def _print_record(args: argparse.Namespace, record: dict, record_id: object) -> None:
-    if getattr(args, "format", None) == "json":
-        print(json.dumps(record, indent=2, default=str))
+def _print_record(args: argparse.Namespace, record: dict, noun: str, record_id: object) -> None:
+    """The saved record's id alone on a line, or the record as JSON (`--format json`)."""
+    if args.format == "json":
+        _print_committed(json.dumps(record, indent=2, default=str) + "\n", f"saved as {noun} {record_id}", "the record")
     else:
-        print(record_id)
+        _print_committed(f"{record_id}\n", f"saved as {noun} {record_id}", "the id")
+
+
+def _print_committed(text: str, done: str, what: str) -> None:
+    """Print the answer of a change that is already committed.
+
+    If standard output fails (a full disk, a closed pipe), the change still stands: say on stderr
+    what was saved (`done`) and that `what` could not be written, exit 74, retry nothing — a script
+    that took the failure for "not saved" and ran the command again would save it twice.
+    """
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except OSError as exc:
+        _discard_stdout()
+        raise SavedNotPrinted(f"{done}; could not write {what}: {exc.strerror or exc}.") from None
+
+
+def _discard_stdout() -> None:
+    """Point standard output at /dev/null: what is left in its buffer would otherwise fail again
+    when Python flushes it at exit, printing a traceback and changing the exit status to 120."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return  # not a real file (captured in tests): nothing is flushed to it at exit
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fd)
+    finally:
+        os.close(devnull)
 
 
 def _print_list(args: argparse.Namespace, rows: list[dict], columns: Sequence[str]) -> None:
@@ -185,7 +222,7 @@ def cmd_exception_add(args: argparse.Namespace) -> int:
     req = records.ExceptionRequest(args.case, args.person, args.category, args.reason, args.from_month,
                                    args.to_month, args.review_on)
     exception_id = records.create_exception(db, actor, req)
-    _print_record(args, records.get_exception(db, exception_id), exception_id)
+    _print_record(args, records.get_exception(db, exception_id), "exception", exception_id)
     return EXIT_OK
 
 
@@ -197,7 +234,7 @@ def cmd_exception_revoke(args: argparse.Namespace) -> int:
     from_month = args.from_month or Month.of(default_as_of(db))
     records.revoke_exception(db, actor, args.id, from_month, expected_version=args.expected_version,
                              reason=args.reason)
-    _print_record(args, records.get_exception(db, args.id), args.id)
+    _print_record(args, records.get_exception(db, args.id), "exception", args.id)
     return EXIT_OK
 
 
@@ -218,7 +255,7 @@ def cmd_plan_generate(args: argparse.Namespace) -> int:
     req = records.PlanRequest(args.case, args.parent, args.frequency, methods, args.arrangements,
                               args.from_month, args.to_month, args.review_on)
     plan_id = records.create_contact_plan(db, actor, req)
-    _print_record(args, records.get_contact_plan(db, plan_id), plan_id)
+    _print_record(args, records.get_contact_plan(db, plan_id), "contact plan", plan_id)
     return EXIT_OK
 
 
@@ -260,7 +297,7 @@ def cmd_note_add(args: argparse.Namespace) -> int:
     db, actor = _open_for_write(args)
     req = records.StaffingNoteRequest(args.case, args.month, args.reason_code, args.text, args.person)
     note_id = records.add_staffing_note(db, actor, req)
-    _print_record(args, records.list_staffing_notes(db, staffing_note_id=note_id)[0], note_id)
+    _print_record(args, records.list_staffing_notes(db, staffing_note_id=note_id)[0], "staffing note", note_id)
     return EXIT_OK
 
 
@@ -269,7 +306,7 @@ def cmd_note_withdraw(args: argparse.Namespace) -> int:
 
     db, actor = _open_for_write(args)
     records.withdraw_staffing_note(db, actor, args.id, args.reason, expected_version=args.expected_version)
-    _print_record(args, records.get_staffing_note(db, args.id), args.id)
+    _print_record(args, records.get_staffing_note(db, args.id), "staffing note", args.id)
     return EXIT_OK
 
 
@@ -279,7 +316,7 @@ def cmd_step_add(args: argparse.Namespace) -> int:
     db, actor = _open_for_write(args)
     req = records.NextStepRequest(args.specialist, args.text, args.due, args.case, args.person)
     step_id = records.add_next_step(db, actor, req)
-    _print_record(args, records.get_next_step(db, step_id), step_id)
+    _print_record(args, records.get_next_step(db, step_id), "step", step_id)
     return EXIT_OK
 
 
@@ -288,7 +325,7 @@ def cmd_step_done(args: argparse.Namespace) -> int:
 
     db, actor = _open_for_write(args)
     records.complete_next_step(db, actor, args.id, expected_version=args.expected_version)
-    _print_record(args, records.get_next_step(db, args.id), args.id)
+    _print_record(args, records.get_next_step(db, args.id), "step", args.id)
     return EXIT_OK
 
 
@@ -379,7 +416,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
     from staffing_tui.store.maintenance import backup_database
 
     result = backup_database(args.db, args.destination)
-    print(f"backed up {args.db} to {result.destination} ({result.pages} pages, integrity ok)")
+    _print_committed(f"backed up {args.db} to {result.destination} ({result.pages} pages, integrity ok)\n",
+                     f"backed up {args.db} to {result.destination}", "the summary")
     return EXIT_OK
 
 
@@ -480,7 +518,7 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
 
     p = sub.add_parser("federal", help="federal caseworker-visit measure for a fiscal year")
     p.add_argument("--db", required=True, metavar="PATH")
-    p.add_argument("--ffy", required=True, type=int, metavar="YYYY")
+    p.add_argument("--ffy", required=True, type=year_arg, metavar="YYYY")
     p.add_argument("--as-of", type=date_arg, metavar="DATE")
     p.add_argument("--unit", metavar="ID")
     p.add_argument("--format", choices=("json", "md"), default="md")
@@ -498,7 +536,7 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
     p.add_argument("--review-on", required=True, type=date_arg, metavar="DATE")
     p.set_defaults(handler=cmd_exception_add)
     p = _writer(exc.add_parser("revoke", help="stop an exception from a month on (the record stays)"))
-    p.add_argument("id", type=int, metavar="ID")
+    p.add_argument("id", type=record_id_arg, metavar="ID")
     p.add_argument("--from", dest="from_month", type=month_arg, metavar="YYYY-MM")
     p.add_argument("--reason", metavar="TEXT", help="why it is revoked (kept with the revocation)")
     _version_option(p)
@@ -528,10 +566,10 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(handler=cmd_plan_list)
     p = plan.add_parser("export", help="write a plan's document as Markdown or printable HTML")
-    p.add_argument("id", type=int, metavar="ID")
+    p.add_argument("id", type=record_id_arg, metavar="ID")
     p.add_argument("--db", required=True, metavar="PATH")
     p.add_argument("--format", required=True, choices=("md", "html"))
-    p.add_argument("--out", required=True, metavar="FILE")
+    _out_options(p, required=True)
     p.add_argument("--mask", action="store_true", help="privacy mask: initials instead of names, no placement names")
     p.set_defaults(handler=cmd_plan_export)
 
@@ -546,7 +584,7 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_note_add)
     p = _writer(note.add_parser("withdraw", help="withdraw a staffing note recorded in error (it stays, explaining "
                                                  "nothing from now on)"))
-    p.add_argument("id", type=int, metavar="ID")
+    p.add_argument("id", type=record_id_arg, metavar="ID")
     p.add_argument("--reason", required=True, metavar="TEXT", help="why it is withdrawn")
     _version_option(p)
     p.set_defaults(handler=cmd_note_withdraw)
@@ -561,7 +599,7 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
     p.add_argument("--due", required=True, type=date_arg, metavar="DATE")
     p.set_defaults(handler=cmd_step_add)
     p = _writer(step.add_parser("done", help="mark a next step done"))
-    p.add_argument("id", type=int, metavar="ID")
+    p.add_argument("id", type=record_id_arg, metavar="ID")
     _version_option(p)
     p.set_defaults(handler=cmd_step_done)
     p = step.add_parser("list", help="a specialist's open next steps")
@@ -598,7 +636,8 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
     p = sub.add_parser("history", help="the imports and what they changed; a case's or a record's trail, oldest first")
     p.add_argument("--db", required=True, metavar="PATH")
     which = p.add_mutually_exclusive_group()
-    which.add_argument("--import", dest="import_id", type=int, metavar="ID", help="every row this import changed")
+    which.add_argument("--import", dest="import_id", type=record_id_arg, metavar="ID",
+                       help="every row this import changed")
     which.add_argument("--case", metavar="ID", help="the case's evidence records and imported changes")
     which.add_argument("--record", metavar="TABLE:ID",
                        help="one record's trail: exceptions:3, imports:2, notes:N1, case_members:C1,P1")
@@ -610,11 +649,18 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
 def _export_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--mask", action="store_true",
                    help="privacy mask: initials instead of names, no placement names or birth dates")
-    p.add_argument("--out", metavar="FILE", help="write to FILE (owner-only, 0600) instead of printing")
+    _out_options(p, required=False)
+
+
+def _out_options(p: argparse.ArgumentParser, *, required: bool) -> None:
+    p.add_argument("--out", required=required, metavar="FILE",
+                   help="write to FILE (owner-only, 0600)" + ("" if required else " instead of printing"))
+    p.add_argument("--force", action="store_true",
+                   help="replace FILE if it exists (only a regular file; never the database's own files)")
 
 
 def _version_option(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--version", dest="expected_version", type=int, metavar="N",
+    p.add_argument("--version", dest="expected_version", type=version_arg, metavar="N",
                    help="the record's version you last saw; refused if someone changed it since")
 
 
@@ -634,7 +680,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser(command).parse_args(argv)
         handler: Callable[[argparse.Namespace], int] = args.handler
-        return handler(args)
+        status = handler(args)
+        sys.stdout.flush()  # here, not at exit: a closed pipe is answered below, without a traceback
+        return status
     except UserError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         for detail in exc.details:
@@ -649,6 +697,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
+        # A read-only command's reader went away (`report | head`): quiet, status 0, as SIGPIPE
+        # would have it — the reader chose to stop and nothing was changed. (A writer says what
+        # it saved and exits 74: `_print_committed`.)
+        _discard_stdout()
         return EXIT_OK
     except Exception as exc:  # the last line of defence: no traceback reaches a user
         log.debug("unexpected error", exc_info=True)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,6 +13,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from staffing_tui.errors import UserError
+from staffing_tui.store.connection import SIDE_SUFFIXES
 from staffing_tui.store.directory import initials_of
 from staffing_tui.store.sql import id_chunks, marks
 
@@ -19,30 +22,120 @@ PLACEMENT_HIDDEN = "(placement)"
 DATE_HIDDEN = "(date)"
 
 
-def write_private_text(path: Path, text: str) -> None:
-    """Write `text` to `path` atomically, readable by its owner only (0600)."""
+def write_private_text(path: Path, text: str, *, replace: bool = False, database: Path | None = None) -> None:
+    """Write `text` to `path` atomically, readable by its owner only (0600).
+
+    A new file is written; an existing regular file only when `replace` (`--force`). Anything
+    else is refused, touching nothing (`refuse_unsafe_target`), as is a file of `database`.
+    """
     path = Path(path)
-    if path.is_dir():
-        raise UserError(f"--out {path} is a directory; give a file name.")
+    refuse_unsafe_target(path, replace=replace, database=database)
     if not path.parent.exists():
-        raise UserError(f"--out {path}: the folder {path.parent} does not exist.")
+        raise UserError(f"{path}: the folder {path.parent} does not exist; create it or choose another file.")
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     try:
         tmp.unlink(missing_ok=True)  # a leftover of a killed run with the same pid
         # O_EXCL | O_NOFOLLOW: never write through a planted file or link.
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            os.fchmod(handle.fileno(), 0o600)  # exactly owner read/write, whatever the umask
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
-        os.chmod(path, 0o600)
+        if replace:
+            os.replace(tmp, path)
+        else:
+            _link_as_new(tmp, path)
     except PermissionError:
-        tmp.unlink(missing_ok=True)
-        raise UserError(f"--out {path}: permission denied; choose a folder you can write to.") from None
+        raise UserError(f"{path}: permission denied; choose a folder you can write to.") from None
     except OSError as exc:
+        raise UserError(f"{path} could not be written: {exc.strerror or exc}.") from None
+    finally:
         tmp.unlink(missing_ok=True)
-        raise UserError(f"--out {path} could not be written: {exc.strerror or exc}.") from None
+
+
+def _link_as_new(tmp: Path, path: Path) -> None:
+    """Give the finished `tmp` the name `path` only if no file has it: a file created since
+    `refuse_unsafe_target` looked is not replaced either (a hard link never overwrites)."""
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        raise UserError(_exists_message(path)) from None
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK):
+            raise
+        # A file system without hard links (FAT, some network shares): check, then rename.
+        if os.path.lexists(path):
+            raise UserError(_exists_message(path)) from None
+        os.rename(tmp, path)
+
+
+def _exists_message(path: Path) -> str:
+    return f"{path} already exists; choose a new file name, or add --force to replace it."
+
+
+#: Names for what `os.lstat` found, when it is not a regular file.
+_FILE_KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
+               (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+
+
+def refuse_unsafe_target(path: Path, *, replace: bool, database: Path | None) -> None:
+    """UserError unless `path` may receive an export: a file that does not exist yet, or (with
+    `replace`) a regular file — never a database's own file, never a link, directory, pipe,
+    device or socket. Only `lstat`/`stat` look at it, so a FIFO is never opened (which would block).
+    """
+    try:
+        found = os.lstat(path)
+    except FileNotFoundError:
+        found = None
+    except OSError as exc:
+        raise UserError(f"{path} cannot be examined ({exc.strerror}); choose another file.") from None
+    if database is not None:
+        _refuse_database_file(path, Path(database))
+    if found is None:
+        return
+    if stat.S_ISLNK(found.st_mode):
+        # Replacing would swap the link, not write where it leads; following it could lead anywhere
+        # (the database, another user's file): a link is never an export's target.
+        raise UserError(f"{path} is a symbolic link; give the path of a regular file instead.")
+    if not stat.S_ISREG(found.st_mode):
+        kind = next((name for test, name in _FILE_KINDS if test(found.st_mode)), "not a regular file")
+        raise UserError(f"{path} is {kind}; give the name of a regular file.")
+    if not replace:
+        raise UserError(_exists_message(path))
+
+
+def _refuse_database_file(path: Path, database: Path) -> None:
+    """UserError when `path` is the database or one of the files SQLite keeps beside it (WAL, SHM,
+    journal) — by name, however spelt, even when it does not exist yet (SQLite would read a file
+    of that name as the database's), and by device and inode (a hard link)."""
+    target = _resolved(path)
+    identity = _identity(path)
+    for suffix in ("", *SIDE_SUFFIXES):
+        # As given and after resolving the database's own links: SQLite names its files after the latter.
+        spellings = {_resolved(Path(f"{database}{suffix}")), Path(f"{_resolved(database)}{suffix}")}
+        same_name = target in spellings
+        same_file = identity is not None and identity in {_identity(name) for name in spellings}
+        if same_name or same_file:
+            what = "the database itself" if not suffix else f"the database's {suffix} file"
+            raise UserError(f"{path} is {what} ({database}); choose another file name.")
+
+
+def _resolved(path: Path) -> Path:
+    """The path with every link resolved; as an absolute path when a link loops."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop (Python 3.11)
+        return path.absolute()
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """(device, inode) of the file `path` leads to, None when there is none."""
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
 
 
 # --- the privacy mask (SPEC §6 `x`, for exports: `--mask`) ---------------------------------

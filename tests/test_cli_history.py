@@ -143,10 +143,12 @@ def test_history_never_prints_names_or_birth_dates(corrected_db, tmp_path, capsy
 
 @pytest.mark.parametrize("argv, message", [
     (["--import", "9"], "There is no import 9"),
-    (["--import", "x"], "invalid int value"),
+    (["--import", "x"], "'x' is not a record number"),
+    (["--import", "99999999999999999999999"], "is not a record number; write a whole number from 1 to"),
     (["--case", "C9"], "There is no case C9"),
     (["--record", "exceptions:7"], "There is no exceptions record 7"),
-    (["--record", "exceptions:seven"], "ids are whole numbers"),
+    (["--record", "exceptions:seven"], "'seven' is not a record number"),
+    (["--record", "exceptions:99999999999999999999999"], "is not a record number; write a whole number from 1 to"),
     (["--record", "notes:N9"], "There is no notes row N9"),
     (["--record", "case_members:C1"], "named by case_id,person_id"),
     (["--record", "audit_log:1"], "not a table with a trail"),

@@ -155,7 +155,9 @@ class AgendaScreen(DatabaseScreen, ModalScreen[int | None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="agenda-export", name="export the agenda")
     def _export(self, markdown: str, path: Path) -> None:
         prepare_export(path)
-        write_private_text(path, markdown)
+        # The path is on screen and Export was pressed: an earlier export there is replaced (the
+        # form's --force); the database's own files, links, pipes and devices never are.
+        write_private_text(path, markdown, replace=True, database=self.db_path)
         self.post_message(AgendaExported(path))
 
     # --- results -----------------------------------------------------------------------------

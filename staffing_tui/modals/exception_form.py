@@ -19,6 +19,7 @@ from textual.content import Content
 from textual.widgets import Label, Select, Static, TextArea
 
 from staffing_tui.domain.enums import ExceptionCategory
+from staffing_tui.domain.limits import parse_month
 from staffing_tui.domain.months import Month
 from staffing_tui.modals.context import FormContext
 from staffing_tui.modals.form_base import (
@@ -30,7 +31,6 @@ from staffing_tui.modals.form_base import (
     form_bindings,
     hint_for,
     month_input,
-    parse_month_text,
 )
 from staffing_tui.store.audit import Actor
 from staffing_tui.store.records import (
@@ -142,7 +142,7 @@ class ExceptionForm(StaffingForm):
             return
         start = self.query_one("#start")
         if start.is_valid:
-            new_default = self.default_review(parse_month_text(start.value)).isoformat()
+            new_default = self.default_review(parse_month(start.value)).isoformat()
             if new_default != default:
                 self._review_default = review.value = new_default
 

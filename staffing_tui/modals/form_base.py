@@ -40,6 +40,7 @@ from textual.widgets import Button, Footer, Input, Label, Select, SelectionList,
 from textual.worker import Worker, get_current_worker
 
 from staffing_tui.domain.enums import Role
+from staffing_tui.domain.limits import parse_day, parse_month
 from staffing_tui.domain.months import Month
 from staffing_tui.errors import Busy, UserError, ValidationError
 from staffing_tui.modals.context import FormContext
@@ -58,22 +59,6 @@ _ROLE_ORDER = {role: index for index, role in enumerate(Role)}
 
 
 # --- typed values ---------------------------------------------------------------------------
-
-def parse_month_text(text: str) -> Month:
-    """`YYYY-MM` → Month; ValueError with a sentence saying how to write it."""
-    return Month.parse(text)
-
-
-def parse_date_text(text: str) -> date:
-    """`YYYY-MM-DD` → date; ValueError with a sentence saying how to write it."""
-    cleaned = text.strip()
-    try:
-        if len(cleaned) != 10:
-            raise ValueError
-        return date.fromisoformat(cleaned)
-    except ValueError:
-        raise ValueError(f"{text!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-12-31") from None
-
 
 class _ParsedText(Validator):
     """An Input validator from a parse function; blank passes when `optional`."""
@@ -102,7 +87,7 @@ def month_input(value: Month | None, *, id: str, optional: bool = False) -> Inpu
     """A one-line YYYY-MM input that says how to write a month when it is wrong."""
     return Input(
         str(value) if value else "", placeholder="YYYY-MM" + (" (optional)" if optional else ""),
-        validators=[_ParsedText(parse_month_text, optional=optional)], validate_on=["changed", "blur"],
+        validators=[_ParsedText(parse_month, optional=optional)], validate_on=["changed", "blur"],
         max_length=7, compact=True, id=id, classes="month-input",
     )
 
@@ -111,7 +96,7 @@ def date_input(value: date | None, *, id: str, optional: bool = False) -> Input:
     """A one-line YYYY-MM-DD input that says how to write a date when it is wrong."""
     return Input(
         value.isoformat() if value else "", placeholder="YYYY-MM-DD" + (" (optional)" if optional else ""),
-        validators=[_ParsedText(parse_date_text, optional=optional)], validate_on=["changed", "blur"],
+        validators=[_ParsedText(parse_day, optional=optional)], validate_on=["changed", "blur"],
         max_length=10, compact=True, id=id, classes="date-input",
     )
 
@@ -130,10 +115,10 @@ class Reader:
         return widget.text if isinstance(widget, TextArea) else widget.value
 
     def month(self, widget_id: str, field_name: str, *, optional: bool = False) -> Month | None:
-        return self._parsed(widget_id, field_name, parse_month_text, optional)
+        return self._parsed(widget_id, field_name, parse_month, optional)
 
     def date(self, widget_id: str, field_name: str, *, optional: bool = False) -> date | None:
-        return self._parsed(widget_id, field_name, parse_date_text, optional)
+        return self._parsed(widget_id, field_name, parse_day, optional)
 
     def choice(self, widget_id: str, field_name: str, missing: str) -> Any:
         """The chosen value of a Select; "" and a problem `missing` when nothing is chosen."""

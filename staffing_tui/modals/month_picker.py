@@ -10,6 +10,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from staffing_tui.domain.limits import parse_month
 from staffing_tui.domain.months import Month
 from staffing_tui.widgets.labels import month_name
 from staffing_tui.widgets.pick_list import Choice, PickList
@@ -27,7 +28,7 @@ def month_choice(month: Month, latest: Month) -> Choice:
 def month_problem(text: str, latest: Month) -> tuple[Month | None, str | None]:
     """The month typed as YYYY-MM, or why it cannot be shown."""
     try:
-        month = Month.parse(text)
+        month = parse_month(text)
     except ValueError as exc:
         return None, f"{exc}."
     if month > latest:

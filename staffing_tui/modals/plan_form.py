@@ -373,7 +373,8 @@ class ContactPlanForm(StaffingForm):
         with database_at(self.db_path) as db:
             document = get_contact_plan(db, plan_id)["document"]
         prepare_export(path)
-        write_private_text(path, plan_export_text(document, plan_id, suffix))
+        # As the agenda's export: an earlier export at the path on screen is replaced, nothing else.
+        write_private_text(path, plan_export_text(document, plan_id, suffix), replace=True, database=self.db_path)
         self.post_message(PlanExported(path))
 
     @on(PlanExported)

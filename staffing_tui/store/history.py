@@ -18,6 +18,7 @@ from datetime import datetime, timezone
 
 from sqlite_utils import Database
 
+from staffing_tui.domain.limits import parse_record_id
 from staffing_tui.errors import UserError
 from staffing_tui.store.importer import COLUMNS
 from staffing_tui.store.schema import IMPORT_KEYS, IMPORT_TABLES, NEVER_DELETED
@@ -314,13 +315,15 @@ def record_trail(db: Database, reference: str) -> Trail:
 
 def _audited_record_trail(db: Database, table: str, record_id: str) -> Trail:
     key = AUDITED_KEYS[table]
-    if not record_id.isdigit():
-        raise UserError(f"--record {table}:{record_id}: {table} ids are whole numbers, e.g. {table}:1.")
-    entries = _audit_rows(db, "table_name = ? AND record_id = ?", [table, str(int(record_id))])
-    exists = db.execute(f"SELECT 1 FROM {table} WHERE {key} = ?", [int(record_id)]).fetchone()
+    try:
+        number = parse_record_id(record_id)
+    except ValueError as exc:
+        raise UserError(f"--record {table}:{record_id}: {exc}, e.g. {table}:1.") from None
+    entries = _audit_rows(db, "table_name = ? AND record_id = ?", [table, str(number)])
+    exists = db.execute(f"SELECT 1 FROM {table} WHERE {key} = ?", [number]).fetchone()
     if not entries and exists is None:
-        raise UserError(f"There is no {table} record {record_id} in this database; check the id.")
-    return Trail(f"{table} {int(record_id)}", entries)
+        raise UserError(f"There is no {table} record {number} in this database; check the id.")
+    return Trail(f"{table} {number}", entries)
 
 
 def _casework_record_trail(db: Database, table: str, record_id: str) -> Trail:

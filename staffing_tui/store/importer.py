@@ -38,6 +38,7 @@ from __future__ import annotations
 import csv
 import difflib
 import hashlib
+import heapq
 import itertools
 import re
 import sys
@@ -52,7 +53,8 @@ import pendulum
 from sqlite_utils import Database
 
 from staffing_tui.domain.enums import CaseType, Goal, Location, LocationType, Method, Role, StaffRole
-from staffing_tui.errors import UserError
+from staffing_tui.domain.limits import date_out_of_range
+from staffing_tui.errors import MAX_LISTED_PROBLEMS, UserError, listed_problems
 from staffing_tui.store import import_log
 from staffing_tui.store.connection import timezone_of
 from staffing_tui.store.import_log import ROWS_SOURCE, CsvRowsDigest, TableCounts
@@ -76,13 +78,16 @@ ROW = "(row)"
 
 
 class ImportFailed(UserError):
-    """The import found problems; nothing was written. `problems` lists them all."""
+    """The import found problems; nothing was written. `problems` lists the first of them in file
+    order (MAX_LISTED_PROBLEMS), `total` counts them all; `details` ends with that count."""
 
-    def __init__(self, where: str, problems: list[str]):
-        count = len(problems)
+    def __init__(self, where: str, problems: list[str], total: int | None = None):
+        count = len(problems) if total is None else total
         noun = "problem" if count == 1 else "problems"
-        super().__init__(f"{count} {noun} in {where}; nothing was imported.", details=problems)
-        self.problems = problems
+        super().__init__(f"{count} {noun} in {where}; nothing was imported.",
+                         details=listed_problems(problems, count))
+        self.problems = problems[:MAX_LISTED_PROBLEMS]
+        self.total = count
 
 
 @dataclass
@@ -230,27 +235,58 @@ class Invalid(Exception):
 
 
 class _Problems:
-    """Every problem found, sortable into file order (known files first), then line, then column."""
+    """The problems found: how many, and the first MAX_LISTED_PROBLEMS of them in file order (known
+    files first), then line, then column — in bounded memory, however many there are (a header of
+    a million unknown columns is a million problems).
+
+    Each file keeps its own first ones (a max-heap), so that dropping a file's problems when it
+    turns out unreadable (`drop_file`) leaves the other files' first ones intact.
+    """
 
     def __init__(self) -> None:
-        self.items: list[tuple[int, str, int, int, str]] = []
+        #: Not empty once a problem is found: the row loop's test, on a plain list, is the fastest.
+        self.found: list[bool] = []
+        self._counts: dict[str, int] = {}
+        self._first: dict[str, list[tuple[tuple[int, int, int, int], str]]] = {}
+        self._order = itertools.count()  # equal positions keep the order they were found in
 
     def __bool__(self) -> bool:
-        return bool(self.items)
+        return bool(self.found)
+
+    @property
+    def total(self) -> int:
+        return sum(self._counts.values())
 
     def add(self, file: str, line: int, column: str, message: str) -> None:
         columns = IMPORT_TABLES.get(file.removesuffix(".csv"), ())
         column_rank = columns.index(column) if column in columns else -1
         file_rank = FILE_NAMES.index(file) if file in FILE_NAMES else len(FILE_NAMES)
+        if not self.found:
+            self.found.append(True)
+        self._counts[file] = self._counts.get(file, 0) + 1
+        # heapq keeps the smallest on top: negated positions put the last of the first ones there.
+        position = (-file_rank, -line, -column_rank, -next(self._order))
+        first = self._first.setdefault(file, [])
+        if len(first) == MAX_LISTED_PROBLEMS and position <= first[0][0]:
+            return  # after the first ones: counted, not kept
         if len(message) > MAX_MESSAGE:  # a last guard: a huge cell never floods the terminal
             message = message[:MAX_MESSAGE - 3] + "..."
-        self.items.append((file_rank, file, line, column_rank, f"{file}:{line}: {column}: {message}"))
+        entry = (position, f"{file}:{line}: {column}: {message}")
+        if len(first) == MAX_LISTED_PROBLEMS:
+            heapq.heapreplace(first, entry)
+        else:
+            heapq.heappush(first, entry)
 
     def drop_file(self, file: str) -> None:
-        self.items[:] = [item for item in self.items if item[1] != file]
+        self._first.pop(file, None)
+        self._counts.pop(file, None)
+        if not self._counts:
+            self.found.clear()
 
-    def sorted(self) -> list[str]:
-        return [item[-1] for item in sorted(self.items, key=lambda item: item[:4])]
+    def first(self) -> list[str]:
+        """The first MAX_LISTED_PROBLEMS problems, in order."""
+        kept = sorted((entry for first in self._first.values() for entry in first), reverse=True)
+        return [text for _, text in kept[:MAX_LISTED_PROBLEMS]]
 
 
 def _fields(count: int) -> str:
@@ -619,7 +655,7 @@ class ImportRun:
         key_label = "+".join(IMPORT_KEYS[table])
         known = self.known.get(table)
         check = getattr(self, f"_check_{table}", None)
-        problems = self.problems.items  # checked once per row: a plain list is fastest
+        problems = self.problems.found  # checked once per row: a plain list is fastest
         invalid = self.invalid
         first_lines: dict[object, int] = {}
         count = 0
@@ -725,9 +761,12 @@ class ImportRun:
             if len(value) != 10 or value[4] != "-" or value[7] != "-":
                 raise Invalid(f"{subject}is not a date; write it as YYYY-MM-DD")
             try:
-                date.fromisoformat(value)
+                day = date.fromisoformat(value)
             except ValueError:
                 raise Invalid(f"{subject}is not a real date; check the day and the month") from None
+            problem = date_out_of_range(day)
+            if problem:
+                raise Invalid(f"{subject}{problem}")
             valid.add(value)
             return value
 
@@ -742,6 +781,9 @@ class ImportRun:
                 if required:
                     raise Invalid("is empty; a date and time is required here (YYYY-MM-DDTHH:MM)")
                 return None
+            problem = _written_day_out_of_range(value)
+            if problem:
+                raise Invalid(f"{_shown(value)} {problem}")
             try:
                 stored, future = normalise(value)
             except (ValueError, OverflowError):
@@ -893,6 +935,16 @@ class ImportRun:
 # --- stateless converters ----------------------------------------------------------------
 
 
+def _written_day_out_of_range(value: str) -> str | None:
+    """Why the day a date and time is written on is outside `domain.limits`' window; None when
+    it is inside, or is no date at all (the parse that follows says so)."""
+    try:
+        day = date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+    return date_out_of_range(day)
+
+
 def _required_text(raw: str) -> str:
     if not raw.strip():
         raise Invalid("is empty; a value is required here")
@@ -992,7 +1044,8 @@ def _run(db: Database, source: _Source, now: datetime | None, at: str | None, os
                 if table in source.records:
                     counts[table] = run.load(table, source.records[table])
             if run.problems:
-                raise ImportFailed(source.where, run.problems.sorted())  # rolls the transaction back
+                # Rolls the transaction back.
+                raise ImportFailed(source.where, run.problems.first(), run.problems.total)
             files = {name: digest.hexdigest() for name, digest in source.digests.items()}  # type: ignore[attr-defined]
             import_id = import_log.record_import(db, actor, at=at, source=source.label, files=files, counts=counts)
     finally:

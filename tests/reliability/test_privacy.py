@@ -67,11 +67,12 @@ def test_backup_is_private(db_path, tmp_path, capsys, open_umask):
     ["agenda", "--specialist", "S1", "--month", "2026-10"],
     ["agenda", "--specialist", "S1", "--month", "2026-10", "--format", "json", "--mask"],
 ])
-def test_exports_written_with_out_are_private_even_over_an_open_file(db_path, tmp_path, capsys, open_umask, argv):
+def test_exports_written_with_out_are_private_even_replacing_an_open_file_with_force(db_path, tmp_path, capsys,
+                                                                                      open_umask, argv):
     out = tmp_path / "export.txt"
     out.write_text("an old, world-readable export")
     os.chmod(out, 0o644)
-    code, printed, err = cli(capsys, *argv, "--db", db_path, "--out", out)
+    code, printed, err = cli(capsys, *argv, "--db", db_path, "--out", out, "--force")
     assert code == 0, err
     assert printed == f"{out}\n" and mode_of(out) == PRIVATE_MODE
     assert out.read_text() != "an old, world-readable export"

@@ -150,6 +150,57 @@ def test_import_errors_never_show_names_or_birth_dates(tmp_path, capsys):
     assert not [secret for secret in secrets if secret in err]  # …without a name or a birth date
 
 
+PEOPLE_HEADER = "person_id, first_name, last_name, birth_date, deceased_on"
+
+
+def drop_first_line(path: Path) -> str:
+    """Remove the header of a CSV file, so its first data row is taken as the header; that row."""
+    first, rest = path.read_text(encoding="utf-8").split("\n", 1)
+    first, rest = rest.split("\n", 1)
+    path.write_text(rest, encoding="utf-8")
+    return first
+
+
+def test_a_people_csv_without_a_header_names_its_columns_by_position_never_by_a_persons_name(tmp_path, capsys):
+    source = write_dataset(tmp_path / "csv", cases=2, notes_per_case=1)
+    row = drop_first_line(source / "people.csv")  # K0,Kid0,Family0,2015-03-04,
+    code, out, err = cli(capsys, "import", source, "--db", tmp_path / "agency.db")
+    assert code == 2 and out == ""
+    assert (f"people.csv:1: column 2: is not a column of people.csv; the first line must be the header: "
+            f"{PEOPLE_HEADER}") in err
+    assert "missing column" not in err  # the header is absent, not incomplete
+    assert not [value for value in row.split(",")[1:] if value and value in err]
+
+
+def test_a_misspelt_people_header_is_named_by_position_too(tmp_path, capsys):
+    source = write_dataset(tmp_path / "csv", cases=2, notes_per_case=1)
+    people = source / "people.csv"
+    people.write_text(people.read_text().replace("first_name", "Zenobia", 1))  # a name typed over the header
+    code, _, err = cli(capsys, "import", source, "--db", tmp_path / "agency.db")
+    assert code == 2 and "Zenobia" not in err
+    assert "people.csv:1: column 2: is not a column of people.csv" in err
+    assert "people.csv:1: first_name: missing column" in err
+
+
+def test_a_notes_csv_without_a_header_never_quotes_the_note_text_it_took_for_one(tmp_path, capsys):
+    source = write_dataset(tmp_path / "csv", cases=2, notes_per_case=1)
+    notes = source / "notes.csv"
+    lines = notes.read_text().splitlines()
+    notes.write_text("\n".join([lines[1].replace("Visit 0 went well.", "Saw Kit Family0 at school"), *lines[2:]]))
+    code, _, err = cli(capsys, "import", source, "--db", tmp_path / "agency.db")
+    assert code == 2
+    assert "notes.csv:1: column 9: is not a column of notes.csv; the first line must be the header" in err
+    assert "Kit" not in err and "Family0" not in err
+
+
+def test_a_misspelt_header_of_a_casework_file_is_still_quoted_to_help_fix_it(tmp_path, capsys):
+    source = write_dataset(tmp_path / "csv", cases=2, notes_per_case=1)
+    notes = source / "notes.csv"
+    notes.write_text(notes.read_text().replace("note_type", "notetype", 1))
+    code, _, err = cli(capsys, "import", source, "--db", tmp_path / "agency.db")
+    assert code == 2 and "notes.csv:1: notetype: unknown column; notes.csv has exactly:" in err
+
+
 # --- the privacy mask on exports ------------------------------------------------------------------
 
 NAMES = ("Kit", "Ann", "Kay", "Testperson", "Oak Foster Home")

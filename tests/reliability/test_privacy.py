@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import os
+import re
 import sqlite3
 from pathlib import Path
 
@@ -248,3 +249,50 @@ def test_agenda_with_mask_shows_initials_and_scrubs_free_text(plan_db, capsys, f
         assert all("document" not in plan for plan in agenda["contact_plans_to_review"])
     else:
         assert "K. T. (child, C1)" in masked
+
+
+SHOUTED = "ANN TESTPERSON meets kit at the office; oak foster\nhome drives. The kitchen is upstairs."
+
+
+@pytest.fixture
+def shouting_db(db_path, capsys) -> Path:
+    """Contact plan 1 (for A1, from August) and a next step whose free text writes the family's names in
+    capitals, in lower case and across a line break."""
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("INSERT INTO permanency_goals VALUES ('C1', 'K1', 'adoption', '2026-08-01')")
+    conn.close()
+    for argv in (["plan", "generate", "--as", "SV1", "--case", "C1", "--parent", "A1", "--frequency", "1",
+                  "--methods", "in_person", "--arrangements", SHOUTED, "--from", "2026-08", "--review-on", "2026-12-01"],
+                 ["step", "add", "--as", "SV1", "--specialist", "S1", "--case", "C1", "--due", "2026-11-30",
+                  "--text", "Ask ann about KIT's school and the TESTPERSON kitchen"]):
+        code, _, err = cli(capsys, *argv, "--db", db_path)
+        assert code == 0, err
+    return db_path
+
+
+def names_in(text: str) -> list[str]:
+    """The names of the small database found in `text` as whole words, in any capitalisation."""
+    return [name for name in NAMES if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.IGNORECASE)]
+
+
+@pytest.mark.parametrize("argv", [
+    ["plan", "export", "1", "--format", "md"],
+    ["plan", "export", "1", "--format", "html"],
+    ["agenda", "--specialist", "S1", "--month", "2026-08", "--format", "md"],
+    ["agenda", "--specialist", "S1", "--month", "2026-08", "--format", "json"],
+    ["report", "--month", "2026-08", "--format", "md"],
+], ids=["plan-md", "plan-html", "agenda-md", "agenda-json", "report-md"])
+def test_the_mask_hides_names_written_in_capitals_or_lower_case_but_not_words_that_start_with_them(
+        shouting_db, tmp_path, capsys, argv):
+    plain, masked = tmp_path / "plain.txt", tmp_path / "masked.txt"
+    assert cli(capsys, *argv, "--db", shouting_db, "--out", plain)[0] == 0
+    code, _, err = cli(capsys, *argv, "--db", shouting_db, "--out", masked, "--mask")
+    assert code == 0, err
+    if argv[0] != "report":  # the report has no free text: its names are labels
+        assert {"Ann", "Kit", "Testperson"} <= set(names_in(plain.read_text()))  # the family is named in it
+    hidden = masked.read_text()
+    assert names_in(hidden) == []
+    if argv[0] == "plan":
+        assert "The kitchen is upstairs." in hidden
+    elif argv[0] == "agenda":
+        assert "kitchen" in hidden and "K.'s school" in hidden

@@ -133,20 +133,45 @@ def _create_private_file(path: Path) -> None:
 SIDE_SUFFIXES = ("-wal", "-shm", "-journal")
 
 
-def shared_mode(db_path: str | os.PathLike) -> tuple[int, int]:
-    """(mode, group) for a file the program makes beside the database at `db_path` (WAL/SHM,
-    backups, migration backups): the database's own, never wider — owner read/write, the group's
-    read/write only where the database grants it, nothing for others."""
+def is_group_folder(folder: os.stat_result, gid: int) -> bool:
+    """Whether a folder is the group `gid`'s as a shared database needs it (SPEC §5): the group's,
+    which the group may read, write and enter, and setgid (files made in it are the group's)."""
+    return folder.st_gid == gid and folder.st_mode & 0o070 == 0o070 and bool(folder.st_mode & stat.S_ISGID)
+
+
+def _is_shared(db_path: str | os.PathLike, st: os.stat_result) -> bool:
+    """Whether the database file (stat `st`) is a shared one: in a folder of its own group."""
+    try:
+        return is_group_folder(os.stat(Path(db_path).absolute().parent), st.st_gid)
+    except OSError:
+        return False
+
+
+def database_mode(db_path: str | os.PathLike) -> tuple[int, int]:
+    """(mode, group) of the database at `db_path` and of every file the program makes beside it
+    (WAL/SHM, backups, migration backups): the one rule — owner read/write, the group's read/write
+    only where a shared database grants them, never wider than the database, nothing for others.
+
+    A database of ours is shared when it lies in a folder of its group (what `init --group` makes);
+    anywhere else it is owner-only, whatever `touch` or a umask gave it (0644 → 0600). A database of
+    another account keeps the group bits its owner gave it: only a file's owner may change its mode
+    (chmod fails with EPERM for anyone else, and even as root it is the owner's decision), and the
+    files made beside it must stay usable by that owner and the group.
+    """
     st = os.stat(db_path)
-    return 0o600 | (st.st_mode & 0o060), st.st_gid
+    group = st.st_mode & 0o060
+    if group and st.st_uid == os.geteuid() and not _is_shared(db_path, st):
+        group = 0
+    return 0o600 | group, st.st_gid
 
 
 def give_database_mode(path: str | os.PathLike, db_path: str | os.PathLike) -> None:
-    """Give `path` (a file this program made, beside the database) the database's mode and group.
+    """Give `path` (a file of ours: the database itself, or one made beside it) the mode and group
+    `database_mode` decides for the database at `db_path`.
 
     When the group cannot be given (this account is not in it), the group gets nothing.
     """
-    mode, gid = shared_mode(db_path)
+    mode, gid = database_mode(db_path)
     st = os.stat(path)
     if st.st_gid != gid:
         try:
@@ -157,26 +182,28 @@ def give_database_mode(path: str | os.PathLike, db_path: str | os.PathLike) -> N
         os.chmod(path, mode)
 
 
-def _align_side_files(path: Path) -> None:
-    """WAL/SHM files of ours that do not carry the database's mode and group get them.
+def _align_files(path: Path, suffixes: tuple[str, ...]) -> None:
+    """The database's files of ours (`path` plus each suffix: "" the database itself) that do not
+    carry the mode and group `database_mode` decides get them.
 
-    SQLite gives them the database's permission bits already; their group is the creating
-    account's unless the directory passes its own on (setgid), so a shared database's other
-    users could not open them. Files of other accounts are left to them.
+    SQLite gives the WAL/SHM the database's permission bits; their group is the creating account's
+    unless the directory passes its own on (setgid), so a shared database's other users could not
+    open them. Files of other accounts are left to them (see `database_mode`).
     """
     uid = os.geteuid()
-    for suffix in SIDE_SUFFIXES:
-        side = Path(f"{path}{suffix}")
+    for suffix in suffixes:
+        file = Path(f"{path}{suffix}")
         try:
-            if side.stat().st_uid == uid:
-                give_database_mode(side, path)
+            if file.stat().st_uid == uid:
+                give_database_mode(file, path)
         except OSError:
             continue  # gone meanwhile, or not ours to change
 
 
 @contextlib.contextmanager
 def _group_umask(db_path: Path) -> Iterator[None]:
-    """While it lasts, the umask lets through the group bits the database at `db_path` grants.
+    """While it lasts, the umask lets through the group bits of the database at `db_path`
+    (`database_mode`: a shared database's).
 
     SQLite creates a missing WAL or SHM file with the database's mode through the umask and only
     then fchmods it to that mode: in between, another account of the group opening the database
@@ -186,7 +213,7 @@ def _group_umask(db_path: Path) -> Iterator[None]:
     makes itself are opened with an explicit owner-only mode and are not affected).
     """
     try:
-        granted = os.stat(db_path).st_mode & 0o060
+        granted = database_mode(db_path)[0] & 0o060
     except OSError:
         granted = 0
     if not granted:
@@ -220,9 +247,8 @@ def create_shared_database_file(path: Path, group: str) -> None:
         directory.mkdir(parents=True)
         os.chown(directory, -1, gid)
         os.chmod(directory, 0o2770)  # the group's, and new files in it are too (setgid)
-    st = directory.stat()
     # setgid: the WAL and SHM another account creates there are the group's from their first moment.
-    if st.st_gid != gid or st.st_mode & 0o070 != 0o070 or not st.st_mode & stat.S_ISGID:
+    if not is_group_folder(directory.stat(), gid):
         raise UserError(f"--group {group}: the folder {directory} is not writable by group {group} with the setgid "
                         "bit, and SQLite creates its WAL and lock files beside the database; run "
                         f"`chgrp {group} {directory} && chmod 2770 {directory}` first.")
@@ -384,9 +410,11 @@ def _connect_and_migrate(path: Path, readonly: bool) -> Database:
         db.immediate = not readonly
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         _refuse_foreign(db, path)  # before anything (even the journal mode) is changed
+        if not readonly:
+            _align_files(path, ("",))  # before WAL mode: the WAL and SHM are made with the mode decided here
         _configure(db, readonly=readonly)
         if not readonly:
-            _align_side_files(path)
+            _align_files(path, SIDE_SUFFIXES)
         if readonly:
             version = schema_version_of(db)
             if version < SCHEMA_VERSION:

@@ -61,6 +61,93 @@ def test_backup_is_private(db_path, tmp_path, capsys, open_umask):
     assert mode_of(tmp_path / "copy.db") == PRIVATE_MODE
 
 
+def touched(path: Path, mode: int) -> Path:
+    """An empty file as `touch` makes it (then given `mode`, whatever the umask): a database to be."""
+    path.touch()
+    os.chmod(path, mode)
+    return path
+
+
+def side_files_of(db: Path) -> dict[str, int]:
+    return {suffix: mode_of(Path(f"{db}{suffix}")) for suffix in ("-wal", "-shm")}
+
+
+def test_a_database_made_by_touch_loses_what_others_could_read_when_imported_into_and_so_do_its_wal_and_shm(
+        tmp_path, capsys):
+    db = touched(tmp_path / "agency.db", 0o644)
+    code, _, err = cli(capsys, "import", write_dataset(tmp_path / "csv", cases=2, notes_per_case=1), "--db", db)
+    assert code == 0, err
+    assert mode_of(db) == PRIVATE_MODE
+    reader = sqlite3.connect(db)  # keeps the WAL and SHM of the next write in place
+    reader.execute("SELECT count(*) FROM cases").fetchall()
+    try:
+        code, _, err = cli(capsys, "step", "add", "--db", db, "--as", "SV1", "--specialist", "S1", "--text", "Call.",
+                           "--due", "2025-03-01")
+        assert code == 0, err
+        assert side_files_of(db) == {"-wal": PRIVATE_MODE, "-shm": PRIVATE_MODE}
+    finally:
+        reader.close()
+
+
+def test_a_world_readable_database_its_wal_and_shm_become_owner_only_at_the_next_record_write(db_path, capsys):
+    os.chmod(db_path, 0o644)
+    reader = sqlite3.connect(db_path)  # another program: it made the WAL and SHM with the database's 0644
+    reader.execute("PRAGMA journal_mode = WAL")
+    reader.execute("SELECT count(*) FROM cases").fetchall()
+    try:
+        assert side_files_of(db_path) == {"-wal": 0o644, "-shm": 0o644}
+        code, _, err = cli(capsys, "step", "add", "--db", db_path, "--as", "SV1", "--specialist", "S1",
+                           "--text", "Call.", "--due", "2026-11-30")
+        assert code == 0, err
+        assert mode_of(db_path) == PRIVATE_MODE
+        assert side_files_of(db_path) == {"-wal": PRIVATE_MODE, "-shm": PRIVATE_MODE}
+    finally:
+        reader.close()
+
+
+def test_the_app_makes_a_world_readable_database_owner_only_when_it_opens_it(db_path, monkeypatch):
+    from staffing_tui.app import StaffingApp, run_app
+
+    os.chmod(db_path, 0o644)
+    monkeypatch.setattr(StaffingApp, "run", lambda self: None)  # the screen itself is not needed
+    assert run_app(db_path, as_staff="SV1") == 0
+    assert mode_of(db_path) == PRIVATE_MODE
+
+
+@pytest.fixture
+def group_folder(tmp_path) -> Path:
+    """A folder of this account's group, setgid, as `init --group` wants it (SPEC §5)."""
+    folder = tmp_path / "unit"
+    folder.mkdir()
+    os.chmod(folder, 0o2770)
+    return folder
+
+
+@pytest.mark.parametrize("made, kept", [(0o640, 0o640), (0o664, 0o660), (0o644, 0o640), (0o600, 0o600)])
+def test_a_shared_database_keeps_its_groups_bits_but_others_get_nothing(group_folder, tmp_path, capsys, made, kept):
+    db = touched(group_folder / "unit.db", made)
+    code, _, err = cli(capsys, "import", write_dataset(tmp_path / "csv", cases=2, notes_per_case=1), "--db", db)
+    assert code == 0, err
+    assert mode_of(db) == kept
+    reader = sqlite3.connect(db)
+    reader.execute("SELECT count(*) FROM cases").fetchall()
+    try:
+        assert cli(capsys, "step", "add", "--db", db, "--as", "SV1", "--specialist", "S1", "--text", "Call.",
+                   "--due", "2025-03-01")[0] == 0
+        assert side_files_of(db) == {"-wal": kept, "-shm": kept}
+    finally:
+        reader.close()
+
+
+def test_a_database_of_another_account_is_left_as_its_owner_made_it(tmp_path, capsys):
+    """Only a file's owner decides its mode (even root leaves another account's database alone)."""
+    db = touched(tmp_path / "theirs.db", 0o644)
+    os.chown(db, 65534, -1)
+    code, _, err = cli(capsys, "import", write_dataset(tmp_path / "csv", cases=2, notes_per_case=1), "--db", db)
+    assert code == 0, err
+    assert mode_of(db) == 0o644 and db.stat().st_uid == 65534
+
+
 @pytest.mark.parametrize("argv", [
     ["report", "--month", "2026-10", "--format", "md"],
     ["report", "--month", "2026-10", "--format", "csv", "--mask"],

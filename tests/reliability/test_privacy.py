@@ -9,6 +9,8 @@ import json
 import os
 import re
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -146,6 +148,53 @@ def test_a_database_of_another_account_is_left_as_its_owner_made_it(tmp_path, ca
     code, _, err = cli(capsys, "import", write_dataset(tmp_path / "csv", cases=2, notes_per_case=1), "--db", db)
     assert code == 0, err
     assert mode_of(db) == 0o644 and db.stat().st_uid == 65534
+
+
+# --- a killed backup's partial copy ---------------------------------------------------------------
+
+
+def dead_pid() -> int:
+    """The id of a process that ran and was reaped: no process has it now."""
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
+
+
+def partial_copies(folder: Path, db: Path, *pids: int) -> list[Path]:
+    """Hidden partial copies of `db` in `folder`, as `backup` writes them, one per pid."""
+    copies = []
+    for pid in pids:
+        copy = folder / f".copy-{pid}.db.partial-{pid}"
+        copy.write_bytes(db.read_bytes())
+        copies.append(copy)
+    return copies
+
+
+@pytest.mark.parametrize("command", ["backup", "check"])
+def test_a_killed_backups_partial_copy_is_removed_by_the_next_backup_or_check_but_a_running_ones_is_not(
+        db_path, tmp_path, capsys, command):
+    gone, running = partial_copies(tmp_path, db_path, dead_pid(), os.getpid())
+
+    def run(n: int):
+        if command == "backup":
+            return cli(capsys, "backup", "--db", db_path, tmp_path / f"backup-{n}.db")
+        return cli(capsys, "check", "--db", db_path)
+
+    code, out, err = run(1)
+    assert code == 0, err
+    assert not gone.exists() and running.exists()
+    assert err == (f"removed a partial copy left in {tmp_path} by an interrupted backup (its process is gone): "
+                   f"{gone.name}\n")
+    assert gone.name not in out  # the command's own output stays as it was
+    assert run(2)[2] == ""  # said once: nothing is left to remove
+
+
+def test_a_backup_cleans_only_the_folder_it_writes_into(db_path, tmp_path, capsys):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (gone,) = partial_copies(tmp_path, db_path, dead_pid())
+    assert cli(capsys, "backup", "--db", db_path, elsewhere / "copy.db")[0] == 0
+    assert gone.exists()
 
 
 @pytest.mark.parametrize("argv", [

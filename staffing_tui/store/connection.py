@@ -260,22 +260,38 @@ def create_shared_database_file(path: Path, group: str) -> None:
         os.close(fd)
 
 
-def _writable(path: Path) -> bool:
+def _allowed(path: Path, mode: int) -> bool:
     if os.access in os.supports_effective_ids:
-        return os.access(path, os.W_OK, effective_ids=True)
-    return os.access(path, os.W_OK)
+        return os.access(path, mode, effective_ids=True)
+    return os.access(path, mode)
 
 
-def _check_is_sqlite(path: Path) -> None:
+def _check_is_readable(path: Path) -> None:
+    """Refuse a directory or a file this account may not read, without opening it (see
+    `_not_sqlite`: a database file is only ever opened through SQLite)."""
+    if path.is_dir():
+        raise DatabaseProblem(f"{path} is a directory, not a database file.")
+    if not _allowed(path, os.R_OK):
+        raise DatabaseProblem(f"{path} cannot be read: permission denied.")
+
+
+def _not_sqlite(path: Path) -> DatabaseProblem | None:
+    """The problem to report when SQLite found no database in `path` and the file does not even
+    start as an SQLite file does; None when it does (then it is a damaged one).
+
+    Read only after SQLite failed on the file: closing any descriptor of a file drops every POSIX
+    lock this process holds on it, SQLite's included (an app's worker reading the header beside
+    the connection the app keeps open would hide it from `sole_use` in other processes). SQLite
+    itself never closes a descriptor while its locks are held.
+    """
     try:
         with path.open("rb") as handle:
             header = handle.read(16)
-    except IsADirectoryError:
-        raise DatabaseProblem(f"{path} is a directory, not a database file.") from None
-    except PermissionError:
-        raise DatabaseProblem(f"{path} cannot be read: permission denied.") from None
+    except OSError:
+        return None
     if header and header != SQLITE_HEADER:
-        raise DatabaseProblem(f"{path} is not a staffing-tui database (not an SQLite file).")
+        return DatabaseProblem(f"{path} is not a staffing-tui database (not an SQLite file).")
+    return None
 
 
 def _configure(db: Database, *, readonly: bool) -> None:
@@ -370,6 +386,57 @@ def connect_readonly(path: str | os.PathLike) -> sqlite3.Connection:
     return sqlite3.connect(uri, uri=True, check_same_thread=False)
 
 
+class InUse(Exception):
+    """Another connection (of this or another process) has the database file open: `sole_use`."""
+
+
+@contextlib.contextmanager
+def sole_use(path: str | os.PathLike) -> Iterator[sqlite3.Connection]:
+    """A connection that has the database at `path` to itself until the block ends; `InUse` at
+    once (no busy wait) when any other connection has the file open.
+
+    SQLite's own locks say so, on every system SQLite runs on: in exclusive locking mode a
+    connection takes an EXCLUSIVE lock on the file and keeps it until it closes, which it cannot
+    while another connection has the file open in WAL mode — even idle, that one holds its shared
+    lock for as long as it is open (`hold_open`). A database in rollback-journal mode shows only
+    connections inside a transaction. Leaving the block closes the connection: as the last one, it
+    checkpoints the WAL into the file and removes it, so the file alone holds everything.
+    sqlite3.DatabaseError when the file is not a database.
+    """
+    conn = sqlite3.connect(Path(path).absolute().as_uri() + "?mode=rw", uri=True, timeout=0,
+                           isolation_level=None, check_same_thread=False)
+    try:
+        conn.execute("PRAGMA locking_mode = EXCLUSIVE")
+        try:
+            conn.execute("BEGIN EXCLUSIVE")
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchall()
+            conn.execute("COMMIT")  # the lock stays: exclusive locking mode keeps it until close
+        except sqlite3.OperationalError as exc:
+            if is_busy(exc):
+                raise InUse(str(exc)) from None
+            raise
+        yield conn
+    finally:
+        conn.close()
+
+
+def hold_open(path: str | os.PathLike) -> sqlite3.Connection | None:
+    """A read-only connection that has read the database at `path`, to keep while the file is in
+    use (the app keeps one as long as it runs): while it is open, `sole_use` in any process fails,
+    so the sample's working copy is never replaced under a running app. Idle, it stops no reader,
+    writer or checkpoint. None when the file cannot be read (the screens say why)."""
+    try:
+        conn = connect_readonly(path)
+    except sqlite3.Error:
+        return None
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchall()
+    except sqlite3.Error:
+        conn.close()
+        return None
+    return conn
+
+
 def open_database(path: str | os.PathLike, *, create: bool = False, readonly: bool = False) -> Database:
     """Open (and migrate) the database at `path`.
 
@@ -390,8 +457,8 @@ def open_database(path: str | os.PathLike, *, create: bool = False, readonly: bo
             _create_private_file(path)
         except OSError as exc:
             raise DatabaseProblem(f"Cannot create a database at {path}: {exc.strerror}.") from None
-    _check_is_sqlite(path)
-    if not readonly and not _writable(path):
+    _check_is_readable(path)
+    if not readonly and not _allowed(path, os.W_OK):
         raise DatabaseProblem(f"{path} is read-only; ask for write access or work on a copy.")
     with _group_umask(path):  # SQLite makes the WAL and SHM files while the connection opens
         return _connect_and_migrate(path, readonly)
@@ -429,6 +496,8 @@ def _connect_and_migrate(path: Path, readonly: bool) -> Database:
     except sqlite3.DatabaseError as exc:
         if db is not None:
             db.close()
+        if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_NOTADB and (problem := _not_sqlite(path)):
+            raise problem from None
         raise (Busy if is_busy(exc) else DatabaseProblem)(describe_sqlite_error(exc, path)) from None
     except DatabaseProblem:
         if db is not None:

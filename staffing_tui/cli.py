@@ -128,10 +128,10 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def cmd_app(args: argparse.Namespace) -> int:
-    from staffing_tui.app import run_app
-
     if args.reset_sample:
         return cmd_reset_sample(args)
+    from staffing_tui.app import run_app
+
     # No DB → a working copy of the bundled sample.db (the shipped file stays pristine).
     return run_app(args.database, as_staff=args.as_staff, month=args.month)
 

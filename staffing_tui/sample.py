@@ -22,9 +22,11 @@ old file.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -83,8 +85,7 @@ def working_copy(data_dir: Path | None = None, shipped: Path | None = None) -> W
     """The user's working copy of the sample, made when missing and brought up to date when that
     loses nothing (see the module's docstring). Raises DatabaseProblem when the shipped sample
     cannot be found or copied."""
-    shipped = _shipped(shipped)
-    target = (data_dir or user_data_dir()) / WORKING_COPY_NAME
+    shipped, target = _shipped(shipped), _target(data_dir)
     if not target.exists():
         _install(shipped, target)
         return WorkingCopy(target)
@@ -110,24 +111,24 @@ def reset_sample(data_dir: Path | None = None, shipped: Path | None = None,
 
     Raises UserError (nothing changed) while any process has the copy open.
     """
-    shipped = _shipped(shipped)
-    target = (data_dir or user_data_dir()) / WORKING_COPY_NAME
+    shipped, target = _shipped(shipped), _target(data_dir)
     if not target.exists():
         _install(shipped, target)
         return SampleReset(target, None)
-    partial = _private_copy(shipped, target)
-    try:
+    with _ready_copy(shipped, target) as partial:
         if _why_kept(target, keep_users_work=False) is not None:
             raise UserError(f"Your sample working copy {target} {IN_USE}; close it, then run "
                             "`staffing-tui --reset-sample` again. Nothing was changed.")
         kept = _keep_aside(target, now or datetime.now().astimezone())
         _put_in_place(partial, target)
-    finally:
-        partial.unlink(missing_ok=True)
     return SampleReset(target, kept)
 
 
 # --- deciding ------------------------------------------------------------------------------
+
+
+def _target(data_dir: Path | None) -> Path:
+    return (data_dir or user_data_dir()) / WORKING_COPY_NAME
 
 
 def _shipped(shipped: Path | None) -> Path:
@@ -147,14 +148,11 @@ def _is_up_to_date(target: Path, shipped: Path) -> bool:
 def _replace_unless_users(target: Path, shipped: Path) -> str | None:
     """Replace `target` with `shipped` unless it is open or holds the user's work: None when it
     was replaced, else why it was kept (the end of a sentence about the copy)."""
-    partial = _private_copy(shipped, target)
-    try:
+    with _ready_copy(shipped, target) as partial:
         why = _why_kept(target, keep_users_work=True)
         if why is None:
             _put_in_place(partial, target)
         return why
-    finally:
-        partial.unlink(missing_ok=True)
 
 
 #: Why a copy open elsewhere is kept (the end of a sentence about it).
@@ -213,16 +211,24 @@ def _wal_has_content(target: Path) -> bool:
 
 def _install(shipped: Path, target: Path) -> None:
     """A first copy of `shipped` at `target` (nothing there yet)."""
+    with _ready_copy(shipped, target) as partial:
+        _put_in_place(partial, target)
+
+
+@contextlib.contextmanager
+def _ready_copy(shipped: Path, target: Path) -> Iterator[Path]:
+    """A complete 0600 copy of `shipped` under a hidden name beside `target` for the block, ready
+    to take its place (made first, so that the moment between checking the copy and replacing it
+    is short); removed afterwards unless it was put in place."""
     partial = _private_copy(shipped, target)
     try:
-        _put_in_place(partial, target)
+        yield partial
     finally:
         partial.unlink(missing_ok=True)
 
 
 def _private_copy(shipped: Path, target: Path) -> Path:
-    """A complete 0600 copy of `shipped` under a hidden name beside `target`, ready to take its
-    place (made first, so that the moment between checking the copy and replacing it is short)."""
+    """A 0600 copy of `shipped` at `.sample.db.partial-PID` beside `target`."""
     try:
         target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         partial = target.with_name(f".{target.name}.partial-{os.getpid()}")

@@ -172,6 +172,19 @@ def test_reset_sample_takes_the_newer_sample_and_keeps_the_users_copy_aside_with
         assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
 
 
+def test_a_copy_that_is_not_a_database_is_never_replaced_silently_and_reset_moves_it_aside(data, shipped, capsys):
+    copy = sample_working_copy()
+    copy.write_bytes(b"whatever this is, it is the user's")
+    os.utime(copy, (1_600_000_000, 1_600_000_000))
+    found = working_copy()
+    assert "cannot be read as a database, so it was not replaced" in found.notice
+    assert copy.read_bytes() == b"whatever this is, it is the user's"
+    assert cli(capsys, "--reset-sample")[0] == 0
+    (kept,) = [p for p in data.iterdir() if p.name.startswith("sample-")]
+    assert kept.read_bytes() == b"whatever this is, it is the user's"
+    assert copy.read_bytes() == shipped.read_bytes()
+
+
 def test_reset_sample_takes_no_database(data, capsys):
     code, _, err = cli(capsys, "my.db", "--reset-sample")
     assert code == 2 and err.startswith("error: --reset-sample only replaces the working copy")

@@ -48,6 +48,7 @@ from staffing_tui.domain.enums import (
 )
 from staffing_tui.domain.months import Month
 from staffing_tui.errors import UserError
+from staffing_tui.sample import SAMPLE_BUILDER
 from staffing_tui.store.connection import open_database, set_meta
 
 SEED = 20261118
@@ -58,7 +59,7 @@ NOW = pendulum.datetime(2026, 11, 18, 17, 0, tz=TIMEZONE)
 HISTORY_START = Month(2025, 10)
 OCTOBER = Month(2026, 10)
 NOVEMBER = Month(2026, 11)
-OS_USER = "sample-builder"
+OS_USER = SAMPLE_BUILDER  # a working copy's audit rows by anyone else are the user's work
 #: Share of routine visits that did not happen in a past month (a realistic few).
 MISSED_VISIT_RATE = 0.03
 DEFAULT_OUT = Path(__file__).resolve().parent.parent / "sample.db"

@@ -23,13 +23,13 @@ from textual.worker import Worker, WorkerState
 from staffing_tui.domain.months import Month
 from staffing_tui.errors import UserError
 from staffing_tui.messages import MonthEvaluated, MonthEvaluation
-from staffing_tui.sample import sample_working_copy
+from staffing_tui.sample import WorkingCopy, working_copy
 from staffing_tui.screens.actions import open_lazily
 from staffing_tui.screens.base import DatabaseScreen
 from staffing_tui.screens.commands import StaffingCommands
 from staffing_tui.screens.staffing import StaffingScreen
 from staffing_tui.store.audit import Identity, as_refusal, identity, not_on_staff_list
-from staffing_tui.store.connection import describe_sqlite_error, open_database
+from staffing_tui.store.connection import describe_sqlite_error, hold_open, open_database
 from staffing_tui.store.directory import StaffMember
 from staffing_tui.widgets.labels import month_name
 
@@ -98,9 +98,14 @@ class StaffingApp(App[int]):
         db_path: str | os.PathLike[str],
         as_staff: str | None = None,
         month: Month | str | None = None,
+        notice: str | None = None,
     ) -> None:
         super().__init__()
         self.db_path = Path(db_path)
+        #: Said once the screen is up (a newer sample that was not taken, and how to take it).
+        self.notice = notice
+        #: A connection kept open while the app runs: see `on_mount`.
+        self._held: sqlite3.Connection | None = None
         #: The staff id asked for with `--as`; `actor` is that person once looked up.
         self.as_staff = as_staff
         self.initial_month = Month.parse(month) if isinstance(month, str) else month
@@ -122,7 +127,17 @@ class StaffingApp(App[int]):
         self._gc_threshold_before = gc.get_threshold()
         gc.set_threshold(GC_THRESHOLD, *self._gc_threshold_before[1:])
 
+    def on_mount(self) -> None:
+        # The database stays open while the app runs, so every other process can tell (SQLite's own
+        # lock, `store.connection.sole_use`): the sample's working copy is never replaced under us.
+        self._held = hold_open(self.db_path)
+        if self.notice:
+            self.notify(self.notice, title="A newer sample", timeout=20, markup=False)
+
     def on_unmount(self) -> None:
+        if self._held is not None:
+            self._held.close()
+            self._held = None
         # The process may go on (tests, a host program): its own settings back.
         if self._switch_interval_before is not None:
             sys.setswitchinterval(self._switch_interval_before)
@@ -301,9 +316,11 @@ def build_app(
     db_path: str | os.PathLike[str],
     as_staff: str | None = None,
     month: Month | str | None = None,
+    notice: str | None = None,
 ) -> StaffingApp:
-    """The app for `db_path`; the CLI, Pilot tests and snapshot tests all start here."""
-    return StaffingApp(db_path, as_staff=as_staff, month=month)
+    """The app for `db_path`; the CLI, Pilot tests and snapshot tests all start here. `notice`:
+    a sentence to show once the screen is up."""
+    return StaffingApp(db_path, as_staff=as_staff, month=month, notice=notice)
 
 
 def check_can_open(path: Path, as_staff: str | None) -> None:
@@ -325,18 +342,19 @@ def run_app(
 ) -> int:
     """Run the app full screen; return the exit status (2: the database cannot be used).
 
-    Without `db_path`, opens the user's working copy of the bundled sample.
+    Without `db_path`, opens the user's working copy of the bundled sample
+    (saying so when a newer sample was not taken, `sample.working_copy`).
     The database is opened once before the screen takes over, so a missing,
     damaged or too-new file, or a `--as` naming someone other than the
     logged-in user of a verified database, is reported as one sentence on stderr.
     """
     try:
-        path = Path(db_path) if db_path is not None else sample_working_copy()
+        copy = WorkingCopy(Path(db_path)) if db_path is not None else working_copy()
         parsed = Month.parse(month) if isinstance(month, str) else month
-        check_can_open(path, as_staff)
+        check_can_open(copy.path, as_staff)
     except (UserError, ValueError) as exc:
         print(getattr(exc, "message", None) or str(exc), file=sys.stderr)
         return 2
-    app = build_app(path, as_staff=as_staff, month=parsed)
+    app = build_app(copy.path, as_staff=as_staff, month=parsed, notice=copy.notice)
     app.run()
     return app.return_code or 0

@@ -135,10 +135,23 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def cmd_app(args: argparse.Namespace) -> int:
+    if args.reset_sample:
+        return cmd_reset_sample(args)
     from staffing_tui.app import run_app
 
     # No DB → a working copy of the bundled sample.db (the shipped file stays pristine).
     return run_app(args.database, as_staff=args.as_staff, month=args.month)
+
+
+def cmd_reset_sample(args: argparse.Namespace) -> int:
+    """`staffing-tui --reset-sample`: a fresh working copy of the sample, the previous one kept aside."""
+    from staffing_tui.sample import reset_sample
+
+    if args.database or args.as_staff or args.month:
+        raise UserError("--reset-sample only replaces the working copy of the bundled sample; "
+                        "give it no database, --as or --month.")
+    print(reset_sample().describe())
+    return EXIT_OK
 
 
 # --- record commands (issue: staffing records) --------------------------------------
@@ -483,6 +496,9 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
         parser.add_argument("database", nargs="?", help="database file (default: a working copy of the bundled sample.db)")
         parser.add_argument("--as", dest="as_staff", metavar="STAFF_ID", help="the acting user (decides what you may approve)")
         parser.add_argument("--month", type=month_arg, help="month to open (YYYY-MM)")
+        parser.add_argument("--reset-sample", action="store_true",
+                            help="replace the working copy of the bundled sample with the shipped one, "
+                                 "keeping your copy aside (refused while it is open)")
         parser.epilog = "commands: " + ", ".join(COMMANDS) + " (run `staffing-tui COMMAND --help`)"
         parser.set_defaults(handler=cmd_app)
         return parser

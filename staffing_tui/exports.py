@@ -147,19 +147,26 @@ class PrivacyMask:
 
     `name(person_id)` gives the initials for a label. `text(...)` scrubs free
     text (a stored plan document, a next step, a reason) of every name,
-    placement name and birth date it knows — names it does not know (say, a
-    grandmother who is not in the database) cannot be recognised.
+    placement name and birth date it knows, however it is capitalised ("KIT",
+    "kit") and however the words of a full name are spaced or broken across
+    lines — whole words only, so "Kit" leaves "Kitchen" alone. Names it does
+    not know (say, a grandmother who is not in the database) cannot be recognised.
     """
 
     initials: dict[str, str] = field(default_factory=dict)
     replacements: dict[str, str] = field(default_factory=dict)
     _pattern: re.Pattern | None = field(default=None, init=False, repr=False)
+    _by_key: dict[str, str] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
+        for word, replacement in self.replacements.items():
+            if word.strip():
+                self._by_key.setdefault(_match_key(word), replacement)
         # Longest first, so "Maria Lopez" wins over "Maria"; whole words only.
-        words = sorted((w for w in self.replacements if w), key=len, reverse=True)
+        words = sorted((w for w in self.replacements if w.strip()), key=lambda w: len(_match_key(w)), reverse=True)
         if words:
-            self._pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)")
+            self._pattern = re.compile(r"(?<!\w)(?:" + "|".join(_word_pattern(w) for w in words) + r")(?!\w)",
+                                       re.IGNORECASE)
 
     def name(self, person_id: str | None) -> str | None:
         if person_id is None:
@@ -169,7 +176,16 @@ class PrivacyMask:
     def text(self, value: str | None) -> str | None:
         if not value or self._pattern is None:
             return value
-        return self._pattern.sub(lambda m: self.replacements[m.group(0)], value)
+        return self._pattern.sub(self._replacement, value)
+
+    def _replacement(self, match: re.Match) -> str:
+        found = self._by_key.get(_match_key(match.group(0)))
+        if found is not None:
+            return found
+        # re's case-insensitive matching and str.casefold disagree on a few letters (ß, İ, the
+        # Kelvin sign): ask re which of the words it matched.
+        return next(replacement for word, replacement in self.replacements.items()
+                    if word.strip() and re.fullmatch(_word_pattern(word), match.group(0), re.IGNORECASE))
 
     @classmethod
     def of(cls, people: Iterable[tuple[str, str | None, str | None, str | None]],
@@ -192,6 +208,16 @@ class PrivacyMask:
             if birth_date:
                 replacements[birth_date] = DATE_HIDDEN
         return cls(initials, replacements)
+
+
+def _match_key(word: str) -> str:
+    """What two spellings of one name share: case folded, words separated by one space."""
+    return " ".join(word.split()).casefold()
+
+
+def _word_pattern(word: str) -> str:
+    """`word` as a regular expression whose spaces match any run of white space (a line break too)."""
+    return r"\s+".join(re.escape(part) for part in word.split())
 
 
 def privacy_mask(db: Database, *, person_ids: Iterable[str | None] = (), case_ids: Iterable[str] = ()) -> PrivacyMask:

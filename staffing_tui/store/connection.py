@@ -133,20 +133,45 @@ def _create_private_file(path: Path) -> None:
 SIDE_SUFFIXES = ("-wal", "-shm", "-journal")
 
 
-def shared_mode(db_path: str | os.PathLike) -> tuple[int, int]:
-    """(mode, group) for a file the program makes beside the database at `db_path` (WAL/SHM,
-    backups, migration backups): the database's own, never wider — owner read/write, the group's
-    read/write only where the database grants it, nothing for others."""
+def is_group_folder(folder: os.stat_result, gid: int) -> bool:
+    """Whether a folder is the group `gid`'s as a shared database needs it (SPEC §5): the group's,
+    which the group may read, write and enter, and setgid (files made in it are the group's)."""
+    return folder.st_gid == gid and folder.st_mode & 0o070 == 0o070 and bool(folder.st_mode & stat.S_ISGID)
+
+
+def _is_shared(db_path: str | os.PathLike, st: os.stat_result) -> bool:
+    """Whether the database file (stat `st`) is a shared one: in a folder of its own group."""
+    try:
+        return is_group_folder(os.stat(Path(db_path).absolute().parent), st.st_gid)
+    except OSError:
+        return False
+
+
+def database_mode(db_path: str | os.PathLike) -> tuple[int, int]:
+    """(mode, group) of the database at `db_path` and of every file the program makes beside it
+    (WAL/SHM, backups, migration backups): the one rule — owner read/write, the group's read/write
+    only where a shared database grants them, never wider than the database, nothing for others.
+
+    A database of ours is shared when it lies in a folder of its group (what `init --group` makes);
+    anywhere else it is owner-only, whatever `touch` or a umask gave it (0644 → 0600). A database of
+    another account keeps the group bits its owner gave it: only a file's owner may change its mode
+    (chmod fails with EPERM for anyone else, and even as root it is the owner's decision), and the
+    files made beside it must stay usable by that owner and the group.
+    """
     st = os.stat(db_path)
-    return 0o600 | (st.st_mode & 0o060), st.st_gid
+    group = st.st_mode & 0o060
+    if group and st.st_uid == os.geteuid() and not _is_shared(db_path, st):
+        group = 0
+    return 0o600 | group, st.st_gid
 
 
 def give_database_mode(path: str | os.PathLike, db_path: str | os.PathLike) -> None:
-    """Give `path` (a file this program made, beside the database) the database's mode and group.
+    """Give `path` (a file of ours: the database itself, or one made beside it) the mode and group
+    `database_mode` decides for the database at `db_path`.
 
     When the group cannot be given (this account is not in it), the group gets nothing.
     """
-    mode, gid = shared_mode(db_path)
+    mode, gid = database_mode(db_path)
     st = os.stat(path)
     if st.st_gid != gid:
         try:
@@ -157,26 +182,28 @@ def give_database_mode(path: str | os.PathLike, db_path: str | os.PathLike) -> N
         os.chmod(path, mode)
 
 
-def _align_side_files(path: Path) -> None:
-    """WAL/SHM files of ours that do not carry the database's mode and group get them.
+def _align_files(path: Path, suffixes: tuple[str, ...]) -> None:
+    """The database's files of ours (`path` plus each suffix: "" the database itself) that do not
+    carry the mode and group `database_mode` decides get them.
 
-    SQLite gives them the database's permission bits already; their group is the creating
-    account's unless the directory passes its own on (setgid), so a shared database's other
-    users could not open them. Files of other accounts are left to them.
+    SQLite gives the WAL/SHM the database's permission bits; their group is the creating account's
+    unless the directory passes its own on (setgid), so a shared database's other users could not
+    open them. Files of other accounts are left to them (see `database_mode`).
     """
     uid = os.geteuid()
-    for suffix in SIDE_SUFFIXES:
-        side = Path(f"{path}{suffix}")
+    for suffix in suffixes:
+        file = Path(f"{path}{suffix}")
         try:
-            if side.stat().st_uid == uid:
-                give_database_mode(side, path)
+            if file.stat().st_uid == uid:
+                give_database_mode(file, path)
         except OSError:
             continue  # gone meanwhile, or not ours to change
 
 
 @contextlib.contextmanager
 def _group_umask(db_path: Path) -> Iterator[None]:
-    """While it lasts, the umask lets through the group bits the database at `db_path` grants.
+    """While it lasts, the umask lets through the group bits of the database at `db_path`
+    (`database_mode`: a shared database's).
 
     SQLite creates a missing WAL or SHM file with the database's mode through the umask and only
     then fchmods it to that mode: in between, another account of the group opening the database
@@ -186,7 +213,7 @@ def _group_umask(db_path: Path) -> Iterator[None]:
     makes itself are opened with an explicit owner-only mode and are not affected).
     """
     try:
-        granted = os.stat(db_path).st_mode & 0o060
+        granted = database_mode(db_path)[0] & 0o060
     except OSError:
         granted = 0
     if not granted:
@@ -220,9 +247,8 @@ def create_shared_database_file(path: Path, group: str) -> None:
         directory.mkdir(parents=True)
         os.chown(directory, -1, gid)
         os.chmod(directory, 0o2770)  # the group's, and new files in it are too (setgid)
-    st = directory.stat()
     # setgid: the WAL and SHM another account creates there are the group's from their first moment.
-    if st.st_gid != gid or st.st_mode & 0o070 != 0o070 or not st.st_mode & stat.S_ISGID:
+    if not is_group_folder(directory.stat(), gid):
         raise UserError(f"--group {group}: the folder {directory} is not writable by group {group} with the setgid "
                         "bit, and SQLite creates its WAL and lock files beside the database; run "
                         f"`chgrp {group} {directory} && chmod 2770 {directory}` first.")
@@ -234,22 +260,38 @@ def create_shared_database_file(path: Path, group: str) -> None:
         os.close(fd)
 
 
-def _writable(path: Path) -> bool:
+def _allowed(path: Path, mode: int) -> bool:
     if os.access in os.supports_effective_ids:
-        return os.access(path, os.W_OK, effective_ids=True)
-    return os.access(path, os.W_OK)
+        return os.access(path, mode, effective_ids=True)
+    return os.access(path, mode)
 
 
-def _check_is_sqlite(path: Path) -> None:
+def _check_is_readable(path: Path) -> None:
+    """Refuse a directory or a file this account may not read, without opening it (see
+    `_not_sqlite`: a database file is only ever opened through SQLite)."""
+    if path.is_dir():
+        raise DatabaseProblem(f"{path} is a directory, not a database file.")
+    if not _allowed(path, os.R_OK):
+        raise DatabaseProblem(f"{path} cannot be read: permission denied.")
+
+
+def _not_sqlite(path: Path) -> DatabaseProblem | None:
+    """The problem to report when SQLite found no database in `path` and the file does not even
+    start as an SQLite file does; None when it does (then it is a damaged one).
+
+    Read only after SQLite failed on the file: closing any descriptor of a file drops every POSIX
+    lock this process holds on it, SQLite's included (an app's worker reading the header beside
+    the connection the app keeps open would hide it from `sole_use` in other processes). SQLite
+    itself never closes a descriptor while its locks are held.
+    """
     try:
         with path.open("rb") as handle:
             header = handle.read(16)
-    except IsADirectoryError:
-        raise DatabaseProblem(f"{path} is a directory, not a database file.") from None
-    except PermissionError:
-        raise DatabaseProblem(f"{path} cannot be read: permission denied.") from None
+    except OSError:
+        return None
     if header and header != SQLITE_HEADER:
-        raise DatabaseProblem(f"{path} is not a staffing-tui database (not an SQLite file).")
+        return DatabaseProblem(f"{path} is not a staffing-tui database (not an SQLite file).")
+    return None
 
 
 def _configure(db: Database, *, readonly: bool) -> None:
@@ -344,6 +386,57 @@ def connect_readonly(path: str | os.PathLike) -> sqlite3.Connection:
     return sqlite3.connect(uri, uri=True, check_same_thread=False)
 
 
+class InUse(Exception):
+    """Another connection (of this or another process) has the database file open: `sole_use`."""
+
+
+@contextlib.contextmanager
+def sole_use(path: str | os.PathLike) -> Iterator[sqlite3.Connection]:
+    """A connection that has the database at `path` to itself until the block ends; `InUse` at
+    once (no busy wait) when any other connection has the file open.
+
+    SQLite's own locks say so, on every system SQLite runs on: in exclusive locking mode a
+    connection takes an EXCLUSIVE lock on the file and keeps it until it closes, which it cannot
+    while another connection has the file open in WAL mode — even idle, that one holds its shared
+    lock for as long as it is open (`hold_open`). A database in rollback-journal mode shows only
+    connections inside a transaction. Leaving the block closes the connection: as the last one, it
+    checkpoints the WAL into the file and removes it, so the file alone holds everything.
+    sqlite3.DatabaseError when the file is not a database.
+    """
+    conn = sqlite3.connect(Path(path).absolute().as_uri() + "?mode=rw", uri=True, timeout=0,
+                           isolation_level=None, check_same_thread=False)
+    try:
+        conn.execute("PRAGMA locking_mode = EXCLUSIVE")
+        try:
+            conn.execute("BEGIN EXCLUSIVE")
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchall()
+            conn.execute("COMMIT")  # the lock stays: exclusive locking mode keeps it until close
+        except sqlite3.OperationalError as exc:
+            if is_busy(exc):
+                raise InUse(str(exc)) from None
+            raise
+        yield conn
+    finally:
+        conn.close()
+
+
+def hold_open(path: str | os.PathLike) -> sqlite3.Connection | None:
+    """A read-only connection that has read the database at `path`, to keep while the file is in
+    use (the app keeps one as long as it runs): while it is open, `sole_use` in any process fails,
+    so the sample's working copy is never replaced under a running app. Idle, it stops no reader,
+    writer or checkpoint. None when the file cannot be read (the screens say why)."""
+    try:
+        conn = connect_readonly(path)
+    except sqlite3.Error:
+        return None
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchall()
+    except sqlite3.Error:
+        conn.close()
+        return None
+    return conn
+
+
 def open_database(path: str | os.PathLike, *, create: bool = False, readonly: bool = False) -> Database:
     """Open (and migrate) the database at `path`.
 
@@ -364,8 +457,8 @@ def open_database(path: str | os.PathLike, *, create: bool = False, readonly: bo
             _create_private_file(path)
         except OSError as exc:
             raise DatabaseProblem(f"Cannot create a database at {path}: {exc.strerror}.") from None
-    _check_is_sqlite(path)
-    if not readonly and not _writable(path):
+    _check_is_readable(path)
+    if not readonly and not _allowed(path, os.W_OK):
         raise DatabaseProblem(f"{path} is read-only; ask for write access or work on a copy.")
     with _group_umask(path):  # SQLite makes the WAL and SHM files while the connection opens
         return _connect_and_migrate(path, readonly)
@@ -384,9 +477,11 @@ def _connect_and_migrate(path: Path, readonly: bool) -> Database:
         db.immediate = not readonly
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         _refuse_foreign(db, path)  # before anything (even the journal mode) is changed
+        if not readonly:
+            _align_files(path, ("",))  # before WAL mode: the WAL and SHM are made with the mode decided here
         _configure(db, readonly=readonly)
         if not readonly:
-            _align_side_files(path)
+            _align_files(path, SIDE_SUFFIXES)
         if readonly:
             version = schema_version_of(db)
             if version < SCHEMA_VERSION:
@@ -401,6 +496,8 @@ def _connect_and_migrate(path: Path, readonly: bool) -> Database:
     except sqlite3.DatabaseError as exc:
         if db is not None:
             db.close()
+        if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_NOTADB and (problem := _not_sqlite(path)):
+            raise problem from None
         raise (Busy if is_busy(exc) else DatabaseProblem)(describe_sqlite_error(exc, path)) from None
     except DatabaseProblem:
         if db is not None:

@@ -306,6 +306,19 @@ def _shown(raw: str) -> str:
     return f'"{_clip(raw)}"'
 
 
+def _header_may_be_shown(table: str, names: list[str]) -> bool:
+    """Whether the cells of a file's first line may be quoted in messages about its header.
+
+    Privacy: not in a file of private columns (people.csv: a first line that is not the header is
+    a person's row — a name, a birth date), and not when no cell names a column of the file: that
+    line is a data row taken for the header, whose cells may be a child's name in a note's text,
+    a foster family's placement name or a staff member's name. Such cells are named by position.
+    """
+    if any(spec.private for spec in COLUMNS[table].values()):
+        return False
+    return any(name in IMPORT_TABLES[table] for name in names)
+
+
 # --- reading records ----------------------------------------------------------------
 
 Record = tuple[int, list[str]]
@@ -618,22 +631,32 @@ class ImportRun:
         columns = IMPORT_TABLES[table]
         names = [name.strip() for name in header]
         ok = True
+        echo = _header_may_be_shown(table, names)
         for index, name in enumerate(names):
             if name not in columns:
-                expected = ", ".join(columns)
-                self.report(_clip(name) or f"column {index + 1}", f"unknown column; {self._file} has exactly: {expected}")
+                self.report(*self._unknown_column(table, name if echo else "", index))
                 ok = False
             elif names.index(name) != index:
                 self.report(name, "column appears twice in the header; keep one")
                 ok = False
         optional = OPTIONAL_COLUMNS.get(table, ())
+        is_a_header = any(name in columns for name in names)
         for name in columns:
-            if name not in names and name not in optional:
+            # A line naming no column at all is a data row, not a header: "missing column" says nothing more.
+            if is_a_header and name not in names and name not in optional:
                 self.report(name, "missing column; add it to the header (its cells may be empty where optional)")
                 ok = False
         # An optional column left out of the file (an older export) reads as empty cells: position -1,
         # an empty string appended to each record.
         return [names.index(name) if name in names else -1 for name in columns] if ok else None
+
+    def _unknown_column(self, table: str, shown: str, index: int) -> tuple[str, str]:
+        """(column, message) for the header cell at `index` that names no column; the cell itself
+        is quoted only when `shown` (see `_header_may_be_shown`), else it is named by its position."""
+        expected = ", ".join(IMPORT_TABLES[table])
+        if shown:
+            return _clip(shown), f"unknown column; {self._file} has exactly: {expected}"
+        return f"column {index + 1}", f"is not a column of {self._file}; the first line must be the header: {expected}"
 
     def _rows(self, table: str, records: Iterator[Record], order: list[int]) -> Iterator[list]:
         columns = IMPORT_TABLES[table]

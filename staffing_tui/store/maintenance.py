@@ -27,13 +27,19 @@ output can be pasted into a ticket.
 others keep working), writes the copy owner-only (0600) under a temporary
 name, verifies it with `integrity_check`, gives it the database's own mode and
 group (a shared database's backup is the group's too, never wider: SPEC §5)
-and only then its name; an existing file is never overwritten.
+and only then its name; an existing file is never overwritten. A backup killed
+before it could clean up leaves its hidden partial copy behind — a whole copy of
+the database nobody would look for: the next `backup` into that folder, or the
+next `check` of a database in it, removes the partial copies whose process is
+gone (`remove_abandoned_partials`) and says so in one line.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -354,8 +360,9 @@ def chain_of_path(path: str | os.PathLike) -> tuple[list[Finding], ChainHead]:
 
 def _checked(path: str | os.PathLike, check, unreadable):
     """`check(db)` on `path` opened read-only; a file SQLite cannot read through is
-    `unreadable([its one integrity finding])`."""
+    `unreadable([its one integrity finding])`. Abandoned backup copies beside it are removed."""
     db = open_database(path, readonly=True)
+    say_removed(remove_abandoned_partials(Path(path).absolute().parent))
     try:
         db.execute(f"PRAGMA cache_size = -{CHECK_CACHE_KIB}")
         return check(db)
@@ -388,6 +395,7 @@ def backup_database(source: str | os.PathLike, destination: str | os.PathLike) -
     if not destination.parent.is_dir():
         raise UserError(f"The folder {destination.parent} does not exist; create it or choose another destination.")
     db = open_database(source, readonly=True)
+    say_removed(remove_abandoned_partials(destination.parent))
     partial = destination.with_name(f".{destination.name}.partial-{os.getpid()}")
     try:
         try:
@@ -429,3 +437,57 @@ def _name_without_overwriting(partial: Path, destination: Path) -> None:
             raise UserError(f"{destination} already exists; choose a new file name (backup never overwrites).") \
                 from None
         os.rename(partial, destination)
+
+
+#: The hidden name a copy is written under until it is complete: `.NAME.partial-PID`, PID the
+#: writing process (`backup_database`; the sample's working copy uses the same form).
+PARTIAL_NAME = re.compile(r"\.(?P<name>.+)\.partial-(?P<pid>[0-9]{1,10})")
+
+
+def remove_abandoned_partials(folder: Path) -> list[Path]:
+    """Remove the partial copies in `folder` whose process is gone; the removed files, sorted.
+
+    A partial copy of a process still running is another backup at work: never touched. Only
+    regular files are removed (a link is not followed), and one that cannot be removed (a folder
+    not ours to write) is left where it is.
+    """
+    removed = []
+    try:
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    except OSError:
+        return []
+    for entry in entries:
+        match = PARTIAL_NAME.fullmatch(entry.name)
+        try:
+            if match is None or not entry.is_file(follow_symlinks=False) or process_is_running(int(match["pid"])):
+                continue
+            os.unlink(entry.path)
+        except OSError:
+            continue
+        removed.append(Path(entry.path))
+    return removed
+
+
+def process_is_running(pid: int) -> bool:
+    """Whether a process `pid` runs on this host (signal 0 asks without sending anything). When
+    unsure (another account's process, a number that is no process id) it is taken as running."""
+    if pid <= 0:
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (OSError, OverflowError):
+        return True  # PermissionError: it runs, under another account
+    return True
+
+
+def say_removed(removed: list[Path]) -> None:
+    """One line on stderr naming the abandoned partial copies just removed (nothing when none)."""
+    if not removed:
+        return
+    noun = "a partial copy" if len(removed) == 1 else f"{len(removed)} partial copies"
+    names = ", ".join(path.name for path in removed[:5]) + (", …" if len(removed) > 5 else "")
+    # Said by the store, as `migrate` does: the command's own output (text or JSON) stays as it is.
+    print(f"removed {noun} left in {removed[0].parent} by an interrupted backup (its process is gone): {names}",
+          file=sys.stderr)

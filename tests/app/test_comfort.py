@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from textual.command import CommandPalette
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Markdown
 
 from staffing_tui.domain.months import Month
+from staffing_tui.modals.agenda import AgendaScreen
 from staffing_tui.modals.help import HelpScreen, binding_sections, key_label
 from staffing_tui.modals.month_picker import MonthPicker
 from staffing_tui.screens.detail import CaseDetailScreen
@@ -25,6 +27,7 @@ from tests.app.pilot import (
     staffing_app,
     table_keys,
 )
+from tests.builders import cli
 
 
 async def test_m_picks_a_month_from_the_list_or_typed(caseload_db: Path):
@@ -207,3 +210,23 @@ async def test_light_theme_renders_the_caseload_and_detail(caseload_db: Path):
         await settle(pilot)
         assert isinstance(app.screen, CaseDetailScreen)
         assert "runaway" in app.export_screenshot()
+
+
+async def test_x_masks_names_in_free_text_whatever_their_capitals_but_not_words_starting_with_them(
+        caseload_db: Path, capsys):
+    code, _, err = cli(capsys, "step", "add", "--db", caseload_db, "--as", "SV1", "--specialist", "S1",
+                       "--case", "C1", "--due", "2026-11-30",
+                       "--text", "Call KIT LANE's school; ivy knows the kitchen rota")
+    assert code == 0, err
+    app = staffing_app(caseload_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_caseload(pilot, "S1")
+        await pilot.press("x", "a")
+        await settle(pilot)
+        agenda = app.screen
+        assert isinstance(agenda, AgendaScreen)
+        source = agenda.query_one(Markdown).source
+        steps = " ".join(str(cell) for cell in agenda.query_one("#steps", DataTable).get_column("text"))
+    for shown in (source, steps):
+        assert "Call K. L.'s school; I. knows the kitchen rota" in shown
+        assert not re.search(r"\b(kit|ivy|lane)\b", shown, re.IGNORECASE)

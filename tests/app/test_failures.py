@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 from pathlib import Path
@@ -78,12 +79,15 @@ async def test_a_read_only_copy_can_be_browsed_and_refreshed(caseload_db: Path, 
 
 async def test_a_locked_database_says_it_is_busy(caseload_db: Path, monkeypatch):
     monkeypatch.setattr(connection, "BUSY_TIMEOUT_MS", 50)
+    # A rollback journal: an exclusive lock stops readers. Switched before the app starts (it keeps the
+    # database open while it runs, and the journal mode changes only on a file nobody else has open).
+    with contextlib.closing(sqlite3.connect(caseload_db)) as conn:
+        conn.execute("PRAGMA journal_mode = DELETE")
     recorder = Recorder()
     app = staffing_app(caseload_db)
     async with app.run_test(size=SIZE, message_hook=recorder) as pilot:
         await open_caseload(pilot, "S1")
         writer = sqlite3.connect(caseload_db)
-        writer.execute("PRAGMA journal_mode = DELETE")  # a rollback journal: an exclusive lock stops readers
         writer.execute("BEGIN EXCLUSIVE")
         try:
             await pilot.press("left_square_bracket")

@@ -341,14 +341,16 @@ def test_the_app_starts_on_the_staffing_screen(caseload_db: Path):
     assert app.as_staff == "SV1"  # looked up (as `app.actor`) once the database is read
 
 
-def test_run_app_without_a_database_opens_the_sample_working_copy(caseload_db: Path, monkeypatch):
+def test_run_app_without_a_database_opens_the_sample_working_copy_and_passes_on_its_notice(
+        caseload_db: Path, monkeypatch):
     import staffing_tui.app as app_module
+    from staffing_tui.sample import WorkingCopy
 
     opened = []
-    monkeypatch.setattr(app_module, "sample_working_copy", lambda: caseload_db)
-    monkeypatch.setattr(StaffingApp, "run", lambda self: opened.append(self.db_path))
+    monkeypatch.setattr(app_module, "working_copy", lambda: WorkingCopy(caseload_db, "A newer sample…"))
+    monkeypatch.setattr(StaffingApp, "run", lambda self: opened.append((self.db_path, self.notice)))
     assert run_app(None) == 0
-    assert opened == [caseload_db]
+    assert opened == [(caseload_db, "A newer sample…")]
 
 
 @pytest.mark.parametrize("size", [(80, 24), (160, 45)])

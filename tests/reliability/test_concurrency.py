@@ -10,7 +10,7 @@ import pytest
 from staffing_tui.domain.months import Month
 from staffing_tui.store import records
 from staffing_tui.store.audit import resolve_actor
-from staffing_tui.store.connection import BUSY_TIMEOUT_MS, get_meta, open_database, set_meta
+from staffing_tui.store.connection import BUSY_TIMEOUT_MS, get_meta, hold_open, open_database, set_meta
 from staffing_tui.store.records import ExceptionRequest, NextStepRequest, StaleRecord
 from tests.builders import cli
 from tests.reliability.conftest import query, start_python
@@ -210,3 +210,36 @@ def test_stale_step_done_through_the_cli_is_refused(db_path, capsys):
     assert cli(capsys, "step", "done", "1", "--db", db_path, "--as", "S1", "--version", "1")[0] == 0
     code, _, err = cli(capsys, "step", "done", "1", "--db", db_path, "--as", "SV1", "--version", "1")
     assert code == 2 and "changed by S1 at" in err
+
+
+#: Whether another process could have the database at argv[1] to itself: prints "free" or "in use".
+SOLE_USE_PROBE = """
+import sys
+from staffing_tui.store.connection import InUse, sole_use
+try:
+    with sole_use(sys.argv[1]):
+        print("free")
+except InUse:
+    print("in use")
+"""
+
+
+def sole_use_elsewhere(db_path) -> str:
+    probe = start_python("-c", SOLE_USE_PROBE, str(db_path))
+    out, err = probe.communicate(timeout=60)
+    assert probe.returncode == 0, err
+    return out.strip()
+
+
+def test_a_database_held_open_is_seen_in_use_by_other_processes_even_after_this_one_opens_it_again(db_path):
+    """The app keeps its database open (`hold_open`) while workers open and close it beside: POSIX drops
+    a process's locks on a file when any descriptor of it closes, so nothing may open it but SQLite."""
+    assert sole_use_elsewhere(db_path) == "free"
+    held = hold_open(db_path)
+    try:
+        for readonly in (True, False):
+            open_database(db_path, readonly=readonly).close()
+            assert sole_use_elsewhere(db_path) == "in use"
+    finally:
+        held.close()
+    assert sole_use_elsewhere(db_path) == "free"

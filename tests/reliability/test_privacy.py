@@ -7,7 +7,10 @@ import csv
 import io
 import json
 import os
+import re
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -58,6 +61,140 @@ def test_generate_creates_a_private_database(tmp_path, capsys, open_umask):
 def test_backup_is_private(db_path, tmp_path, capsys, open_umask):
     assert cli(capsys, "backup", "--db", db_path, tmp_path / "copy.db")[0] == 0
     assert mode_of(tmp_path / "copy.db") == PRIVATE_MODE
+
+
+def touched(path: Path, mode: int) -> Path:
+    """An empty file as `touch` makes it (then given `mode`, whatever the umask): a database to be."""
+    path.touch()
+    os.chmod(path, mode)
+    return path
+
+
+def side_files_of(db: Path) -> dict[str, int]:
+    return {suffix: mode_of(Path(f"{db}{suffix}")) for suffix in ("-wal", "-shm")}
+
+
+def test_a_database_made_by_touch_loses_what_others_could_read_when_imported_into_and_so_do_its_wal_and_shm(
+        tmp_path, capsys):
+    db = touched(tmp_path / "agency.db", 0o644)
+    code, _, err = cli(capsys, "import", write_dataset(tmp_path / "csv", cases=2, notes_per_case=1), "--db", db)
+    assert code == 0, err
+    assert mode_of(db) == PRIVATE_MODE
+    reader = sqlite3.connect(db)  # keeps the WAL and SHM of the next write in place
+    reader.execute("SELECT count(*) FROM cases").fetchall()
+    try:
+        code, _, err = cli(capsys, "step", "add", "--db", db, "--as", "SV1", "--specialist", "S1", "--text", "Call.",
+                           "--due", "2025-03-01")
+        assert code == 0, err
+        assert side_files_of(db) == {"-wal": PRIVATE_MODE, "-shm": PRIVATE_MODE}
+    finally:
+        reader.close()
+
+
+def test_a_world_readable_database_its_wal_and_shm_become_owner_only_at_the_next_record_write(db_path, capsys):
+    os.chmod(db_path, 0o644)
+    reader = sqlite3.connect(db_path)  # another program: it made the WAL and SHM with the database's 0644
+    reader.execute("PRAGMA journal_mode = WAL")
+    reader.execute("SELECT count(*) FROM cases").fetchall()
+    try:
+        assert side_files_of(db_path) == {"-wal": 0o644, "-shm": 0o644}
+        code, _, err = cli(capsys, "step", "add", "--db", db_path, "--as", "SV1", "--specialist", "S1",
+                           "--text", "Call.", "--due", "2026-11-30")
+        assert code == 0, err
+        assert mode_of(db_path) == PRIVATE_MODE
+        assert side_files_of(db_path) == {"-wal": PRIVATE_MODE, "-shm": PRIVATE_MODE}
+    finally:
+        reader.close()
+
+
+def test_the_app_makes_a_world_readable_database_owner_only_when_it_opens_it(db_path, monkeypatch):
+    from staffing_tui.app import StaffingApp, run_app
+
+    os.chmod(db_path, 0o644)
+    monkeypatch.setattr(StaffingApp, "run", lambda self: None)  # the screen itself is not needed
+    assert run_app(db_path, as_staff="SV1") == 0
+    assert mode_of(db_path) == PRIVATE_MODE
+
+
+@pytest.fixture
+def group_folder(tmp_path) -> Path:
+    """A folder of this account's group, setgid, as `init --group` wants it (SPEC §5)."""
+    folder = tmp_path / "unit"
+    folder.mkdir()
+    os.chmod(folder, 0o2770)
+    return folder
+
+
+@pytest.mark.parametrize("made, kept", [(0o640, 0o640), (0o664, 0o660), (0o644, 0o640), (0o600, 0o600)])
+def test_a_shared_database_keeps_its_groups_bits_but_others_get_nothing(group_folder, tmp_path, capsys, made, kept):
+    db = touched(group_folder / "unit.db", made)
+    code, _, err = cli(capsys, "import", write_dataset(tmp_path / "csv", cases=2, notes_per_case=1), "--db", db)
+    assert code == 0, err
+    assert mode_of(db) == kept
+    reader = sqlite3.connect(db)
+    reader.execute("SELECT count(*) FROM cases").fetchall()
+    try:
+        assert cli(capsys, "step", "add", "--db", db, "--as", "SV1", "--specialist", "S1", "--text", "Call.",
+                   "--due", "2025-03-01")[0] == 0
+        assert side_files_of(db) == {"-wal": kept, "-shm": kept}
+    finally:
+        reader.close()
+
+
+def test_a_database_of_another_account_is_left_as_its_owner_made_it(tmp_path, capsys):
+    """Only a file's owner decides its mode (even root leaves another account's database alone)."""
+    db = touched(tmp_path / "theirs.db", 0o644)
+    os.chown(db, 65534, -1)
+    code, _, err = cli(capsys, "import", write_dataset(tmp_path / "csv", cases=2, notes_per_case=1), "--db", db)
+    assert code == 0, err
+    assert mode_of(db) == 0o644 and db.stat().st_uid == 65534
+
+
+# --- a killed backup's partial copy ---------------------------------------------------------------
+
+
+def dead_pid() -> int:
+    """The id of a process that ran and was reaped: no process has it now."""
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
+
+
+def partial_copies(folder: Path, db: Path, *pids: int) -> list[Path]:
+    """Hidden partial copies of `db` in `folder`, as `backup` writes them, one per pid."""
+    copies = []
+    for pid in pids:
+        copy = folder / f".copy-{pid}.db.partial-{pid}"
+        copy.write_bytes(db.read_bytes())
+        copies.append(copy)
+    return copies
+
+
+@pytest.mark.parametrize("command", ["backup", "check"])
+def test_a_killed_backups_partial_copy_is_removed_by_the_next_backup_or_check_but_a_running_ones_is_not(
+        db_path, tmp_path, capsys, command):
+    gone, running = partial_copies(tmp_path, db_path, dead_pid(), os.getpid())
+
+    def run(n: int):
+        if command == "backup":
+            return cli(capsys, "backup", "--db", db_path, tmp_path / f"backup-{n}.db")
+        return cli(capsys, "check", "--db", db_path)
+
+    code, out, err = run(1)
+    assert code == 0, err
+    assert not gone.exists() and running.exists()
+    assert err == (f"removed a partial copy left in {tmp_path} by an interrupted backup (its process is gone): "
+                   f"{gone.name}\n")
+    assert gone.name not in out  # the command's own output stays as it was
+    assert run(2)[2] == ""  # said once: nothing is left to remove
+
+
+def test_a_backup_cleans_only_the_folder_it_writes_into(db_path, tmp_path, capsys):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (gone,) = partial_copies(tmp_path, db_path, dead_pid())
+    assert cli(capsys, "backup", "--db", db_path, elsewhere / "copy.db")[0] == 0
+    assert gone.exists()
 
 
 @pytest.mark.parametrize("argv", [
@@ -151,6 +288,57 @@ def test_import_errors_never_show_names_or_birth_dates(tmp_path, capsys):
     assert not [secret for secret in secrets if secret in err]  # …without a name or a birth date
 
 
+PEOPLE_HEADER = "person_id, first_name, last_name, birth_date, deceased_on"
+
+
+def drop_first_line(path: Path) -> str:
+    """Remove the header of a CSV file, so its first data row is taken as the header; that row."""
+    first, rest = path.read_text(encoding="utf-8").split("\n", 1)
+    first, rest = rest.split("\n", 1)
+    path.write_text(rest, encoding="utf-8")
+    return first
+
+
+def test_a_people_csv_without_a_header_names_its_columns_by_position_never_by_a_persons_name(tmp_path, capsys):
+    source = write_dataset(tmp_path / "csv", cases=2, notes_per_case=1)
+    row = drop_first_line(source / "people.csv")  # K0,Kid0,Family0,2015-03-04,
+    code, out, err = cli(capsys, "import", source, "--db", tmp_path / "agency.db")
+    assert code == 2 and out == ""
+    assert (f"people.csv:1: column 2: is not a column of people.csv; the first line must be the header: "
+            f"{PEOPLE_HEADER}") in err
+    assert "missing column" not in err  # the header is absent, not incomplete
+    assert not [value for value in row.split(",")[1:] if value and value in err]
+
+
+def test_a_misspelt_people_header_is_named_by_position_too(tmp_path, capsys):
+    source = write_dataset(tmp_path / "csv", cases=2, notes_per_case=1)
+    people = source / "people.csv"
+    people.write_text(people.read_text().replace("first_name", "Zenobia", 1))  # a name typed over the header
+    code, _, err = cli(capsys, "import", source, "--db", tmp_path / "agency.db")
+    assert code == 2 and "Zenobia" not in err
+    assert "people.csv:1: column 2: is not a column of people.csv" in err
+    assert "people.csv:1: first_name: missing column" in err
+
+
+def test_a_notes_csv_without_a_header_never_quotes_the_note_text_it_took_for_one(tmp_path, capsys):
+    source = write_dataset(tmp_path / "csv", cases=2, notes_per_case=1)
+    notes = source / "notes.csv"
+    lines = notes.read_text().splitlines()
+    notes.write_text("\n".join([lines[1].replace("Visit 0 went well.", "Saw Kit Family0 at school"), *lines[2:]]))
+    code, _, err = cli(capsys, "import", source, "--db", tmp_path / "agency.db")
+    assert code == 2
+    assert "notes.csv:1: column 9: is not a column of notes.csv; the first line must be the header" in err
+    assert "Kit" not in err and "Family0" not in err
+
+
+def test_a_misspelt_header_of_a_casework_file_is_still_quoted_to_help_fix_it(tmp_path, capsys):
+    source = write_dataset(tmp_path / "csv", cases=2, notes_per_case=1)
+    notes = source / "notes.csv"
+    notes.write_text(notes.read_text().replace("note_type", "notetype", 1))
+    code, _, err = cli(capsys, "import", source, "--db", tmp_path / "agency.db")
+    assert code == 2 and "notes.csv:1: notetype: unknown column; notes.csv has exactly:" in err
+
+
 # --- the privacy mask on exports ------------------------------------------------------------------
 
 NAMES = ("Kit", "Ann", "Kay", "Testperson", "Oak Foster Home")
@@ -198,3 +386,50 @@ def test_agenda_with_mask_shows_initials_and_scrubs_free_text(plan_db, capsys, f
         assert all("document" not in plan for plan in agenda["contact_plans_to_review"])
     else:
         assert "K. T. (child, C1)" in masked
+
+
+SHOUTED = "ANN TESTPERSON meets kit at the office; oak foster\nhome drives. The kitchen is upstairs."
+
+
+@pytest.fixture
+def shouting_db(db_path, capsys) -> Path:
+    """Contact plan 1 (for A1, from August) and a next step whose free text writes the family's names in
+    capitals, in lower case and across a line break."""
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("INSERT INTO permanency_goals VALUES ('C1', 'K1', 'adoption', '2026-08-01')")
+    conn.close()
+    for argv in (["plan", "generate", "--as", "SV1", "--case", "C1", "--parent", "A1", "--frequency", "1",
+                  "--methods", "in_person", "--arrangements", SHOUTED, "--from", "2026-08", "--review-on", "2026-12-01"],
+                 ["step", "add", "--as", "SV1", "--specialist", "S1", "--case", "C1", "--due", "2026-11-30",
+                  "--text", "Ask ann about KIT's school and the TESTPERSON kitchen"]):
+        code, _, err = cli(capsys, *argv, "--db", db_path)
+        assert code == 0, err
+    return db_path
+
+
+def names_in(text: str) -> list[str]:
+    """The names of the small database found in `text` as whole words, in any capitalisation."""
+    return [name for name in NAMES if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.IGNORECASE)]
+
+
+@pytest.mark.parametrize("argv", [
+    ["plan", "export", "1", "--format", "md"],
+    ["plan", "export", "1", "--format", "html"],
+    ["agenda", "--specialist", "S1", "--month", "2026-08", "--format", "md"],
+    ["agenda", "--specialist", "S1", "--month", "2026-08", "--format", "json"],
+    ["report", "--month", "2026-08", "--format", "md"],
+], ids=["plan-md", "plan-html", "agenda-md", "agenda-json", "report-md"])
+def test_the_mask_hides_names_written_in_capitals_or_lower_case_but_not_words_that_start_with_them(
+        shouting_db, tmp_path, capsys, argv):
+    plain, masked = tmp_path / "plain.txt", tmp_path / "masked.txt"
+    assert cli(capsys, *argv, "--db", shouting_db, "--out", plain)[0] == 0
+    code, _, err = cli(capsys, *argv, "--db", shouting_db, "--out", masked, "--mask")
+    assert code == 0, err
+    if argv[0] != "report":  # the report has no free text: its names are labels
+        assert {"Ann", "Kit", "Testperson"} <= set(names_in(plain.read_text()))  # the family is named in it
+    hidden = masked.read_text()
+    assert names_in(hidden) == []
+    if argv[0] == "plan":
+        assert "The kitchen is upstairs." in hidden
+    elif argv[0] == "agenda":
+        assert "kitchen" in hidden and "K.'s school" in hidden

@@ -192,9 +192,12 @@ def test_a_connection_opens_with_a_umask_that_lets_sqlite_make_side_files_with_t
         tmp_path, monkeypatch, db_mode, umask_while_opening):
     """SPEC §5: WAL/SHM files get the database's mode. SQLite creates them through the umask and
     only then fchmods them, so another account of the group opening the database in between
-    would fail: while a shared (0660) database opens, the umask passes the group's bits; a
-    private one changes nothing, and the umask is back as it was afterwards."""
-    path = tmp_path / "unit.db"
+    would fail: while a shared (0660, in a folder of its group) database opens, the umask passes the
+    group's bits; a private one changes nothing, and the umask is back as it was afterwards."""
+    folder = tmp_path / "unit"
+    folder.mkdir()
+    os.chmod(folder, 0o2770 if db_mode == 0o660 else 0o700)  # a group's folder is setgid (SPEC §5)
+    path = folder / "unit.db"
     open_database(path, create=True).close()
     os.chmod(path, db_mode)
     seen = []

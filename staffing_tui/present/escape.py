@@ -88,8 +88,9 @@ def for_markdown_cell(text: str | None) -> str:
 
 
 def neutralise_formula(value: str) -> str:
-    """Prefix a quote so a spreadsheet shows the text instead of running it."""
-    return "'" + value if value and value.startswith(FORMULA_PREFIXES) else value
+    """Prefix a quote so a spreadsheet shows the text instead of running it (leading spaces
+    do not hide a formula: some spreadsheets skip them)."""
+    return "'" + value if value.lstrip(" ").startswith(FORMULA_PREFIXES) else value
 
 
 def for_csv(text: str | None) -> str:

@@ -26,6 +26,8 @@ _LINE_BREAK = re.compile("\r\n?")
 
 def first_control(text: str) -> str | None:
     """The first control character in `text`, None when there is none."""
+    if text.isprintable():  # C speed, and true of almost every value: no control in it
+        return None
     found = CONTROL.search(text)
     return found.group() if found else None
 
@@ -39,6 +41,8 @@ def clean_free_text(text: str) -> str:
     """`text` as it is stored: Windows and old Mac line breaks become newlines, tabs and
     newlines stay, every other control character is dropped (a pasted note keeps its lines;
     an escape sequence loses the ESC that made it one)."""
-    if not CONTROL.search(text):
-        return text  # the common case, checked once
-    return _DROPPED_FROM_FREE_TEXT.sub("", _LINE_BREAK.sub("\n", text))
+    if text.isprintable():
+        return text  # the common case (a control is never printable)
+    if "\r" in text:
+        text = _LINE_BREAK.sub("\n", text)
+    return _DROPPED_FROM_FREE_TEXT.sub("", text)

@@ -30,7 +30,11 @@ How it stays fast enough for ~1.5 million notes:
   the database zone's offset cached per local date; pendulum is only consulted
   on the rare days where the offset changes (DST), so it decides those.
 
-Messages never contain a person's name or birth date (privacy rule).
+Messages never contain a person's name or birth date (privacy rule), and every problem
+line is terminal-safe (`present.escape`): a value echoed shows its control characters as
+escapes. Control characters never enter as data (`domain.text`, issue 14): an id, name,
+enumeration value or placement name holding one is refused, and free text (a note's type
+and text) is cleaned of them as it is read.
 """
 
 from __future__ import annotations
@@ -52,7 +56,9 @@ import pendulum
 from sqlite_utils import Database
 
 from staffing_tui.domain.enums import CaseType, Goal, Location, LocationType, Method, Role, StaffRole
+from staffing_tui.domain.text import clean_free_text, code_point, first_control
 from staffing_tui.errors import UserError
+from staffing_tui.present.escape import for_terminal_cell
 from staffing_tui.store import import_log
 from staffing_tui.store.connection import timezone_of
 from staffing_tui.store.import_log import ROWS_SOURCE, CsvRowsDigest, TableCounts
@@ -115,6 +121,7 @@ class Column:
     required: bool = False
     refers_to: str | None = None  # the table whose primary key this column names
     private: bool = False  # never echo the value (names, birth dates)
+    free_text: bool = False  # TEXT a person wrote: cleaned of control characters, never refused
 
 
 def _ref(table: str, *, required: bool = False) -> Column:
@@ -179,11 +186,11 @@ COLUMNS: dict[str, dict[str, Column]] = {
         "case_id": _ref("cases", required=True),
         "author_id": _ref("staff"),
         "occurred_at": Column(DATETIME, required=True),
-        "note_type": Column(TEXT),
+        "note_type": Column(TEXT, free_text=True),
         "method": Column(Method, required=True),
         "location": Column(Location),
         "locate_for": _ref("people"),
-        "text": Column(TEXT),
+        "text": Column(TEXT, free_text=True),
     },
     "note_contacts": {"note_id": _ref("notes"), "person_id": _ref("people")},
 }
@@ -244,7 +251,9 @@ class _Problems:
         file_rank = FILE_NAMES.index(file) if file in FILE_NAMES else len(FILE_NAMES)
         if len(message) > MAX_MESSAGE:  # a last guard: a huge cell never floods the terminal
             message = message[:MAX_MESSAGE - 3] + "..."
-        self.items.append((file_rank, file, line, column_rank, f"{file}:{line}: {column}: {message}"))
+        # One line, terminal-safe: a file name, a header cell or a value echoed is data.
+        shown = for_terminal_cell(f"{file}:{line}: {column}: {message}")
+        self.items.append((file_rank, file, line, column_rank, shown))
 
     def drop_file(self, file: str) -> None:
         self.items[:] = [item for item in self.items if item[1] != file]
@@ -642,8 +651,11 @@ class ImportRun:
             if invalid:
                 invalid.clear()
             for i in plain:
-                if not values[i]:
+                value = values[i]
+                if not value:
                     values[i] = None
+                elif not value.isprintable():  # rare: a line break, a tab or a control character
+                    values[i] = clean_free_text(value)
             for i, convert in converters:
                 try:
                     values[i] = convert(values[i])
@@ -688,14 +700,14 @@ class ImportRun:
     @staticmethod
     def _is_plain_text(table: str, name: str) -> bool:
         spec = COLUMNS[table][name]
-        return spec.kind == TEXT and not spec.required and name not in IMPORT_KEYS[table]
+        return spec.free_text and not spec.required and name not in IMPORT_KEYS[table]
 
     def _converter(self, table: str, name: str) -> Converter:
         spec = COLUMNS[table][name]
         required = spec.required or name in IMPORT_KEYS[table]
         kind = spec.kind
         if kind == TEXT:
-            return _required_text
+            return _name(required)
         if kind == ID:
             return _identifier(required)
         if kind == BOOL:
@@ -893,10 +905,26 @@ class ImportRun:
 # --- stateless converters ----------------------------------------------------------------
 
 
-def _required_text(raw: str) -> str:
-    if not raw.strip():
-        raise Invalid("is empty; a value is required here")
-    return raw
+def _refuse_control(value: str, shown: str = "") -> None:
+    """Invalid when `value` holds a control character, named by its code point; `shown` is how
+    the message names the value ("" for a name: a person's name stays out of messages)."""
+    if not value.isprintable() and (character := first_control(value)) is not None:
+        raise Invalid(f"{shown}contains a control character ({code_point(character)}); remove it")
+
+
+def _name(required: bool) -> Converter:
+    """A name or label (a unit's, a staff member's, a person's, a placement's): stored as written,
+    but never with a control character, and never echoed in a message."""
+
+    def convert(raw: str) -> str | None:
+        if not raw.strip():
+            if required:
+                raise Invalid("is empty; a value is required here")
+            return raw or None
+        _refuse_control(raw)
+        return raw
+
+    return convert
 
 
 def _identifier(required: bool) -> Converter:
@@ -906,6 +934,7 @@ def _identifier(required: bool) -> Converter:
             if required:
                 raise Invalid("is empty; an id is required here")
             return None
+        _refuse_control(value, f"{_shown(value)} ")
         return value
 
     return convert

@@ -88,12 +88,12 @@ def agenda_to_markdown(agenda: Agenda) -> str:
     section("Contact plans missing", [f"- {_who(agenda, r)}" for r in agenda.plans_missing])
     section("Contact plans due for review",
             [f"- plan {p['contact_plan_id']} ({_md(p['case_id'])}, parent {_md(p['parent_id'])}): "
-             f"review on {p['review_on']}" for p in agenda.plans_to_review])
+             f"review on {_md(p['review_on'])}" for p in agenda.plans_to_review])
     section("Exceptions ending or due for review",
             [f"- exception {e['exception_id']} ({_md(e['case_id'])}, {_md(e['person_id'])}, {_md(e['category'])}): "
-             f"ends {e['end_month']}, review on {e['review_on']}" for e in agenda.exceptions_to_review])
+             f"ends {_md(e['end_month'])}, review on {_md(e['review_on'])}" for e in agenda.exceptions_to_review])
     section("Open next steps",
-            [f"- [ ] #{s['next_step_id']} due {s['due_on']}: {_md(s['text'])}"
+            [f"- [ ] #{s['next_step_id']} due {_md(s['due_on'])}: {_md(s['text'])}"
              + (f" ({_md(s['case_id'])})" if s["case_id"] else "") for s in agenda.next_steps])
     section("Integrity flags to fix",
             [f"- {_who(agenda, r)}: {', '.join(f.replace('_', ' ') for f in r.integrity_flags)}"

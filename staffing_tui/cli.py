@@ -636,6 +636,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = argv[0] if argv and argv[0] in COMMANDS else None
     args = None
     try:
+        _refuse_undecodable(argv)
         args = build_parser(command).parse_args(argv)
         handler: Callable[[argparse.Namespace], int] = args.handler
         return handler(args)
@@ -658,6 +659,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_UNEXPECTED
     finally:
         _close_opened()
+
+
+def _refuse_undecodable(argv: Sequence[str]) -> None:
+    """Bytes that are not UTF-8 reach Python as lone surrogates, which no database or output can
+    hold: one sentence (exit 2) instead of an unexpected error."""
+    for position, argument in enumerate(argv, start=1):
+        try:
+            argument.encode("utf-8")
+        except UnicodeEncodeError:
+            raise UserError(f"argument {position} is not valid UTF-8 text; check the terminal's "
+                            "character encoding.") from None
 
 
 def _print_error(message: str, *details: str) -> None:

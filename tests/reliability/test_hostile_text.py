@@ -129,7 +129,7 @@ def hostile_db(tmp_path, capsys) -> Path:
 
 def test_free_text_is_stored_cleaned_keeping_lines_and_tabs(hostile_db):
     texts = [row[0] for row in query(hostile_db, "SELECT text FROM notes")]
-    assert texts == [f"Visit]0;TITLE went [2Jwell[8m hidden evil\nsecond line\tend"] * 4
+    assert texts == ["Visit]0;TITLE went [2Jwell[8m hidden evil\nsecond line\tend"] * 4
     assert query(hostile_db, "SELECT DISTINCT note_type FROM notes") == [("monthly[2J_visit",)]
     stored = [value for table, column in (("exceptions", "reason"), ("contact_plans", "arrangements"),
                                           ("contact_plans", "document"), ("staffing_notes", "text"),

@@ -905,10 +905,12 @@ class ImportRun:
 # --- stateless converters ----------------------------------------------------------------
 
 
-def _refuse_control(value: str, shown: str = "") -> None:
-    """Invalid when `value` holds a control character, named by its code point; `shown` is how
-    the message names the value ("" for a name: a person's name stays out of messages)."""
-    if not value.isprintable() and (character := first_control(value)) is not None:
+def _refuse_control(value: str, *, echo: bool) -> None:
+    """Invalid when `value` (not printable: the caller's quick test) holds a control character,
+    named by its code point; the value itself is shown (escaped) only if `echo` (an id), never
+    for a name (a person's name stays out of messages)."""
+    if (character := first_control(value)) is not None:
+        shown = f"{_shown(value)} " if echo else ""
         raise Invalid(f"{shown}contains a control character ({code_point(character)}); remove it")
 
 
@@ -921,7 +923,8 @@ def _name(required: bool) -> Converter:
             if required:
                 raise Invalid("is empty; a value is required here")
             return raw or None
-        _refuse_control(raw)
+        if not raw.isprintable():
+            _refuse_control(raw, echo=False)
         return raw
 
     return convert
@@ -934,7 +937,8 @@ def _identifier(required: bool) -> Converter:
             if required:
                 raise Invalid("is empty; an id is required here")
             return None
-        _refuse_control(value, f"{_shown(value)} ")
+        if not value.isprintable():  # a quick test per id: ~1.5 million notes
+            _refuse_control(value, echo=True)
         return value
 
     return convert

@@ -26,12 +26,11 @@ from __future__ import annotations
 import html
 import re
 
-from staffing_tui.domain.text import CONTROL_CLASS
+from staffing_tui.domain.text import CONTROL, CONTROL_CLASS
 
 #: Spreadsheet programs run a cell starting with one of these as a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
-_CONTROL = re.compile(f"[{CONTROL_CLASS}]")
 #: What for_terminal escapes (newline stays; tab and "\r\n" are dealt with first).
 _ESCAPED = re.compile(f"(?!\n)[{CONTROL_CLASS}]")
 _LINE_BREAKS = re.compile(r"\s*\n\s*")
@@ -52,8 +51,8 @@ def for_terminal(text: str | None) -> str:
     """`text` safe to print: every control character but newline shown as an escape."""
     if not text:
         return ""
-    if not _CONTROL.search(text):
-        return text  # the common case: nothing to do
+    if text.isprintable() or not CONTROL.search(text):
+        return text  # the common case (every label the app draws): nothing to do
     return _ESCAPED.sub(_visible, text.replace("\r\n", "\n").replace("\t", " "))
 
 

@@ -10,27 +10,23 @@ characters take no cell, so a line keeps its width.
 
 from __future__ import annotations
 
-import re
-
 from rich.segment import Segment
 from textual.color import Color
 from textual.filter import LineFilter
 
-from staffing_tui.domain.text import CONTROL_CLASS
-
-_CONTROL = re.compile(f"[{CONTROL_CLASS}]")
+from staffing_tui.domain.text import CONTROL
 
 
 def _without_controls(segment: Segment) -> Segment:
     text, style, control = segment
-    return Segment(_CONTROL.sub("", text), style, control)
+    return Segment(CONTROL.sub("", text), style, control)
 
 
 class DropControlCharacters(LineFilter):
     """Removes control characters from the text of every segment of a line (see the module)."""
 
     def apply(self, segments: list[Segment], background: Color) -> list[Segment]:
-        if not any(_CONTROL.search(segment.text) for segment in segments if segment.control is None):
+        if not any(CONTROL.search(segment.text) for segment in segments if segment.control is None):
             return segments  # every line, every frame: nearly always this
         cleaned = [_without_controls(segment) if segment.control is None else segment for segment in segments]
         return [segment for segment in cleaned if segment.text or segment.control]

@@ -7,7 +7,8 @@ import dataclasses
 from staffing_tui.domain.enums import REASON_LABELS
 from staffing_tui.domain.model import Row
 from staffing_tui.exports import PrivacyMask
-from staffing_tui.render import md_inline, row_to_dict
+from staffing_tui.present.escape import for_markdown_cell as _md
+from staffing_tui.render import row_to_dict
 from staffing_tui.store.agenda import Agenda
 
 #: Free-text fields of the agenda's records, scrubbed of known names under the mask.
@@ -65,14 +66,14 @@ def agenda_to_dict(agenda: Agenda) -> dict:
 
 def _who(agenda: Agenda, row: Row) -> str:
     person = agenda.names.get(row.person_id, row.person_id) if row.person_id else "case home visit"
-    return f"{md_inline(person)} ({row.role or 'case'}, {md_inline(row.case_id)})"
+    return f"{_md(person)} ({row.role or 'case'}, {_md(row.case_id)})"
 
 
 def agenda_to_markdown(agenda: Agenda) -> str:
     report = agenda.report
     name = agenda.names.get(agenda.specialist_id, agenda.specialist_id)
     state = f"in progress, {agenda.days_left} days left" if report.in_progress else "complete"
-    lines = [f"# Staffing agenda — {md_inline(name)} ({md_inline(agenda.specialist_id)}), {report.month}",
+    lines = [f"# Staffing agenda — {_md(name)} ({_md(agenda.specialist_id)}), {report.month}",
              "", f"As of {report.as_of.isoformat()} ({state}).", ""]
 
     def section(title: str, items: list[str]) -> None:
@@ -86,14 +87,14 @@ def agenda_to_markdown(agenda: Agenda) -> str:
             [f"- {_who(agenda, r)}: {REASON_LABELS[r.reason]}" for r in agenda.due])
     section("Contact plans missing", [f"- {_who(agenda, r)}" for r in agenda.plans_missing])
     section("Contact plans due for review",
-            [f"- plan {p['contact_plan_id']} ({p['case_id']}, parent {p['parent_id']}): review on {p['review_on']}"
-             for p in agenda.plans_to_review])
+            [f"- plan {p['contact_plan_id']} ({_md(p['case_id'])}, parent {_md(p['parent_id'])}): "
+             f"review on {_md(p['review_on'])}" for p in agenda.plans_to_review])
     section("Exceptions ending or due for review",
-            [f"- exception {e['exception_id']} ({e['case_id']}, {e['person_id']}, {e['category']}): "
-             f"ends {e['end_month']}, review on {e['review_on']}" for e in agenda.exceptions_to_review])
+            [f"- exception {e['exception_id']} ({_md(e['case_id'])}, {_md(e['person_id'])}, {_md(e['category'])}): "
+             f"ends {_md(e['end_month'])}, review on {_md(e['review_on'])}" for e in agenda.exceptions_to_review])
     section("Open next steps",
-            [f"- [ ] #{s['next_step_id']} due {s['due_on']}: {md_inline(s['text'])}"
-             + (f" ({s['case_id']})" if s["case_id"] else "") for s in agenda.next_steps])
+            [f"- [ ] #{s['next_step_id']} due {_md(s['due_on'])}: {_md(s['text'])}"
+             + (f" ({_md(s['case_id'])})" if s["case_id"] else "") for s in agenda.next_steps])
     section("Integrity flags to fix",
             [f"- {_who(agenda, r)}: {', '.join(f.replace('_', ' ') for f in r.integrity_flags)}"
              for r in agenda.flagged])

@@ -16,6 +16,7 @@ from pathlib import Path
 from textual import on
 from textual.app import App
 from textual.binding import Binding
+from textual.filter import LineFilter
 from textual.reactive import var
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
@@ -31,7 +32,9 @@ from staffing_tui.screens.staffing import StaffingScreen
 from staffing_tui.store.audit import Identity, as_refusal, identity, not_on_staff_list
 from staffing_tui.store.connection import describe_sqlite_error, hold_open, open_database
 from staffing_tui.store.directory import StaffMember
+from staffing_tui.present.escape import for_terminal_cell
 from staffing_tui.widgets.labels import month_name
+from staffing_tui.widgets.terminal_safe import DropControlCharacters
 
 REPORTS_SCREEN = "staffing_tui.screens.reports:ReportsScreen"
 #: How long a thread may hold the interpreter lock while another waits (Python's default: 5 ms).
@@ -50,14 +53,15 @@ def _is_screen(screen: Screen, spec: str) -> bool:
 
 
 def describe_failure(action: str, error: BaseException | None) -> str:
-    """One readable sentence for a failed worker, never a traceback."""
+    """One readable sentence for a failed worker, never a traceback (terminal-safe: a message
+    can carry an id or a value read from the database)."""
     if isinstance(error, UserError):
-        return error.message
+        return for_terminal_cell(error.message)
     if isinstance(error, sqlite3.Error):
-        return describe_sqlite_error(error)
+        return for_terminal_cell(describe_sqlite_error(error))
     detail = str(error).strip().rstrip(".") if error is not None else ""
     detail = detail or type(error).__name__
-    return f"Could not {action}: {detail}."
+    return for_terminal_cell(f"Could not {action}: {detail}.")
 
 
 class StaffingApp(App[int]):
@@ -111,6 +115,12 @@ class StaffingApp(App[int]):
         self.initial_month = Month.parse(month) if isinstance(month, str) else month
         self._switch_interval_before: float | None = None
         self._gc_threshold_before: tuple[int, ...] | None = None
+        self._drop_controls = DropControlCharacters()
+
+    def get_line_filters(self) -> list[LineFilter]:
+        """Textual's filters (monochrome, dim…), then the guard that keeps control characters in
+        data off the terminal (`widgets.terminal_safe`)."""
+        return [*super().get_line_filters(), self._drop_controls]
 
     @property
     def actor_id(self) -> str | None:
@@ -353,7 +363,7 @@ def run_app(
         parsed = Month.parse(month) if isinstance(month, str) else month
         check_can_open(copy.path, as_staff)
     except (UserError, ValueError) as exc:
-        print(getattr(exc, "message", None) or str(exc), file=sys.stderr)
+        print(for_terminal_cell(getattr(exc, "message", None) or str(exc)), file=sys.stderr)
         return 2
     app = build_app(copy.path, as_staff=as_staff, month=parsed, notice=copy.notice)
     app.run()

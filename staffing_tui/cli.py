@@ -222,10 +222,14 @@ def _print_list(args: argparse.Namespace, rows: list[dict], columns: Sequence[st
     if not rows:
         print("(none)")
         return
-    widths = {c: max(len(c), *(len(str(r.get(c) if r.get(c) is not None else "")) for r in rows)) for c in columns}
+    from staffing_tui.present.escape import for_terminal_cell
+
+    # Each cell on one line, terminal-safe: ids and free text (a next step's) are data.
+    cells = [{c: for_terminal_cell(str(r[c])) if r.get(c) is not None else "" for c in columns} for r in rows]
+    widths = {c: max(len(c), *(len(cell[c]) for cell in cells)) for c in columns}
     print("  ".join(c.ljust(widths[c]) for c in columns))
-    for r in rows:
-        print("  ".join(str(r.get(c) if r.get(c) is not None else "").ljust(widths[c]) for c in columns))
+    for cell in cells:
+        print("  ".join(cell[c].ljust(widths[c]) for c in columns))
 
 
 def cmd_exception_add(args: argparse.Namespace) -> int:
@@ -694,20 +698,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = argv[0] if argv and argv[0] in COMMANDS else None
     args = None
     try:
+        _refuse_undecodable(argv)
         args = build_parser(command).parse_args(argv)
         handler: Callable[[argparse.Namespace], int] = args.handler
         status = handler(args)
         sys.stdout.flush()  # here, not at exit: a closed pipe is answered below, without a traceback
         return status
     except UserError as exc:
-        print(f"error: {exc.message}", file=sys.stderr)
-        for detail in exc.details:
-            print(detail, file=sys.stderr)
+        _print_error(exc.message, *exc.details)
         return exc.exit_status
     except sqlite3.Error as exc:
         from staffing_tui.store.connection import describe_sqlite_error, is_busy
 
-        print(f"error: {describe_sqlite_error(exc, getattr(args, 'db', None))}", file=sys.stderr)
+        _print_error(describe_sqlite_error(exc, getattr(args, 'db', None)))
         return EXIT_BUSY if is_busy(exc) else EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
@@ -724,6 +727,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_UNEXPECTED
     finally:
         _close_opened()
+
+
+def _refuse_undecodable(argv: Sequence[str]) -> None:
+    """Bytes that are not UTF-8 reach Python as lone surrogates, which no database or output can
+    hold: one sentence (exit 2) instead of an unexpected error."""
+    for position, argument in enumerate(argv, start=1):
+        try:
+            argument.encode("utf-8")
+        except UnicodeEncodeError:
+            raise UserError(f"argument {position} is not valid UTF-8 text; check the terminal's "
+                            "character encoding.") from None
+
+
+def _print_error(message: str, *details: str) -> None:
+    """`error: message`, then a line per detail, on stderr. Any of them can hold a value the user
+    typed or imported: each is one terminal-safe line (no escape sequence, no forged line)."""
+    from staffing_tui.present.escape import for_terminal_cell
+
+    print(f"error: {for_terminal_cell(message)}", file=sys.stderr)
+    for detail in details:
+        print(for_terminal_cell(detail), file=sys.stderr)
 
 
 def _close_opened() -> None:

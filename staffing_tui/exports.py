@@ -204,7 +204,7 @@ class PrivacyMask:
                 replacements[f"{last}, {first}"] = initials[person_id]
             for part in (first, last):
                 if part:
-                    replacements.setdefault(part, f"{part[0]}.")
+                    replacements.setdefault(part, initials_of(part, None, "(name)"))  # a letter, never a control
             if birth_date:
                 replacements[birth_date] = DATE_HIDDEN
         return cls(initials, replacements)

@@ -11,6 +11,7 @@ import dataclasses
 from collections.abc import Callable
 
 from staffing_tui.exports import PrivacyMask
+from staffing_tui.present.escape import for_terminal
 from staffing_tui.store.history import (
     FREE_TEXT_COLUMNS,
     AuditEntry,
@@ -163,13 +164,18 @@ def _entry_lines(entry: AuditEntry | RowChange) -> list[str]:
     return [heading, *(_column_line(change) for change in entry.columns)]
 
 
+def _text(lines: list[str]) -> str:
+    """The lines as printed: every id, path, login and value in them was data (terminal-safe)."""
+    return for_terminal("\n".join(lines)) + "\n"
+
+
 def imports_text(entries: list[ImportEntry]) -> str:
     if not entries:
         return "No imports recorded.\n"
     lines: list[str] = []
     for entry in entries:
         lines += _import_header(entry)
-    return "\n".join(lines) + "\n"
+    return _text(lines)
 
 
 def import_changes_text(changes: ImportChanges) -> str:
@@ -180,14 +186,14 @@ def import_changes_text(changes: ImportChanges) -> str:
     lines.append(f"{rows} row{'' if rows == 1 else 's'} changed" if rows else "No rows changed.")
     for row in changes.rows:
         lines += [_row_heading(row), *(_column_line(change) for change in row.columns)]
-    return "\n".join(lines) + "\n"
+    return _text(lines)
 
 
 def trail_text(trail: Trail) -> str:
     count = len(trail.entries)
     if not count:
-        return f"{trail.subject}: nothing recorded.\n"
+        return _text([f"{trail.subject}: nothing recorded."])
     lines = [f"{trail.subject}: {count} entr{'y' if count == 1 else 'ies'}, oldest first"]
     for entry in trail.entries:
         lines += _entry_lines(entry)
-    return "\n".join(lines) + "\n"
+    return _text(lines)

@@ -15,6 +15,7 @@ from typing import Mapping
 
 from staffing_tui.domain.enums import REASON_LABELS, Flag, Status
 from staffing_tui.domain.model import Row
+from staffing_tui.present.escape import for_csv, for_markdown_cell
 from staffing_tui.store.evaluation import MonthReport
 
 #: Status order for a staffing: not seen without reason first.
@@ -27,9 +28,6 @@ CSV_FIELDS = (
     "last_seen", "last_contact", "placement_location_type", "placement_location_name", "placement_since",
     "goal", "rights", "whereabouts", "exception_id", "contact_plan_id", "flags",
 )
-
-#: Spreadsheet programs run cells starting with these as formulas.
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _iso(value) -> str | None:
@@ -81,11 +79,6 @@ def report_to_json(report: MonthReport) -> str:
     return json.dumps(report_to_dict(report), indent=2) + "\n"
 
 
-def neutralise_formula(value: str) -> str:
-    """Prefix a quote so a spreadsheet shows the text instead of running it."""
-    return "'" + value if value and value.startswith(_FORMULA_PREFIXES) else value
-
-
 def report_to_csv(report: MonthReport) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\n")
@@ -97,19 +90,12 @@ def report_to_csv(report: MonthReport) -> str:
         flat["placement_location_name"] = placement.get("location_name")
         flat["placement_since"] = placement.get("since")
         flat["flags"] = ";".join(flat["flags"])
-        writer.writerow({k: neutralise_formula(str(v)) if v is not None else "" for k, v in flat.items()})
+        writer.writerow({k: for_csv(str(v)) if v is not None else "" for k, v in flat.items()})
     return out.getvalue()
 
 
-def md_inline(text: str | None) -> str:
-    """Text for one Markdown line or table cell: no line breaks, no table breaks, and a
-    leading formula character escaped (`\\=`: Markdown shows "=", a spreadsheet sees text)."""
-    text = (text or "").replace("|", "\\|")
-    text = text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ").replace("\t", " ")
-    return "\\" + text if text.startswith(_FORMULA_PREFIXES) else text
-
-
-_md = md_inline
+#: Every name, id and place in the Markdown report is one inert line (a cell, a heading, an item).
+_md = for_markdown_cell
 
 
 def masked_report(report: MonthReport) -> MonthReport:
@@ -142,8 +128,8 @@ def report_to_markdown(report: MonthReport, names: Mapping[str, str] | None = No
     if report.unit_id or report.specialist_id:
         scope = ", ".join(
             part for part in (
-                f"unit {names.get(report.unit_id, report.unit_id)}" if report.unit_id else "",
-                f"specialist {names.get(report.specialist_id, report.specialist_id)}" if report.specialist_id else "",
+                f"unit {_md(names.get(report.unit_id, report.unit_id))}" if report.unit_id else "",
+                f"specialist {_md(names.get(report.specialist_id, report.specialist_id))}" if report.specialist_id else "",
             ) if part
         )
         lines += [f"Scope: {scope}", ""]

@@ -2,12 +2,17 @@
 
 Pure: takes the facts gathered by the store, returns Markdown. The HTML form
 is rendered from the same Markdown so the two never disagree.
+
+Every value from the case data (names, ids, placements, arrangements) is escaped as it
+goes in (issue 14): a child named `![x](http://…)` or `Kit | Lane` is text in the
+document, never an image, a link, HTML or an extra table column.
 """
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, field
+
+from staffing_tui.present.escape import for_html, for_markdown, for_markdown_cell, for_terminal
 
 METHOD_WORDS = {"in_person": "in person", "phone": "by telephone", "video": "by video call", "written": "in writing"}
 
@@ -48,15 +53,17 @@ def _frequency_words(months: int) -> str:
 
 
 def render_plan_markdown(d: PlanDocumentData) -> str:
-    methods = ", ".join(METHOD_WORDS.get(m, m) for m in d.methods) or "(none chosen)"
-    title = f"# Contact plan{f' #{d.plan_id}' if d.plan_id else ''} — case {d.case_id}"
+    md = for_markdown_cell  # each value of the case data is one inert line
+    methods = ", ".join(METHOD_WORDS.get(m, md(m)) for m in d.methods) or "(none chosen)"
+    title = f"# Contact plan{f' #{d.plan_id}' if d.plan_id else ''} — case {md(d.case_id)}"
+    parent = md(d.parent_name)
     lines = [
         title,
         "",
-        f"**Parent:** {d.parent_name} ({d.parent_role.replace('_', ' ')})  ",
-        f"**Case:** {d.case_id} ({d.case_type}), specialist {d.specialist}, {d.unit}  ",
-        f"**Parental rights:** {d.rights}  ",
-        f"**Whereabouts:** {d.whereabouts}  ",
+        f"**Parent:** {parent} ({md(d.parent_role.replace('_', ' '))})  ",
+        f"**Case:** {md(d.case_id)} ({md(d.case_type)}), specialist {md(d.specialist)}, {md(d.unit)}  ",
+        f"**Parental rights:** {md(d.rights)}  ",
+        f"**Whereabouts:** {md(d.whereabouts)}  ",
         f"**Incarcerated:** {'yes' if d.incarcerated else 'no'}",
         "",
         "## Children and their permanency goals",
@@ -64,30 +71,31 @@ def render_plan_markdown(d: PlanDocumentData) -> str:
         "| child | goal | placement |",
         "|---|---|---|",
     ]
-    lines += [f"| {c.name} | {c.goal.replace('_', ' ')} | {c.placement} |" for c in d.children]
+    lines += [f"| {md(c.name)} | {md(c.goal.replace('_', ' '))} | {md(c.placement)} |" for c in d.children]
     lines += [
         "",
         "## Contact",
         "",
-        f"The specialist will have contact with {d.parent_name} {_frequency_words(d.frequency_months)}, "
+        f"The specialist will have contact with {parent} {_frequency_words(d.frequency_months)}, "
         f"{methods}.",
         "",
         "**Arrangements** (where, who supervises, transport, interpreter):",
         "",
-        d.arrangements.strip() or "_none recorded_",
+        for_markdown(d.arrangements.strip()) or "_none recorded_",
         "",
     ]
     if d.exception_note:
-        lines += [f"**Exception:** {d.exception_note}", ""]
-    period = f"from {d.start_month}" + (f" to {d.end_month}" if d.end_month else " until reviewed")
+        lines += [f"**Exception:** {md(d.exception_note)}", ""]
+    period = f"from {md(d.start_month)}" + (f" to {md(d.end_month)}" if d.end_month else " until reviewed")
+    approved = f"Approved by {md(d.approved_by) if d.approved_by else '(pending)'}"
     lines += [
         "## Period and review",
         "",
-        f"This plan applies {period}. Review on or before {d.review_on or '(not set)'}.",
+        f"This plan applies {period}. Review on or before {md(d.review_on) if d.review_on else '(not set)'}.",
         "",
         "## Approval",
         "",
-        f"Approved by {d.approved_by or '(pending)'}" + (f" on {d.approved_at}" if d.approved_at else "") + ".",
+        approved + (f" on {md(d.approved_at)}" if d.approved_at else "") + ".",
         "",
         "Specialist: ______________________________  Date: ____________",
         "",
@@ -99,14 +107,22 @@ def render_plan_markdown(d: PlanDocumentData) -> str:
     return "\n".join(lines)
 
 
+#: Markdown that could fetch, link or run something: off in the HTML page, whatever the
+#: (possibly hand-edited, possibly older) document holds. Raw HTML is escaped (`html` False).
+_INERT_IN_HTML = ["link", "image", "autolink", "reference", "html_inline", "html_block"]
+
+
 def markdown_to_html(markdown: str, title: str = "Contact plan") -> str:
-    """A printable, self-contained HTML page (no external assets)."""
+    """A printable, self-contained HTML page: no external asset, link, script or event handler
+    (links, images and raw HTML are text), and no control character (shown as escapes)."""
     from markdown_it import MarkdownIt
 
-    body = MarkdownIt("commonmark", {"html": False}).enable("table").render(markdown)
+    parser = MarkdownIt("commonmark", {"html": False}).enable("table").disable(_INERT_IN_HTML)
+    # An entity such as &#x202e; becomes its character when rendered: the controls are swept after.
+    body = for_terminal(parser.render(markdown))
     return (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        f"<title>{html.escape(title)}</title><style>"
+        f"<title>{for_html(title)}</title><style>"
         "body{font-family:Georgia,serif;max-width:48rem;margin:2rem auto;line-height:1.45;color:#111}"
         "table{border-collapse:collapse;width:100%}th,td{border:1px solid #999;padding:.3rem .5rem;text-align:left}"
         "h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:1.6rem}"

@@ -33,7 +33,7 @@ from staffing_tui.screens.base import DatabaseScreen, database_at
 from staffing_tui.store.agenda import build_agenda
 from staffing_tui.store.audit import resolve_actor
 from staffing_tui.store.records import complete_next_step
-from staffing_tui.widgets.labels import month_name
+from staffing_tui.widgets.labels import NOTHING, month_name, shown
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +54,7 @@ def load_agenda(db_path: Path, ctx: FormContext) -> AgendaView:
                                 case_ids={row.case_id for row in agenda.report.rows})
             agenda = masked_agenda(agenda, mask)
         return AgendaView(agenda_to_markdown(agenda), tuple(agenda.next_steps),
-                          agenda.names.get(ctx.specialist_id, ctx.specialist_id))
+                          shown(agenda.names.get(ctx.specialist_id, ctx.specialist_id)))
 
 
 class AgendaLoaded(Message):
@@ -172,7 +172,8 @@ class AgendaScreen(DatabaseScreen, ModalScreen[int | None]):
         table.clear()
         for step in message.view.steps:
             table.add_row(
-                str(step["next_step_id"]), step["due_on"], Text(step["text"]), step["case_id"] or "—",
+                str(step["next_step_id"]), Text(shown(step["due_on"])), Text(" ".join(shown(step["text"]).split())),
+                Text(shown(step["case_id"]) or NOTHING),
                 key=str(step["next_step_id"]),
             )
         has_steps = bool(message.view.steps)

@@ -49,7 +49,7 @@ from staffing_tui.store.audit import Actor, resolve_actor
 from staffing_tui.store.connection import default_as_of
 from staffing_tui.store.directory import case_ids_of_specialist, people_names, staff_members
 from staffing_tui.store.records import CaseInfo, approval_problem, case_info
-from staffing_tui.widgets.labels import month_name
+from staffing_tui.widgets.labels import month_name, person_label, shown, staff_label
 
 #: Where exports go unless the user names another file (created on first use, owner only).
 EXPORT_FOLDER = Path("~/staffing-tui-exports")
@@ -161,7 +161,7 @@ class CaseChoice:
     @property
     def label(self) -> str:
         closed = f", closed {self.info.closed_on}" if self.info.closed_on else ""
-        return f"{self.info.case_id} · {self.info.case_type}{closed}"
+        return f"{shown(self.info.case_id)} · {self.info.case_type}{closed}"
 
     def member(self, person_id: str | None) -> MemberChoice | None:
         return next((m for m in self.members if m.person_id == person_id), None)
@@ -196,10 +196,7 @@ def load_cases(db: Database, ctx: FormContext) -> dict[str, CaseChoice]:
     names = people_names(db, (pid for found in members.values() for pid, _ in found))
 
     def label(person_id: str) -> str:
-        name = names.get(person_id)
-        if name is None:
-            return person_id
-        return name.initials if ctx.masked else name.display
+        return person_label(person_id, names, masked=ctx.masked)
 
     choices = {}
     for case_id, info in infos.items():
@@ -256,7 +253,7 @@ class FieldHint(Static):
     """
 
     def say(self, text: str | None, *, note: bool = False) -> None:
-        self.update(Content(text or ""))
+        self.update(Content(shown(text)))
         self.set_class(bool(text), "-shown")
         self.set_class(note, "-note")
 
@@ -286,7 +283,7 @@ class ProblemList(Static):
     """
 
     def show(self, problems: list[str]) -> None:
-        self.update(Content("\n".join(f"• {problem}" for problem in problems)))
+        self.update(Content("\n".join(f"• {shown(problem)}" for problem in problems)))
         self.set_class(bool(problems), "-shown")
 
 
@@ -487,10 +484,10 @@ class StaffingForm(SaveOrCancel):
             member = staff.get(ctx.actor_id or "")
             setup = FormSetup(
                 actor=actor,
-                actor_label=f"{member.name} ({member.role})" if member else (ctx.actor_id or "nobody"),
+                actor_label=f"{staff_label(member)} ({member.role})" if member else (shown(ctx.actor_id) or "nobody"),
                 not_allowed=not_allowed,
                 as_of=default_as_of(db),
-                specialist_name=specialist.name if specialist else ctx.specialist_id,
+                specialist_name=staff_label(specialist) if specialist else shown(ctx.specialist_id),
                 cases=cases,
             )
             setup = replace(setup, extra=self.load_extra(db, setup))

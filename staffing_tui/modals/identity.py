@@ -21,13 +21,15 @@ from textual.worker import get_current_worker
 from staffing_tui.messages import StaffChoicesLoaded
 from staffing_tui.screens.base import database_at
 from staffing_tui.store.directory import StaffMember, Unit, identity_choices
+from staffing_tui.widgets.labels import shown, staff_label
 from staffing_tui.widgets.pick_list import Choice, PickList
 
 
 def identity_choice(member: StaffMember, unit: Unit | None) -> Choice:
-    where = unit.name if unit is not None else "no unit"
-    prompt = Content.assemble((member.name, "bold"), f"  {member.role} · {where}", (f"  {member.staff_id}", "dim"))
-    return Choice(member, prompt, f"{member.name} {member.role} {where} {member.staff_id}")
+    where = shown(unit.name) if unit is not None else "no unit"
+    name, staff_id = staff_label(member), shown(member.staff_id)
+    prompt = Content.assemble((name, "bold"), f"  {member.role} · {where}", (f"  {staff_id}", "dim"))
+    return Choice(member, prompt, f"{name} {member.role} {where} {staff_id}")
 
 
 class IdentityScreen(ModalScreen[StaffMember | None]):

@@ -61,6 +61,7 @@ from staffing_tui.store.records import (
     plan_problems,
     today_in,
 )
+from staffing_tui.widgets.labels import shown
 
 #: The document names the family: not shown while the screen is being shared.
 MASKED_DOCUMENT = ("The document names the family, so it is not shown under the privacy mask (x). "
@@ -239,7 +240,7 @@ class ContactPlanForm(StaffingForm):
     def fields_changed(self) -> None:
         reason = self.ineligible_reason
         eligibility = self.query_one("#eligibility", Static)
-        eligibility.update(Content(f"No contact plan for this parent: {reason}" if reason else ""))
+        eligibility.update(Content(f"No contact plan for this parent: {shown(reason)}" if reason else ""))
         eligibility.set_class(bool(reason), "-shown")
         self.query_one("#preview", Button).disabled = not self.may_preview
         self.update_save_state()

@@ -22,6 +22,7 @@ from staffing_tui.modals.context import FormContext
 from staffing_tui.screens.base import DatabaseScreen
 from staffing_tui.store.audit import Identity, may_approve_for
 from staffing_tui.store.directory import StaffMember
+from staffing_tui.widgets.labels import shown, staff_label
 
 if TYPE_CHECKING:
     from staffing_tui.app import StaffingApp
@@ -93,7 +94,7 @@ def approval_refusal(actor: StaffMember | None, specialist: StaffMember, verb: s
     otherwise nobody was chosen yet.
     """
     if actor is None and me is not None and me.verified:
-        return (f"Only a supervisor of the unit or a manager can {verb}; you are logged in as {me.os_user}, "
+        return (f"Only a supervisor of the unit or a manager can {verb}; you are logged in as {shown(me.os_user)}, "
                 "who is not on this database's staff list, so you can browse but not write.")
     if actor is None:
         return (f"Only a supervisor of the unit or a manager can {verb}; choose who you are first "
@@ -101,10 +102,10 @@ def approval_refusal(actor: StaffMember | None, specialist: StaffMember, verb: s
     if may_approve_for(actor.role, actor.unit_id, specialist.unit_id):
         return None
     if actor.role is StaffRole.SUPERVISOR:
-        return (f"Only a supervisor of {specialist.name}'s unit or a manager can {verb}; "
-                f"{actor.name} supervises another unit.")
+        return (f"Only a supervisor of {staff_label(specialist)}'s unit or a manager can {verb}; "
+                f"{staff_label(actor)} supervises another unit.")
     return (f"Only a supervisor of the unit or a manager can {verb}; "
-            f"you are acting as {actor.name} ({actor.role}).")
+            f"you are acting as {staff_label(actor)} ({actor.role}).")
 
 
 def open_lazily(app: App[Any], spec: str, *args: object, callback: Callable[[Any], None] | None = None) -> bool:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, cast
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from staffing_tui.screens.actions import STAFFING_ACTIONS, StaffingActionScreen
+from staffing_tui.widgets.labels import shown, staff_label
 from staffing_tui.widgets.units_tree import badge_text
 
 if TYPE_CHECKING:
@@ -46,9 +47,9 @@ class StaffingCommands(Provider):
         evaluation = app.staffing_evaluation()
         if evaluation is not None:
             for member, unit in evaluation.specialists():
-                where = unit.name if unit is not None else "no unit"
+                where = shown(unit.name) if unit is not None else "no unit"
                 yield (
-                    f"Jump to specialist: {member.name}",
+                    f"Jump to specialist: {staff_label(member)}",
                     f"{where} · {badge_text(evaluation.badge(member))}",
                     partial(app.jump_to_specialist, member.staff_id),
                 )

@@ -55,6 +55,7 @@ from staffing_tui.widgets.labels import (
     requirement_label,
     role_label,
     row_reason_label,
+    shown,
     status_label,
     words,
 )
@@ -100,7 +101,8 @@ def age_on(birth: date, day: date) -> int:
 
 def fill_table(table: DataTable, columns: Sequence[str], rows: Iterable[Sequence[Text | str]],
                keys: Iterable[str] | None = None, *, height: int | None = 1) -> int:
-    """Replace `table`'s columns and rows; cells become Text (data is never markup).
+    """Replace `table`'s columns and rows; cells become Text (data is never markup), a plain
+    string terminal-safe (`shown`: an id or a date read from the database is data too).
 
     `height` None: each row as tall as its tallest cell (records with a second line).
     """
@@ -109,7 +111,7 @@ def fill_table(table: DataTable, columns: Sequence[str], rows: Iterable[Sequence
     count = 0
     key_list = list(keys) if keys is not None else None
     for index, row in enumerate(rows):
-        cells = [cell if isinstance(cell, Text) else Text(str(cell)) for cell in row]
+        cells = [cell if isinstance(cell, Text) else Text(shown(cell)) for cell in row]
         table.add_row(*cells, key=key_list[index] if key_list is not None else None, height=height)
         count += 1
     return count
@@ -192,7 +194,7 @@ class CaseDetailScreen(StaffingActionScreen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#detail-title", Static).update(Content(f"Case {self.case_id} · loading…"))
+        self.query_one("#detail-title", Static).update(Content(f"Case {shown(self.case_id)} · loading…"))
         self.watch(self.app, "month", self._app_month_changed, init=False)
         self.watch(self.app, "masked", lambda _masked: self._redraw(), init=False)
         self.reload()
@@ -242,13 +244,13 @@ class CaseDetailScreen(StaffingActionScreen):
     def staff_name(self, staff_id: str | None) -> str:
         if staff_id is None:
             return NOTHING
-        return self.detail.staff_names.get(staff_id, staff_id) if self.detail else staff_id
+        return shown(self.detail.staff_names.get(staff_id, staff_id) if self.detail else staff_id)
 
     def free_text(self, text: str | None) -> str:
         """Notes and reasons may name people: hidden under the privacy mask."""
         if self.masked:
             return HIDDEN
-        return " ".join((text or "").split()) or NOTHING
+        return " ".join(shown(text).split()) or NOTHING
 
     def current_row(self) -> Row | None:
         if self.history is None or self.loaded_month is None:
@@ -258,7 +260,7 @@ class CaseDetailScreen(StaffingActionScreen):
     def _redraw(self) -> None:
         if self.detail is None or self.history is None or self.loaded_month is None:
             if self.history is not None:
-                self.query_one("#detail-title", Static).update(Content(f"There is no case {self.case_id}."))
+                self.query_one("#detail-title", Static).update(Content(f"There is no case {shown(self.case_id)}."))
             return
         self._draw_top()
         self._draw_notes()
@@ -283,13 +285,13 @@ class CaseDetailScreen(StaffingActionScreen):
             parts.append(" · the case as a whole")
         case = detail.case
         closed = f", closed {case.closed_on.isoformat()}" if case.closed_on else ""
-        parts.append(f" — case {case.case_id} · {words(case.case_type)} · opened {case.opened_on.isoformat()}"
-                     f"{closed} · {case.specialist_name}")
+        parts.append(f" — case {shown(case.case_id)} · {words(case.case_type)} · opened {case.opened_on.isoformat()}"
+                     f"{closed} · {shown(case.specialist_name)}")
         self.query_one("#detail-title", Static).update(Content.assemble(*parts))
 
         row = self.current_row()
         if row is None:
-            status = Content.assemble((month_name(month), "bold"), f": not on case {case.case_id} this month.")
+            status = Content.assemble((month_name(month), "bold"), f": not on case {shown(case.case_id)} this month.")
         else:
             status = Content.assemble(
                 (month_name(month), "bold"), ": ",

@@ -36,7 +36,7 @@ from staffing_tui.store.directory import list_units
 from staffing_tui.store.evaluation import Summary, month_report, report_names
 from staffing_tui.store.federal import federal_report
 from staffing_tui.store.trends import trend_months, unseen_trend
-from staffing_tui.widgets.labels import flags_label, month_name
+from staffing_tui.widgets.labels import flags_label, month_name, shown
 
 #: Summary columns: (Summary field, header). "No reason" = unmet + due, the
 #: number that should be zero: first, so it stays on screen at 80 columns.
@@ -124,12 +124,12 @@ def build_reports(db_path: Path, month: Month | None, masked: bool = False,
             unit_ids.append(None)
 
         def unit_label(unit_id: str | None) -> str:
-            return names.get(unit_id, unit_id) if unit_id else NO_UNIT
+            return shown(names.get(unit_id, unit_id)) if unit_id else NO_UNIT
 
         unit_lines = tuple(SummaryLine(unit_label(u), unit_label(u), Summary.of(by_unit.get(u, []))) for u in unit_ids)
         order = {unit_id: index for index, unit_id in enumerate(unit_ids)}
         specialist_lines = tuple(
-            SummaryLine(names.get(spec, spec), unit_label(rows[0].unit_id), Summary.of(rows))
+            SummaryLine(shown(names.get(spec, spec)), unit_label(rows[0].unit_id), Summary.of(rows))
             for spec, rows in sorted(
                 by_specialist.items(),
                 key=lambda item: (order.get(item[1][0].unit_id, len(order)), names.get(item[0], item[0]).casefold()),
@@ -138,10 +138,10 @@ def build_reports(db_path: Path, month: Month | None, masked: bool = False,
         federal = federal_report(db, fiscal_year_of(month), min(report.as_of, month.end))
         flags = tuple(
             FlagLine(
-                row.case_id,
-                names.get(row.person_id, row.person_id) if row.person_id else "whole case",
+                shown(row.case_id),
+                shown(names.get(row.person_id, row.person_id)) if row.person_id else "whole case",
                 str(row.role).replace("_", " ") if isinstance(row.role, Role) else "",
-                names.get(row.specialist_id, row.specialist_id),
+                shown(names.get(row.specialist_id, row.specialist_id)),
                 flags_label((flag,)),
             )
             for row in report.rows
@@ -383,7 +383,7 @@ class ReportsScreen(DatabaseScreen):
         flags = self.query_one("#flags", DataTable)
         flags.clear()
         for line in data.flags:
-            flags.add_row(line.case_id, Text(line.person), line.role, Text(line.specialist), line.flag)
+            flags.add_row(Text(line.case_id), Text(line.person), line.role, Text(line.specialist), line.flag)
         flags.display = bool(data.flags)
         self.query_one("#flags-none").display = not data.flags
         self.query_one("#reports-body").loading = False

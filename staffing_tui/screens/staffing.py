@@ -49,7 +49,7 @@ from staffing_tui.store.directory import (
 from staffing_tui.store.evaluation import Summary, is_cached, month_report
 from staffing_tui.widgets.caseload_table import CaseloadTable, matching_rows
 from staffing_tui.widgets.filter_input import FilterInput
-from staffing_tui.widgets.labels import month_name
+from staffing_tui.widgets.labels import month_name, staff_label
 from staffing_tui.widgets.staffing_header import StaffingHeader
 from staffing_tui.widgets.units_tree import SpecialistEntry, TreeEntry, UnitsTree
 
@@ -147,7 +147,7 @@ def caseload_heading(specialist: StaffMember, month: Month, rows: list[Row], sho
     return Content.from_markup(
         f"[b]$name[/b] · $month: {unseen_markup} · $documented with a documented reason · "
         f"$seen seen · $not_required not required{filtered}",
-        name=specialist.name,
+        name=staff_label(specialist),
         month=month_name(month),
         unseen=str(unseen),
         documented=str(summary.explained + summary.excused),
@@ -282,7 +282,7 @@ class StaffingScreen(StaffingActionScreen):
             self.query_one(CaseloadTable).show_rows([], {}, masked=self.staffing_app.masked)
             self._set_heading(Content.from_markup(
                 "[b]$name[/b] · $month: evaluating the rest of the units…",
-                name=self.specialist.name, month=month_name(self.evaluation.month),
+                name=staff_label(self.specialist), month=month_name(self.evaluation.month),
             ))
             self._refresh_bindings_if_changed()
             return

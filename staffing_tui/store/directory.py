@@ -50,9 +50,12 @@ class StaffMember(NamedTuple):
 
 
 def initials_of(first: str | None, last: str | None, fallback: str) -> str:
-    """"Maria Lopez" → "M. L." (the app's mask and the exports use the same)."""
-    parts = [part.strip() for part in (first, last) if part and part.strip()]
-    return " ".join(f"{part[0]}." for part in parts) or fallback
+    """"Maria Lopez" → "M. L." (the app's mask and the exports use the same).
+
+    Each initial is the part's first letter: never a control character, quote or bracket a
+    name may start with (issue 14); a part without a letter gives none."""
+    letters = [next((c for c in part if c.isalpha()), "") for part in (first, last) if part]
+    return " ".join(f"{letter}." for letter in letters if letter) or fallback
 
 
 class PersonName(NamedTuple):

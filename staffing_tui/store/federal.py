@@ -11,6 +11,7 @@ from staffing_tui.domain.enums import CaseType, Location, LocationType, Method, 
 from staffing_tui.domain.federal import ChildCase, FederalMeasure, complete_months, federal_measure, fiscal_year_months
 from staffing_tui.domain.model import CaseFacts, MemberFacts, NoteFacts, PlacementFacts
 from staffing_tui.errors import UserError
+from staffing_tui.present.escape import for_markdown_cell
 from staffing_tui.store.connection import default_as_of
 from staffing_tui.store.facts import Scope
 
@@ -99,7 +100,7 @@ def federal_to_markdown(measure: FederalMeasure, unit_id: str | None = None) -> 
         return "n/a" if ok is None else ("meets" if ok else "below")
 
     months = f"{measure.months[0]}–{measure.months[-1]}" if measure.months else "no complete month yet"
-    scope = f", unit {unit_id}" if unit_id else ""
+    scope = f", unit {for_markdown_cell(unit_id)}" if unit_id else ""
     lines = [
         f"# Federal caseworker-visit measure — FFY {measure.ffy}{scope}",
         "",

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from staffing_tui.present.escape import for_terminal_cell
+
 
 @dataclass(frozen=True, slots=True)
 class Finding:
@@ -17,7 +19,8 @@ class Finding:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.rule}: {self.message}"
+        # The line `check` prints: the ids it names are data, shown terminal-safe on one line.
+        return for_terminal_cell(f"{self.rule}: {self.message}")
 
     def to_dict(self) -> dict:
         return asdict(self)

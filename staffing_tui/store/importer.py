@@ -30,7 +30,11 @@ How it stays fast enough for ~1.5 million notes:
   the database zone's offset cached per local date; pendulum is only consulted
   on the rare days where the offset changes (DST), so it decides those.
 
-Messages never contain a person's name or birth date (privacy rule).
+Messages never contain a person's name or birth date (privacy rule), and every problem
+line is terminal-safe (`present.escape`): a value echoed shows its control characters as
+escapes. Control characters never enter as data (`domain.text`, issue 14): an id, name,
+enumeration value or placement name holding one is refused, and free text (a note's type
+and text) is cleaned of them as it is read.
 """
 
 from __future__ import annotations
@@ -54,7 +58,9 @@ from sqlite_utils import Database
 
 from staffing_tui.domain.enums import CaseType, Goal, Location, LocationType, Method, Role, StaffRole
 from staffing_tui.domain.limits import date_out_of_range
+from staffing_tui.domain.text import clean_free_text, code_point, first_control
 from staffing_tui.errors import MAX_LISTED_PROBLEMS, UserError, listed_problems
+from staffing_tui.present.escape import for_terminal_cell
 from staffing_tui.store import import_log
 from staffing_tui.store.connection import timezone_of
 from staffing_tui.store.import_log import ROWS_SOURCE, CsvRowsDigest, TableCounts
@@ -120,6 +126,7 @@ class Column:
     required: bool = False
     refers_to: str | None = None  # the table whose primary key this column names
     private: bool = False  # never echo the value (names, birth dates)
+    free_text: bool = False  # TEXT a person wrote: cleaned of control characters, never refused
 
 
 def _ref(table: str, *, required: bool = False) -> Column:
@@ -184,11 +191,11 @@ COLUMNS: dict[str, dict[str, Column]] = {
         "case_id": _ref("cases", required=True),
         "author_id": _ref("staff"),
         "occurred_at": Column(DATETIME, required=True),
-        "note_type": Column(TEXT),
+        "note_type": Column(TEXT, free_text=True),
         "method": Column(Method, required=True),
         "location": Column(Location),
         "locate_for": _ref("people"),
-        "text": Column(TEXT),
+        "text": Column(TEXT, free_text=True),
     },
     "note_contacts": {"note_id": _ref("notes"), "person_id": _ref("people")},
 }
@@ -271,7 +278,8 @@ class _Problems:
             return  # after the first ones: counted, not kept
         if len(message) > MAX_MESSAGE:  # a last guard: a huge cell never floods the terminal
             message = message[:MAX_MESSAGE - 3] + "..."
-        entry = (position, f"{file}:{line}: {column}: {message}")
+        # One line, terminal-safe: a file name, a header cell or a value echoed is data.
+        entry = (position, for_terminal_cell(f"{file}:{line}: {column}: {message}"))
         if len(first) == MAX_LISTED_PROBLEMS:
             heapq.heapreplace(first, entry)
         else:
@@ -701,8 +709,11 @@ class ImportRun:
             if invalid:
                 invalid.clear()
             for i in plain:
-                if not values[i]:
+                value = values[i]
+                if not value:
                     values[i] = None
+                elif not value.isprintable():  # rare: a line break, a tab or a control character
+                    values[i] = clean_free_text(value)
             for i, convert in converters:
                 try:
                     values[i] = convert(values[i])
@@ -747,14 +758,14 @@ class ImportRun:
     @staticmethod
     def _is_plain_text(table: str, name: str) -> bool:
         spec = COLUMNS[table][name]
-        return spec.kind == TEXT and not spec.required and name not in IMPORT_KEYS[table]
+        return spec.free_text and not spec.required and name not in IMPORT_KEYS[table]
 
     def _converter(self, table: str, name: str) -> Converter:
         spec = COLUMNS[table][name]
         required = spec.required or name in IMPORT_KEYS[table]
         kind = spec.kind
         if kind == TEXT:
-            return _required_text
+            return _name(required)
         if kind == ID:
             return _identifier(required)
         if kind == BOOL:
@@ -968,10 +979,29 @@ def _written_day_out_of_range(value: str) -> str | None:
     return date_out_of_range(day)
 
 
-def _required_text(raw: str) -> str:
-    if not raw.strip():
-        raise Invalid("is empty; a value is required here")
-    return raw
+def _refuse_control(value: str, *, echo: bool) -> None:
+    """Invalid when `value` (not printable: the caller's quick test) holds a control character,
+    named by its code point; the value itself is shown (escaped) only if `echo` (an id), never
+    for a name (a person's name stays out of messages)."""
+    if (character := first_control(value)) is not None:
+        shown = f"{_shown(value)} " if echo else ""
+        raise Invalid(f"{shown}contains a control character ({code_point(character)}); remove it")
+
+
+def _name(required: bool) -> Converter:
+    """A name or label (a unit's, a staff member's, a person's, a placement's): stored as written,
+    but never with a control character, and never echoed in a message."""
+
+    def convert(raw: str) -> str | None:
+        if not raw.strip():
+            if required:
+                raise Invalid("is empty; a value is required here")
+            return raw or None
+        if not raw.isprintable():
+            _refuse_control(raw, echo=False)
+        return raw
+
+    return convert
 
 
 def _identifier(required: bool) -> Converter:
@@ -981,6 +1011,8 @@ def _identifier(required: bool) -> Converter:
             if required:
                 raise Invalid("is empty; an id is required here")
             return None
+        if not value.isprintable():  # a quick test per id: ~1.5 million notes
+            _refuse_control(value, echo=True)
         return value
 
     return convert

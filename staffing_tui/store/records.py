@@ -4,6 +4,12 @@ Each write is one short transaction that also appends its audit row. Every
 validation problem is one sentence naming the field; nothing is written when
 any is found. Records are never deleted: exceptions are revoked, plans
 superseded, next steps completed. The app and the CLI both call these.
+
+What a user types (reasons, arrangements, a plan's document, a note's or a step's
+text) is cleaned as the request is made (`domain.text.clean_free_text`): line
+breaks and tabs stay, other control characters are dropped. Cleaned, not refused:
+a pasted text brings invisible characters its writer cannot see to remove, and
+what they meant is the text around them.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from staffing_tui.domain.enums import (
 from staffing_tui.domain.goals import goal_on
 from staffing_tui.domain.model import GoalFacts
 from staffing_tui.domain.months import Month, months_between
+from staffing_tui.domain.text import clean_free_text
 from staffing_tui.errors import UserError, ValidationError
 from staffing_tui.store.audit import Actor, may_approve_for, now_text, write_audit
 from staffing_tui.store.connection import timezone_of
@@ -43,6 +50,18 @@ def _fail(problems: list[str], what: str) -> None:
             problems[0] if len(problems) == 1 else f"The {what} was not saved: {len(problems)} problems.",
             details=problems if len(problems) > 1 else [],
         )
+
+
+def _clean_free_text(request: object, *fields: str) -> None:
+    """Clean the request's free-text `fields` in place (from a frozen dataclass's __post_init__)."""
+    for name in fields:
+        value = getattr(request, name)
+        if isinstance(value, str):
+            object.__setattr__(request, name, clean_free_text(value))
+
+
+def _cleaned(text: str | None) -> str | None:
+    return clean_free_text(text) if text else text
 
 
 def today_in(db: Database) -> date:
@@ -181,6 +200,9 @@ class ExceptionRequest:
     end_month: Month
     review_on: date | None = None
 
+    def __post_init__(self) -> None:
+        _clean_free_text(self, "reason")
+
 
 def exception_problems(db: Database, actor: Actor, req: ExceptionRequest) -> list[str]:
     """Every reason the exception cannot be approved, one sentence each."""
@@ -243,7 +265,7 @@ def revoke_exception(db: Database, actor: Actor, exception_id: int, from_month: 
     (why it is revoked) is kept with the revocation; the app asks for it.
     """
     with db.atomic():  # read, check and write under one write lock
-        _revoke_exception(db, actor, exception_id, from_month, expected_version, reason, at or now_text())
+        _revoke_exception(db, actor, exception_id, from_month, expected_version, _cleaned(reason), at or now_text())
 
 
 def _revoke_exception(db: Database, actor: Actor, exception_id: int, from_month: Month,
@@ -294,6 +316,9 @@ class PlanRequest:
     end_month: Month | None = None
     review_on: date | None = None
     document: str | None = None  # edited text; None = generate from the case data
+
+    def __post_init__(self) -> None:
+        _clean_free_text(self, "arrangements", "document")
 
 
 def plan_eligibility_problem(db: Database, case_id: str, parent_id: str, month: Month) -> str | None:
@@ -403,6 +428,9 @@ class StaffingNoteRequest:
     text: str
     person_id: str | None = None
 
+    def __post_init__(self) -> None:
+        _clean_free_text(self, "text")
+
 
 def staffing_note_problems(db: Database, actor: Actor, req: StaffingNoteRequest) -> list[str]:
     problems: list[str] = []
@@ -440,6 +468,7 @@ def withdraw_staffing_note(db: Database, actor: Actor, note_id: int, reason: str
                            expected_version: int | None = None, *, at: str | None = None) -> None:
     """A staffing note recorded in error explains nothing from now on (SPEC §3); the note stays,
     with who withdrew it, when and why. Only a supervisor of the case's unit or a manager."""
+    reason = _cleaned(reason)
     with db.atomic():  # read, check and write under one write lock
         at = at or now_text()
         before = STAFFING_NOTES.current(db, note_id, expected_version)
@@ -478,6 +507,9 @@ class NextStepRequest:
     due_on: date
     case_id: str | None = None
     person_id: str | None = None
+
+    def __post_init__(self) -> None:
+        _clean_free_text(self, "text")
 
 
 def next_step_problems(db: Database, actor: Actor, req: NextStepRequest) -> list[str]:

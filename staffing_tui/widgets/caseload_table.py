@@ -22,6 +22,7 @@ from staffing_tui.widgets.labels import (
     requirement_label,
     role_label,
     row_reason_label,
+    shown,
     status_label,
     words,
 )
@@ -128,7 +129,7 @@ class CaseloadTable(DataTable):
                 Text(placement_label(row.placement, masked=masked)),
                 Text(date_label(row.last_seen, missing="never")),
                 Text(role_label(row.role)),
-                Text(row.case_id),
+                Text(shown(row.case_id)),
                 Text(requirement_label(row.requirement)),
                 Text(goal_label(row.goal)),
                 key=row_key(row.case_id, row.person_id),

@@ -3,6 +3,10 @@
 Reasons come from `REASON_LABELS` (shared with the Markdown report); the rest
 are worded here. Every status carries a symbol *and* a word so colour is never
 the only signal.
+
+Data reaches the screen through these helpers (`shown`, `person_label`,
+`staff_label`…): a control character in a name, id or text is shown as a visible
+escape (`present.escape.for_terminal`), never sent to the terminal (issue 14).
 """
 
 from __future__ import annotations
@@ -13,7 +17,8 @@ from datetime import date
 from staffing_tui.domain.enums import REASON_LABELS, Flag, Goal, Reason, Requirement, Role, Status
 from staffing_tui.domain.model import PlacementView, Row
 from staffing_tui.domain.months import Month
-from staffing_tui.store.directory import PersonName
+from staffing_tui.present.escape import for_terminal
+from staffing_tui.store.directory import PersonName, StaffMember, Unit
 
 #: Symbol + word for each status; the word is what a screen reader or a
 #: colour-blind user relies on.
@@ -80,6 +85,20 @@ WHOLE_CASE = "Household"
 HIDDEN = "(hidden: privacy mask)"
 
 
+def shown(value: object) -> str:
+    """Data (an id, a name, a note's text) as the screen shows it: control characters as escapes."""
+    return for_terminal(None if value is None else str(value))
+
+
+def staff_label(member: StaffMember) -> str:
+    return shown(member.name)
+
+
+def unit_label(unit: Unit | None, *, missing: str = "no unit") -> str:
+    """The unit's name and region ("North Unit · Central")."""
+    return shown(unit.label) if unit is not None else missing
+
+
 def month_name(month: Month) -> str:
     """The month as people say it, e.g. "November 2026"."""
     return f"{calendar.month_name[month.month]} {month.year}"
@@ -116,7 +135,7 @@ def date_label(day: date | None, *, missing: str = NOTHING) -> str:
 
 def words(value: object) -> str:
     """An enum or code in plain words: "out_of_state" → "out of state"."""
-    return str(value).replace("_", " ") if value is not None else NOTHING
+    return shown(value).replace("_", " ") if value is not None else NOTHING
 
 
 def placement_label(placement: PlacementView | None, *, masked: bool = False) -> str:
@@ -128,7 +147,7 @@ def placement_label(placement: PlacementView | None, *, masked: bool = False) ->
         return NOTHING
     label = f"{words(placement.location_type)} since {placement.since.isoformat()}"
     if placement.location_name and not masked:
-        label += f" ({placement.location_name})"
+        label += f" ({shown(placement.location_name)})"
     return label
 
 
@@ -138,8 +157,8 @@ def person_label(person_id: str | None, names: dict[str, PersonName], *, masked:
         return WHOLE_CASE
     person = names.get(person_id)
     if person is None:
-        return person_id
-    return person.initials if masked else person.display
+        return shown(person_id)
+    return shown(person.initials if masked else person.display)
 
 
 def flags_label(flags: tuple[Flag, ...]) -> str:

@@ -14,7 +14,7 @@ from staffing_tui.domain.evaluate import is_in_progress
 from staffing_tui.domain.months import Month
 from staffing_tui.store.audit import Identity
 from staffing_tui.store.directory import StaffMember
-from staffing_tui.widgets.labels import month_name
+from staffing_tui.widgets.labels import month_name, shown, staff_label
 
 if TYPE_CHECKING:
     from staffing_tui.app import StaffingApp
@@ -45,12 +45,14 @@ def right_variants(actor: StaffMember | None, me: Identity | None) -> list[Words
         return [[]]  # not looked up yet
     if actor is None:
         if me.verified:
-            return [[f"{me.os_user}: not on the staff list", "browsing only"], [f"{me.os_user}: browsing only"]]
+            return [[f"{shown(me.os_user)}: not on the staff list", "browsing only"],
+                    [f"{shown(me.os_user)}: browsing only"]]
         return [["browsing only: ctrl+p → Act as…"], ["browsing only"]]
+    name = staff_label(actor)
     if me.verified:
-        return [[actor.name, str(actor.role), "verified"], [actor.name, "verified"]]
-    return [[actor.name, str(actor.role), "identity not verified"], [actor.name, str(actor.role), "not verified"],
-            [actor.name, "not verified"]]
+        return [[name, str(actor.role), "verified"], [name, "verified"]]
+    return [[name, str(actor.role), "identity not verified"], [name, str(actor.role), "not verified"],
+            [name, "not verified"]]
 
 
 def header_variants(month: Month | None, as_of: date | None, actor: StaffMember | None,

@@ -14,6 +14,7 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from staffing_tui.store.directory import StaffMember, Unit, UnitRoster
+from staffing_tui.widgets.labels import staff_label, unit_label
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +139,7 @@ class UnitsTree(Tree[TreeEntry]):
             is_open = open_all or index == 0 or unit.unit in was_open
             # Text, not str: a name is data, never markup ("[acting]" stays as typed).
             unit_node = self.root.add(
-                Text(unit.unit.label if unit.unit else "No unit"),
+                Text(unit_label(unit.unit, missing="No unit")),
                 data=unit,
                 expand=is_open and bool(specialists),
                 allow_expand=bool(specialists),
@@ -156,7 +157,7 @@ class UnitsTree(Tree[TreeEntry]):
 
     def _add_specialists(self, unit_node: TreeNode[TreeEntry], specialists: Sequence[SpecialistEntry]) -> None:
         for specialist in specialists:
-            unit_node.add_leaf(Text(specialist.specialist.name), data=specialist)
+            unit_node.add_leaf(Text(staff_label(specialist.specialist)), data=specialist)
 
     def _fill(self, unit_node: TreeNode[TreeEntry]) -> None:
         """Add the specialists of a unit not opened before."""

@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from staffing_tui.cli import COMMANDS, main
+from staffing_tui.domain.text import clean_free_text, first_control
 from staffing_tui.store.importer import BOOLEANS, COLUMNS, DATE, DATETIME, BOOL, ID, LOGIN, TEXT
 from staffing_tui.store.schema import IMPORT_KEYS, IMPORT_TABLES
 from tests.builders import small_database
@@ -202,18 +203,21 @@ def test_a_field_beyond_the_csv_limit_is_refused(fuzz_db):
     import_refused(fuzz_db, {"notes": to_text(with_cell("notes", 1, "text", "x" * (17 * 1024 * 1024)))})
 
 
-#: Free-text columns where a formula-like value is just text (SPEC §3 does not forbid it).
-TEXT_CELLS = [("units", "name"), ("staff", "name"), ("people", "first_name"), ("people", "last_name"),
-              ("placements", "location_name"), ("notes", "note_type"), ("notes", "text")]
+#: Text columns where a formula-like value is just text (SPEC §3 does not forbid it): names are
+#: stored as written, free text as cleaned (issue 14: a tab stays, a lone "\r" is a line break).
+NAME_CELLS = [("units", "name"), ("staff", "name"), ("people", "first_name"), ("people", "last_name"),
+              ("placements", "location_name")]
+FREE_TEXT_CELLS = [("notes", "note_type"), ("notes", "text")]
+TEXT_CELLS = NAME_CELLS + FREE_TEXT_CELLS
 
 
-@pytest.mark.parametrize("table, column", TEXT_CELLS)
-def test_formula_like_text_in_a_free_text_column_imports_verbatim(tmp_path, table, column):
+def import_text_cells(tmp_path, table: str, column: str, values) -> tuple[list[list[str]], dict]:
+    """Import the valid set with `table`.`column` of each row set from `values`: (rows, stored)."""
     key = IMPORT_KEYS[table][0]
     rows = [list(r) for r in VALID_ROWS[table]]
     position = IMPORT_TABLES[table].index(column)
     for n, row in enumerate(rows[1:]):
-        row[position] = FORMULAS[(n + len(TEXT_CELLS)) % len(FORMULAS)]  # "\t=1+1" keeps its tab
+        row[position] = values[(n + len(TEXT_CELLS)) % len(values)]
     directory = tmp_path / "csv"
     directory.mkdir()
     for name in TABLES:
@@ -224,7 +228,16 @@ def test_formula_like_text_in_a_free_text_column_imports_verbatim(tmp_path, tabl
     conn = sqlite3.connect(db)
     stored = dict(conn.execute(f"SELECT {key}, {column} FROM {table}").fetchall())
     conn.close()
-    assert stored == {row[0]: row[position] for row in rows[1:]}
+    return rows, stored
+
+
+@pytest.mark.parametrize("table, column", TEXT_CELLS)
+def test_formula_like_text_in_a_text_column_imports_as_text(tmp_path, table, column):
+    free = (table, column) in FREE_TEXT_CELLS
+    formulas = FORMULAS if free else [f for f in FORMULAS if first_control(f) is None]
+    rows, stored = import_text_cells(tmp_path, table, column, formulas)
+    position = IMPORT_TABLES[table].index(column)
+    assert stored == {row[0]: clean_free_text(row[position]) if free else row[position] for row in rows[1:]}
 
 
 def test_a_huge_note_text_imports_intact(tmp_path):

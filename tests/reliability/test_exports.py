@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from staffing_tui.render import md_inline, neutralise_formula
+from staffing_tui.present.escape import for_markdown_cell, neutralise_formula
 from tests.builders import cli
 from tests.reliability.datasets import write_csv, write_dataset
 
@@ -71,14 +71,14 @@ def test_markdown_escapes_a_leading_formula_character(hostile_db, capsys, argv):
 
 @pytest.mark.parametrize("value, expected", [
     ("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@SUM(A1)", "'@SUM(A1)"), ("\t=1", "'\t=1"),
-    ("Smith", "Smith"), ("", ""),
+    ("Smith", "Smith"), ("", ""), (" =1", "' =1"),
 ])
 def test_neutralise_formula(value, expected):
     assert neutralise_formula(value) == expected
 
 
 @pytest.mark.parametrize("value, expected", [
-    ("=1+1", "\\=1+1"), ("a|b", "a\\|b"), ("two\nlines", "two lines"), ("\t=1", " =1"), (None, ""),
+    ("=1+1", "\\=1+1"), ("a|b", "a\\|b"), ("two\nlines", "two lines"), ("\t=1", "\\=1"), (None, ""),
 ])
-def test_md_inline_keeps_one_cell_and_no_formula(value, expected):
-    assert md_inline(value) == expected
+def test_a_markdown_cell_keeps_one_cell_and_no_formula(value, expected):
+    assert for_markdown_cell(value) == expected

@@ -1,0 +1,1 @@
+"""How text leaves the program: one escaping function per format (`escape`)."""

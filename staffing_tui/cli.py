@@ -10,6 +10,7 @@ output (after a write: saved, and stderr says as what — do not run it again),
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import logging
 import os
@@ -468,7 +469,7 @@ def cmd_history(args: argparse.Namespace) -> int:
         data, text, found = show.imports_to_dict, show.imports_text, history.list_imports(db)
     found = show.without_names(found, _case_masks(db))
     if args.format == "json":
-        print(json.dumps(data(found), indent=2, ensure_ascii=False, default=str))
+        print(json.dumps(data(found), indent=2, default=str))  # ASCII: no C1 or bidi character raw
     else:
         sys.stdout.write(text(found))
     return EXIT_OK
@@ -721,12 +722,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         # it saved and exits 74: `_print_committed`.)
         _discard_stdout()
         return EXIT_OK
+    except OSError as exc:
+        if exc.errno not in _OUTPUT_ERRNOS:
+            return _unexpected(exc)
+        # Standard output could not take the answer (a full disk, /dev/full, a failing device):
+        # a read-only command changed nothing, so saying so is all (writers say what they saved).
+        _discard_stdout()
+        _print_error(f"could not write the output: {exc.strerror or exc}.")
+        return EXIT_IO_ERROR
     except Exception as exc:  # the last line of defence: no traceback reaches a user
-        log.debug("unexpected error", exc_info=True)
-        print(f"error: unexpected {type(exc).__name__}; please report it with the command you ran.", file=sys.stderr)
-        return EXIT_UNEXPECTED
+        return _unexpected(exc)
     finally:
         _close_opened()
+
+
+#: What writing standard output fails with when it cannot take the answer.
+_OUTPUT_ERRNOS = frozenset({errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.EFBIG})
+
+
+def _unexpected(exc: BaseException) -> int:
+    log.debug("unexpected error", exc_info=True)
+    print(f"error: unexpected {type(exc).__name__}; please report it with the command you ran.", file=sys.stderr)
+    return EXIT_UNEXPECTED
 
 
 def _refuse_undecodable(argv: Sequence[str]) -> None:

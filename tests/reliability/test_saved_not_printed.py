@@ -160,11 +160,22 @@ def test_an_export_written_with_out_says_so_when_its_name_cannot_be_printed(db_p
 # --- read-only commands: a closed pipe is not an error ------------------------------------------------
 
 
-@pytest.mark.parametrize("argv", [
+READ_ONLY = [
     ["report", "--month", "2026-10", "--format", "json"],
     ["step", "list", "--specialist", "S1"],
     ["check"],
-])
+]
+
+
+@pytest.mark.parametrize("argv", READ_ONLY)
+def test_a_read_only_command_that_cannot_write_its_answer_says_so_and_exits_74(db_path, argv):
+    """/dev/full: the answer is lost, so the caller must know (one sentence, EX_IOERR); nothing changed."""
+    done = run_into_dev_full(*argv, "--db", db_path)
+    assert done.returncode == 74, done.stderr
+    assert done.stderr == f"error: could not write the output: {NO_SPACE}.\n"
+
+
+@pytest.mark.parametrize("argv", READ_ONLY)
 def test_a_read_only_command_to_a_closed_pipe_exits_quietly(db_path, argv):
     """Like `report | head`: the reader chose to stop, nothing was changed — no message, status 0."""
     done = run_into_a_closed_pipe(*argv, "--db", db_path)

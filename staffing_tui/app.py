@@ -6,7 +6,6 @@ Kept thin on purpose: screens do the work, `store`/`domain` hold the rules.
 
 from __future__ import annotations
 
-import gc
 import os
 import sqlite3
 import sys
@@ -24,6 +23,7 @@ from textual.worker import Worker, WorkerState
 from staffing_tui.domain.months import Month
 from staffing_tui.errors import UserError
 from staffing_tui.messages import MonthEvaluated, MonthEvaluation
+from staffing_tui.perf import ProcessSettings, restore, tuned_for_the_app
 from staffing_tui.sample import WorkingCopy, working_copy
 from staffing_tui.screens.actions import open_lazily
 from staffing_tui.screens.base import DatabaseScreen
@@ -37,14 +37,6 @@ from staffing_tui.widgets.labels import month_name
 from staffing_tui.widgets.terminal_safe import DropControlCharacters
 
 REPORTS_SCREEN = "staffing_tui.screens.reports:ReportsScreen"
-#: How long a thread may hold the interpreter lock while another waits (Python's default: 5 ms).
-SWITCH_INTERVAL_S = 0.001
-#: Objects allocated before the garbage collector runs (Python's default: 700; Python 3.13's 2,000).
-#: The month cache keeps hundreds of thousands of objects alive statewide; at 700, building a
-#: screen (the reports' tables) set off full collections walking all of them. Measured on the
-#: statewide database: opening the reports took 1.4–1.8 s, 0.5–0.8 s of it collecting; at 10,000,
-#: 0.9 s and 0.1 s.
-GC_THRESHOLD = 10_000
 
 
 def _is_screen(screen: Screen, spec: str) -> bool:
@@ -113,8 +105,8 @@ class StaffingApp(App[int]):
         #: The staff id asked for with `--as`; `actor` is that person once looked up.
         self.as_staff = as_staff
         self.initial_month = Month.parse(month) if isinstance(month, str) else month
-        self._switch_interval_before: float | None = None
-        self._gc_threshold_before: tuple[int, ...] | None = None
+        #: The process's own interpreter settings while the app runs tuned (`perf`).
+        self._settings_before: ProcessSettings | None = None
         self._drop_controls = DropControlCharacters()
 
     def get_line_filters(self) -> list[LineFilter]:
@@ -128,14 +120,7 @@ class StaffingApp(App[int]):
         return self.actor.staff_id if self.actor is not None else None
 
     def on_load(self) -> None:
-        # Workers read SQLite in many short calls, each giving the interpreter lock up and
-        # taking it back; at Python's default 5 ms switch interval every take-back waits out
-        # a busy UI thread (and the UI waits out a busy worker). Measured: the first units of a
-        # statewide month next to a thread that never rests took 3.5–8 s at 5 ms, 0.6 s at 1 ms.
-        self._switch_interval_before = sys.getswitchinterval()
-        sys.setswitchinterval(SWITCH_INTERVAL_S)
-        self._gc_threshold_before = gc.get_threshold()
-        gc.set_threshold(GC_THRESHOLD, *self._gc_threshold_before[1:])
+        self._settings_before = tuned_for_the_app()
 
     def on_mount(self) -> None:
         # The database stays open while the app runs, so every other process can tell (SQLite's own
@@ -148,11 +133,9 @@ class StaffingApp(App[int]):
         if self._held is not None:
             self._held.close()
             self._held = None
-        # The process may go on (tests, a host program): its own settings back.
-        if self._switch_interval_before is not None:
-            sys.setswitchinterval(self._switch_interval_before)
-        if self._gc_threshold_before is not None:
-            gc.set_threshold(*self._gc_threshold_before)
+        if self._settings_before is not None:
+            restore(self._settings_before)
+            self._settings_before = None
 
     def get_default_screen(self) -> Screen:
         return StaffingScreen(self.db_path, self.initial_month)

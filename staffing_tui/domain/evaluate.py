@@ -7,10 +7,7 @@ cost grows with the number of people and notes, never with queries.
 
 from __future__ import annotations
 
-import gc
 from collections import defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
@@ -35,32 +32,6 @@ from staffing_tui.domain.months import Month, day_before
 from staffing_tui.domain.requirements import LinkedChild, needs_full_out_of_home, requirement_for
 from staffing_tui.domain.scope import has_type_in, placement_on
 from staffing_tui.domain.statuses import Evidence, Situation, finalise, status_of
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a month's facts and rows are built.
-
-    They are tens of thousands of small acyclic objects; the collections their
-    allocation triggers would each walk everything built so far (a quarter of a
-    statewide evaluation). Reference counting still frees them; the collector
-    resumes afterwards (unless it was off already).
-
-    On the way out they are moved to the oldest generation in one step
-    (`gc.freeze()` then `gc.unfreeze()`): left in the youngest, the first
-    collection after the pause would walk them all (about a tenth of a
-    statewide evaluation). Cyclic garbage among them, if any, still goes at
-    the next full collection.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        gc.unfreeze()
-        if enabled:
-            gc.enable()
 
 
 def is_in_progress(month: Month, as_of: date) -> bool:
@@ -361,12 +332,11 @@ def evaluate_month(facts: MonthFacts, month: Month, as_of: date) -> list[Row]:
     the cases are taken in that order and each case's rows are made in it.
     """
     check_as_of(month, as_of)
-    with paused_gc():
-        idx = _Index.build(facts, month, as_of)
-        m = _Month.of(month, as_of)
-        rows: list[Row] = []
-        for case in sorted(facts.cases, key=_case_order):
-            rows.extend(_evaluate_case(case, idx, facts, m))
+    idx = _Index.build(facts, month, as_of)
+    m = _Month.of(month, as_of)
+    rows: list[Row] = []
+    for case in sorted(facts.cases, key=_case_order):
+        rows.extend(_evaluate_case(case, idx, facts, m))
     return rows
 
 

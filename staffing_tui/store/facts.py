@@ -30,7 +30,6 @@ from zoneinfo import ZoneInfo
 from sqlite_utils import Database
 
 from staffing_tui.domain.enums import CONTACT_METHODS, CaseType, Goal, Location, LocationType, Method, Role
-from staffing_tui.domain.evaluate import paused_gc
 from staffing_tui.domain.model import (
     CaseFacts,
     ExceptionFacts,
@@ -43,6 +42,7 @@ from staffing_tui.domain.model import (
     StaffingNoteFacts,
 )
 from staffing_tui.domain.months import Month
+from staffing_tui.perf import paused_gc
 from staffing_tui.store.connection import (
     BUSY_TIMEOUT_MS,
     DEFAULT_TIMEZONE,

@@ -469,7 +469,7 @@ async def test_the_app_switches_threads_every_millisecond_collects_less_often_an
     import gc
     import sys
 
-    from staffing_tui.app import GC_THRESHOLD, SWITCH_INTERVAL_S
+    from staffing_tui.perf import GC_THRESHOLD, SWITCH_INTERVAL_S
 
     sys.setswitchinterval(0.005)  # Python's default, whatever an earlier test left
     own = gc.get_threshold()

@@ -17,8 +17,9 @@ with every figure, for scripts and CI logs. The figures:
   In each run, interleaved: `eval_first_*` from nothing (the process's month
   cache emptied: facts loaded, every rule applied; target < 1 s);
   `eval_saved_*` right after a record is saved on one case (a placement
-  written back unchanged in its own transaction, as the app saves a record):
-  the kept month brought up to date by evaluating that case again;
+  written back unchanged in its own transaction, through `month_cache.saving`
+  as the record services save): the kept month brought up to date by
+  evaluating that case again;
   `eval_cached_*` again with nothing written since. `eval_inputs_*`, for
   comparison, only runs the statements the loader runs on its connection and
   fetches their rows, building nothing (the latest contacts, read beside
@@ -190,8 +191,9 @@ def measure_evaluation(path: Path, runs: int, figures: Figures) -> None:
     from staffing_tui.domain.months import Month
     from staffing_tui.errors import DatabaseProblem
     from staffing_tui.store.connection import default_as_of, open_database
-    from staffing_tui.store.evaluation import MONTH_CACHE, month_report
+    from staffing_tui.store.evaluation import month_report
     from staffing_tui.store.facts import load_month_facts
+    from staffing_tui.store.month_cache import MONTH_CACHE, saving
 
     try:
         writer = open_database(path)  # saves a record on one case, writing its values back unchanged
@@ -203,10 +205,10 @@ def measure_evaluation(path: Path, runs: int, figures: Figures) -> None:
         month = Month.of(as_of).previous()  # the last complete month
         bounds = [month.start.isoformat(), month.next().start.isoformat()]
         counts: dict[str, int] = {}
-        placements = [row[0] for row in db.execute(  # of cases open in the month: each save changes the month
-            "SELECT p.placement_id FROM placements p JOIN cases c ON c.case_id = p.case_id "
+        placements = db.execute(  # of cases open in the month: each save changes the month
+            "SELECT p.placement_id, p.case_id FROM placements p JOIN cases c ON c.case_id = p.case_id "
             "WHERE c.opened_on <= ? AND (c.closed_on IS NULL OR c.closed_on >= ?) ORDER BY p.placement_id",
-            [month.end.isoformat(), month.start.isoformat()])]
+            [month.end.isoformat(), month.start.isoformat()]).fetchall()
         if not placements:
             raise SystemExit(f"{path} has no placement on a case open in {month} to save a record on; "
                              "give a generated database.")
@@ -225,9 +227,10 @@ def measure_evaluation(path: Path, runs: int, figures: Figures) -> None:
         def saved() -> None:
             # A record saved on one case, as the app saves one (its own transaction); the values are
             # written back unchanged, so the database stays what it was.
-            with writer.atomic():
+            placement_id, case_id = chosen.choice(placements)
+            with saving(writer, case_id):
                 writer.execute("UPDATE placements SET location_name = location_name WHERE placement_id = ?",
-                               [chosen.choice(placements)])
+                               [placement_id])
 
         # Interleaved, so each sees the same state: from nothing, then after a save, then again.
         scan(), from_nothing()

@@ -471,7 +471,7 @@ def test_months_evaluated_as_of_one_date_share_the_latest_contacts_and_agree(uni
     months of a trend share them (the people a month adds are looked up one by one). Each month
     must equal its evaluation from nothing."""
     from staffing_tui.store import facts
-    from staffing_tui.store.evaluation import MONTH_CACHE
+    from staffing_tui.store.month_cache import MONTH_CACHE
 
     months = [Month(2026, 10), Month(2026, 6), Month(2025, 12), Month(2026, 9)]
     MONTH_CACHE.clear()

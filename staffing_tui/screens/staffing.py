@@ -46,7 +46,8 @@ from staffing_tui.store.directory import (
     staff_with_cases,
     unit_rosters,
 )
-from staffing_tui.store.evaluation import Summary, is_cached, month_report
+from staffing_tui.store.evaluation import Summary, month_report
+from staffing_tui.store.month_cache import MONTH_CACHE
 from staffing_tui.widgets.caseload_table import CaseloadTable, matching_rows
 from staffing_tui.widgets.filter_input import FilterInput
 from staffing_tui.widgets.labels import month_name, staff_label
@@ -117,7 +118,7 @@ def evaluate_for_screen(
             units.append(rosters[0].unit.unit_id)  # nobody's unit to start from: the top of the tree
         units = list(dict.fromkeys(units))
         names: dict[str, PersonName] = {}
-        if units and not is_cached(db, month, as_of):  # cached: the whole month at once, nothing first
+        if units and not MONTH_CACHE.holds(db, month, as_of):  # kept: the whole month at once, nothing first
             rows = [row for unit in units for row in month_report(db, month, as_of, unit_id=unit).rows]
             names = people_names(db, (row.person_id for row in rows))
             if previous is not None and previous.complete and (previous.month, previous.as_of) == (month, as_of):

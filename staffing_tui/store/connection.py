@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import logging
 import os
 import shutil
 import sqlite3
@@ -55,9 +54,7 @@ class StaffingDatabase(Database):
                 raise Busy(describe_sqlite_error(exc, database_file(self.conn) or None)) from None
             raise
         try:
-            before = data_state(self.conn) if COMMIT_LISTENERS else None
             yield self
-            change = _case_change(self.conn, before) if before is not None else None
         except BaseException:
             self.rollback()
             raise
@@ -67,57 +64,11 @@ class StaffingDatabase(Database):
             except BaseException:
                 self.rollback()
                 raise
-            if change is not None:
-                _tell_listeners(self, *change)
-
-
-#: Called after each transaction committed by `StaffingDatabase.atomic()` (the outermost one) that
-#: changed what a month's evaluation reads, as `listener(db, before, after, cases)`: the state of
-#: the data, (generation, token) of schema m004/m006, that the transaction found and the one it
-#: left, and the cases it changed (None: more than cases, see m005). Read inside the transaction,
-#: so it is exactly this transaction's change. `store.evaluation` keeps its month cache up to date
-#: with it. Writes made any other way are not reported.
-COMMIT_LISTENERS: list = []
-
-logger = logging.getLogger(__name__)
-
-
-def _tell_listeners(db: Database, *change) -> None:
-    for listener in COMMIT_LISTENERS:
-        try:
-            listener(db, *change)
-        except Exception:  # the write is committed: a listener's failure must not say otherwise
-            logger.debug("a commit listener failed", exc_info=True)  # (no traceback on a user's screen)
 
 
 def database_file(conn: sqlite3.Connection) -> str:
     """The path of the connection's main database file ('' for an in-memory one)."""
     return next((row[2] for row in conn.execute("PRAGMA database_list") if row[1] == "main"), "")
-
-
-def data_state(conn: sqlite3.Connection) -> tuple[int, int] | None:
-    """(generation, token): one state of what the evaluation reads (schema m004, m006); None when
-    the database has none (not created yet, or an older schema being migrated)."""
-    try:
-        row = conn.execute("SELECT n, token FROM generation").fetchone()
-    except sqlite3.Error:
-        return None
-    return (row[0], row[1]) if row else None
-
-
-def _case_change(conn: sqlite3.Connection, before: tuple[int, int]) -> tuple | None:
-    """(before, after, the cases changed) for the open transaction; None if nothing evaluated changed."""
-    try:
-        after = data_state(conn)
-        if after is None or after == before:
-            return None
-        (everything,) = conn.execute("SELECT everything FROM generation").fetchone()
-        if everything > before[0]:
-            return before, after, None
-        return before, after, frozenset(case_id for (case_id,) in conn.execute(
-            "SELECT case_id FROM changed_cases WHERE generation > ?", [before[0]]))
-    except (sqlite3.Error, TypeError):
-        return None  # an older schema (being migrated): nobody is told anything
 
 
 def _create_private_file(path: Path) -> None:

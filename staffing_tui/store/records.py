@@ -1,7 +1,10 @@
 """Record services: exceptions, contact plans, staffing notes, next steps (SPEC §3).
 
-Each write is one short transaction that also appends its audit row. Every
-validation problem is one sentence naming the field; nothing is written when
+Each write is one short transaction that also appends its audit row. A record
+on a case is written through `month_cache.saving(db, case_id)`, which tells the
+process's month cache that this case changed (the kept month is brought up to
+date by evaluating that case again); next steps are not read by the evaluation,
+so their writes change no month. Every validation problem is one sentence naming the field; nothing is written when
 any is found. Records are never deleted: exceptions are revoked, plans
 superseded, next steps completed. The app and the CLI both call these.
 
@@ -33,6 +36,7 @@ from staffing_tui.domain.text import clean_free_text
 from staffing_tui.errors import UserError, ValidationError
 from staffing_tui.store.audit import Actor, may_approve_for, now_text, write_audit
 from staffing_tui.store.connection import timezone_of
+from staffing_tui.store.month_cache import saving
 from staffing_tui.store.sql import fetch_dict, fetch_dicts
 
 MIN_REASON_LENGTH = 20
@@ -248,7 +252,7 @@ def create_exception(db: Database, actor: Actor, req: ExceptionRequest, *, at: s
         "review_on": req.review_on.isoformat() if req.review_on else None,
         "approved_by": actor.staff_id, "created_at": at, "created_by": actor.staff_id,
     }
-    with db.atomic():
+    with saving(db, req.case_id):
         # Validated inside the (immediate) write transaction: two supervisors saving
         # overlapping exceptions at once cannot both pass the overlap check.
         _fail(exception_problems(db, actor, req), "exception")
@@ -264,12 +268,14 @@ def revoke_exception(db: Database, actor: Actor, exception_id: int, from_month: 
     refused ("changed by X at T; reload"), never silently overwritten. `reason`
     (why it is revoked) is kept with the revocation; the app asks for it.
     """
-    with db.atomic():  # read, check and write under one write lock
-        _revoke_exception(db, actor, exception_id, from_month, expected_version, _cleaned(reason), at or now_text())
+    with saving(db) as cases:  # read, check and write under one write lock
+        cases.add(_revoke_exception(db, actor, exception_id, from_month, expected_version, _cleaned(reason),
+                                    at or now_text()))
 
 
 def _revoke_exception(db: Database, actor: Actor, exception_id: int, from_month: Month,
-                      expected_version: int | None, reason: str | None, at: str) -> None:
+                      expected_version: int | None, reason: str | None, at: str) -> str:
+    """Revoke the exception (see `revoke_exception`); returns its case."""
     before = EXCEPTIONS.current(db, exception_id, expected_version)
     problems = []
     case = case_info(db, before["case_id"])
@@ -284,6 +290,7 @@ def _revoke_exception(db: Database, actor: Actor, exception_id: int, from_month:
     EXCEPTIONS.change(db, actor, "revoke", before,
                       {"revoked_at": at, "revoked_by": actor.staff_id, "revoked_from": str(from_month),
                        "revoked_reason": (reason or "").strip() or None}, at)
+    return before["case_id"]
 
 
 def get_exception(db: Database, exception_id: int) -> dict:
@@ -398,7 +405,7 @@ def create_contact_plan(db: Database, actor: Actor, req: PlanRequest, *, at: str
         "review_on": req.review_on.isoformat() if req.review_on else None,
         "approved_by": actor.staff_id, "approved_at": at, "created_at": at, "created_by": actor.staff_id,
     }
-    with db.atomic():
+    with saving(db, req.case_id):
         previous = active_plan_for(db, req.case_id, req.parent_id)
         plan_id = db["contact_plans"].insert({**record, "document": ""}).last_pk
         document = req.document or plan_document(db, plan_id)
@@ -460,7 +467,7 @@ def add_staffing_note(db: Database, actor: Actor, req: StaffingNoteRequest, *, a
         "reason_code": req.reason_code, "text": req.text.strip(), "author": actor.staff_id,
         "created_at": at, "created_by": actor.staff_id,
     }
-    with db.atomic():
+    with saving(db, req.case_id):
         return STAFFING_NOTES.create(db, actor, record, at)
 
 
@@ -469,9 +476,10 @@ def withdraw_staffing_note(db: Database, actor: Actor, note_id: int, reason: str
     """A staffing note recorded in error explains nothing from now on (SPEC §3); the note stays,
     with who withdrew it, when and why. Only a supervisor of the case's unit or a manager."""
     reason = _cleaned(reason)
-    with db.atomic():  # read, check and write under one write lock
+    with saving(db) as cases:  # read, check and write under one write lock
         at = at or now_text()
         before = STAFFING_NOTES.current(db, note_id, expected_version)
+        cases.add(before["case_id"])
         problems = []
         case = case_info(db, before["case_id"])
         if case is not None and (problem := approval_problem(actor, case)) is not None:

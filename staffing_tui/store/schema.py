@@ -313,7 +313,7 @@ EVALUATED_TABLES = (
 def m004_generation(db: Database) -> None:
     """A counter that every change to what the evaluation reads bumps, whoever writes.
 
-    Month reports are cached per process (`store.evaluation`); an entry is
+    Month reports are cached per process (`store.month_cache`); an entry is
     valid while `generation.n` is what it was when the month was evaluated
     (with m006's token, while the state is).
     Triggers, not the program's write paths, keep it: an import, a record
@@ -387,8 +387,7 @@ def _generation_triggers(db: Database, bump: str) -> None:
 
     A write on a connection without `recursive_triggers` (sqlite-utils turns them on) that
     replaces a row of another case (`INSERT OR REPLACE`) marks only the new case; such writes
-    are not this program's, so the month cache does not bring a month up to date across them
-    (`connection.COMMIT_LISTENERS`).
+    are not this program's, so the month cache does not bring a month up to date across them.
     """
     mark = (
         "INSERT INTO changed_cases (case_id, generation) SELECT {case}, n FROM generation WHERE true "

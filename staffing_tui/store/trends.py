@@ -16,7 +16,8 @@ from sqlite_utils import Database
 
 from staffing_tui.domain.months import Month
 from staffing_tui.store.connection import default_as_of
-from staffing_tui.store.evaluation import MonthReport, is_cached, month_report
+from staffing_tui.store.evaluation import MonthReport, month_report
+from staffing_tui.store.month_cache import MONTH_CACHE
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +65,7 @@ def unseen_trend(
     }
     counts: dict[str | None, list[int]] = {unit_id: [0] * len(window) for unit_id in units}
     pending = {month for month in window
-               if month.start <= as_of and month not in reused and not is_cached(db, month, as_of)}
+               if month.start <= as_of and month not in reused and not MONTH_CACHE.holds(db, month, as_of)}
     done = 0
     for index, month in enumerate(window):
         if month.start > as_of:

@@ -185,15 +185,15 @@ async def test_after_a_save_the_state_is_brought_up_to_date_for_the_saved_case_o
     case the record was saved on (the rest is the month it kept), and shows what a fresh start shows."""
     from textual.widgets import TextArea
 
-    import staffing_tui.store.evaluation as evaluation
+    import staffing_tui.store.month_cache as month_cache
     from staffing_tui.store.facts import Scope
 
     scopes: list[Scope] = []
-    real = evaluation.load_month_facts
-    monkeypatch.setattr(evaluation, "load_month_facts",
+    real = month_cache.load_month_facts
+    monkeypatch.setattr(month_cache, "load_month_facts",
                         lambda db, month, as_of, scope=Scope(), **kw: scopes.append(scope) or real(db, month, as_of,
                                                                                                     scope, **kw))
-    evaluation.MONTH_CACHE.clear()
+    month_cache.MONTH_CACHE.clear()
     app = staffing_app(caseload_db)
     async with app.run_test(size=SIZE) as pilot:
         await open_caseload(pilot, "S1")
@@ -207,13 +207,13 @@ async def test_after_a_save_the_state_is_brought_up_to_date_for_the_saved_case_o
         await settle(pilot)
         assert Scope(case_ids=frozenset({"C1"})) in scopes and Scope() not in scopes
         shown = {staff_id: list(rows) for staff_id, rows in app.screen.evaluation.rows_by_specialist.items()}
-    evaluation.MONTH_CACHE.clear()
+    month_cache.MONTH_CACHE.clear()
     fresh = staffing_app(caseload_db)
     async with fresh.run_test(size=SIZE) as pilot:
         await open_caseload(pilot, "S1")
         await settle(pilot)
         assert {staff_id: list(rows) for staff_id, rows in fresh.screen.evaluation.rows_by_specialist.items()} == shown
-    evaluation.MONTH_CACHE.clear()
+    month_cache.MONTH_CACHE.clear()
 
 
 async def test_a_opens_the_specialists_agenda_and_r_the_reports(caseload_db: Path, monkeypatch):

@@ -171,7 +171,7 @@ def test_unseen_trend_evaluates_each_month_once_for_every_unit(forms_db, monkeyp
 
 
 def test_the_trend_counts_only_the_months_it_has_to_evaluate(forms_db):
-    from staffing_tui.store.evaluation import MONTH_CACHE
+    from staffing_tui.store.month_cache import MONTH_CACHE
 
     MONTH_CACHE.clear()
     db = open_database(forms_db)

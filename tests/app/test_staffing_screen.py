@@ -22,7 +22,7 @@ from staffing_tui.domain.months import Month
 from staffing_tui.errors import UserError
 from staffing_tui.screens.staffing import StaffingScreen
 from staffing_tui.store.connection import open_database
-from staffing_tui.store.evaluation import MONTH_CACHE
+from staffing_tui.store.month_cache import MONTH_CACHE
 from staffing_tui.widgets.caseload_table import CaseloadTable
 from staffing_tui.widgets.units_tree import SpecialistEntry, UnitEntry, UnitsTree
 from tests.app.conftest import add_runaway_and_history, build_staffing_db

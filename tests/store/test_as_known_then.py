@@ -22,8 +22,9 @@ from staffing_tui.domain.evaluate import evaluate_month
 from staffing_tui.domain.months import Month
 from staffing_tui.store.audit import resolve_actor
 from staffing_tui.store.connection import set_meta
-from staffing_tui.store.evaluation import MONTH_CACHE, is_cached, month_report
+from staffing_tui.store.evaluation import month_report
 from staffing_tui.store.facts import load_month_facts
+from staffing_tui.store.month_cache import MONTH_CACHE
 from staffing_tui.store.records import (
     ExceptionRequest,
     PlanRequest,
@@ -176,7 +177,7 @@ def test_plan_approved_after_the_month_ended_and_followed_is_flagged(db, adoptio
 def test_kept_month_brought_up_to_date_after_a_later_record_still_shows_what_was_known_then(db):
     as_of = date(2026, 11, 10)
     kept = month_report(db, OCTOBER, as_of).rows
-    assert is_cached(db, OCTOBER, as_of)
+    assert MONTH_CACHE.holds(db, OCTOBER, as_of)
 
     excuse_k1(db, "2026-11-20T17:00:00Z")  # a write of this process, confined to case C1
 

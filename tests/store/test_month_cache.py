@@ -1,5 +1,6 @@
-"""The per-process month cache (store.evaluation.MONTH_CACHE) and the generation counter it trusts
-(m004), with the cases each change touched (m005; test_month_up_to_date.py uses them).
+"""The per-process month cache (store.month_cache) and the data's state it trusts: the generation
+counter and token the triggers keep (m004, m006), with the cases each change touched (m005).
+test_month_up_to_date.py covers the kept months brought up to date after this process's saves.
 
 A cached month must never be served after anything it was evaluated from
 changed — whoever changed it — and a unit or specialist read from it must be
@@ -17,12 +18,13 @@ from datetime import date
 import pytest
 from sqlite_utils import Database
 
-import staffing_tui.store.evaluation as evaluation
+import staffing_tui.store.month_cache as month_cache
 from staffing_tui.domain.enums import Status
 from staffing_tui.domain.months import Month
 from staffing_tui.store.audit import resolve_actor
-from staffing_tui.store.connection import data_state, open_database
-from staffing_tui.store.evaluation import MONTH_CACHE, month_report
+from staffing_tui.store.connection import open_database
+from staffing_tui.store.evaluation import month_report
+from staffing_tui.store.month_cache import MONTH_CACHE, data_state
 from staffing_tui.store.records import StaffingNoteRequest, add_staffing_note
 from staffing_tui.store.schema import CASE_TABLES, EVALUATED_TABLES, migrations
 from tests.builders import small_database
@@ -44,13 +46,13 @@ def db_path(tmp_path):
 def evaluations(monkeypatch):
     """Counts the month evaluations that really ran (not served from the cache)."""
     calls = []
-    real = evaluation.evaluate_month
+    real = month_cache.evaluate_month
 
     def counting(facts, month, as_of):
         calls.append(month)
         return real(facts, month, as_of)
 
-    monkeypatch.setattr(evaluation, "evaluate_month", counting)
+    monkeypatch.setattr(month_cache, "evaluate_month", counting)
     return calls
 
 
@@ -110,7 +112,7 @@ def test_a_unit_or_specialist_read_from_a_cached_month_is_what_evaluating_it_giv
     db = open_database(db_path, readonly=True)
     fresh = month_report(db, OCTOBER, AS_OF, unit_id=unit_id, specialist_id=specialist_id)
     month_report(db, OCTOBER, AS_OF)  # now cached
-    assert MONTH_CACHE.get(MONTH_CACHE.key(db, OCTOBER, AS_OF)) is not None
+    assert MONTH_CACHE.holds(db, OCTOBER, AS_OF)
     from_cache = month_report(db, OCTOBER, AS_OF, unit_id=unit_id, specialist_id=specialist_id)
     assert from_cache == fresh
 
@@ -203,19 +205,23 @@ def test_a_kept_month_survives_the_file_being_rewritten_by_a_checkpoint(db_path,
     assert evaluations == [OCTOBER]
 
 
-def test_a_failing_commit_listener_does_not_undo_or_fail_the_write(db_path, monkeypatch, caplog):
-    from staffing_tui.store import connection
+def test_a_failing_month_cache_does_not_undo_or_fail_the_save(db_path, monkeypatch, caplog):
+    """The cache is told after the commit: its failure cannot undo the record, nor report the save
+    as failed; the month is then evaluated from nothing."""
+    reader = open_database(db_path, readonly=True)
+    assert status_of(month_report(reader, OCTOBER, AS_OF), "K2") is Status.UNMET
 
-    def failing(*change):
-        raise RuntimeError("a listener's own problem")
+    def failing(*saved):
+        raise RuntimeError("the cache's own problem")
 
-    monkeypatch.setattr(connection, "COMMIT_LISTENERS", [failing])
-    caplog.set_level("DEBUG", logger="staffing_tui.store.connection")
-    db = open_database(db_path)
-    with db.atomic():
-        db.execute("UPDATE placements SET location_name = 'Elm House' WHERE placement_id = 'PL1'")
-    assert db.execute("SELECT location_name FROM placements WHERE placement_id = 'PL1'").fetchone() == ("Elm House",)
-    assert "a commit listener failed" in caplog.text
+    monkeypatch.setattr(MONTH_CACHE, "saved", failing)
+    caplog.set_level("DEBUG", logger="staffing_tui.store.month_cache")
+    writer = open_database(db_path)
+    note_id = add_staffing_note(writer, resolve_actor(writer, "SV1"), StaffingNoteRequest(
+        case_id="C2", month=OCTOBER, reason_code="other", text="Child at camp all month.", person_id="K2"))
+    assert writer.execute("SELECT count(*) FROM staffing_notes WHERE staffing_note_id = ?", [note_id]).fetchone() == (1,)
+    assert "the month cache could not take in a save" in caplog.text
+    assert status_of(month_report(reader, OCTOBER, AS_OF), "K2") is Status.EXPLAINED
 
 
 def changes_after(conn, n: int) -> tuple[int, int, dict[str, int]]:

@@ -17,7 +17,8 @@ import pytest
 from staffing_tui.domain.enums import Reason, Status
 from staffing_tui.domain.months import Month
 from staffing_tui.store.connection import default_as_of, timezone_of
-from staffing_tui.store.evaluation import MONTH_CACHE, month_report
+from staffing_tui.store.evaluation import month_report
+from staffing_tui.store.month_cache import MONTH_CACHE
 from tests.builders import member, small_database
 
 OCTOBER = Month(2026, 10)

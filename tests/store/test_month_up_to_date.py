@@ -1,30 +1,47 @@
-"""A kept whole-database month brought up to date case by case after this process's own writes
-(store.evaluation._brought_up_to_date, schema m005's changed_cases).
+"""A kept whole-database month brought up to date case by case after this process's own saves
+(store.month_cache: `saving` tells the cache which cases a write changed, between which states).
 
 Whatever the writes, the month served afterwards must be exactly the month evaluated from
-nothing; and only writes this process saw inside their transaction, confined to cases, may be
-applied case by case.
+nothing; and only saves this process made through `saving` — the record services, whether the
+app or the CLI calls them — may be applied case by case. Any other write (another connection,
+another process, a write of this process made otherwise) means evaluating from nothing.
 """
 
 from __future__ import annotations
 
 import shutil
 import sqlite3
+import subprocess
+import sys
 from datetime import date
 
 import pytest
 
-import staffing_tui.store.evaluation as evaluation
+import staffing_tui.store.month_cache as month_cache
 from staffing_tui.domain.enums import Status
 from staffing_tui.domain.months import Month
 from staffing_tui.store.audit import resolve_actor
 from staffing_tui.store.connection import open_database
-from staffing_tui.store.evaluation import MONTH_CACHE, month_report
+from staffing_tui.store.evaluation import month_report
+from staffing_tui.store.month_cache import MONTH_CACHE, saving
 from staffing_tui.domain.evaluate import evaluate_month
 from staffing_tui.store.facts import Scope, load_month_facts
 from staffing_tui.store.generator import AS_OF, generate_database
-from staffing_tui.store.records import StaffingNoteRequest, add_staffing_note
-from tests.builders import small_database
+from staffing_tui.store.records import (
+    ExceptionRequest,
+    NextStepRequest,
+    PlanRequest,
+    StaffingNoteRequest,
+    add_next_step,
+    add_staffing_note,
+    complete_next_step,
+    create_contact_plan,
+    create_exception,
+    revoke_exception,
+    withdraw_staffing_note,
+)
+from staffing_tui.store.schema import EVALUATED_TABLES
+from tests.builders import cli, small_database
 
 SEED = 20261020
 IN_PROGRESS = Month.of(AS_OF)
@@ -51,13 +68,13 @@ def db_path(generated, tmp_path):
 def loads(monkeypatch):
     """The scopes whose facts were loaded (a month evaluated, from nothing or case by case)."""
     scopes: list[Scope] = []
-    real = evaluation.load_month_facts
+    real = month_cache.load_month_facts
 
     def recording(db, month, as_of, scope=Scope(), **kwargs):
         scopes.append(scope)
         return real(db, month, as_of, scope, **kwargs)
 
-    monkeypatch.setattr(evaluation, "load_month_facts", recording)
+    monkeypatch.setattr(month_cache, "load_month_facts", recording)
     return scopes
 
 
@@ -81,7 +98,7 @@ def one(db, sql, params=()):
     return db.execute(sql, params).fetchone()
 
 
-def test_writes_confined_to_cases_are_applied_case_by_case_and_give_the_month_from_nothing(db_path, loads):
+def test_saves_confined_to_cases_are_applied_case_by_case_and_give_the_month_from_nothing(db_path, loads):
     reader = open_database(db_path, readonly=True)
     for month in (COMPLETE, IN_PROGRESS):
         month_report(reader, month, AS_OF)  # kept
@@ -93,29 +110,31 @@ def test_writes_confined_to_cases_are_applied_case_by_case_and_give_the_month_fr
     adult = one(writer, "SELECT person_id FROM case_members WHERE case_id = ? AND role != 'child'", [excused])[0]
     other_specialist = one(writer, "SELECT max(specialist_id) FROM cases WHERE specialist_id != "
                                    "(SELECT specialist_id FROM cases WHERE case_id = ?)", [moved])[0]
-    writes = [
+    saves = [  # (the case each changes, its statements)
         # reassigned to another specialist: its rows move in the order
-        ("UPDATE cases SET specialist_id = ? WHERE case_id = ?", [other_specialist, moved]),
+        (moved, [("UPDATE cases SET specialist_id = ? WHERE case_id = ?", [other_specialist, moved])]),
         # closed before the complete month: its rows go
-        ("UPDATE cases SET closed_on = ? WHERE case_id = ?", [str(COMPLETE.shift(-1).start), closed]),
+        (closed, [("UPDATE cases SET closed_on = ? WHERE case_id = ?", [str(COMPLETE.shift(-1).start), closed])]),
         # a new person on a case: looked up for last seen (nobody has seen them)
-        ("INSERT INTO people (person_id, first_name, last_name, birth_date) "
-         "VALUES ('NEW1', 'Nia', 'New', '2015-03-02')", []),
-        ("INSERT INTO case_members (case_id, person_id, role, joined_on) VALUES (?, 'NEW1', 'child', ?)",
-         [added_to, str(COMPLETE.start)]),
+        (added_to, [("INSERT INTO people (person_id, first_name, last_name, birth_date) "
+                     "VALUES ('NEW1', 'Nia', 'New', '2015-03-02')", []),
+                    ("INSERT INTO case_members (case_id, person_id, role, joined_on) VALUES (?, 'NEW1', 'child', ?)",
+                     [added_to, str(COMPLETE.start)])]),
         # the child run away the whole month
-        ("INSERT INTO placements (placement_id, case_id, child_id, location_type, start_on) "
-         "VALUES ('PLNEW', ?, ?, 'runaway', ?)", [placed, child, str(COMPLETE.start)]),
-        ("UPDATE placements SET end_on = ? WHERE case_id = ? AND child_id = ? AND placement_id != 'PLNEW' "
-         "AND end_on IS NULL", [str(COMPLETE.start), placed, child]),
+        (placed, [("INSERT INTO placements (placement_id, case_id, child_id, location_type, start_on) "
+                   "VALUES ('PLNEW', ?, ?, 'runaway', ?)", [placed, child, str(COMPLETE.start)]),
+                  ("UPDATE placements SET end_on = ? WHERE case_id = ? AND child_id = ? AND placement_id != 'PLNEW' "
+                   "AND end_on IS NULL", [str(COMPLETE.start), placed, child])]),
         # an approved exception for an adult
-        ("INSERT INTO exceptions (case_id, person_id, category, reason, start_month, end_month, approved_by, "
-         "created_at, created_by) SELECT ?, ?, 'other', 'Lives abroad.', ?, ?, staff_id, '2026-10-01T09:00:00', "
-         "staff_id FROM staff WHERE role = 'manager' LIMIT 1", [excused, adult, str(COMPLETE), str(IN_PROGRESS)]),
+        (excused, [("INSERT INTO exceptions (case_id, person_id, category, reason, start_month, end_month, "
+                    "approved_by, created_at, created_by) SELECT ?, ?, 'other', 'Lives abroad.', ?, ?, staff_id, "
+                    "'2026-10-01T09:00:00', staff_id FROM staff WHERE role = 'manager' LIMIT 1",
+                    [excused, adult, str(COMPLETE), str(IN_PROGRESS)])]),
     ]
-    for sql, params in writes:
-        with writer.atomic():  # each its own transaction, as the app writes
-            writer.execute(sql, params)
+    for case_id, statements in saves:
+        with saving(writer, case_id):  # each its own transaction, as the record services save
+            for sql, params in statements:
+                writer.execute(sql, params)
     for month in (COMPLETE, IN_PROGRESS):
         del loads[:]
         served = month_report(reader, month, AS_OF).rows
@@ -161,7 +180,8 @@ def test_a_write_this_process_did_not_see_means_evaluating_from_nothing(db_path,
         outside.execute("UPDATE placements SET location_name = 'Elsewhere' WHERE rowid = 1")
     outside.close()
     writer = open_database(db_path)
-    with writer.atomic():  # then one of ours, confined to a case
+    (case_id,) = one(writer, "SELECT case_id FROM placements WHERE rowid = 2")
+    with saving(writer, case_id):  # then one of ours, confined to a case
         writer.execute("UPDATE placements SET location_name = 'Here' WHERE rowid = 2")
     del loads[:]
     served = month_report(reader, COMPLETE, AS_OF).rows
@@ -169,7 +189,7 @@ def test_a_write_this_process_did_not_see_means_evaluating_from_nothing(db_path,
     assert served == from_nothing(db_path, COMPLETE)
 
 
-def test_a_change_beyond_cases_means_evaluating_from_nothing(db_path, loads):
+def test_a_write_of_this_process_not_made_through_saving_means_evaluating_from_nothing(db_path, loads):
     reader = open_database(db_path, readonly=True)
     month_report(reader, COMPLETE, AS_OF)
     writer = open_database(db_path)
@@ -201,7 +221,7 @@ def test_a_file_copied_over_the_database_is_not_brought_up_to_date(tmp_path, loa
 
     def our_write() -> None:  # confined to C3
         writer = open_database(path)
-        with writer.atomic():
+        with saving(writer, "C3"):
             writer.execute("UPDATE cases SET opened_on = opened_on WHERE case_id = 'C3'")
         writer.close()
 
@@ -218,3 +238,145 @@ def test_a_file_copied_over_the_database_is_not_brought_up_to_date(tmp_path, loa
     assert served == evaluate_month(load_month_facts(reader, month, as_of), month, as_of)
     assert month_report(reader, month, as_of).rows == served  # and kept as it is now
     MONTH_CACHE.clear()
+
+
+# --- the record services, the CLI and other processes (the small database of tests/builders.py) ----------
+
+OCTOBER, SMALL_AS_OF = Month(2026, 10), date(2026, 11, 10)
+#: The tables the evaluation reads whose rows belong to one case (schema.CASE_TABLES).
+CASE_TABLES = ("cases", "case_members", "parent_child", "permanency_goals", "placements", "exceptions",
+               "contact_plans", "staffing_notes")
+
+
+@pytest.fixture
+def small_path(tmp_path):
+    path = tmp_path / "small.db"
+    small_database(path).close()
+    MONTH_CACHE.clear()
+    yield path
+    MONTH_CACHE.clear()
+
+
+def evaluated_rows(db) -> dict[str, set[tuple]]:
+    """Every row of every table the evaluation reads, by table."""
+    return {table: set(db.execute(f"SELECT * FROM {table}").fetchall()) for table in EVALUATED_TABLES}
+
+
+def cases_changed(db, before: dict[str, set[tuple]], after: dict[str, set[tuple]]) -> set[str]:
+    """The cases whose rows differ between two `evaluated_rows`; a table of no case that differs fails."""
+    assert {table for table in EVALUATED_TABLES if table not in CASE_TABLES and before[table] != after[table]} == set()
+    changed = set()
+    for table in CASE_TABLES:
+        column = [row[1] for row in db.execute(f"PRAGMA table_info({table})")].index("case_id")
+        changed |= {row[column] for row in before[table] ^ after[table]}
+    return changed
+
+
+def from_nothing_small(path):
+    db = open_database(path, readonly=True)
+    try:
+        return evaluate_month(load_month_facts(db, OCTOBER, SMALL_AS_OF), OCTOBER, SMALL_AS_OF)
+    finally:
+        db.close()
+
+
+def test_every_record_service_tells_the_cache_exactly_the_cases_it_changed_and_the_month_follows(
+        small_path, loads, monkeypatch):
+    told: list[frozenset[str]] = []
+    real = MONTH_CACHE.saved
+    monkeypatch.setattr(MONTH_CACHE, "saved", lambda db, before, after, cases: told.append(cases) or real(
+        db, before, after, cases))
+    reader = open_database(small_path, readonly=True)
+    writer = open_database(small_path)
+    supervisor = resolve_actor(writer, "SV1")
+    with writer.atomic():  # K1's goal is adoption: A1 needs a contact plan
+        writer["permanency_goals"].insert({"case_id": "C1", "child_id": "K1", "goal": "adoption",
+                                           "effective_on": "2026-09-01"})
+    saves = [
+        ("exception", lambda: create_exception(writer, supervisor, ExceptionRequest(
+            "C1", "K1", "child_in_treatment", "Residential treatment limits visits this month.", OCTOBER,
+            Month(2026, 12)))),
+        ("revocation", lambda: revoke_exception(writer, supervisor, 1, Month(2026, 11), reason="Left treatment.")),
+        ("contact plan", lambda: create_contact_plan(writer, supervisor, PlanRequest(
+            "C1", "A1", 1, ("in_person",), "Monthly visit at the office.", OCTOBER))),
+        ("superseding plan", lambda: create_contact_plan(writer, supervisor, PlanRequest(
+            "C1", "A1", 1, ("phone",), "A monthly call instead.", OCTOBER))),
+        ("staffing note", lambda: add_staffing_note(writer, supervisor, StaffingNoteRequest(
+            "C2", OCTOBER, "other", "Child at camp all month.", "K2"))),
+        ("withdrawal", lambda: withdraw_staffing_note(writer, supervisor, 1, "Recorded on the wrong child.")),
+        ("next step", lambda: add_next_step(writer, supervisor, NextStepRequest(
+            "S1", "Call the school.", date(2026, 11, 30), "C2"))),
+        ("next step done", lambda: complete_next_step(writer, supervisor, 1)),
+    ]
+    expected = {"exception": {"C1"}, "revocation": {"C1"}, "contact plan": {"C1"}, "superseding plan": {"C1"},
+                "staffing note": {"C2"}, "withdrawal": {"C2"}, "next step": set(), "next step done": set()}
+    for name, save in saves:
+        month_report(reader, OCTOBER, SMALL_AS_OF)  # kept
+        before = evaluated_rows(writer)
+        del told[:], loads[:]
+        save()
+        changed = cases_changed(writer, before, evaluated_rows(writer))
+        assert changed == expected[name], name  # the comparison below is not of an empty change
+        assert [set(cases) for cases in told] == ([changed] if changed else []), name
+        served = month_report(reader, OCTOBER, SMALL_AS_OF).rows
+        assert loads == ([Scope(case_ids=frozenset(changed))] if changed else []), name
+        assert served == from_nothing_small(small_path), name
+
+
+def test_a_record_saved_through_the_cli_brings_the_kept_month_up_to_date(small_path, loads, capsys):
+    reader = open_database(small_path, readonly=True)
+    kept = month_report(reader, OCTOBER, SMALL_AS_OF).rows
+    assert next(r.status for r in kept if r.person_id == "K2") is Status.UNMET
+    code, _out, err = cli(capsys, "note", "add", "--db", small_path, "--as", "SV1", "--case", "C2", "--person",
+                          "K2", "--month", "2026-10", "--reason-code", "hospitalized", "--text", "In hospital.")
+    assert (code, err) == (0, "")
+    del loads[:]
+    served = month_report(reader, OCTOBER, SMALL_AS_OF).rows
+    assert loads == [Scope(case_ids=frozenset({"C2"}))]
+    assert served == from_nothing_small(small_path)
+    assert next(r.status for r in served if r.person_id == "K2") is Status.EXPLAINED
+
+
+def test_a_record_saved_by_another_process_is_never_served_stale(small_path, loads):
+    reader = open_database(small_path, readonly=True)
+    month_report(reader, OCTOBER, SMALL_AS_OF)
+    done = subprocess.run(
+        [sys.executable, "-m", "staffing_tui", "note", "add", "--db", str(small_path), "--as", "SV1", "--case", "C2",
+         "--person", "K2", "--month", "2026-10", "--reason-code", "hospitalized", "--text", "In hospital."],
+        capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    del loads[:]
+    served = month_report(reader, OCTOBER, SMALL_AS_OF).rows
+    assert loads == [Scope()]  # its save is not known case by case here: evaluated from nothing
+    assert next(r.status for r in served if r.person_id == "K2") is Status.EXPLAINED
+    assert served == from_nothing_small(small_path)
+
+
+def test_a_save_inside_a_bigger_transaction_is_not_applied_case_by_case(small_path, loads):
+    """What else the transaction wrote is not the save's to say: the month is evaluated from nothing."""
+    reader = open_database(small_path, readonly=True)
+    month_report(reader, OCTOBER, SMALL_AS_OF)
+    writer = open_database(small_path)
+    with writer.atomic():
+        add_staffing_note(writer, resolve_actor(writer, "SV1"), StaffingNoteRequest(
+            "C2", OCTOBER, "other", "Child at camp all month.", "K2"))
+        writer.execute("INSERT INTO note_contacts (note_id, person_id) VALUES ('N1', 'K1')")  # K1 seen on C1
+    del loads[:]
+    served = month_report(reader, OCTOBER, SMALL_AS_OF).rows
+    assert loads == [Scope()]
+    assert served == from_nothing_small(small_path)
+    assert next(r.status for r in served if r.person_id == "K1") is not Status.UNMET
+
+
+def test_a_unit_asked_for_after_a_save_is_read_from_the_kept_month_brought_up_to_date(small_path, loads):
+    reader = open_database(small_path, readonly=True)
+    month_report(reader, OCTOBER, SMALL_AS_OF)
+    writer = open_database(small_path)
+    add_staffing_note(writer, resolve_actor(writer, "SV1"), StaffingNoteRequest(
+        "C2", OCTOBER, "other", "Child at camp all month.", "K2"))
+    del loads[:]
+    unit = month_report(reader, OCTOBER, SMALL_AS_OF, unit_id="U1").rows
+    assert loads == [Scope(case_ids=frozenset({"C2"}))]
+    assert unit == [r for r in from_nothing_small(small_path) if r.unit_id == "U1"]
+    assert month_report(reader, OCTOBER, SMALL_AS_OF).rows == from_nothing_small(small_path)  # kept so
+    assert loads == [Scope(case_ids=frozenset({"C2"}))]

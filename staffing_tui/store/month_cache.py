@@ -1,0 +1,269 @@
+"""The month cache: whole-database months kept in this process while the data stays as it was.
+
+Evaluating a statewide month from nothing costs about half a second; the app shows the same
+month again and again (back to a month, the reports of the month shown, the trend's twelve
+months). So a whole-database month is kept, keyed on the state of the data it was evaluated
+from, and a unit or a specialist is read from it.
+
+The state: triggers on every table the evaluation reads bump `generation.n` and draw a new
+`generation.token` at every change (schema m004, m006, m008), whoever writes — this program,
+another process, the sqlite3 shell. (n, token) names one state of the data: a kept month is
+served only while it is unchanged, so it is never served after anybody's write, nor for a file
+copied over the database (another history, even at the same n). Nothing is kept or served inside
+a transaction (its own uncommitted changes would be mistaken for the state they may never
+become) or for a database without a file.
+
+This process's own saves: a record saved on a case changes that case's rows and nobody else's.
+The record services save through `saving(db, case_id)`, which tells the cache which cases the
+write changed and between which two states (read inside the write's transaction, under the
+write lock, so nobody else's write can hide between them). The kept months of the state before
+move to the state after, with those cases to evaluate again the next time they are asked for
+(`MonthCache.rows`): a few milliseconds statewide, not half a second. Any other write — an
+import, another process, a write not made through `saving` — leaves the kept months behind at
+the old state, so the month is evaluated from nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+import threading
+from bisect import insort
+from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+
+from sqlite_utils import Database
+
+from staffing_tui.domain.evaluate import evaluate_month, row_sort_key
+from staffing_tui.domain.model import Row
+from staffing_tui.domain.months import Month
+from staffing_tui.perf import paused_gc
+from staffing_tui.store.connection import database_file
+from staffing_tui.store.facts import Latest, Scope, database_calendar, load_month_facts
+
+logger = logging.getLogger(__name__)
+
+#: (generation, token): one state of what the evaluation reads (schema m004, m006).
+State = tuple[int, int]
+
+
+def data_state(conn: sqlite3.Connection) -> State | None:
+    """The data's state now; None when the database has none (not created yet, or an older schema
+    being migrated)."""
+    try:
+        row = conn.execute("SELECT n, token FROM generation").fetchone()
+    except sqlite3.Error:
+        return None
+    return (row[0], row[1]) if row else None
+
+
+@contextmanager
+def saving(db: Database, *case_ids: str) -> Iterator[set[str]]:
+    """The write transaction of a record on `case_ids` (the block may add the cases it learns
+    inside, to the set it is given: a revocation reads its record first). Once it is committed,
+    the month cache is told (`MonthCache.saved`).
+
+    The block must change nothing another case's rows are evaluated from: rows of those cases in
+    the case tables (cases, case_members, parent_child, permanency_goals, placements, exceptions,
+    contact_plans, staffing_notes), a new person joining them. A person already on other cases, a
+    staff member or a note changes other cases' rows too (a note's contacts are everyone's latest
+    contacts): write those with `db.atomic()`, and the kept months are evaluated from nothing.
+    Inside another transaction it is a plain nested `atomic()` and tells nothing (what is
+    committed, and when, is the outer transaction's to say).
+    """
+    cases = set(case_ids)
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield cases
+        return
+    with db.atomic():
+        before = data_state(db.conn)
+        yield cases
+        after = data_state(db.conn)
+    if before is None or after is None:
+        return
+    try:
+        MONTH_CACHE.saved(db, before, after, frozenset(cases))
+    except Exception:  # the write is committed: the cache's failure must not say otherwise
+        logger.debug("the month cache could not take in a save", exc_info=True)  # (no traceback on screen)
+
+
+def evaluated(db: Database, month: Month, as_of: date, scope: Scope, latest: Latest | None = None) -> list[Row]:
+    """`month`'s rows for `scope`, evaluated from the database, with the garbage collector paused
+    while the rows are built (`perf.paused_gc`; the loader pauses it for the facts)."""
+    facts = load_month_facts(db, month, as_of, scope, latest=latest)
+    with paused_gc():
+        return evaluate_month(facts, month, as_of)
+
+
+@dataclass(frozen=True, slots=True)
+class _Kept:
+    """A kept whole-database month: its rows, and the cases this process saved since they were
+    evaluated (their rows are evaluated again before the month is served)."""
+
+    rows: tuple[Row, ...]
+    saved: frozenset[str] = frozenset()
+
+
+class MonthCache:
+    """Whole-database months of this process, each valid while the data stays in one state."""
+
+    def __init__(self, size: int = 4) -> None:
+        self._size = size
+        #: (file, state, month, as-of date, calendar) → the month kept
+        self._entries: OrderedDict[tuple, _Kept] = OrderedDict()
+        #: everyone's latest contacts per (file, state, as-of date) (`facts.Latest`): the same
+        #: for every month evaluated as of that date, so the trend's months share them
+        self._latest: OrderedDict[tuple, Latest] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def rows(self, db: Database, month: Month, as_of: date, scope: Scope = Scope()) -> list[Row]:
+        """`month`'s rows as of `as_of` for `scope` (the whole database, a unit or a specialist).
+
+        From the kept whole month when there is one (its saved cases evaluated again first);
+        otherwise evaluated, and a whole-database month kept.
+        """
+        key = self.key(db, month, as_of)
+        kept = self._get(key)
+        if kept is not None:
+            rows = list(kept.rows) if not kept.saved else self._brought_up_to_date(db, key, kept, month, as_of)
+            return [row for row in rows if _in_scope(row, scope)]
+        if scope != Scope():
+            return evaluated(db, month, as_of, scope)
+        latest = self.latest(key)
+        rows = evaluated(db, month, as_of, scope, latest)
+        if key is not None and self.key(db, month, as_of) == key:  # nothing changed while it was evaluated
+            self._put(key, _Kept(tuple(rows)), latest)
+        return rows
+
+    def holds(self, db: Database, month: Month, as_of: date) -> bool:
+        """Whether the whole-database `month` as of `as_of` is kept for `db` as it is now (then it
+        comes at once: at most the cases saved since are evaluated again)."""
+        return self._get(self.key(db, month, as_of)) is not None
+
+    def key(self, db: Database, month: Month, as_of: date) -> tuple | None:
+        """The entry for `month` as of `as_of` in `db` as it is now (None: not cacheable).
+
+        Records written, revoked, superseded or withdrawn change the data's state like any other
+        write; the day each was made, which decides whether it counts as of `as_of` (SPEC §4 "As
+        known then"), also depends on the database's calendar (`meta.timezone`, `meta.as_of`);
+        `meta` bumps no generation, so the calendar is part of the key.
+        """
+        if db.conn.in_transaction:
+            return None
+        state = data_state(db.conn)
+        file = _file_of(db)
+        if file is None or state is None:
+            return None
+        return (file, state, month, as_of, database_calendar(db))
+
+    def saved(self, db: Database, before: State, after: State, cases: frozenset[str]) -> None:
+        """This process committed a write that took `db` from `before` to `after`, changing the rows
+        of `cases` only (`saving`): the months kept at `before` move to `after`, those cases to be
+        evaluated again. Everyone's latest contacts stand (a case's records are not contacts)."""
+        file = _file_of(db)
+        if file is None or before == after:
+            return
+        with self._lock:
+            for key in [key for key in self._entries if key[:2] == (file, before)]:
+                kept = self._entries.pop(key)
+                moved = (file, after, *key[2:])
+                stale = kept.saved | cases
+                # Evaluated already at `after` (another thread was quicker): that one stands.
+                if moved not in self._entries and len(stale) <= _SAVED_CASES_LIMIT:
+                    self._entries[moved] = _Kept(kept.rows, stale)
+            for key in [key for key in self._latest if key[:2] == (file, before)]:
+                self._latest.setdefault((file, after, key[2]), self._latest.pop(key))
+
+    def latest(self, key: tuple | None) -> Latest | None:
+        """A copy of the latest contacts known for `key`'s database state and as-of date, to be
+        completed by `load_month_facts` and kept by `_put` (None: not cacheable)."""
+        if key is None:
+            return None
+        with self._lock:
+            return dict(self._latest.get(_latest_key(key), ()))
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._latest.clear()
+
+    def _get(self, key: tuple | None) -> _Kept | None:
+        if key is None:
+            return None
+        with self._lock:
+            kept = self._entries.get(key)
+            if kept is not None:
+                self._entries.move_to_end(key)
+            return kept
+
+    def _brought_up_to_date(self, db: Database, key: tuple, kept: _Kept, month: Month, as_of: date) -> list[Row]:
+        """The kept month with the cases saved since evaluated again, and kept so.
+
+        Each case's rows depend on that case's facts only, plus everyone's latest contacts,
+        which a saved record does not change: the other rows and the kept latest contacts stand.
+        """
+        latest = self.latest(key)
+        rows = [row for row in kept.rows if row.case_id not in kept.saved]
+        for row in evaluated(db, month, as_of, Scope(case_ids=kept.saved), latest):
+            insort(rows, row, key=row_sort_key)
+        if self.key(db, month, as_of) == key:  # nothing changed meanwhile
+            self._put(key, _Kept(tuple(rows)), latest, replacing=kept)
+        return rows
+
+    def _put(self, key: tuple, kept: _Kept, latest: Latest | None, *, replacing: _Kept | None = None) -> None:
+        """Keep `kept` (and `latest`) for `key`; with `replacing`, only while that entry is still
+        the one kept there (a save since moved it on: the rows evaluated here are of the past)."""
+        with self._lock:
+            if replacing is not None and self._entries.get(key) is not replacing:
+                return
+            self._entries[key] = kept
+            self._entries.move_to_end(key)
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+            if latest:
+                known = self._latest.setdefault(_latest_key(key), {})
+                known.update(latest)
+                self._latest.move_to_end(_latest_key(key))
+                while len(self._latest) > _LATEST_AS_OFS:
+                    self._latest.popitem(last=False)
+
+
+#: More cases saved since a month was kept than this: it is evaluated from nothing instead
+#: (case by case costs about 0.2 ms a case; the whole state about 600 ms).
+_SAVED_CASES_LIMIT = 1000
+
+#: As-of dates whose latest contacts are kept (the app's and one more).
+_LATEST_AS_OFS = 2
+
+
+def _in_scope(row: Row, scope: Scope) -> bool:
+    return ((scope.unit_id is None or row.unit_id == scope.unit_id)
+            and (scope.specialist_id is None or row.specialist_id == scope.specialist_id)
+            and (scope.case_id is None or row.case_id == scope.case_id)
+            and (scope.case_ids is None or row.case_id in scope.case_ids))
+
+
+def _latest_key(key: tuple) -> tuple:
+    """A month entry's key without its month: the file, the data's state and the as-of date
+    (the latest contacts are read from the notes' local times alone, not from the calendar)."""
+    file, state, _month, as_of, _calendar = key
+    return (file, state, as_of)
+
+
+def _file_of(db: Database) -> str | None:
+    """The real path of the database's file; None without one."""
+    try:
+        path = database_file(db.conn)
+    except sqlite3.Error:
+        return None
+    return os.path.realpath(path) if path else None
+
+
+#: The process's month cache: the reports' twelve-month trend and one more month.
+#: A statewide month holds about 5 MB.
+MONTH_CACHE = MonthCache(size=13)

@@ -13,11 +13,11 @@ from staffing_tui.store.connection import open_database, set_meta
 
 def dump(path: Path) -> list[str]:
     """Every statement that would rebuild the database at `path`: two equal dumps, two equal databases
-    (but for `generation.token`, random by design, see schema m006: the other generation columns stand)."""
+    (but for `generation.token`, random by design, see schema m006: the generation number stands)."""
     conn = sqlite3.connect(path)
     try:
         statements = [line for line in conn.iterdump() if not line.startswith('INSERT INTO "generation"')]
-        return statements + [repr(row) for row in conn.execute("SELECT id, n, everything FROM generation")]
+        return statements + [repr(row) for row in conn.execute("SELECT id, n FROM generation")]
     finally:
         conn.close()
 

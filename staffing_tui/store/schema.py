@@ -357,6 +357,9 @@ def m005_changed_cases(db: Database) -> None:
 
     The triggers replace m004's and still bump `generation.n` once per written
     row. `changed_cases` keeps one row per case (its latest change).
+
+    m008 drops it again: the month cache learns which cases this process
+    saved from the save itself (`store.month_cache.saving`).
     """
     db.execute("ALTER TABLE generation ADD COLUMN everything INTEGER NOT NULL DEFAULT 0")
     db.execute("UPDATE generation SET everything = n")  # what changed before is not known
@@ -388,6 +391,7 @@ def _generation_triggers(db: Database, bump: str) -> None:
     A write on a connection without `recursive_triggers` (sqlite-utils turns them on) that
     replaces a row of another case (`INSERT OR REPLACE`) marks only the new case; such writes
     are not this program's, so the month cache does not bring a month up to date across them.
+    (m008 replaces them.)
     """
     mark = (
         "INSERT INTO changed_cases (case_id, generation) SELECT {case}, n FROM generation WHERE true "
@@ -552,6 +556,40 @@ def m007_evidence(db: Database) -> None:
 
         db.execute("INSERT INTO meta (key, value) VALUES ('audit_chain_built', ?)",
                    [json.dumps({"at": pendulum.now("UTC").to_iso8601_string(), "rows": len(rows)})])
+
+
+@migrations()
+def m008_generation_state_only(db: Database) -> None:
+    """The generation triggers only name the data's state again; `changed_cases` goes.
+
+    The month cache no longer reads which cases changed from the database: this
+    process's saves say so themselves (`store.month_cache.saving`), and any other
+    write means evaluating from nothing, as it did. So every change to what the
+    evaluation reads bumps `generation.n` and draws a new `generation.token`
+    (m004, m006) and marks nothing else: no `changed_cases` row, no
+    `generation.everything` — one statement per written row instead of two or
+    three (a person's change marked every case they were on). The state (n, token)
+    stands: a month kept for it is still the month.
+    """
+    for name, _table, _event in _state_triggers():
+        db.execute(f"DROP TRIGGER IF EXISTS {name}")  # first: they name the tables replaced below
+    db.execute("DROP TABLE IF EXISTS changed_cases")  # its index goes with it
+    # The table again without `everything` (ALTER TABLE … DROP COLUMN needs SQLite 3.35).
+    db.execute("CREATE TABLE generation_state (id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL, "
+               "token INTEGER NOT NULL)")
+    db.execute("INSERT INTO generation_state (id, n, token) SELECT id, n, token FROM generation")
+    db.execute("DROP TABLE generation")
+    db.execute("ALTER TABLE generation_state RENAME TO generation")
+    for name, table, event in _state_triggers():
+        db.execute(f"CREATE TRIGGER {name} AFTER {event} ON {table} "
+                   "BEGIN UPDATE generation SET n = n + 1, token = random(); END")
+
+
+def _state_triggers() -> list[tuple[str, str, str]]:
+    """(name, table, event) of each trigger keeping `generation` (m004–m006, m008): every insert,
+    update or delete on an evaluated table."""
+    return [(f"{table}_{event.lower()}_generation", table, event)
+            for table in EVALUATED_TABLES for event in ("INSERT", "UPDATE", "DELETE")]
 
 
 #: The audit columns a row's hash covers, in order (`audit_payload`).

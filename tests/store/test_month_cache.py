@@ -1,6 +1,6 @@
 """The per-process month cache (store.month_cache) and the data's state it trusts: the generation
-counter and token the triggers keep (m004, m006), with the cases each change touched (m005).
-test_month_up_to_date.py covers the kept months brought up to date after this process's saves.
+counter and token the triggers keep (m004, m006, m008). test_month_up_to_date.py covers the kept
+months brought up to date after this process's saves.
 
 A cached month must never be served after anything it was evaluated from
 changed — whoever changed it — and a unit or specialist read from it must be
@@ -26,7 +26,7 @@ from staffing_tui.store.connection import open_database
 from staffing_tui.store.evaluation import month_report
 from staffing_tui.store.month_cache import MONTH_CACHE, data_state
 from staffing_tui.store.records import StaffingNoteRequest, add_staffing_note
-from staffing_tui.store.schema import CASE_TABLES, EVALUATED_TABLES, migrations
+from staffing_tui.store.schema import EVALUATED_TABLES, migrations
 from tests.builders import small_database
 
 OCTOBER = Month(2026, 10)
@@ -224,57 +224,18 @@ def test_a_failing_month_cache_does_not_undo_or_fail_the_save(db_path, monkeypat
     assert status_of(month_report(reader, OCTOBER, AS_OF), "K2") is Status.EXPLAINED
 
 
-def changes_after(conn, n: int) -> tuple[int, int, dict[str, int]]:
-    """(generation, last change beyond cases, {case: generation} changed after generation `n`)."""
-    after, everything = conn.execute("SELECT n, everything FROM generation").fetchone()
-    return after, everything, dict(conn.execute("SELECT case_id, generation FROM changed_cases "
-                                                "WHERE generation > ?", [n]))
-
-
-def generation_of(conn) -> tuple[int, int]:
-    return conn.execute("SELECT n, everything FROM generation").fetchone()
-
-
-@pytest.mark.parametrize("table", CASE_TABLES)
-def test_a_change_to_a_case_table_changes_its_case_only(db_path, table):
+def test_the_generation_triggers_mark_nothing_but_the_state(db_path):
+    """m008: no table of changed cases and no `everything` column any more; every change to an
+    evaluated table is one statement on `generation` (test above: it bumps n and draws a token)."""
     conn = sqlite3.connect(db_path)
-    conn.execute("PRAGMA foreign_keys = OFF")
-    conn.execute("PRAGMA ignore_check_constraints = ON")
-    for trigger, in conn.execute(f"SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = '{table}' "
-                                 "AND name NOT LIKE '%_generation'").fetchall():
-        conn.execute(f"DROP TRIGGER {trigger}")  # the evidence guards would refuse the raw writes below
-    info = conn.execute(f"PRAGMA table_info({table})").fetchall()
-    values = {row[1]: 987654 if "INT" in row[2].upper() else "x" for row in info} | {"case_id": "CX"}
-    n, everything = generation_of(conn)
-    conn.execute(f"INSERT INTO {table} ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
-                 list(values.values()))
-    inserted = changes_after(conn, n)
-    conn.execute(f"UPDATE {table} SET case_id = 'CY' WHERE rowid = last_insert_rowid()")  # moved to CY
-    moved = changes_after(conn, n + 1)
-    conn.execute(f"DELETE FROM {table} WHERE rowid = last_insert_rowid()")
-    deleted = changes_after(conn, n + 2)
-    conn.rollback()
+    tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    columns = [row[1] for row in conn.execute("PRAGMA table_info(generation)")]
+    triggers = dict(conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%\\_generation' ESCAPE '\\'"))
     conn.close()
-    assert inserted == (n + 1, everything, {"CX": n + 1})
-    assert moved == (n + 2, everything, {"CX": n + 2, "CY": n + 2})
-    assert deleted == (n + 3, everything, {"CY": n + 3})
-
-
-def test_a_change_to_a_person_changes_the_cases_they_are_on(db_path):
-    conn = sqlite3.connect(db_path)
-    n, everything = generation_of(conn)
-    conn.execute("UPDATE people SET deceased_on = '2026-10-05' WHERE person_id = 'K2'")
-    assert changes_after(conn, n) == (n + 1, everything, {"C2": n + 1})
-    conn.rollback()
-    conn.close()
-
-
-@pytest.mark.parametrize("table", sorted(set(EVALUATED_TABLES) - set(CASE_TABLES) - {"people"}))
-def test_a_change_to_staff_or_notes_changes_everything(db_path, table):
-    conn = sqlite3.connect(db_path)
-    conn.execute("PRAGMA foreign_keys = OFF")
-    n, _ = generation_of(conn)
-    conn.execute(f"DELETE FROM {table} WHERE rowid = (SELECT min(rowid) FROM {table})")
-    assert changes_after(conn, n) == (n + 1, n + 1, {})
-    conn.rollback()
-    conn.close()
+    assert "changed_cases" not in tables and "generation" in tables
+    assert columns == ["id", "n", "token"]
+    assert set(triggers) == {f"{table}_{event}_generation" for table in EVALUATED_TABLES
+                             for event in ("insert", "update", "delete")}
+    assert {sql.split(" BEGIN ", 1)[1] for sql in triggers.values()} == {
+        "UPDATE generation SET n = n + 1, token = random(); END"}

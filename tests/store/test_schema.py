@@ -143,41 +143,42 @@ def test_installed_sqlite_utils_plugins_do_not_touch_our_connections(tmp_path, r
     assert len(prepared) == 1
 
 
-@pytest.mark.parametrize("version, first_missing", [(4, "m005_changed_cases"), (5, "m006_generation_token")])
-def test_a_database_with_data_from_before_changed_cases_and_tokens_is_migrated(tmp_path, version, first_missing):
-    """m005/m006 on a database holding data: its generation stands, a token is drawn, and from then
-    on a change to a case marks that case, a change to staff marks everything, each with a new token."""
+@pytest.mark.parametrize("version, first_missing", [(4, "m005_changed_cases"), (5, "m006_generation_token"),
+                                                    (7, "m008_generation_state_only")])
+def test_a_database_with_data_from_before_tokens_or_with_changed_cases_is_migrated(tmp_path, version, first_missing):
+    """m005, m006 and m008 on a database holding data: its generation stands (and its token, once
+    drawn), `changed_cases` and `generation.everything` are gone, and from then on every change to
+    what the evaluation reads bumps the generation with a new token."""
     path = tmp_path / "old.db"
     old = Database(sqlite3.connect(path))
     schema.migrations.apply(old, stop_before=first_missing)
     set_meta(old, "schema_version", str(version))
     old.execute("INSERT INTO units VALUES ('U1', 'North', NULL)")
-    old.execute("INSERT INTO staff VALUES ('S1', 'Sam', 'specialist', 'U1')")
+    columns = "staff_id, name, role, unit_id"  # `login` came with m007
+    old.execute(f"INSERT INTO staff ({columns}) VALUES ('S1', 'Sam', 'specialist', 'U1')")
     old.execute("INSERT INTO cases VALUES ('C1', 'dependency', 'S1', '2026-01-05', NULL)")
     old.execute("INSERT INTO people VALUES ('K1', 'Kit', 'Lane', '2014-01-01', NULL)")
     old.execute("INSERT INTO case_members (case_id, person_id, role) VALUES ('C1', 'K1', 'child')")
-    (n_before,) = old.execute("SELECT n FROM generation").fetchone()
-    if version == 5:
-        changed_before = old.execute("SELECT count(*) FROM changed_cases").fetchone()[0]
-        (everything_before,) = old.execute("SELECT everything FROM generation").fetchone()
-    else:
-        changed_before, everything_before = 0, n_before  # v4: which cases changed before is not known
+    n_before, *token_before = old.execute(f"SELECT n{', token' if version >= 6 else ''} FROM generation").fetchone()
+    old.conn.commit()
     old.conn.close()
 
     db = open_database(path)
     assert get_meta(db)["schema_version"] == str(SCHEMA_VERSION)
-    n, everything, token = db.execute("SELECT n, everything, token FROM generation").fetchone()
+    assert not db["changed_cases"].exists()
+    assert list(db["generation"].columns_dict) == ["id", "n", "token"]
+    n, token = db.execute("SELECT n, token FROM generation").fetchone()
     assert n == n_before and token != 0
-    assert everything == everything_before
-    assert db.execute("SELECT count(*) FROM changed_cases").fetchone()[0] == changed_before
-    with db.atomic():
-        db.execute("UPDATE case_members SET incarcerated = 1 WHERE case_id = 'C1'")
-    assert db.execute("SELECT n, everything FROM generation").fetchone() == (n + 1, everything)
-    assert db.execute("SELECT generation FROM changed_cases WHERE case_id = 'C1'").fetchone() == (n + 1,)
-    with db.atomic():
-        db.execute("UPDATE staff SET unit_id = NULL WHERE staff_id = 'S1'")
-    assert db.execute("SELECT n, everything FROM generation").fetchone() == (n + 2, n + 2)
-    assert token not in {db.execute("SELECT token FROM generation").fetchone()[0]}
+    if token_before:
+        assert token == token_before[0]  # the same state: a month kept for it is still the month
+    states = {(n, token)}
+    for change in ("UPDATE case_members SET incarcerated = 1 WHERE case_id = 'C1'",
+                   "UPDATE staff SET unit_id = NULL WHERE staff_id = 'S1'"):
+        with db.atomic():
+            db.execute(change)
+        state = db.execute("SELECT n, token FROM generation").fetchone()
+        assert state[0] == n + len(states) and state not in states
+        states.add(state)
     db.close()
 
 

@@ -130,8 +130,8 @@ class MonthCache:
         key = self.key(db, month, as_of)
         kept = self._get(key)
         if kept is not None:
-            rows = list(kept.rows) if not kept.saved else self._brought_up_to_date(db, key, kept, month, as_of)
-            return [row for row in rows if _in_scope(row, scope)]
+            rows = kept.rows if not kept.saved else self._brought_up_to_date(db, key, kept, month, as_of)
+            return list(rows) if scope == Scope() else [row for row in rows if _in_scope(row, scope)]
         if scope != Scope():
             return evaluated(db, month, as_of, scope)
         latest = self.latest(key)

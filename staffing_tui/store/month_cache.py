@@ -208,8 +208,9 @@ class MonthCache:
         which a saved record does not change: the other rows and the kept latest contacts stand.
         """
         latest = self.latest(key)
-        rows = [row for row in kept.rows if row.case_id not in kept.saved]
-        for row in evaluated(db, month, as_of, Scope(case_ids=kept.saved), latest):
+        saved = kept.saved
+        rows = [row for row in kept.rows if row.case_id not in saved]
+        for row in evaluated(db, month, as_of, Scope(case_ids=saved), latest):
             insort(rows, row, key=row_sort_key)
         if self.key(db, month, as_of) == key:  # nothing changed meanwhile
             self._put(key, _Kept(tuple(rows)), latest, replacing=kept)

@@ -141,9 +141,11 @@ class MonthCache:
         return rows
 
     def holds(self, db: Database, month: Month, as_of: date) -> bool:
-        """Whether the whole-database `month` as of `as_of` is kept for `db` as it is now (then it
-        comes at once: at most the cases saved since are evaluated again)."""
-        return self._get(self.key(db, month, as_of)) is not None
+        """Whether the whole-database `month` as of `as_of` is kept for `db` as it is now, up to date:
+        it comes at once, nothing evaluated. (After a save its case is evaluated again first: the
+        main screen then shows the saved case's unit first, with the rows it shows for the others.)"""
+        kept = self._get(self.key(db, month, as_of))
+        return kept is not None and not kept.saved
 
     def key(self, db: Database, month: Month, as_of: date) -> tuple | None:
         """The entry for `month` as of `as_of` in `db` as it is now (None: not cacheable).

@@ -374,8 +374,10 @@ def test_a_unit_asked_for_after_a_save_is_read_from_the_kept_month_brought_up_to
     writer = open_database(small_path)
     add_staffing_note(writer, resolve_actor(writer, "SV1"), StaffingNoteRequest(
         "C2", OCTOBER, "other", "Child at camp all month.", "K2"))
+    assert not MONTH_CACHE.holds(reader, OCTOBER, SMALL_AS_OF)  # C2 is to be evaluated again first
     del loads[:]
     unit = month_report(reader, OCTOBER, SMALL_AS_OF, unit_id="U1").rows
+    assert MONTH_CACHE.holds(reader, OCTOBER, SMALL_AS_OF)
     assert loads == [Scope(case_ids=frozenset({"C2"}))]
     assert unit == [r for r in from_nothing_small(small_path) if r.unit_id == "U1"]
     assert month_report(reader, OCTOBER, SMALL_AS_OF).rows == from_nothing_small(small_path)  # kept so

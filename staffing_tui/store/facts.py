@@ -65,7 +65,7 @@ class Scope:
     unit_id: str | None = None
     specialist_id: str | None = None
     case_id: str | None = None
-    #: these cases only (a cached month brought up to date, `store.evaluation`)
+    #: these cases only (a kept month brought up to date, `store.month_cache`)
     case_ids: frozenset[str] | None = None
 
     def cases_sql(self) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Iterator
 from datetime import date
-from typing import TYPE_CHECKING, cast
+from typing import Protocol, cast
 
 from textual.content import Content
 from textual.widget import Widget
@@ -16,13 +16,21 @@ from staffing_tui.store.audit import Identity
 from staffing_tui.store.directory import StaffMember
 from staffing_tui.widgets.labels import month_name, shown, staff_label
 
-if TYPE_CHECKING:
-    from staffing_tui.app import StaffingApp
-
 #: App attributes the header shows; it redraws when any of them changes.
 WATCHED = ("month", "as_of", "actor", "identity", "masked")
 
 Words = list[str]
+
+
+class ShownSession(Protocol):
+    """What the header reads off the app (the app's reactive attributes, `WATCHED`): a widget
+    knows the app only by this shape, never by its class."""
+
+    month: Month | None
+    as_of: date | None
+    actor: StaffMember | None
+    identity: Identity | None
+    masked: bool
 
 
 def month_state(month: Month, as_of: date) -> str:
@@ -96,7 +104,7 @@ class StaffingHeader(Widget):
             self.watch(self.app, attribute, lambda _value: self.refresh(), init=False)
 
     def render(self) -> Content:
-        app = cast("StaffingApp", self.app)
+        app = cast(ShownSession, self.app)
         badge = " MASKED " if app.masked else ""
         width = self.content_region.width or 80
         line = Content("")

@@ -26,6 +26,7 @@ from staffing_tui.errors import UserError
 from staffing_tui.messages import MonthEvaluated, MonthEvaluation
 from staffing_tui.modals.help import MOVING, HelpScreen, Section, own
 from staffing_tui.present.escape import for_terminal_cell
+from staffing_tui.present.labels import month_name
 from staffing_tui.sample import WorkingCopy, working_copy
 from staffing_tui.screens.actions import ACTION_BINDINGS
 from staffing_tui.screens.base import DatabaseScreen
@@ -37,7 +38,6 @@ from staffing_tui.store.connection import describe_sqlite_error, hold_open, open
 from staffing_tui.store.directory import StaffMember
 from staffing_tui.widgets.caseload_table import CaseloadTable
 from staffing_tui.widgets.filter_input import FilterInput
-from staffing_tui.widgets.labels import month_name
 from staffing_tui.widgets.terminal_safe import DropControlCharacters
 from staffing_tui.widgets.units_tree import UnitsTree
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from staffing_tui.present.escape import for_html, for_markdown, for_markdown_cell, for_terminal
+from staffing_tui.present.labels import METHOD_WORDS
 
-METHOD_WORDS = {"in_person": "in person", "phone": "by telephone", "video": "by video call", "written": "in writing"}
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,11 +29,11 @@ from staffing_tui.exports import privacy_mask, write_private_text
 from staffing_tui.modals.context import FormContext
 from staffing_tui.modals.form_base import default_export_path, export_path, prepare_export
 from staffing_tui.modals.step_form import NextStepForm
+from staffing_tui.present.labels import NOTHING, month_name, shown
 from staffing_tui.screens.base import DatabaseScreen, database_at
 from staffing_tui.store.agenda import build_agenda
 from staffing_tui.store.audit import resolve_actor
 from staffing_tui.store.records import complete_next_step
-from staffing_tui.widgets.labels import NOTHING, month_name, shown
 
 
 @dataclass(frozen=True, slots=True)

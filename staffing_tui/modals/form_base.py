@@ -44,12 +44,12 @@ from staffing_tui.domain.limits import parse_day, parse_month
 from staffing_tui.domain.months import Month
 from staffing_tui.errors import Busy, UserError, ValidationError
 from staffing_tui.modals.context import FormContext
+from staffing_tui.present.labels import month_name, person_label, shown, staff_label
 from staffing_tui.screens.base import DatabaseScreen, database_at
 from staffing_tui.store.audit import Actor, resolve_actor
 from staffing_tui.store.connection import default_as_of
 from staffing_tui.store.directory import case_ids_of_specialist, people_names, staff_members
 from staffing_tui.store.records import CaseInfo, approval_problem, case_info
-from staffing_tui.widgets.labels import month_name, person_label, shown, staff_label
 
 #: Where exports go unless the user names another file (created on first use, owner only).
 EXPORT_FOLDER = Path("~/staffing-tui-exports")

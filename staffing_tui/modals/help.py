@@ -14,8 +14,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from staffing_tui.domain.enums import Status
-from staffing_tui.widgets.labels import STATUS_LABELS
+from staffing_tui.present.labels import STATUS_LABELS, STATUS_MEANINGS
 
 Section = tuple[str, Sequence[Binding]]
 
@@ -28,17 +27,6 @@ MOVING = (
     Binding("tab", "", "Next pane (shift+tab: previous)"),
     Binding("left,right", "", "Switch tab (detail, when the tabs have focus)"),
 )
-
-#: What each status means, for the legend under the keys.
-STATUS_MEANINGS: dict[Status, str] = {
-    Status.UNMET: "not seen, no documented reason (the number that should be zero)",
-    Status.DUE: "not seen yet, month in progress",
-    Status.EXPLAINED: "not seen, for a documented reason",
-    Status.EXCUSED: "an approved exception covers the month",
-    Status.MET: "seen as required",
-    Status.NOT_REQUIRED: "no visit requirement this month",
-}
-
 
 def own(bindings: Sequence[Binding], shared: Sequence[Binding]) -> list[Binding]:
     """A screen's bindings without the shared ones (listed once, in their own section) and help."""

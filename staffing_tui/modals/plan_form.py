@@ -32,7 +32,7 @@ from textual.widgets.selection_list import Selection
 from textual.worker import get_current_worker
 
 from staffing_tui.domain.enums import PLAN_METHODS
-from staffing_tui.domain.plan_document import METHOD_WORDS, markdown_to_html, render_plan_markdown
+from staffing_tui.domain.plan_document import markdown_to_html, render_plan_markdown
 from staffing_tui.errors import UserError
 from staffing_tui.exports import write_private_text
 from staffing_tui.modals.context import FormContext
@@ -50,6 +50,7 @@ from staffing_tui.modals.form_base import (
     month_input,
     prepare_export,
 )
+from staffing_tui.present.labels import METHOD_WORDS, shown
 from staffing_tui.screens.base import database_at
 from staffing_tui.store.audit import Actor
 from staffing_tui.store.plan_document import plan_document_data
@@ -61,7 +62,6 @@ from staffing_tui.store.records import (
     plan_problems,
     today_in,
 )
-from staffing_tui.widgets.labels import shown
 
 #: The document names the family: not shown while the screen is being shared.
 MASKED_DOCUMENT = ("The document names the family, so it is not shown under the privacy mask (x). "

@@ -17,10 +17,10 @@ from textual.screen import Screen
 
 from staffing_tui.domain.enums import StaffRole
 from staffing_tui.modals.context import FormContext
+from staffing_tui.present.labels import shown, staff_label
 from staffing_tui.screens.base import DatabaseScreen
 from staffing_tui.store.audit import Identity, may_approve_for
 from staffing_tui.store.directory import StaffMember
-from staffing_tui.widgets.labels import shown, staff_label
 
 if TYPE_CHECKING:
     from staffing_tui.app import StaffingApp

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterator
 from datetime import date
 from typing import Protocol, cast
@@ -12,9 +11,9 @@ from textual.widget import Widget
 
 from staffing_tui.domain.evaluate import is_in_progress
 from staffing_tui.domain.months import Month
+from staffing_tui.present.labels import month_name, short_month, shown, staff_label
 from staffing_tui.store.audit import Identity
 from staffing_tui.store.directory import StaffMember
-from staffing_tui.widgets.labels import month_name, shown, staff_label
 
 #: App attributes the header shows; it redraws when any of them changes.
 WATCHED = ("month", "as_of", "actor", "identity", "masked")
@@ -43,8 +42,7 @@ def left_variants(month: Month | None, as_of: date | None) -> list[Words]:
     if month is None:
         return [["Staffing", "loading…"], ["loading…"]]
     state = [month_state(month, as_of), f"as of {as_of.isoformat()}"] if as_of is not None else []
-    short = f"{calendar.month_abbr[month.month]} {month.year}"
-    return [["Staffing", month_name(month), *state], [month_name(month), *state], [short, *state]]
+    return [["Staffing", month_name(month), *state], [month_name(month), *state], [short_month(month), *state]]
 
 
 def right_variants(actor: StaffMember | None, me: Identity | None) -> list[Words]:

@@ -30,6 +30,7 @@ from staffing_tui.domain.federal import FederalMeasure
 from staffing_tui.domain.model import PlacementView, Row
 from staffing_tui.domain.months import Month
 from staffing_tui.domain.plan_document import ChildLine, PlanDocumentData, markdown_to_html, render_plan_markdown
+from staffing_tui.present import labels
 from staffing_tui.render import report_to_csv, report_to_json, report_to_markdown
 from staffing_tui.store.agenda import Agenda
 from staffing_tui.store.directory import PersonName, StaffMember, Unit
@@ -37,7 +38,6 @@ from staffing_tui.store.evaluation import MonthReport
 from staffing_tui.store.federal import federal_to_markdown
 from staffing_tui.store.findings import Finding
 from staffing_tui.store.history import AuditEntry, ColumnChange, ImportChanges, ImportEntry, RowChange, Trail
-from staffing_tui.widgets import labels
 from tests.builders import small_database
 from tests.present.strategies import ANY_CONTROL, controls_but_newline, hostile_text
 

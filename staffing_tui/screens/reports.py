@@ -29,6 +29,7 @@ from textual.worker import Worker, get_current_worker
 from staffing_tui.domain.enums import Role
 from staffing_tui.domain.federal import RESIDENCE_STANDARD, VISIT_STANDARD, FederalMeasure, fiscal_year_of
 from staffing_tui.domain.months import Month
+from staffing_tui.present.federal import percent
 from staffing_tui.present.labels import flags_label, month_name, short_month, shown
 from staffing_tui.screens.base import DatabaseScreen, database_at
 from staffing_tui.store.connection import default_as_of
@@ -163,18 +164,15 @@ def federal_text(measure: FederalMeasure) -> Content:
             return ("n/a", "$text-muted")
         return ("✓ meets", "bold $text-success") if ok else ("✗ below", "bold $text-error")
 
-    def pct(value: float | None) -> str:
-        return "n/a" if value is None else f"{value:.1%}"
-
     first, last = short_month(measure.months[0]), short_month(measure.months[-1])
     through = first if first == last else f"{first} – {last}"
     visits = f"{measure.visited_months}/{measure.full_months} child-months visited"
     residence = f"{measure.residence_months}/{measure.visited_months} visits at the residence"
     return Content.assemble(
         (heading, "bold"), f" · complete: {through} · {measure.children} children in care\n",
-        "Visit rate     ", (f"{pct(measure.visit_rate):>6}", "bold"), f"  {visits:<30}",
+        "Visit rate     ", (f"{percent(measure.visit_rate):>6}", "bold"), f"  {visits:<30}",
         f"standard {VISIT_STANDARD:.0%}: ", verdict(measure.meets_visit_standard), "\n",
-        "Residence rate ", (f"{pct(measure.residence_rate):>6}", "bold"), f"  {residence:<30}",
+        "Residence rate ", (f"{percent(measure.residence_rate):>6}", "bold"), f"  {residence:<30}",
         f"standard {RESIDENCE_STANDARD:.0%}: ", verdict(measure.meets_residence_standard),
     )
 

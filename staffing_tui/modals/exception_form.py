@@ -21,16 +21,8 @@ from textual.widgets import Label, Select, Static, TextArea
 from staffing_tui.domain.limits import parse_month
 from staffing_tui.domain.months import Month
 from staffing_tui.modals.context import FormContext
-from staffing_tui.modals.form_base import (
-    FormRow,
-    FormSetup,
-    Reader,
-    StaffingForm,
-    date_input,
-    form_bindings,
-    hint_for,
-    month_input,
-)
+from staffing_tui.modals.fields import FormRow, Reader, date_input, hint_for, month_input
+from staffing_tui.modals.form_base import FormSetup, StaffingForm, form_bindings
 from staffing_tui.present.labels import CATEGORY_LABELS
 from staffing_tui.store.audit import Actor
 from staffing_tui.store.records import (

@@ -14,7 +14,8 @@ from textual.app import ComposeResult
 from textual.widgets import Select, TextArea
 
 from staffing_tui.domain.enums import StaffingReasonCode
-from staffing_tui.modals.form_base import FormRow, Reader, StaffingForm
+from staffing_tui.modals.fields import FormRow, Reader
+from staffing_tui.modals.form_base import StaffingForm
 from staffing_tui.present.labels import REASON_CODE_LABELS
 from staffing_tui.store.audit import Actor
 from staffing_tui.store.records import StaffingNoteRequest, add_staffing_note, staffing_note_problems

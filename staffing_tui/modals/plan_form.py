@@ -33,22 +33,10 @@ from textual.worker import get_current_worker
 
 from staffing_tui.domain.enums import PLAN_METHODS
 from staffing_tui.errors import UserError
-from staffing_tui.exports import write_private_text
+from staffing_tui.exports import default_export_path, export_path, prepare_export, write_private_text
 from staffing_tui.modals.context import FormContext
-from staffing_tui.modals.form_base import (
-    CaseChoice,
-    FormRow,
-    FormSetup,
-    Reader,
-    StaffingForm,
-    date_input,
-    default_export_path,
-    export_path,
-    form_bindings,
-    hint_for,
-    month_input,
-    prepare_export,
-)
+from staffing_tui.modals.fields import FormRow, Reader, date_input, hint_for, month_input
+from staffing_tui.modals.form_base import CaseChoice, FormSetup, StaffingForm, form_bindings
 from staffing_tui.present.labels import METHOD_WORDS, shown
 from staffing_tui.present.plan import plan_export
 from staffing_tui.screens.base import database_at

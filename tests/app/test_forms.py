@@ -32,7 +32,8 @@ from staffing_tui.domain.months import Month
 from staffing_tui.modals.agenda import AgendaScreen
 from staffing_tui.modals.context import FormContext
 from staffing_tui.modals.exception_form import ExceptionForm
-from staffing_tui.modals.form_base import FieldHint, ProblemList, StaffingForm
+from staffing_tui.modals.fields import FieldHint, ProblemList
+from staffing_tui.modals.form_base import StaffingForm
 from staffing_tui.modals.note_form import StaffingNoteForm
 from staffing_tui.modals.plan_form import ContactPlanForm
 from staffing_tui.modals.step_form import NextStepForm

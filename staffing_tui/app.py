@@ -24,24 +24,23 @@ from staffing_tui.domain.months import Month
 from staffing_tui.errors import UserError
 from staffing_tui.messages import MonthEvaluated, MonthEvaluation
 from staffing_tui.perf import ProcessSettings, restore, tuned_for_the_app
+from staffing_tui.modals.help import MOVING, HelpScreen, Section, own
+from staffing_tui.present.escape import for_terminal_cell
+from staffing_tui.present.labels import month_name
 from staffing_tui.sample import WorkingCopy, working_copy
-from staffing_tui.screens.actions import open_lazily
+from staffing_tui.screens.actions import ACTION_BINDINGS
 from staffing_tui.screens.base import DatabaseScreen
 from staffing_tui.screens.commands import StaffingCommands
+from staffing_tui.screens.reports import ReportsScreen
 from staffing_tui.screens.staffing import StaffingScreen
 from staffing_tui.store.audit import Identity, as_refusal, identity, not_on_staff_list
 from staffing_tui.store.connection import describe_sqlite_error, hold_open, open_database
 from staffing_tui.store.directory import StaffMember
-from staffing_tui.present.escape import for_terminal_cell
-from staffing_tui.widgets.labels import month_name
+from staffing_tui.widgets.caseload_table import CaseloadTable
+from staffing_tui.widgets.filter_input import FilterInput
 from staffing_tui.widgets.terminal_safe import DropControlCharacters
+from staffing_tui.widgets.units_tree import UnitsTree
 
-REPORTS_SCREEN = "staffing_tui.screens.reports:ReportsScreen"
-
-
-def _is_screen(screen: Screen, spec: str) -> bool:
-    """Whether `screen` is of the class named by `spec` ("module:Class", imported lazily)."""
-    return f"{type(screen).__module__}:{type(screen).__name__}" == spec
 
 
 def describe_failure(action: str, error: BaseException | None) -> str:
@@ -253,13 +252,11 @@ class StaffingApp(App[int]):
         self.masked = not self.masked
 
     def action_help(self) -> None:
-        from staffing_tui.modals.help import HelpScreen
-
-        self.push_screen(HelpScreen())
+        self.push_screen(HelpScreen(binding_sections()))
 
     def action_reports(self) -> None:
         if self.month is not None:
-            open_lazily(self, REPORTS_SCREEN, self.db_path, self.month, self.masked)
+            self.push_screen(ReportsScreen(self.db_path, self.month, self.masked))
 
     def jump_to_specialist(self, staff_id: str) -> None:
         """Back to the main screen with `staff_id`'s caseload (command palette)."""
@@ -269,7 +266,7 @@ class StaffingApp(App[int]):
             self.screen.select_specialist(staff_id)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "reports" and any(_is_screen(screen, REPORTS_SCREEN) for screen in self.screen_stack):
+        if action == "reports" and any(isinstance(screen, ReportsScreen) for screen in self.screen_stack):
             return False  # open already: one reports screen, not a stack of them
         if action in ("previous_month", "next_month", "pick_month", "reports"):
             return self.month is not None  # nothing to move from before the first evaluation
@@ -303,6 +300,24 @@ class StaffingApp(App[int]):
             timeout=12,
             markup=False,  # paths and messages may hold [brackets]
         )
+
+
+def binding_sections() -> list[Section]:
+    """The bindings of the app, its screens and widgets, grouped by where they work (the help, `?`)."""
+    from staffing_tui.screens.detail import CaseDetailScreen  # as the caseload opens it: when first used
+
+    palette = Binding(StaffingApp.COMMAND_PALETTE_BINDING, "command_palette",
+                      "Command palette: every action, jump to a specialist")
+    return [
+        ("Everywhere", [*StaffingApp.BINDINGS, palette]),
+        ("Units and specialists", UnitsTree.BINDINGS),
+        ("Caseload", [*CaseloadTable.BINDINGS, *own(StaffingScreen.BINDINGS, ACTION_BINDINGS)]),
+        ("Filter line", FilterInput.BINDINGS),
+        ("Caseload and detail: the staffing", ACTION_BINDINGS),
+        ("Person/case detail", [*own(CaseDetailScreen.BINDINGS, ACTION_BINDINGS),
+                                Binding("enter", "", "On a member: show that person")]),
+        ("Moving around", MOVING),
+    ]
 
 
 def build_app(

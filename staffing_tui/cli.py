@@ -90,7 +90,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from staffing_tui import render
+    from staffing_tui.present import report as render
     from staffing_tui.store.connection import open_database
     from staffing_tui.store.directory import check_scope
     from staffing_tui.store.evaluation import month_report, report_names
@@ -289,7 +289,7 @@ def cmd_plan_list(args: argparse.Namespace) -> int:
 
 
 def cmd_plan_export(args: argparse.Namespace) -> int:
-    from staffing_tui.domain.plan_document import markdown_to_html
+    from staffing_tui.present.plan import plan_export
     from staffing_tui.store import records
     from staffing_tui.store.connection import open_database
 
@@ -303,9 +303,7 @@ def cmd_plan_export(args: argparse.Namespace) -> int:
             text = privacy_mask(db, case_ids=[plan["case_id"]]).text(text) or ""
     finally:
         db.close()
-    if args.format == "html":
-        text = markdown_to_html(text, title=f"Contact plan {args.id} — case {plan['case_id']}")
-    _emit(args, text)
+    _emit(args, plan_export(text, args.id, plan["case_id"], args.format))
     return EXIT_OK
 
 
@@ -356,7 +354,7 @@ def cmd_step_list(args: argparse.Namespace) -> int:
 
 
 def cmd_agenda(args: argparse.Namespace) -> int:
-    from staffing_tui.agenda_render import agenda_to_dict, agenda_to_markdown
+    from staffing_tui.present.agenda import agenda_to_dict, agenda_to_markdown
     from staffing_tui.store.agenda import build_agenda
     from staffing_tui.store.connection import open_database
 
@@ -364,8 +362,8 @@ def cmd_agenda(args: argparse.Namespace) -> int:
     try:
         agenda = build_agenda(db, args.specialist, args.month, args.as_of)
         if args.mask:
-            from staffing_tui.agenda_render import masked_agenda
             from staffing_tui.exports import privacy_mask
+            from staffing_tui.present.agenda import masked_agenda
 
             mask = privacy_mask(db, person_ids=(r.person_id for r in agenda.report.rows),
                                 case_ids={r.case_id for r in agenda.report.rows})
@@ -440,8 +438,9 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_federal(args: argparse.Namespace) -> int:
+    from staffing_tui.present.federal import federal_to_dict, federal_to_markdown
     from staffing_tui.store.directory import check_scope
-    from staffing_tui.store.federal import federal_report, federal_to_dict, federal_to_markdown
+    from staffing_tui.store.federal import federal_report
 
     db = _open_to_read(args)
     check_scope(db, args.unit)
@@ -454,7 +453,7 @@ def cmd_federal(args: argparse.Namespace) -> int:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    from staffing_tui import history_render as show
+    from staffing_tui.present import history as show
     from staffing_tui.store import history
 
     db = _open_to_read(args)

@@ -17,6 +17,9 @@ from staffing_tui.store.connection import SIDE_SUFFIXES
 from staffing_tui.store.directory import initials_of
 from staffing_tui.store.sql import id_chunks, marks
 
+#: Where the app's exports go unless the user names another file (created on first use, owner only).
+EXPORT_FOLDER = Path("~/staffing-tui-exports")
+
 #: What stands in for a placement's name, or a birth date found in free text, under the mask.
 PLACEMENT_HIDDEN = "(placement)"
 DATE_HIDDEN = "(date)"
@@ -244,3 +247,29 @@ def case_mask(db: Database, case_id: str) -> PrivacyMask:
     placements = [row[0] for row in db.execute(
         "SELECT DISTINCT location_name FROM placements WHERE case_id = ?", [case_id])]
     return PrivacyMask.of(people, placements)
+
+
+# --- the app's export paths ------------------------------------------------------------------
+
+def export_path(text: str) -> Path:
+    """The file the user typed (with ~ expanded)."""
+    return Path(text.strip()).expanduser()
+
+
+def default_export_path(filename: str) -> str:
+    return str(EXPORT_FOLDER / filename)
+
+
+def prepare_export(path: Path) -> None:
+    """Create the default export folder (owner only) on first use; refuse a folder or a missing one.
+
+    A folder the user names must already exist: a typo should not silently
+    create a new tree of folders.
+    """
+    if path.is_dir():
+        raise UserError(f"{path} is a folder; type a file name such as {path / 'plan.md'}.")
+    default_folder = EXPORT_FOLDER.expanduser()
+    if path.parent == default_folder and not default_folder.exists():
+        default_folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if not path.parent.exists():
+        raise UserError(f"The folder {path.parent} does not exist; create it or choose another file.")

@@ -1,8 +1,8 @@
 """Every enumeration of SPEC §3/§4, defined once.
 
 The importer validates against these, the engine decides with them, the CLI
-prints them and the UI labels them. A value's string is the database and CSV
-spelling.
+prints them and the UI labels them (`present.labels` has their words). A
+value's string is the database and CSV spelling.
 """
 
 from __future__ import annotations
@@ -203,33 +203,3 @@ class StaffingReasonCode(StrEnum):
     SCHEDULING = "scheduling"
     OTHER = "other"
 
-
-#: Plain-words labels for the UI and the Markdown report.
-REASON_LABELS: dict[Reason, str] = {
-    Reason.SEEN_IN_PERSON: "seen in person",
-    Reason.SEEN_IN_HOME: "seen in the home",
-    Reason.OUT_OF_STATE_PHONE: "out of state, monthly call made",
-    Reason.CONTACT_PLAN_FOLLOWED: "contact plan followed",
-    Reason.INTERVIEWED: "interviewed",
-    Reason.HOME_VISITED: "home visited",
-    Reason.REMOTE_INTERVIEW: "interviewed by phone/video",
-    Reason.RUNAWAY_LOCATE_EFFORTS: "runaway, locate efforts documented",
-    Reason.WHEREABOUTS_UNKNOWN_LOCATE_EFFORTS: "whereabouts unknown, locate efforts documented",
-    Reason.INCARCERATED_REMOTE_CONTACT: "incarcerated, call/letter documented",
-    Reason.STAFFING_REASON: "reason recorded at staffing",
-    Reason.EXCEPTION_APPROVED: "exception approved",
-    Reason.EXCEPTION_WITHOUT_QUARTERLY_CONTACT: "exception, but no call/letter in 3 months",
-    Reason.RUNAWAY_NO_LOCATE_EFFORTS: "runaway, no locate efforts",
-    Reason.WHEREABOUTS_UNKNOWN_NO_LOCATE_EFFORTS: "whereabouts unknown, no locate efforts",
-    Reason.NOT_SEEN: "not seen",
-    Reason.SEEN_NOT_IN_HOME: "seen, but not in the home",
-    Reason.NO_CONTACT_PLAN: "no contact plan",
-    Reason.CONTACT_PLAN_NOT_FOLLOWED: "contact plan not followed",
-    Reason.NOT_INTERVIEWED: "not interviewed",
-    Reason.NO_HOME_VISIT: "no home visit",
-    Reason.PARTIAL_MONTH: "partial month",
-    Reason.RIGHTS_TERMINATED: "rights terminated",
-    Reason.WHEREABOUTS_UNKNOWN: "whereabouts unknown",
-    Reason.NOT_IN_HOUSEHOLD: "not in the household",
-    Reason.NO_REQUIREMENT: "no requirement",
-}

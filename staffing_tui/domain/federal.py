@@ -27,6 +27,11 @@ RESIDENCE_STANDARD = 0.50
 HOME_PLACEMENTS = frozenset({LocationType.IN_HOME, LocationType.TRIAL_HOME_VISIT})
 
 
+def fiscal_year_of(month: Month) -> int:
+    """The federal fiscal year `month` is in: year Y runs from October Y-1 to September Y."""
+    return month.year + 1 if month.month >= 10 else month.year
+
+
 def fiscal_year_months(ffy: int) -> list[Month]:
     first = Month(ffy - 1, 10)
     return [first.shift(i) for i in range(12)]

@@ -1,4 +1,9 @@
-"""Integrity flags (SPEC §4): data-quality problems shown on the rows."""
+"""Integrity flags (SPEC §4): data-quality problems shown on the rows.
+
+`check` finds the same problems over the whole database in SQL (`store.maintenance`), which
+is fast at statewide scale where these per-month rules are not; a test keeps the two agreeing
+on generated data (tests/store/test_integrity_flags_agree.py).
+"""
 
 from __future__ import annotations
 

@@ -24,16 +24,15 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Footer, Input, Markdown, Static
 from textual.worker import Worker, get_current_worker
 
-from staffing_tui.agenda_render import agenda_to_markdown, masked_agenda
-from staffing_tui.exports import privacy_mask, write_private_text
+from staffing_tui.exports import default_export_path, export_path, prepare_export, privacy_mask, write_private_text
 from staffing_tui.modals.context import FormContext
-from staffing_tui.modals.form_base import default_export_path, export_path, prepare_export
 from staffing_tui.modals.step_form import NextStepForm
+from staffing_tui.present.agenda import agenda_to_markdown, masked_agenda
+from staffing_tui.present.labels import NOTHING, month_name, shown
 from staffing_tui.screens.base import DatabaseScreen, database_at
 from staffing_tui.store.agenda import build_agenda
 from staffing_tui.store.audit import resolve_actor
 from staffing_tui.store.records import complete_next_step
-from staffing_tui.widgets.labels import NOTHING, month_name, shown
 
 
 @dataclass(frozen=True, slots=True)

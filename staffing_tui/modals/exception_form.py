@@ -18,20 +18,12 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Label, Select, Static, TextArea
 
-from staffing_tui.domain.enums import ExceptionCategory
 from staffing_tui.domain.limits import parse_month
 from staffing_tui.domain.months import Month
 from staffing_tui.modals.context import FormContext
-from staffing_tui.modals.form_base import (
-    FormRow,
-    FormSetup,
-    Reader,
-    StaffingForm,
-    date_input,
-    form_bindings,
-    hint_for,
-    month_input,
-)
+from staffing_tui.modals.fields import FormRow, Reader, date_input, hint_for, month_input
+from staffing_tui.modals.form_base import FormSetup, StaffingForm, form_bindings
+from staffing_tui.present.labels import CATEGORY_LABELS
 from staffing_tui.store.audit import Actor
 from staffing_tui.store.records import (
     MAX_EXCEPTION_MONTHS,
@@ -40,17 +32,6 @@ from staffing_tui.store.records import (
     create_exception,
     exception_problems,
 )
-
-#: Categories in plain words, in the order of the enumeration.
-CATEGORY_LABELS: dict[ExceptionCategory, str] = {
-    ExceptionCategory.PARENT_INCARCERATED: "Parent is incarcerated",
-    ExceptionCategory.PARENT_OUT_OF_AREA: "Parent lives out of the area",
-    ExceptionCategory.PARENT_DECLINES: "Parent declines contact",
-    ExceptionCategory.COURT_ORDER: "A court order restricts contact",
-    ExceptionCategory.WORKER_SAFETY: "Worker safety",
-    ExceptionCategory.CHILD_IN_TREATMENT: "Child is in treatment",
-    ExceptionCategory.OTHER: "Other (say why in the reason)",
-}
 
 #: SPEC §2: "When an exception is made to parent contact, telephone or written
 #: contact is still required at least once every three months."

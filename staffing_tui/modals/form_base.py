@@ -1,5 +1,8 @@
 """What every staffing form shares: layout, who/what it is for, problems, save and cancel.
 
+Its fields and their validators are in `modals.fields`; what it loads comes from the store
+(`store.records.specialist_cases`): no form runs SQL.
+
 A form is a `ModalScreen[int | None]` opened with a `FormContext`. It
 
 * loads what it needs (the acting user, the specialist's cases and their
@@ -20,10 +23,8 @@ which shows a notification; the form stays open and usable.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
-from pathlib import Path
 from typing import Any, ClassVar, Literal
 
 from sqlite_utils import Database
@@ -34,110 +35,23 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.validation import ValidationResult, Validator
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Input, Label, Select, SelectionList, Static, TextArea
+from textual.widgets import Button, Footer, Input, Select, SelectionList, Static, TextArea
 from textual.worker import Worker, get_current_worker
 
 from staffing_tui.domain.enums import Role
-from staffing_tui.domain.limits import parse_day, parse_month
-from staffing_tui.domain.months import Month
 from staffing_tui.errors import Busy, UserError, ValidationError
 from staffing_tui.modals.context import FormContext
+from staffing_tui.modals.fields import FormRow, ProblemList, Reader, field_of, show_input_hint
+from staffing_tui.present.labels import month_name, person_label, shown, staff_label
 from staffing_tui.screens.base import DatabaseScreen, database_at
 from staffing_tui.store.audit import Actor, resolve_actor
 from staffing_tui.store.connection import default_as_of
-from staffing_tui.store.directory import case_ids_of_specialist, people_names, staff_members
-from staffing_tui.store.records import CaseInfo, approval_problem, case_info
-from staffing_tui.widgets.labels import month_name, person_label, shown, staff_label
-
-#: Where exports go unless the user names another file (created on first use, owner only).
-EXPORT_FOLDER = Path("~/staffing-tui-exports")
+from staffing_tui.store.directory import people_names, staff_members
+from staffing_tui.store.records import CaseInfo, approval_problem, specialist_cases
 
 #: Members listed in this order in the person pickers.
 _ROLE_ORDER = {role: index for index, role in enumerate(Role)}
-
-
-# --- typed values ---------------------------------------------------------------------------
-
-class _ParsedText(Validator):
-    """An Input validator from a parse function; blank passes when `optional`."""
-
-    def __init__(self, parse: Callable[[str], object], *, optional: bool = False) -> None:
-        super().__init__()
-        self.parse = parse
-        self.optional = optional
-
-    def validate(self, value: str) -> ValidationResult:
-        if self.optional and not value.strip():
-            return self.success()
-        try:
-            self.parse(value)
-        except ValueError as exc:
-            return self.failure(f"{str(exc).rstrip('.')}.")
-        return self.success()
-
-
-def field_of(problem: str) -> str:
-    """The field a problem sentence names: "reason" in "reason: explain …"."""
-    return problem.split(":", 1)[0]
-
-
-def month_input(value: Month | None, *, id: str, optional: bool = False) -> Input:
-    """A one-line YYYY-MM input that says how to write a month when it is wrong."""
-    return Input(
-        str(value) if value else "", placeholder="YYYY-MM" + (" (optional)" if optional else ""),
-        validators=[_ParsedText(parse_month, optional=optional)], validate_on=["changed", "blur"],
-        max_length=7, compact=True, id=id, classes="month-input",
-    )
-
-
-def date_input(value: date | None, *, id: str, optional: bool = False) -> Input:
-    """A one-line YYYY-MM-DD input that says how to write a date when it is wrong."""
-    return Input(
-        value.isoformat() if value else "", placeholder="YYYY-MM-DD" + (" (optional)" if optional else ""),
-        validators=[_ParsedText(parse_day, optional=optional)], validate_on=["changed", "blur"],
-        max_length=10, compact=True, id=id, classes="date-input",
-    )
-
-
-class Reader:
-    """Reads typed values off a form, collecting one "field: sentence" problem per bad value."""
-
-    def __init__(self, screen: ModalScreen) -> None:
-        self.screen = screen
-        self.problems: list[str] = []
-        #: A typed value (month, date) could not be read, so no request can be built.
-        self.unreadable = False
-
-    def text(self, widget_id: str) -> str:
-        widget = self.screen.query_one(f"#{widget_id}")
-        return widget.text if isinstance(widget, TextArea) else widget.value
-
-    def month(self, widget_id: str, field_name: str, *, optional: bool = False) -> Month | None:
-        return self._parsed(widget_id, field_name, parse_month, optional)
-
-    def date(self, widget_id: str, field_name: str, *, optional: bool = False) -> date | None:
-        return self._parsed(widget_id, field_name, parse_day, optional)
-
-    def choice(self, widget_id: str, field_name: str, missing: str) -> Any:
-        """The chosen value of a Select; "" and a problem `missing` when nothing is chosen."""
-        value = self.screen.query_one(f"#{widget_id}", Select).value
-        if value is Select.NULL:
-            self.problems.append(f"{field_name}: {missing}")
-            return ""
-        return value
-
-    def _parsed(self, widget_id: str, field_name: str, parse: Callable[[str], Any], optional: bool) -> Any:
-        text = self.text(widget_id)
-        if optional and not text.strip():
-            return None
-        try:
-            return parse(text)
-        except ValueError as exc:
-            self.problems.append(f"{field_name}: {exc}.")
-            self.unreadable = True
-            return None
 
 
 # --- what a form loads ----------------------------------------------------------------------
@@ -181,27 +95,19 @@ class FormSetup:
 
 
 def load_cases(db: Database, ctx: FormContext) -> dict[str, CaseChoice]:
-    """The specialist's cases open in the month (plus the context's case) with their members."""
-    case_ids = case_ids_of_specialist(db, ctx.specialist_id, ctx.month)
-    if ctx.case_id and ctx.case_id not in case_ids:
-        case_ids.insert(0, ctx.case_id)
-    infos = {case_id: info for case_id in case_ids if (info := case_info(db, case_id)) is not None}
-    members: dict[str, list[tuple[str, Role]]] = {case_id: [] for case_id in infos}
-    if infos:
-        marks = ", ".join("?" for _ in infos)
-        for case_id, person_id, role in db.execute(
-            f"SELECT case_id, person_id, role FROM case_members WHERE case_id IN ({marks})", list(infos)
-        ):
-            members[case_id].append((person_id, Role(role)))
-    names = people_names(db, (pid for found in members.values() for pid, _ in found))
+    """The specialist's cases open in the month (plus the context's case), each with its members
+    labelled (initials under the mask) and in picker order: by role, then by name."""
+    cases = specialist_cases(db, ctx.specialist_id, ctx.month, also=ctx.case_id)
+    names = people_names(db, (person_id for case in cases for person_id, _ in case.members))
 
     def label(person_id: str) -> str:
         return person_label(person_id, names, masked=ctx.masked)
 
     choices = {}
-    for case_id, info in infos.items():
-        found = sorted(members[case_id], key=lambda m: (_ROLE_ORDER[m[1]], label(m[0]).casefold(), m[0]))
-        choices[case_id] = CaseChoice(info, tuple(MemberChoice(pid, label(pid), role) for pid, role in found))
+    for case in cases:
+        found = sorted(case.members, key=lambda m: (_ROLE_ORDER[m[1]], label(m[0]).casefold(), m[0]))
+        choices[case.info.case_id] = CaseChoice(case.info, tuple(MemberChoice(pid, label(pid), role)
+                                                                for pid, role in found))
     return choices
 
 
@@ -226,65 +132,6 @@ class FormSaved(Message):
     def __init__(self, record_id: int) -> None:
         super().__init__()
         self.record_id = record_id
-
-
-# --- small widgets --------------------------------------------------------------------------
-
-class FormRow(Horizontal):
-    """A label on the left, the field (and its hint) on the right."""
-
-    DEFAULT_CSS = """
-    FormRow { height: auto; margin-bottom: 1; }
-    FormRow > .form-label { width: 13; color: $text-muted; }
-    FormRow > .form-value { width: 1fr; height: auto; }
-    """
-
-    def __init__(self, label: str, *children: Widget, id: str | None = None) -> None:
-        super().__init__(Label(label, classes="form-label"), Vertical(*children, classes="form-value"), id=id)
-
-
-class FieldHint(Static):
-    """How to fix the field above; hidden while there is nothing to say."""
-
-    DEFAULT_CSS = """
-    FieldHint { color: $text-error; display: none; height: auto; }
-    FieldHint.-shown { display: block; }
-    FieldHint.-note { color: $text-muted; }
-    """
-
-    def say(self, text: str | None, *, note: bool = False) -> None:
-        self.update(Content(shown(text)))
-        self.set_class(bool(text), "-shown")
-        self.set_class(note, "-note")
-
-
-def hint_for(widget_id: str) -> FieldHint:
-    """The hint line of the Input `widget_id` (filled from its validators as the user types)."""
-    return FieldHint(id=f"{widget_id}-hint")
-
-
-def show_input_hint(screen: ModalScreen, event: Input.Changed) -> None:
-    """Fill the changed Input's hint line (`hint_for`) from its validators, or clear it."""
-    hint = next(iter(screen.query(f"#{event.input.id}-hint").results(FieldHint)), None) if event.input.id else None
-    if hint is not None:
-        result = event.validation_result
-        hint.say(result.failure_descriptions[0] if result and not result.is_valid else None)
-
-
-class ProblemList(Static):
-    """The record service's sentences, one per line; hidden when there are none."""
-
-    DEFAULT_CSS = """
-    ProblemList {
-        display: none; height: auto; max-height: 8; overflow-y: auto;
-        color: $text-error; background: $error 10%; padding: 0 1; margin-bottom: 1;
-    }
-    ProblemList.-shown { display: block; }
-    """
-
-    def show(self, problems: list[str]) -> None:
-        self.update(Content("\n".join(f"• {shown(problem)}" for problem in problems)))
-        self.set_class(bool(problems), "-shown")
 
 
 # --- the base form --------------------------------------------------------------------------
@@ -724,27 +571,3 @@ class StaffingForm(SaveOrCancel):
             self.saving = False
             self.update_save_state()
             self.query_one(ProblemList).show([f"Not saved: {sentence}"])
-
-
-def export_path(text: str) -> Path:
-    """The file the user typed (with ~ expanded)."""
-    return Path(text.strip()).expanduser()
-
-
-def default_export_path(filename: str) -> str:
-    return str(EXPORT_FOLDER / filename)
-
-
-def prepare_export(path: Path) -> None:
-    """Create the default export folder (owner only) on first use; refuse a folder or a missing one.
-
-    A folder the user names must already exist: a typo should not silently
-    create a new tree of folders.
-    """
-    if path.is_dir():
-        raise UserError(f"{path} is a folder; type a file name such as {path / 'plan.md'}.")
-    default_folder = EXPORT_FOLDER.expanduser()
-    if path.parent == default_folder and not default_folder.exists():
-        default_folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    if not path.parent.exists():
-        raise UserError(f"The folder {path.parent} does not exist; create it or choose another file.")

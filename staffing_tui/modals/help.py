@@ -1,4 +1,7 @@
-"""Every key of the app (`?`), read from the bindings themselves so it never goes stale."""
+"""Every key of the app (`?`), read from the bindings themselves so it never goes stale.
+
+The app gives the screen its sections (`app.binding_sections`): a modal does not know the app.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +14,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from staffing_tui.domain.enums import Status
-from staffing_tui.widgets.labels import STATUS_LABELS
+from staffing_tui.present.labels import STATUS_LABELS, STATUS_MEANINGS
 
 Section = tuple[str, Sequence[Binding]]
 
@@ -25,41 +27,6 @@ MOVING = (
     Binding("tab", "", "Next pane (shift+tab: previous)"),
     Binding("left,right", "", "Switch tab (detail, when the tabs have focus)"),
 )
-
-#: What each status means, for the legend under the keys.
-STATUS_MEANINGS: dict[Status, str] = {
-    Status.UNMET: "not seen, no documented reason (the number that should be zero)",
-    Status.DUE: "not seen yet, month in progress",
-    Status.EXPLAINED: "not seen, for a documented reason",
-    Status.EXCUSED: "an approved exception covers the month",
-    Status.MET: "seen as required",
-    Status.NOT_REQUIRED: "no visit requirement this month",
-}
-
-
-def binding_sections() -> list[Section]:
-    """The bindings of the app, its screens and widgets, grouped by where they work."""
-    from staffing_tui.app import StaffingApp
-    from staffing_tui.screens.actions import ACTION_BINDINGS
-    from staffing_tui.screens.detail import CaseDetailScreen
-    from staffing_tui.screens.staffing import StaffingScreen
-    from staffing_tui.widgets.caseload_table import CaseloadTable
-    from staffing_tui.widgets.filter_input import FilterInput
-    from staffing_tui.widgets.units_tree import UnitsTree
-
-    palette = Binding(StaffingApp.COMMAND_PALETTE_BINDING, "command_palette",
-                      "Command palette: every action, jump to a specialist")
-    return [
-        ("Everywhere", [*StaffingApp.BINDINGS, palette]),
-        ("Units and specialists", UnitsTree.BINDINGS),
-        ("Caseload", [*CaseloadTable.BINDINGS, *own(StaffingScreen.BINDINGS, ACTION_BINDINGS)]),
-        ("Filter line", FilterInput.BINDINGS),
-        ("Caseload and detail: the staffing", ACTION_BINDINGS),
-        ("Person/case detail", [*own(CaseDetailScreen.BINDINGS, ACTION_BINDINGS),
-                                Binding("enter", "", "On a member: show that person")]),
-        ("Moving around", MOVING),
-    ]
-
 
 def own(bindings: Sequence[Binding], shared: Sequence[Binding]) -> list[Binding]:
     """A screen's bindings without the shared ones (listed once, in their own section) and help."""
@@ -94,6 +61,10 @@ def help_text(app: App, sections: Sequence[Section]) -> Content:
 class HelpScreen(ModalScreen[None]):
     """Every key with what it does, and what the status words mean; scrolls with the arrows."""
 
+    def __init__(self, sections: Sequence[Section]) -> None:
+        super().__init__()
+        self.sections = sections
+
     BINDINGS = [
         Binding("escape,question_mark,q", "dismiss(None)", "Close help", id="help.close"),
     ]
@@ -106,5 +77,5 @@ class HelpScreen(ModalScreen[None]):
             yield Static("↑↓ scroll · escape close", classes="dialog-help")
 
     def on_mount(self) -> None:
-        self.query_one("#help-keys", Static).update(help_text(self.app, binding_sections()))
+        self.query_one("#help-keys", Static).update(help_text(self.app, self.sections))
         self.query_one("#help-scroll").focus()

@@ -19,9 +19,9 @@ from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from staffing_tui.messages import StaffChoicesLoaded
+from staffing_tui.present.labels import shown, staff_label
 from staffing_tui.screens.base import database_at
 from staffing_tui.store.directory import StaffMember, Unit, identity_choices
-from staffing_tui.widgets.labels import shown, staff_label
 from staffing_tui.widgets.pick_list import Choice, PickList
 
 

@@ -12,7 +12,7 @@ from textual.widgets import Static
 
 from staffing_tui.domain.limits import parse_month
 from staffing_tui.domain.months import Month
-from staffing_tui.widgets.labels import month_name
+from staffing_tui.present.labels import month_name
 from staffing_tui.widgets.pick_list import Choice, PickList
 
 #: How many months back the list offers; older months can be typed.

@@ -14,21 +14,11 @@ from textual.app import ComposeResult
 from textual.widgets import Select, TextArea
 
 from staffing_tui.domain.enums import StaffingReasonCode
-from staffing_tui.modals.form_base import FormRow, Reader, StaffingForm
+from staffing_tui.modals.fields import FormRow, Reader
+from staffing_tui.modals.form_base import StaffingForm
+from staffing_tui.present.labels import REASON_CODE_LABELS
 from staffing_tui.store.audit import Actor
 from staffing_tui.store.records import StaffingNoteRequest, add_staffing_note, staffing_note_problems
-
-#: Reason codes in plain words, in the order of the enumeration.
-REASON_CODE_LABELS: dict[StaffingReasonCode, str] = {
-    StaffingReasonCode.PLACEMENT_CHANGE: "Placement change",
-    StaffingReasonCode.HOSPITALIZED: "In hospital",
-    StaffingReasonCode.COURT_RESTRICTION: "Restricted by the court",
-    StaffingReasonCode.FAMILY_REFUSED: "The family refused",
-    StaffingReasonCode.WORKER_SAFETY: "Worker safety",
-    StaffingReasonCode.SCHEDULING: "Could not be scheduled",
-    StaffingReasonCode.OTHER: "Other (say why below)",
-}
-
 
 class StaffingNoteForm(StaffingForm):
     """A staffing note for the month: why the person (or household) was not seen."""

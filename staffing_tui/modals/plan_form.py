@@ -32,27 +32,16 @@ from textual.widgets.selection_list import Selection
 from textual.worker import get_current_worker
 
 from staffing_tui.domain.enums import PLAN_METHODS
-from staffing_tui.domain.plan_document import METHOD_WORDS, markdown_to_html, render_plan_markdown
 from staffing_tui.errors import UserError
-from staffing_tui.exports import write_private_text
+from staffing_tui.exports import default_export_path, export_path, prepare_export, write_private_text
 from staffing_tui.modals.context import FormContext
-from staffing_tui.modals.form_base import (
-    CaseChoice,
-    FormRow,
-    FormSetup,
-    Reader,
-    StaffingForm,
-    date_input,
-    default_export_path,
-    export_path,
-    form_bindings,
-    hint_for,
-    month_input,
-    prepare_export,
-)
+from staffing_tui.modals.fields import FormRow, Reader, date_input, hint_for, month_input
+from staffing_tui.modals.form_base import CaseChoice, FormSetup, StaffingForm, form_bindings
+from staffing_tui.present.labels import METHOD_WORDS, shown
+from staffing_tui.present.plan import plan_export
 from staffing_tui.screens.base import database_at
 from staffing_tui.store.audit import Actor
-from staffing_tui.store.plan_document import plan_document_data
+from staffing_tui.store.plan_document import plan_document_text
 from staffing_tui.store.records import (
     PlanRequest,
     create_contact_plan,
@@ -61,7 +50,6 @@ from staffing_tui.store.records import (
     plan_problems,
     today_in,
 )
-from staffing_tui.widgets.labels import shown
 
 #: The document names the family: not shown while the screen is being shared.
 MASKED_DOCUMENT = ("The document names the family, so it is not shown under the privacy mask (x). "
@@ -70,21 +58,6 @@ MASKED_DOCUMENT = ("The document names the family, so it is not shown under the 
 FREQUENCIES = ((1, "Every month"), (2, "At least every 2 months"), (3, "At least every 3 months"))
 #: Export formats: (label, file suffix).
 FORMATS = (("Markdown", "md"), ("HTML (printable)", "html"))
-
-
-def plan_markdown(db: Database, actor: Actor, request: PlanRequest, approved_on: date) -> str:
-    """The document as it will read once `actor` approves the plan today."""
-    data = plan_document_data(
-        db, request.case_id, request.parent_id, frequency_months=request.frequency_months,
-        methods=request.methods, arrangements=request.arrangements, start_month=request.start_month,
-        end_month=request.end_month, review_on=request.review_on.isoformat() if request.review_on else None,
-        approved_by=actor.staff_id, approved_at=approved_on.isoformat(),
-    )
-    return render_plan_markdown(data)
-
-
-def plan_export_text(document: str, plan_id: int, suffix: str) -> str:
-    return markdown_to_html(document, title=f"Contact plan {plan_id}") if suffix == "html" else document
 
 
 @dataclass(frozen=True, slots=True)
@@ -305,7 +278,9 @@ class ContactPlanForm(StaffingForm):
     def _generate(self, request: PlanRequest) -> None:
         assert self.setup is not None and self.setup.actor is not None
         with database_at(self.db_path) as db:
-            document = plan_markdown(db, self.setup.actor, request, self.setup.extra.today)
+            # The document as it will read once the acting user approves the plan today.
+            document = plan_document_text(db, request, approved_by=self.setup.actor.staff_id,
+                                          approved_at=self.setup.extra.today.isoformat())
         if not get_current_worker().is_cancelled:
             self.post_message(DocumentGenerated(request, document))
 
@@ -372,10 +347,11 @@ class ContactPlanForm(StaffingForm):
     @work(thread=True, exclusive=True, exit_on_error=False, group="plan-export", name="export the plan")
     def _export(self, plan_id: int, path: Path, suffix: str) -> None:
         with database_at(self.db_path) as db:
-            document = get_contact_plan(db, plan_id)["document"]
+            plan = get_contact_plan(db, plan_id)
         prepare_export(path)
         # As the agenda's export: an earlier export at the path on screen is replaced, nothing else.
-        write_private_text(path, plan_export_text(document, plan_id, suffix), replace=True, database=self.db_path)
+        write_private_text(path, plan_export(plan["document"], plan_id, plan["case_id"], suffix), replace=True,
+                           database=self.db_path)
         self.post_message(PlanExported(path))
 
     @on(PlanExported)

@@ -29,17 +29,8 @@ from textual.worker import Worker
 
 from staffing_tui.domain.months import Month
 from staffing_tui.errors import UserError
-from staffing_tui.modals.form_base import (
-    FormRow,
-    ProblemList,
-    Reader,
-    SaveOrCancel,
-    field_of,
-    form_bindings,
-    hint_for,
-    month_input,
-    show_input_hint,
-)
+from staffing_tui.modals.fields import FormRow, ProblemList, Reader, field_of, hint_for, month_input, show_input_hint
+from staffing_tui.modals.form_base import SaveOrCancel, form_bindings
 from staffing_tui.screens.base import database_at
 from staffing_tui.store.audit import Actor, resolve_actor
 from staffing_tui.store.records import (

@@ -13,7 +13,8 @@ from sqlite_utils import Database
 from textual.app import ComposeResult
 from textual.widgets import Input
 
-from staffing_tui.modals.form_base import FormRow, FormSetup, Reader, StaffingForm, date_input, hint_for
+from staffing_tui.modals.fields import FormRow, Reader, date_input, hint_for
+from staffing_tui.modals.form_base import FormSetup, StaffingForm
 from staffing_tui.store.audit import Actor
 from staffing_tui.store.records import NextStepRequest, add_next_step, next_step_problems
 

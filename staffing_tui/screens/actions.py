@@ -1,28 +1,26 @@
 """The staffing actions the caseload and the detail screen share: `e` `p` `n` `s` `a`.
 
-Each opens a modal form (built by another module, imported only when used)
-with a `FormContext` for the chosen person or case. Only a supervisor of the
+Each opens a modal form (one module per form, `modals/`) with a `FormContext`
+for the chosen person or case. Only a supervisor of the
 specialist's unit, or a manager, may approve (SPEC §6): for anyone else the
 keys stay in the footer, greyed, and pressing one says why.
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 from textual import events
-from textual.app import App
 from textual.binding import Binding
+from textual.screen import Screen
 
 from staffing_tui.domain.enums import StaffRole
 from staffing_tui.modals.context import FormContext
+from staffing_tui.present.labels import shown, staff_label
 from staffing_tui.screens.base import DatabaseScreen
 from staffing_tui.store.audit import Identity, may_approve_for
 from staffing_tui.store.directory import StaffMember
-from staffing_tui.widgets.labels import shown, staff_label
 
 if TYPE_CHECKING:
     from staffing_tui.app import StaffingApp
@@ -41,7 +39,6 @@ class ActionTarget:
 class StaffingAction:
     """A form the supervisor fills in during a staffing."""
 
-    form: str  # "module:Class", imported when first used
     noun: str  # "Exception" → "Exception 12 saved"
     verb: str  # "approve exceptions" → "only a supervisor … can approve exceptions"
     needs_case: bool
@@ -49,20 +46,11 @@ class StaffingAction:
 
 
 STAFFING_ACTIONS: dict[str, StaffingAction] = {
-    "exception": StaffingAction(
-        "staffing_tui.modals.exception_form:ExceptionForm", "Exception", "approve exceptions", True, True
-    ),
-    "plan": StaffingAction(
-        "staffing_tui.modals.plan_form:ContactPlanForm", "Contact plan", "approve contact plans", True, True
-    ),
-    "note": StaffingAction(
-        "staffing_tui.modals.note_form:StaffingNoteForm", "Staffing note", "record staffing notes", True, False
-    ),
-    "step": StaffingAction(
-        "staffing_tui.modals.step_form:NextStepForm", "Next step", "agree next steps", False, False
-    ),
+    "exception": StaffingAction("Exception", "approve exceptions", True, True),
+    "plan": StaffingAction("Contact plan", "approve contact plans", True, True),
+    "note": StaffingAction("Staffing note", "record staffing notes", True, False),
+    "step": StaffingAction("Next step", "agree next steps", False, False),
 }
-AGENDA_SCREEN = "staffing_tui.modals.agenda:AgendaScreen"
 
 #: Help first in the footer so it shows even at 80 columns (the app binds `?` too).
 HELP_BINDING = Binding("question_mark", "app.help", "Help", id="screen.help", tooltip="Every key (this list)")
@@ -83,6 +71,25 @@ ACTION_BINDINGS = [
 
 #: Keys whose refusal is explained when pressed (a disabled binding is otherwise silent).
 ACTION_KEYS: dict[str, str] = {"e": "exception", "p": "plan", "n": "note", "s": "step", "a": "agenda"}
+
+
+def form_of(kind: str) -> type[Screen[Any]]:
+    """The modal screen of the action `kind` ("exception", "plan", "note", "step", "agenda"), opened
+    with a `FormContext`.
+
+    Imported here, when a form is first opened, not when the app starts: the forms and the agenda
+    (Textual's Markdown viewer, pygments) took 0.2 s of the app's 0.4 s import (measured with
+    `python -X importtime`; `benchmarks/run.py --only app` for the cold start).
+    """
+    from staffing_tui.modals.agenda import AgendaScreen
+    from staffing_tui.modals.exception_form import ExceptionForm
+    from staffing_tui.modals.note_form import StaffingNoteForm
+    from staffing_tui.modals.plan_form import ContactPlanForm
+    from staffing_tui.modals.step_form import NextStepForm
+
+    forms: dict[str, type[Screen[Any]]] = {"exception": ExceptionForm, "plan": ContactPlanForm,
+                                            "note": StaffingNoteForm, "step": NextStepForm, "agenda": AgendaScreen}
+    return forms[kind]
 
 
 def approval_refusal(actor: StaffMember | None, specialist: StaffMember, verb: str,
@@ -107,22 +114,6 @@ def approval_refusal(actor: StaffMember | None, specialist: StaffMember, verb: s
     return (f"Only a supervisor of the unit or a manager can {verb}; "
             f"you are acting as {staff_label(actor)} ({actor.role}).")
 
-
-def open_lazily(app: App[Any], spec: str, *args: object, callback: Callable[[Any], None] | None = None) -> bool:
-    """Push the screen class named by `spec` ("module:Class") built with `args`.
-
-    The forms live in their own modules and are imported only when opened, so
-    the app starts fast and runs even where a form is not installed.
-    """
-    module_name, _, class_name = spec.partition(":")
-    try:
-        screen_class = getattr(importlib.import_module(module_name), class_name)
-    except (ImportError, AttributeError) as error:
-        app.log.error(f"cannot open {spec}", error)
-        app.notify(f"This version of staffing-tui has no {class_name} yet.", severity="warning", markup=False)
-        return False
-    app.push_screen(screen_class(*args), callback=callback)
-    return True
 
 
 class StaffingActionScreen(DatabaseScreen):
@@ -201,7 +192,7 @@ class StaffingActionScreen(DatabaseScreen):
             if record_id is not None:
                 self.staffing_app.record_saved(action.noun, record_id)
 
-        open_lazily(self.app, action.form, self.form_context(target), callback=saved)
+        self.app.push_screen(form_of(kind)(self.form_context(target)), callback=saved)
 
     def action_agenda(self) -> None:
         target = self.action_target()
@@ -213,4 +204,4 @@ class StaffingActionScreen(DatabaseScreen):
             if result is not None:  # the agenda changed something (a step marked done)
                 self.staffing_app.reload_screens()
 
-        open_lazily(self.app, AGENDA_SCREEN, self.form_context(ActionTarget(target.specialist)), callback=closed)
+        self.app.push_screen(form_of("agenda")(self.form_context(ActionTarget(target.specialist))), callback=closed)

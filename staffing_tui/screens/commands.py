@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from staffing_tui.present.labels import shown, staff_label
 from staffing_tui.screens.actions import STAFFING_ACTIONS, StaffingActionScreen
-from staffing_tui.widgets.labels import shown, staff_label
 from staffing_tui.widgets.units_tree import badge_text
 
 if TYPE_CHECKING:

@@ -24,6 +24,23 @@ from textual.worker import Worker, get_current_worker
 from staffing_tui.domain.model import Row
 from staffing_tui.domain.months import Month
 from staffing_tui.messages import CaseLoaded
+from staffing_tui.present.labels import (
+    HIDDEN,
+    NOTHING,
+    WHOLE_CASE,
+    date_label,
+    flags_label,
+    goal_label,
+    month_name,
+    person_label,
+    placement_label,
+    requirement_label,
+    role_label,
+    row_reason_label,
+    shown,
+    status_label,
+    words,
+)
 from staffing_tui.screens.actions import (
     ACTION_BINDINGS,
     HELP_BINDING,
@@ -42,23 +59,6 @@ from staffing_tui.store.caseload import (
     case_history,
 )
 from staffing_tui.store.directory import StaffMember
-from staffing_tui.widgets.labels import (
-    HIDDEN,
-    NOTHING,
-    WHOLE_CASE,
-    date_label,
-    flags_label,
-    goal_label,
-    month_name,
-    person_label,
-    placement_label,
-    requirement_label,
-    role_label,
-    row_reason_label,
-    shown,
-    status_label,
-    words,
-)
 from staffing_tui.widgets.month_strip import MonthStrip
 from staffing_tui.widgets.staffing_header import StaffingHeader
 

@@ -10,7 +10,6 @@ loading indicator meanwhile. Under the privacy mask people appear as initials.
 
 from __future__ import annotations
 
-import calendar
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
@@ -28,15 +27,16 @@ from textual.widgets import DataTable, Footer, Header, Label, Static
 from textual.worker import Worker, get_current_worker
 
 from staffing_tui.domain.enums import Role
-from staffing_tui.domain.federal import RESIDENCE_STANDARD, VISIT_STANDARD, FederalMeasure
+from staffing_tui.domain.federal import RESIDENCE_STANDARD, VISIT_STANDARD, FederalMeasure, fiscal_year_of
 from staffing_tui.domain.months import Month
+from staffing_tui.present.federal import percent
+from staffing_tui.present.labels import flags_label, month_name, short_month, shown
 from staffing_tui.screens.base import DatabaseScreen, database_at
 from staffing_tui.store.connection import default_as_of
 from staffing_tui.store.directory import list_units
 from staffing_tui.store.evaluation import Summary, month_report, report_names
 from staffing_tui.store.federal import federal_report
 from staffing_tui.store.trends import trend_months, unseen_trend
-from staffing_tui.widgets.labels import flags_label, month_name, shown
 
 #: Summary columns: (Summary field, header). "No reason" = unmet + due, the
 #: number that should be zero: first, so it stays on screen at 80 columns.
@@ -51,15 +51,6 @@ SUMMARY_COLUMNS: tuple[tuple[str, str], ...] = (
 )
 
 NO_UNIT = "No unit"
-
-
-def fiscal_year_of(month: Month) -> int:
-    """Federal fiscal year Y runs from October Y-1 to September Y."""
-    return month.year + 1 if month.month >= 10 else month.year
-
-
-def short_month(month: Month) -> str:
-    return f"{calendar.month_abbr[month.month]} {month.year}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,18 +164,15 @@ def federal_text(measure: FederalMeasure) -> Content:
             return ("n/a", "$text-muted")
         return ("✓ meets", "bold $text-success") if ok else ("✗ below", "bold $text-error")
 
-    def pct(value: float | None) -> str:
-        return "n/a" if value is None else f"{value:.1%}"
-
     first, last = short_month(measure.months[0]), short_month(measure.months[-1])
     through = first if first == last else f"{first} – {last}"
     visits = f"{measure.visited_months}/{measure.full_months} child-months visited"
     residence = f"{measure.residence_months}/{measure.visited_months} visits at the residence"
     return Content.assemble(
         (heading, "bold"), f" · complete: {through} · {measure.children} children in care\n",
-        "Visit rate     ", (f"{pct(measure.visit_rate):>6}", "bold"), f"  {visits:<30}",
+        "Visit rate     ", (f"{percent(measure.visit_rate):>6}", "bold"), f"  {visits:<30}",
         f"standard {VISIT_STANDARD:.0%}: ", verdict(measure.meets_visit_standard), "\n",
-        "Residence rate ", (f"{pct(measure.residence_rate):>6}", "bold"), f"  {residence:<30}",
+        "Residence rate ", (f"{percent(measure.residence_rate):>6}", "bold"), f"  {residence:<30}",
         f"standard {RESIDENCE_STANDARD:.0%}: ", verdict(measure.meets_residence_standard),
     )
 

@@ -27,6 +27,7 @@ from staffing_tui.domain.model import Row
 from staffing_tui.domain.months import Month
 from staffing_tui.errors import UserError
 from staffing_tui.messages import MonthEvaluated, MonthEvaluation
+from staffing_tui.present.labels import month_name, staff_label
 from staffing_tui.screens.actions import (
     ACTION_BINDINGS,
     HELP_BINDING,
@@ -50,7 +51,6 @@ from staffing_tui.store.evaluation import Summary, month_report
 from staffing_tui.store.month_cache import MONTH_CACHE
 from staffing_tui.widgets.caseload_table import CaseloadTable, matching_rows
 from staffing_tui.widgets.filter_input import FilterInput
-from staffing_tui.widgets.labels import month_name, staff_label
 from staffing_tui.widgets.staffing_header import StaffingHeader
 from staffing_tui.widgets.units_tree import SpecialistEntry, TreeEntry, UnitsTree
 

@@ -1,4 +1,4 @@
-"""Load the facts of the federal caseworker-visit measure for a fiscal year."""
+"""Load the facts of the federal caseworker-visit measure for a fiscal year (`present.federal` renders it)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from staffing_tui.domain.enums import CaseType, Location, LocationType, Method, 
 from staffing_tui.domain.federal import ChildCase, FederalMeasure, complete_months, federal_measure, fiscal_year_months
 from staffing_tui.domain.model import CaseFacts, MemberFacts, NoteFacts, PlacementFacts
 from staffing_tui.errors import UserError
-from staffing_tui.present.escape import for_markdown_cell
 from staffing_tui.store.connection import default_as_of
 from staffing_tui.store.facts import Scope
 
@@ -67,53 +66,3 @@ def federal_report(db: Database, ffy: int, as_of: date | None = None, unit_id: s
             notes.append(NoteFacts(note_id, case_id, _d(occurred_at[:10]), occurred_at[:16], Method.IN_PERSON,
                                    frozenset([person_id]), Location(location) if location else None))
     return federal_measure(ffy, as_of, child_cases, notes)
-
-
-def federal_to_dict(measure: FederalMeasure, unit_id: str | None = None) -> dict:
-    def pct(value: float | None) -> float | None:
-        return round(value, 4) if value is not None else None
-
-    return {
-        "ffy": measure.ffy,
-        "as_of": measure.as_of.isoformat(),
-        "scope": {"unit_id": unit_id},
-        "months": [str(m) for m in measure.months],
-        "children": measure.children,
-        "full_months": measure.full_months,
-        "visited_months": measure.visited_months,
-        "visit_rate": pct(measure.visit_rate),
-        "visit_standard": 0.95,
-        "meets_visit_standard": measure.meets_visit_standard,
-        "residence_months": measure.residence_months,
-        "residence_rate": pct(measure.residence_rate),
-        "residence_standard": 0.5,
-        "meets_residence_standard": measure.meets_residence_standard,
-        "by_month": measure.by_month,
-    }
-
-
-def federal_to_markdown(measure: FederalMeasure, unit_id: str | None = None) -> str:
-    def pct(value: float | None) -> str:
-        return f"{value:.1%}" if value is not None else "n/a"
-
-    def verdict(ok: bool | None) -> str:
-        return "n/a" if ok is None else ("meets" if ok else "below")
-
-    months = f"{measure.months[0]}–{measure.months[-1]}" if measure.months else "no complete month yet"
-    scope = f", unit {for_markdown_cell(unit_id)}" if unit_id else ""
-    lines = [
-        f"# Federal caseworker-visit measure — FFY {measure.ffy}{scope}",
-        "",
-        f"As of {measure.as_of.isoformat()}; complete months {months}.",
-        "",
-        "| measure | value | standard | |",
-        "|---|---|---|---|",
-        f"| children in out-of-home care ≥ 1 full month | {measure.children} | | |",
-        f"| full months | {measure.full_months} | | |",
-        f"| visit rate (visited ÷ full months) | {pct(measure.visit_rate)} ({measure.visited_months}/{measure.full_months}) "
-        f"| 95% | {verdict(measure.meets_visit_standard)} |",
-        f"| residence rate (at residence ÷ visited) | {pct(measure.residence_rate)} "
-        f"({measure.residence_months}/{measure.visited_months}) | 50% | {verdict(measure.meets_residence_standard)} |",
-        "",
-    ]
-    return "\n".join(lines)

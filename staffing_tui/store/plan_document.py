@@ -1,4 +1,8 @@
-"""Gather the case data a contact plan document shows (see domain/plan_document.py)."""
+"""Gather the case data a contact plan document shows (`present.plan` writes it).
+
+`plan_document_text` is the one place a document is assembled: from the terms of a request (the
+form's preview) or of a stored plan (`plan_document`, when a plan is saved without an edited one).
+"""
 
 from __future__ import annotations
 
@@ -9,29 +13,20 @@ from sqlite_utils import Database
 from staffing_tui.domain.goals import goal_on
 from staffing_tui.domain.model import GoalFacts
 from staffing_tui.domain.months import Month
-from staffing_tui.domain.plan_document import ChildLine, PlanDocumentData, render_plan_markdown
 from staffing_tui.errors import UserError
+from staffing_tui.present.plan import ChildLine, PlanDocumentData, render_plan_markdown
+from staffing_tui.store.records import PlanRequest, get_contact_plan
 
 
 def _name(first: str | None, last: str | None, fallback: str) -> str:
     return " ".join(p for p in (first, last) if p) or fallback
 
 
-def plan_document_data(
-    db: Database,
-    case_id: str,
-    parent_id: str,
-    *,
-    frequency_months: int,
-    methods: tuple[str, ...],
-    arrangements: str,
-    start_month: Month,
-    end_month: Month | None,
-    review_on: str | None,
-    plan_id: int | None = None,
-    approved_by: str | None = None,
-    approved_at: str | None = None,
-) -> PlanDocumentData:
+def plan_document_data(db: Database, terms: PlanRequest, *, plan_id: int | None = None,
+                       approved_by: str | None = None, approved_at: str | None = None) -> PlanDocumentData:
+    """What the document of a plan with `terms` shows, from the case data (UserError: the parent
+    is not a member of the case)."""
+    case_id, parent_id, start_month = terms.case_id, terms.parent_id, terms.start_month
     case = db.execute(
         "SELECT c.case_id, c.case_type, st.name, u.name FROM cases c LEFT JOIN staff st ON st.staff_id = c.specialist_id "
         "LEFT JOIN units u ON u.unit_id = st.unit_id WHERE c.case_id = ?", [case_id]).fetchone()
@@ -76,22 +71,33 @@ def plan_document_data(
         parent_name=_name(first, last, parent_id), parent_role=role,
         rights=f"terminated on {terminated}" if terminated else "intact",
         whereabouts="unknown" if unknown else "known", incarcerated=bool(incarcerated), children=children,
-        frequency_months=frequency_months, methods=methods, arrangements=arrangements,
-        start_month=str(start_month), end_month=str(end_month) if end_month else None, review_on=review_on,
+        frequency_months=terms.frequency_months, methods=terms.methods, arrangements=terms.arrangements,
+        start_month=str(start_month), end_month=str(terms.end_month) if terms.end_month else None,
+        review_on=terms.review_on.isoformat() if terms.review_on else None,
         approved_by=approver, approved_at=approved_at, exception_note=exception_note,
+    )
+
+
+def plan_document_text(db: Database, terms: PlanRequest, *, plan_id: int | None = None,
+                       approved_by: str | None = None, approved_at: str | None = None) -> str:
+    """The Markdown document of a plan with `terms`, approved by `approved_by` at `approved_at`
+    (a preview has no `plan_id` yet)."""
+    return render_plan_markdown(plan_document_data(db, terms, plan_id=plan_id, approved_by=approved_by,
+                                                   approved_at=approved_at))
+
+
+def stored_terms(plan: dict) -> PlanRequest:
+    """The terms of a stored `contact_plans` row, as a request would give them."""
+    return PlanRequest(
+        plan["case_id"], plan["parent_id"], plan["frequency_months"],
+        tuple(m for m in plan["methods"].split(",") if m), plan["arrangements"] or "",
+        Month.parse(plan["start_month"]), Month.parse(plan["end_month"]) if plan["end_month"] else None,
+        date.fromisoformat(plan["review_on"]) if plan["review_on"] else None,
     )
 
 
 def plan_document(db: Database, plan_id: int) -> str:
     """The Markdown document of a stored plan, generated from the case data."""
-    from staffing_tui.store.records import get_contact_plan  # records imports this module
-
     plan = get_contact_plan(db, plan_id)
-    data = plan_document_data(
-        db, plan["case_id"], plan["parent_id"], frequency_months=plan["frequency_months"],
-        methods=tuple(m for m in plan["methods"].split(",") if m), arrangements=plan["arrangements"] or "",
-        start_month=Month.parse(plan["start_month"]),
-        end_month=Month.parse(plan["end_month"]) if plan["end_month"] else None,
-        review_on=plan["review_on"], plan_id=plan_id, approved_by=plan["approved_by"], approved_at=plan["approved_at"],
-    )
-    return render_plan_markdown(data)
+    return plan_document_text(db, stored_terms(plan), plan_id=plan_id, approved_by=plan["approved_by"],
+                              approved_at=plan["approved_at"])

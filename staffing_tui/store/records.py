@@ -26,6 +26,7 @@ from sqlite_utils import Database
 from staffing_tui.domain.enums import (
     PLAN_METHODS,
     ExceptionCategory,
+    Role,
     StaffingReasonCode,
     StaffRole,
 )
@@ -36,8 +37,9 @@ from staffing_tui.domain.text import clean_free_text
 from staffing_tui.errors import UserError, ValidationError
 from staffing_tui.store.audit import Actor, may_approve_for, now_text, write_audit
 from staffing_tui.store.connection import timezone_of
+from staffing_tui.store.directory import case_ids_of_specialist
 from staffing_tui.store.month_cache import saving
-from staffing_tui.store.sql import fetch_dict, fetch_dicts
+from staffing_tui.store.sql import fetch_dict, fetch_dicts, marks
 
 MIN_REASON_LENGTH = 20
 MAX_EXCEPTION_MONTHS = 6
@@ -104,6 +106,30 @@ def case_info(db: Database, case_id: str) -> CaseInfo | None:
         date.fromisoformat(row["opened_on"]),
         date.fromisoformat(row["closed_on"]) if row["closed_on"] else None,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class CaseMembers:
+    """A case a record can be about, with its members as (person id, role)."""
+
+    info: CaseInfo
+    members: tuple[tuple[str, Role], ...]
+
+
+def specialist_cases(db: Database, specialist_id: str, month: Month, also: str | None = None) -> list[CaseMembers]:
+    """The specialist's cases open in `month`, `also` first when it is not one of them (the case a
+    form was opened on), each with its members (in no set order: a picker sorts them its own way)."""
+    case_ids = case_ids_of_specialist(db, specialist_id, month)
+    if also and also not in case_ids:
+        case_ids.insert(0, also)
+    infos = {case_id: info for case_id in case_ids if (info := case_info(db, case_id)) is not None}
+    members: dict[str, list[tuple[str, Role]]] = {case_id: [] for case_id in infos}
+    if infos:
+        for case_id, person_id, role in db.execute(
+            f"SELECT case_id, person_id, role FROM case_members WHERE case_id IN ({marks(list(infos))})", list(infos)
+        ):
+            members[case_id].append((person_id, Role(role)))
+    return [CaseMembers(info, tuple(members[case_id])) for case_id, info in infos.items()]
 
 
 def approval_problem(actor: Actor, case: CaseInfo) -> str | None:

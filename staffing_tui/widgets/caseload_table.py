@@ -11,9 +11,7 @@ from textual.widgets import DataTable
 from staffing_tui.domain.enums import Status
 from staffing_tui.domain.model import Row
 from staffing_tui.domain.months import Month
-from staffing_tui.store.caseload import row_key
-from staffing_tui.store.directory import PersonName
-from staffing_tui.widgets.labels import (
+from staffing_tui.present.labels import (
     date_label,
     goal_label,
     person_label,
@@ -26,6 +24,8 @@ from staffing_tui.widgets.labels import (
     status_label,
     words,
 )
+from staffing_tui.store.caseload import row_key
+from staffing_tui.store.directory import PersonName
 
 #: Who, then whether and why they were not seen and where the child is: those
 #: come first so they are on screen at 80 columns; the rest scrolls sideways.

@@ -15,7 +15,7 @@ from textual.widget import Widget
 from staffing_tui.domain.enums import Status
 from staffing_tui.domain.model import Row
 from staffing_tui.domain.months import Month
-from staffing_tui.widgets.labels import OFF_CASE_SYMBOL, STATUS_SYMBOLS, short_month
+from staffing_tui.present.labels import OFF_CASE_SYMBOL, STATUS_SYMBOLS, short_month
 
 #: Short words for a status in a strip cell.
 STRIP_WORDS: dict[Status, str] = {
@@ -89,7 +89,7 @@ class MonthStrip(Widget):
             word = (STRIP_WORDS[row.status] if row is not None else OFF_CASE_WORD) if wordy else ""
             style = STRIP_STYLES[key]
             name_style = "bold underline" if month == self._current else ""
-            label = short_month(month) if cell >= 7 else short_month(month)[:3]
+            label = short_month(month, two_digit_year=True) if cell >= 7 else short_month(month)[:3]
             months.append(Content.styled(label.center(cell - 1) + " ", name_style))
             mark = f"{symbol} {word}".strip()
             marks.append(Content.assemble((mark.center(cell - 1), style), " "))

@@ -2,27 +2,34 @@
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterator
 from datetime import date
-from typing import TYPE_CHECKING, cast
+from typing import Protocol, cast
 
 from textual.content import Content
 from textual.widget import Widget
 
 from staffing_tui.domain.evaluate import is_in_progress
 from staffing_tui.domain.months import Month
+from staffing_tui.present.labels import month_name, short_month, shown, staff_label
 from staffing_tui.store.audit import Identity
 from staffing_tui.store.directory import StaffMember
-from staffing_tui.widgets.labels import month_name, shown, staff_label
-
-if TYPE_CHECKING:
-    from staffing_tui.app import StaffingApp
 
 #: App attributes the header shows; it redraws when any of them changes.
 WATCHED = ("month", "as_of", "actor", "identity", "masked")
 
 Words = list[str]
+
+
+class ShownSession(Protocol):
+    """What the header reads off the app (the app's reactive attributes, `WATCHED`): a widget
+    knows the app only by this shape, never by its class."""
+
+    month: Month | None
+    as_of: date | None
+    actor: StaffMember | None
+    identity: Identity | None
+    masked: bool
 
 
 def month_state(month: Month, as_of: date) -> str:
@@ -35,8 +42,7 @@ def left_variants(month: Month | None, as_of: date | None) -> list[Words]:
     if month is None:
         return [["Staffing", "loading…"], ["loading…"]]
     state = [month_state(month, as_of), f"as of {as_of.isoformat()}"] if as_of is not None else []
-    short = f"{calendar.month_abbr[month.month]} {month.year}"
-    return [["Staffing", month_name(month), *state], [month_name(month), *state], [short, *state]]
+    return [["Staffing", month_name(month), *state], [month_name(month), *state], [short_month(month), *state]]
 
 
 def right_variants(actor: StaffMember | None, me: Identity | None) -> list[Words]:
@@ -96,7 +102,7 @@ class StaffingHeader(Widget):
             self.watch(self.app, attribute, lambda _value: self.refresh(), init=False)
 
     def render(self) -> Content:
-        app = cast("StaffingApp", self.app)
+        app = cast(ShownSession, self.app)
         badge = " MASKED " if app.masked else ""
         width = self.content_region.width or 80
         line = Content("")

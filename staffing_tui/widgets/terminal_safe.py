@@ -1,6 +1,6 @@
 """The last guard between data and the terminal (issue 14).
 
-Names, ids and free text reach the screen through the label helpers (`widgets.labels`),
+Names, ids and free text reach the screen through the label helpers (`present.labels`),
 which show a control character as a visible escape (`present.escape.for_terminal`). This
 filter sees every line the app draws, after every widget rendered it, and drops any
 control character still in a segment's text: an escape sequence in data can then never

@@ -13,8 +13,8 @@ from textual.binding import Binding
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
+from staffing_tui.present.labels import staff_label, unit_label
 from staffing_tui.store.directory import StaffMember, Unit, UnitRoster
-from staffing_tui.widgets.labels import staff_label, unit_label
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,8 @@ from textual.widgets import DataTable, Markdown
 
 from staffing_tui.domain.months import Month
 from staffing_tui.modals.agenda import AgendaScreen
-from staffing_tui.modals.help import HelpScreen, binding_sections, key_label
+from staffing_tui.app import binding_sections
+from staffing_tui.modals.help import HelpScreen, key_label
 from staffing_tui.modals.month_picker import MonthPicker
 from staffing_tui.screens.detail import CaseDetailScreen
 from staffing_tui.screens.staffing import StaffingScreen
@@ -157,8 +158,6 @@ async def test_question_mark_lists_every_binding(caseload_db: Path):
 
 
 def test_every_binding_of_the_app_has_a_description():
-    from staffing_tui.modals.help import binding_sections
-
     for _, bindings in binding_sections():
         for binding in bindings:
             assert binding.description, binding

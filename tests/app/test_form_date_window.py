@@ -11,7 +11,7 @@ from textual.widgets import Input, Select, TextArea
 
 from staffing_tui.domain.months import Month
 from staffing_tui.modals.exception_form import ExceptionForm
-from staffing_tui.modals.form_base import FieldHint
+from staffing_tui.modals.fields import FieldHint
 from staffing_tui.modals.month_picker import month_problem
 from staffing_tui.modals.step_form import NextStepForm
 from tests.app.test_forms import GOOD_REASON, Host, build_forms_db, context, open_screen, problems_shown, settle, sql

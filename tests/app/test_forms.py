@@ -32,13 +32,15 @@ from staffing_tui.domain.months import Month
 from staffing_tui.modals.agenda import AgendaScreen
 from staffing_tui.modals.context import FormContext
 from staffing_tui.modals.exception_form import ExceptionForm
-from staffing_tui.modals.form_base import FieldHint, ProblemList, StaffingForm
+from staffing_tui.modals.fields import FieldHint, ProblemList
+from staffing_tui.modals.form_base import StaffingForm
 from staffing_tui.modals.note_form import StaffingNoteForm
 from staffing_tui.modals.plan_form import ContactPlanForm
 from staffing_tui.modals.step_form import NextStepForm
 from staffing_tui.store.connection import open_database
 from staffing_tui.store.evaluation import month_report
 from tests.app.conftest import build_staffing_db
+from tests.builders import cli
 
 NOVEMBER = Month(2026, 11)
 GOOD_REASON = "Residential treatment program limits visits this quarter."
@@ -255,6 +257,27 @@ async def test_contact_plan_generated_edited_approved_and_exported(adoption_db, 
     assert "Saturday visits" in stored and approved_by == "SV1" and methods == "in_person"
     assert os.stat(out).st_mode & 0o777 == 0o600
     assert "<html" in out.read_text() and "Saturday visits" in out.read_text()
+
+
+async def test_the_form_and_the_cli_export_the_same_plan_page_with_one_title(adoption_db, tmp_path, capsys):
+    async with Host().run_test(size=(120, 40)) as pilot:
+        form = await open_screen(pilot, ContactPlanForm(context(adoption_db, person="P1")))
+        form.query_one("#arrangements", TextArea).load_text("Office visits.")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        plan_id = form.plan_id
+        form.query_one("#export-format", Select).value = "html"
+        out = tmp_path / "plan.html"
+        form.query_one("#export-path", Input).value = str(out)
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+    assert pilot.app.failures == []
+    exported = tmp_path / "cli.html"
+    code, _, err = cli(capsys, "plan", "export", plan_id, "--db", adoption_db, "--format", "html", "--out", exported)
+    assert code == 0, err
+    page = exported.read_text()
+    assert out.read_text() == page
+    assert f"<title>Contact plan {plan_id} — case C1</title>" in page
 
 
 async def test_contact_plan_by_phone_only_is_not_followed_by_an_office_visit(adoption_db):

@@ -5,7 +5,6 @@ Val Vega (SV1) supervises North Unit (Ana, Ben); Cora is in South Unit.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -27,7 +26,9 @@ def _forget_opened():
 
 
 def stub_action(monkeypatch, kind: str, stub: str) -> None:
-    monkeypatch.setitem(actions.STAFFING_ACTIONS, kind, replace(actions.STAFFING_ACTIONS[kind], form=f"tests.app.stubs:{stub}"))
+    """Open the stand-in `stub` (tests.app.stubs) instead of the form of `kind`."""
+    real = actions.form_of
+    monkeypatch.setattr(actions, "form_of", lambda asked: getattr(stubs, stub) if asked == kind else real(asked))
 
 
 async def test_without_as_the_app_asks_who_is_using_it_supervisors_first(caseload_db: Path):
@@ -219,8 +220,8 @@ async def test_after_a_save_the_state_is_brought_up_to_date_for_the_saved_case_o
 async def test_a_opens_the_specialists_agenda_and_r_the_reports(caseload_db: Path, monkeypatch):
     import staffing_tui.app as app_module
 
-    monkeypatch.setattr(actions, "AGENDA_SCREEN", "tests.app.stubs:OpenScreen")
-    monkeypatch.setattr(app_module, "REPORTS_SCREEN", "tests.app.stubs:OpenScreen")
+    stub_action(monkeypatch, "agenda", "OpenScreen")
+    monkeypatch.setattr(app_module, "ReportsScreen", stubs.OpenScreen)
     app = staffing_app(caseload_db)
     async with app.run_test(size=SIZE) as pilot:
         await open_caseload(pilot, "S1")
@@ -231,15 +232,25 @@ async def test_a_opens_the_specialists_agenda_and_r_the_reports(caseload_db: Pat
         assert stubs.OPENED[-1][1] == (caseload_db, Month(2026, 11), False)
 
 
-async def test_a_form_that_is_not_installed_is_a_warning_not_a_crash(caseload_db: Path, monkeypatch):
-    stub_action(monkeypatch, "step", "NoSuchForm")
-    recorder = Recorder()
+async def test_each_staffing_key_opens_its_own_form_for_the_chosen_row(caseload_db: Path):
+    from staffing_tui.modals.agenda import AgendaScreen
+    from staffing_tui.modals.exception_form import ExceptionForm
+    from staffing_tui.modals.note_form import StaffingNoteForm
+    from staffing_tui.modals.plan_form import ContactPlanForm
+    from staffing_tui.modals.step_form import NextStepForm
+
     app = staffing_app(caseload_db)
-    async with app.run_test(size=SIZE, message_hook=recorder) as pilot:
+    async with app.run_test(size=SIZE) as pilot:
         await open_caseload(pilot, "S1")
-        await pilot.press("s")
-        assert app.is_running and isinstance(app.screen, StaffingScreen)
-        assert recorder.messages("warning") == ["This version of staffing-tui has no NoSuchForm yet."]
+        for key, form in (("e", ExceptionForm), ("p", ContactPlanForm), ("n", StaffingNoteForm),
+                          ("s", NextStepForm), ("a", AgendaScreen)):
+            await pilot.press(key)
+            await settle(pilot)
+            assert type(app.screen) is form, key
+            assert (app.screen.ctx.specialist_id, app.screen.ctx.actor_id) == ("S1", "SV1")
+            await pilot.press("escape")
+            await settle(pilot)
+            assert isinstance(app.screen, StaffingScreen)
 
 
 async def test_a_manager_may_approve_in_any_unit(caseload_db: Path, monkeypatch):

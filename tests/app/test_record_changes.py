@@ -21,7 +21,7 @@ from textual.widgets import DataTable, Footer, Input, TabbedContent
 
 from staffing_tui.domain.enums import Reason, Status
 from staffing_tui.domain.months import Month
-from staffing_tui.modals.form_base import ProblemList
+from staffing_tui.modals.fields import ProblemList
 from staffing_tui.modals.record_change import RevokeExceptionDialog, WithdrawNoteDialog
 from staffing_tui.screens.detail import CaseDetailScreen
 import staffing_tui.store.records as records

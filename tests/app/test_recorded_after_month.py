@@ -14,11 +14,11 @@ import pytest
 
 from staffing_tui.domain.enums import Reason
 from staffing_tui.domain.months import Month
+from staffing_tui.present.labels import recorded_after_label
 from staffing_tui.screens.detail import CaseDetailScreen
 from staffing_tui.store.audit import resolve_actor
 from staffing_tui.store.connection import open_database
 from staffing_tui.store.records import ExceptionRequest, StaffingNoteRequest, add_staffing_note, create_exception
-from staffing_tui.widgets.labels import recorded_after_label
 from tests.app.pilot import SIZE, open_caseload, settle, staffing_app
 
 OCTOBER = Month(2026, 10)

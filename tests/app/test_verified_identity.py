@@ -10,7 +10,6 @@ as before and the header says "identity not verified".
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -55,8 +54,7 @@ def _forget_opened():
 
 
 async def test_a_verified_database_acts_as_the_logged_in_person_without_a_picker(verified_db: Path, monkeypatch):
-    monkeypatch.setitem(actions.STAFFING_ACTIONS, "exception",
-                        replace(actions.STAFFING_ACTIONS["exception"], form="tests.app.stubs:SavingExceptionForm"))
+    monkeypatch.setattr(actions, "form_of", lambda kind: stubs.SavingExceptionForm)
     recorder = Recorder()
     app = staffing_app(verified_db, as_staff=None)
     async with app.run_test(size=SIZE, message_hook=recorder) as pilot:

@@ -23,21 +23,22 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from staffing_tui import cli, history_render
-from staffing_tui.agenda_render import agenda_to_dict, agenda_to_markdown
+from staffing_tui import cli
 from staffing_tui.domain.enums import CaseType, Flag, Goal, LocationType, Reason, Requirement, Role, Status
 from staffing_tui.domain.federal import FederalMeasure
 from staffing_tui.domain.model import PlacementView, Row
 from staffing_tui.domain.months import Month
-from staffing_tui.domain.plan_document import ChildLine, PlanDocumentData, markdown_to_html, render_plan_markdown
-from staffing_tui.render import report_to_csv, report_to_json, report_to_markdown
+from staffing_tui.present import history as history_render
+from staffing_tui.present import labels
+from staffing_tui.present.agenda import agenda_to_dict, agenda_to_markdown
+from staffing_tui.present.federal import federal_to_markdown
+from staffing_tui.present.plan import ChildLine, PlanDocumentData, markdown_to_html, render_plan_markdown
+from staffing_tui.present.report import report_to_csv, report_to_json, report_to_markdown
 from staffing_tui.store.agenda import Agenda
 from staffing_tui.store.directory import PersonName, StaffMember, Unit
 from staffing_tui.store.evaluation import MonthReport
-from staffing_tui.store.federal import federal_to_markdown
 from staffing_tui.store.findings import Finding
 from staffing_tui.store.history import AuditEntry, ColumnChange, ImportChanges, ImportEntry, RowChange, Trail
-from staffing_tui.widgets import labels
 from tests.builders import small_database
 from tests.present.strategies import ANY_CONTROL, controls_but_newline, hostile_text
 

@@ -368,3 +368,25 @@ def test_revoking_with_a_stale_version_is_refused_and_names_who_changed_it(db_pa
                        "--version", "1")
     assert code == 2 and "changed by SV1 at" in err and "reload" in err
     assert sql(db_path, "SELECT revoked_from, version FROM exceptions")[0] == ("2026-12", 2)
+
+
+# --- what a form loads ---------------------------------------------------------------------------
+
+def test_specialist_cases_are_the_open_cases_with_their_members_and_the_asked_case_first(tmp_path):
+    from staffing_tui.domain.enums import Role
+    from staffing_tui.domain.months import Month
+    from staffing_tui.store.records import specialist_cases
+
+    db = small_database(tmp_path / "cases.db")
+    try:
+        found = specialist_cases(db, "S1", Month(2026, 10))
+        assert [(c.info.case_id, sorted(c.members)) for c in found] == [
+            ("C1", [("A1", Role.PARENT), ("K1", Role.CHILD)]),
+            ("C2", [("K2", Role.CHILD)]),
+        ]
+        # A form opened on another specialist's case still offers that case, first.
+        assert [c.info.case_id for c in specialist_cases(db, "S1", Month(2026, 10), also="C3")] == ["C3", "C1", "C2"]
+        # Not open yet in January: C2 opened in February.
+        assert [c.info.case_id for c in specialist_cases(db, "S1", Month(2026, 1))] == ["C1"]
+    finally:
+        db.close()

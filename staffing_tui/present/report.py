@@ -13,9 +13,10 @@ from dataclasses import asdict
 from itertools import groupby
 from typing import Mapping
 
-from staffing_tui.domain.enums import REASON_LABELS, Flag, Status
+from staffing_tui.domain.enums import Flag, Status
 from staffing_tui.domain.model import Row
 from staffing_tui.present.escape import for_csv, for_markdown_cell
+from staffing_tui.present.labels import REASON_LABELS
 from staffing_tui.store.evaluation import MonthReport
 
 #: Status order for a staffing: not seen without reason first.

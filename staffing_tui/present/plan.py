@@ -1,7 +1,8 @@
 """The contact plan document (SPEC §2 "contact plan", issue: generated from case data).
 
-Pure: takes the facts gathered by the store, returns Markdown. The HTML form
-is rendered from the same Markdown so the two never disagree.
+Pure: takes the facts gathered by the store (`store.plan_document`), returns Markdown. The
+HTML form is rendered from the same Markdown so the two never disagree, and both leave the
+program through `plan_export` (the CLI's `plan export`, the form's Export).
 
 Every value from the case data (names, ids, placements, arrangements) is escaped as it
 goes in (issue 14): a child named `![x](http://…)` or `Kit | Lane` is text in the
@@ -13,8 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from staffing_tui.present.escape import for_html, for_markdown, for_markdown_cell, for_terminal
+from staffing_tui.present.labels import METHOD_WORDS
 
-METHOD_WORDS = {"in_person": "in person", "phone": "by telephone", "video": "by video call", "written": "in writing"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +111,14 @@ def render_plan_markdown(d: PlanDocumentData) -> str:
 #: Markdown that could fetch, link or run something: off in the HTML page, whatever the
 #: (possibly hand-edited, possibly older) document holds. Raw HTML is escaped (`html` False).
 _INERT_IN_HTML = ["link", "image", "autolink", "reference", "html_inline", "html_block"]
+
+
+def plan_export(document: str, plan_id: int, case_id: str, fmt: str) -> str:
+    """A stored plan's document as exported: the Markdown itself (`fmt` "md"), or a printable
+    HTML page (`fmt` "html") titled with the plan and its case."""
+    if fmt != "html":
+        return document
+    return markdown_to_html(document, title=f"Contact plan {plan_id} — case {case_id}")
 
 
 def markdown_to_html(markdown: str, title: str = "Contact plan") -> str:

@@ -1,8 +1,7 @@
-"""Plain words for the values the engine reports, as the screens show them.
+"""Plain words for every value the engine reports and every choice a form offers: the one home
+of the app's wording, shared by the screens, the forms, the help and the rendered documents.
 
-Reasons come from `REASON_LABELS` (shared with the Markdown report); the rest
-are worded here. Every status carries a symbol *and* a word so colour is never
-the only signal.
+Every status carries a symbol *and* a word so colour is never the only signal.
 
 Data reaches the screen through these helpers (`shown`, `person_label`,
 `staff_label`…): a control character in a name, id or text is shown as a visible
@@ -14,7 +13,17 @@ from __future__ import annotations
 import calendar
 from datetime import date
 
-from staffing_tui.domain.enums import REASON_LABELS, Flag, Goal, Reason, Requirement, Role, Status
+from staffing_tui.domain.enums import (
+    ExceptionCategory,
+    Flag,
+    Goal,
+    Method,
+    Reason,
+    Requirement,
+    Role,
+    StaffingReasonCode,
+    Status,
+)
 from staffing_tui.domain.model import PlacementView, Row
 from staffing_tui.domain.months import Month
 from staffing_tui.present.escape import for_terminal
@@ -29,6 +38,16 @@ STATUS_LABELS: dict[Status, str] = {
     Status.EXCUSED: "• excused",
     Status.MET: "✓ met",
     Status.NOT_REQUIRED: "– not required",
+}
+
+#: What each status means, for the help's legend.
+STATUS_MEANINGS: dict[Status, str] = {
+    Status.UNMET: "not seen, no documented reason (the number that should be zero)",
+    Status.DUE: "not seen yet, month in progress",
+    Status.EXPLAINED: "not seen, for a documented reason",
+    Status.EXCUSED: "an approved exception covers the month",
+    Status.MET: "seen as required",
+    Status.NOT_REQUIRED: "no visit requirement this month",
 }
 
 #: The symbol alone, for the month strip where a word does not fit.
@@ -71,6 +90,64 @@ FLAG_LABELS: dict[Flag, str] = {
     Flag.RECORDED_AFTER_MONTH: "recorded after the month ended",
 }
 
+#: Why a row has its status, for the screens and the Markdown report and agenda.
+REASON_LABELS: dict[Reason, str] = {
+    Reason.SEEN_IN_PERSON: "seen in person",
+    Reason.SEEN_IN_HOME: "seen in the home",
+    Reason.OUT_OF_STATE_PHONE: "out of state, monthly call made",
+    Reason.CONTACT_PLAN_FOLLOWED: "contact plan followed",
+    Reason.INTERVIEWED: "interviewed",
+    Reason.HOME_VISITED: "home visited",
+    Reason.REMOTE_INTERVIEW: "interviewed by phone/video",
+    Reason.RUNAWAY_LOCATE_EFFORTS: "runaway, locate efforts documented",
+    Reason.WHEREABOUTS_UNKNOWN_LOCATE_EFFORTS: "whereabouts unknown, locate efforts documented",
+    Reason.INCARCERATED_REMOTE_CONTACT: "incarcerated, call/letter documented",
+    Reason.STAFFING_REASON: "reason recorded at staffing",
+    Reason.EXCEPTION_APPROVED: "exception approved",
+    Reason.EXCEPTION_WITHOUT_QUARTERLY_CONTACT: "exception, but no call/letter in 3 months",
+    Reason.RUNAWAY_NO_LOCATE_EFFORTS: "runaway, no locate efforts",
+    Reason.WHEREABOUTS_UNKNOWN_NO_LOCATE_EFFORTS: "whereabouts unknown, no locate efforts",
+    Reason.NOT_SEEN: "not seen",
+    Reason.SEEN_NOT_IN_HOME: "seen, but not in the home",
+    Reason.NO_CONTACT_PLAN: "no contact plan",
+    Reason.CONTACT_PLAN_NOT_FOLLOWED: "contact plan not followed",
+    Reason.NOT_INTERVIEWED: "not interviewed",
+    Reason.NO_HOME_VISIT: "no home visit",
+    Reason.PARTIAL_MONTH: "partial month",
+    Reason.RIGHTS_TERMINATED: "rights terminated",
+    Reason.WHEREABOUTS_UNKNOWN: "whereabouts unknown",
+    Reason.NOT_IN_HOUSEHOLD: "not in the household",
+    Reason.NO_REQUIREMENT: "no requirement",
+}
+
+#: Exception categories in plain words, in the order of the enumeration (the exception form).
+CATEGORY_LABELS: dict[ExceptionCategory, str] = {
+    ExceptionCategory.PARENT_INCARCERATED: "Parent is incarcerated",
+    ExceptionCategory.PARENT_OUT_OF_AREA: "Parent lives out of the area",
+    ExceptionCategory.PARENT_DECLINES: "Parent declines contact",
+    ExceptionCategory.COURT_ORDER: "A court order restricts contact",
+    ExceptionCategory.WORKER_SAFETY: "Worker safety",
+    ExceptionCategory.CHILD_IN_TREATMENT: "Child is in treatment",
+    ExceptionCategory.OTHER: "Other (say why in the reason)",
+}
+
+#: Staffing-note reason codes in plain words, in the order of the enumeration (the staffing note form).
+REASON_CODE_LABELS: dict[StaffingReasonCode, str] = {
+    StaffingReasonCode.PLACEMENT_CHANGE: "Placement change",
+    StaffingReasonCode.HOSPITALIZED: "In hospital",
+    StaffingReasonCode.COURT_RESTRICTION: "Restricted by the court",
+    StaffingReasonCode.FAMILY_REFUSED: "The family refused",
+    StaffingReasonCode.WORKER_SAFETY: "Worker safety",
+    StaffingReasonCode.SCHEDULING: "Could not be scheduled",
+    StaffingReasonCode.OTHER: "Other (say why below)",
+}
+
+#: How a contact plan's methods read in a sentence ("… every month, in person, by telephone").
+METHOD_WORDS: dict[str, str] = {
+    Method.IN_PERSON: "in person", Method.PHONE: "by telephone", Method.VIDEO: "by video call",
+    Method.WRITTEN: "in writing",
+}
+
 #: What the record a late row rests on was, by the reason it gives the row (`recorded_after_label`).
 _LATE_RECORD_WORDS: dict[Reason, str] = {
     Reason.EXCEPTION_APPROVED: "approved",
@@ -104,9 +181,11 @@ def month_name(month: Month) -> str:
     return f"{calendar.month_name[month.month]} {month.year}"
 
 
-def short_month(month: Month) -> str:
-    """e.g. "Nov 26", for the month strip."""
-    return f"{calendar.month_abbr[month.month]} {month.year % 100:02d}"
+def short_month(month: Month, *, two_digit_year: bool = False) -> str:
+    """The month abbreviated, e.g. "Nov 2026" (a narrow header, the reports); "Nov 26" with
+    `two_digit_year` (the month strip's cells)."""
+    year = f"{month.year % 100:02d}" if two_digit_year else str(month.year)
+    return f"{calendar.month_abbr[month.month]} {year}"
 
 
 def status_label(status: Status) -> str:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 
-from staffing_tui.domain.enums import REASON_LABELS
 from staffing_tui.domain.model import Row
 from staffing_tui.exports import PrivacyMask
 from staffing_tui.present.escape import for_markdown_cell as _md
-from staffing_tui.render import row_to_dict
+from staffing_tui.present.labels import REASON_LABELS
+from staffing_tui.present.report import row_to_dict
 from staffing_tui.store.agenda import Agenda
 
 #: Free-text fields of the agenda's records, scrubbed of known names under the mask.

@@ -23,8 +23,8 @@ from textual.worker import Worker, WorkerState
 from staffing_tui.domain.months import Month
 from staffing_tui.errors import UserError
 from staffing_tui.messages import MonthEvaluated, MonthEvaluation
-from staffing_tui.perf import ProcessSettings, restore, tuned_for_the_app
 from staffing_tui.modals.help import MOVING, HelpScreen, Section, own
+from staffing_tui.perf import ProcessSettings, restore, tuned_for_the_app
 from staffing_tui.present.escape import for_terminal_cell
 from staffing_tui.present.labels import month_name
 from staffing_tui.sample import WorkingCopy, working_copy
@@ -40,7 +40,6 @@ from staffing_tui.widgets.caseload_table import CaseloadTable
 from staffing_tui.widgets.filter_input import FilterInput
 from staffing_tui.widgets.terminal_safe import DropControlCharacters
 from staffing_tui.widgets.units_tree import UnitsTree
-
 
 
 def describe_failure(action: str, error: BaseException | None) -> str:

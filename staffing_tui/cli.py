@@ -128,7 +128,7 @@ def _emit(args: argparse.Namespace, text: str) -> None:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    from staffing_tui.store.generator import RichProgress, summary_line, generate_database
+    from staffing_tui.synth.families import RichProgress, summary_line, generate_database
 
     summary = generate_database(args.db, args.scale, args.seed, months=args.months, progress=RichProgress())
     _print_committed(f"{summary_line(summary)}\n", f"generated {args.db}", "the summary")

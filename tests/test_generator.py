@@ -22,7 +22,7 @@ from staffing_tui.cli import main
 from staffing_tui.domain.months import Month
 from staffing_tui.store.connection import get_meta, open_database
 from staffing_tui.store.evaluation import month_report
-from staffing_tui.store.generator import AS_OF, generate_database
+from staffing_tui.synth.families import AS_OF, generate_database
 from staffing_tui.store.importer import import_directory
 from staffing_tui.store.schema import IMPORT_TABLES
 from tests.builders import dump
@@ -159,7 +159,7 @@ def test_benchmark_script_runs_at_unit_scale(tmp_path):
 
 def test_the_generated_import_is_recorded_deterministically(unit_db):
     """SPEC §3 imports: the generator's import has its row, at the fixed "now", by the generator's OS user."""
-    from staffing_tui.store.generator import OS_USER
+    from staffing_tui.synth.families import OS_USER
 
     (row,) = rows(unit_db, "SELECT import_id, at, os_user, actor, verified, source, counts, history_rows FROM imports")
     import_id, at, os_user, actor, verified, source, counts, history_rows = row

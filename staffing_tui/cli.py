@@ -128,7 +128,8 @@ def _emit(args: argparse.Namespace, text: str) -> None:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    from staffing_tui.synth.families import RichProgress, summary_line, generate_database
+    from staffing_tui.synth.progress import RichProgress
+    from staffing_tui.synth.write import generate_database, summary_line
 
     summary = generate_database(args.db, args.scale, args.seed, months=args.months, progress=RichProgress())
     _print_committed(f"{summary_line(summary)}\n", f"generated {args.db}", "the summary")

@@ -22,9 +22,10 @@ from staffing_tui.cli import main
 from staffing_tui.domain.months import Month
 from staffing_tui.store.connection import get_meta, open_database
 from staffing_tui.store.evaluation import month_report
-from staffing_tui.synth.families import AS_OF, generate_database
 from staffing_tui.store.importer import import_directory
 from staffing_tui.store.schema import IMPORT_TABLES
+from staffing_tui.synth.scales import AS_OF, OS_USER
+from staffing_tui.synth.write import generate_database
 from tests.builders import dump
 
 SEED = 20261020
@@ -159,8 +160,6 @@ def test_benchmark_script_runs_at_unit_scale(tmp_path):
 
 def test_the_generated_import_is_recorded_deterministically(unit_db):
     """SPEC §3 imports: the generator's import has its row, at the fixed "now", by the generator's OS user."""
-    from staffing_tui.synth.families import OS_USER
-
     (row,) = rows(unit_db, "SELECT import_id, at, os_user, actor, verified, source, counts, history_rows FROM imports")
     import_id, at, os_user, actor, verified, source, counts, history_rows = row
     assert (import_id, at, os_user, actor, verified, history_rows) == (1, "2026-10-21T01:00:00Z", OS_USER, "", 0, 0)

@@ -22,7 +22,8 @@ from staffing_tui.store.connection import open_database
 from staffing_tui.store.evaluation import MONTH_CACHE, month_report
 from staffing_tui.domain.evaluate import evaluate_month
 from staffing_tui.store.facts import Scope, load_month_facts
-from staffing_tui.synth.families import AS_OF, generate_database
+from staffing_tui.synth.scales import AS_OF
+from staffing_tui.synth.write import generate_database
 from staffing_tui.store.records import StaffingNoteRequest, add_staffing_note
 from tests.builders import small_database
 

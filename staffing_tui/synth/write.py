@@ -63,36 +63,8 @@ def generate_database(path: str | os.PathLike, scale: Scale | str, seed: int, *,
                         "(nothing was changed).")
     finished = False
     try:
-        progress.phase("planning families", None)
-        agency = scale.plan(seed, months)
-        agency.number(scale.ids)
-        files: dict[str, object] = case_rows(agency)
-        contacts: list[tuple[str, tuple[str, ...]]] = []
-        files["notes.csv"] = _with_progress(note_rows(agency, scale.ids, contacts, progress), progress,
-                                            "notes (simulated month by month)", agency.note_batch_count)
-        files["note_contacts.csv"] = _contact_rows(contacts, progress)
-        # Recorded in `imports` at the scale's "now", by its OS user: two runs give the same row.
-        summary = import_rows(db, files, now=scale.now, at=scale.now.in_tz("UTC").to_iso8601_string(),
-                              os_user=scale.os_user, source=scale.source(seed, agency))
-        progress.phase("records and audit", None)
-        with db.atomic():
-            for key, value in scale.meta(seed, agency).items():
-                set_meta(db, key, value)
-            records = write_records(db, agency, scale.os_user)
-            # The one wall-clock value in the file, pinned (in sqlite-utils' format) so that two runs
-            # give the same rows.
-            applied_at = datetime.fromtimestamp(scale.now.timestamp(), timezone.utc)
-            db.execute("UPDATE _sqlite_migrations SET applied_at = ?", [str(applied_at)])
-            if scale.shipped:
-                _pin_state_token(db)
-        progress.phase("analysing", None)
-        if scale.shipped:
-            # A self-contained file: no WAL beside it, no free pages.
-            db.conn.execute("PRAGMA journal_mode = DELETE")
-            db.conn.execute("VACUUM")
-        else:
-            db.execute("ANALYZE")
-            db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        counts = _write_agency(db, scale, seed, months, progress)
+        _seal(db, scale, progress)
         finished = True
     finally:
         db.close()
@@ -101,9 +73,46 @@ def generate_database(path: str | os.PathLike, scale: Scale | str, seed: int, *,
             # A half-written database is worse than none: the file was ours, remove it.
             for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
                 leftover.unlink(missing_ok=True)
-    counts = dict(summary.counts)
-    counts.update(records)
     return GenerationSummary(counts, time.perf_counter() - started)
+
+
+def _write_agency(db: Database, scale: Scale, seed: int, months: int | None, progress: Progress) -> dict[str, int]:
+    """Plan the agency, import its case data, write its records; the rows written, by table."""
+    progress.phase("planning families", None)
+    agency = scale.plan(seed, months)
+    agency.number(scale.ids)
+    files: dict[str, object] = case_rows(agency)
+    contacts: list[tuple[str, tuple[str, ...]]] = []
+    files["notes.csv"] = _with_progress(note_rows(agency, scale.ids, contacts, progress), progress,
+                                        "notes (simulated month by month)", agency.note_batch_count)
+    files["note_contacts.csv"] = _contact_rows(contacts, progress)
+    # Recorded in `imports` at the scale's "now", by its OS user: two runs give the same row.
+    summary = import_rows(db, files, now=scale.now, at=scale.now.in_tz("UTC").to_iso8601_string(),
+                          os_user=scale.os_user, source=scale.source(seed, agency))
+    progress.phase("records and audit", None)
+    with db.atomic():
+        for key, value in scale.meta(seed, agency).items():
+            set_meta(db, key, value)
+        records = write_records(db, agency, scale.os_user)
+        # The one wall-clock value in the file, pinned (in sqlite-utils' format) so that two runs
+        # give the same rows.
+        applied_at = datetime.fromtimestamp(scale.now.timestamp(), timezone.utc)
+        db.execute("UPDATE _sqlite_migrations SET applied_at = ?", [str(applied_at)])
+        if scale.shipped:
+            _pin_state_token(db)
+    return {**summary.counts, **records}
+
+
+def _seal(db: Database, scale: Scale, progress: Progress) -> None:
+    """A shipped file is made self-contained (no WAL beside it, no free pages); a working database
+    gets its statistics for the query planner and its WAL folded in."""
+    progress.phase("analysing", None)
+    if scale.shipped:
+        db.conn.execute("PRAGMA journal_mode = DELETE")
+        db.conn.execute("VACUUM")
+    else:
+        db.execute("ANALYZE")
+        db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def summary_line(summary: GenerationSummary) -> str:

@@ -171,7 +171,7 @@ def ensure_database(args: argparse.Namespace, figures: Figures) -> Path:
     if path.exists():
         figures.line(f"database: reusing {path}")
         return path
-    from staffing_tui.store.generator import summary_line, generate_database
+    from staffing_tui.synth.write import generate_database, summary_line
 
     partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     partial.unlink(missing_ok=True)

@@ -128,7 +128,8 @@ def _emit(args: argparse.Namespace, text: str) -> None:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    from staffing_tui.store.generator import RichProgress, summary_line, generate_database
+    from staffing_tui.synth.progress import RichProgress
+    from staffing_tui.synth.write import generate_database, summary_line
 
     summary = generate_database(args.db, args.scale, args.seed, months=args.months, progress=RichProgress())
     _print_committed(f"{summary_line(summary)}\n", f"generated {args.db}", "the summary")
@@ -521,9 +522,11 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
 
     p = sub.add_parser("generate", help="write deterministic synthetic data into a new database")
     p.add_argument("--db", required=True, metavar="PATH")
-    p.add_argument("--scale", required=True, choices=("demo", "unit", "statewide"))
+    p.add_argument("--scale", required=True, choices=("demo", "unit", "statewide", "sample"),
+                   help="sample: the hand-made agency of sample.db (its seed: 20261118)")
     p.add_argument("--seed", required=True, type=int, metavar="N")
-    p.add_argument("--months", type=int, metavar="K", help="months of history ending with the as-of month")
+    p.add_argument("--months", type=int, metavar="K",
+                   help="months of history ending with the as-of month (not with --scale sample)")
     p.set_defaults(handler=cmd_generate)
 
     p = sub.add_parser("report", help="who was (not) seen in a month, and why")

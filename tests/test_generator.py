@@ -2,7 +2,8 @@
 
 The unit scale (one unit, six specialists, about eighty children over three
 years) is generated once per module; the statewide scale is the same code with
-more families, exercised by `benchmarks/run.py`. No test here is timed.
+more families, exercised by `benchmarks/run.py`; the sample scale (`sample.db`)
+has its own module, `test_sample_db.py`. No test here is timed.
 """
 
 from __future__ import annotations
@@ -12,19 +13,21 @@ import json
 import sqlite3
 import subprocess
 import sys
-from collections import Counter
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from staffing_tui.cli import main
+from staffing_tui.domain.enums import Flag, Reason, Status
 from staffing_tui.domain.months import Month
 from staffing_tui.store.connection import get_meta, open_database
 from staffing_tui.store.evaluation import month_report
-from staffing_tui.store.generator import AS_OF, generate_database
 from staffing_tui.store.importer import import_directory
 from staffing_tui.store.schema import IMPORT_TABLES
+from staffing_tui.synth import sample_builder
+from staffing_tui.synth.scales import AS_OF, OS_USER
+from staffing_tui.synth.write import generate_database
 from tests.builders import dump
 
 SEED = 20261020
@@ -114,20 +117,51 @@ def test_unit_scale_has_every_case_type_and_special_situation(unit_db):
         assert count(f"SELECT count(*) FROM audit_log WHERE table_name = '{table}' AND action = 'create'") == created
 
 
-def test_the_reports_show_every_status_and_the_integrity_flags(unit_db):
-    db = open_database(unit_db, readonly=True)
+#: The special situations every unit of a small generated agency gets a family of, as the reports show them.
+SPECIAL_SITUATIONS = (
+    {Reason.RUNAWAY_LOCATE_EFFORTS, Reason.WHEREABOUTS_UNKNOWN_LOCATE_EFFORTS, Reason.OUT_OF_STATE_PHONE,
+     Reason.CONTACT_PLAN_FOLLOWED, Reason.EXCEPTION_APPROVED, Reason.INTERVIEWED, Reason.RIGHTS_TERMINATED},
+    {Flag.DUPLICATE_NOTE, Flag.IN_PERSON_WHILE_RUNAWAY},
+)
+#: What the reports of the last complete month and the month in progress show, by scale: every status
+#: in each; every reason and flag in the hand-made sample, the special situations in a generated agency.
+SHOWN = {
+    "sample": (set(Reason), set(Flag)),
+    "demo": SPECIAL_SITUATIONS,
+    "unit": SPECIAL_SITUATIONS,
+}
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory, unit_db):
+    """A database of each scale, generated once by the command line (the unit one is `unit_db`)."""
+    made = {"unit": unit_db}
+
+    def of(scale: str) -> Path:
+        if scale not in made:
+            path = tmp_path_factory.mktemp(scale) / f"{scale}.db"
+            seed = sample_builder.SEED if scale == "sample" else SEED
+            assert main(["generate", "--db", str(path), "--scale", scale, "--seed", str(seed)]) == 0
+            made[scale] = path
+        return made[scale]
+
+    return of
+
+
+@pytest.mark.parametrize("scale", sorted(SHOWN))
+def test_the_last_two_months_show_every_status_and_the_situations_of_the_scale(scale, generated):
+    db = open_database(generated(scale), readonly=True)
     try:
-        reports = [month_report(db, Month.of(AS_OF).previous()), month_report(db, Month.of(AS_OF))]
+        as_of = date.fromisoformat(get_meta(db)["as_of"])
+        rows = [row for month in (Month.of(as_of).previous(), Month.of(as_of))
+                for row in month_report(db, month, as_of).rows]
     finally:
         db.close()
-    statuses = Counter(str(r.status) for report in reports for r in report.rows)
-    flags = Counter(str(f) for report in reports for r in report.rows for f in r.flags)
-    reasons = {str(r.reason) for report in reports for r in report.rows}
+    reasons, flags = SHOWN[scale]
 
-    assert set(statuses) == {"met", "excused", "explained", "unmet", "due", "not_required"}
-    assert {"duplicate_note", "in_person_while_runaway"} <= set(flags)
-    assert {"runaway_locate_efforts", "whereabouts_unknown_locate_efforts", "out_of_state_phone",
-            "contact_plan_followed", "exception_approved", "interviewed", "rights_terminated"} <= reasons
+    assert [s.value for s in Status if s not in {row.status for row in rows}] == []
+    assert sorted(r.value for r in reasons - {row.reason for row in rows}) == []
+    assert sorted(f.value for f in flags - {flag for row in rows for flag in row.flags}) == []
 
 
 def test_generate_refuses_a_database_that_holds_data(unit_db, capsys):
@@ -159,8 +193,6 @@ def test_benchmark_script_runs_at_unit_scale(tmp_path):
 
 def test_the_generated_import_is_recorded_deterministically(unit_db):
     """SPEC §3 imports: the generator's import has its row, at the fixed "now", by the generator's OS user."""
-    from staffing_tui.store.generator import OS_USER
-
     (row,) = rows(unit_db, "SELECT import_id, at, os_user, actor, verified, source, counts, history_rows FROM imports")
     import_id, at, os_user, actor, verified, source, counts, history_rows = row
     assert (import_id, at, os_user, actor, verified, history_rows) == (1, "2026-10-21T01:00:00Z", OS_USER, "", 0, 0)

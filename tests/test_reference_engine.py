@@ -23,7 +23,8 @@ import pytest
 from staffing_tui.domain.months import Month
 from staffing_tui.store.connection import open_database
 from staffing_tui.store.evaluation import month_report
-from staffing_tui.store.generator import AS_OF, generate_database
+from staffing_tui.synth.scales import AS_OF
+from staffing_tui.synth.write import generate_database
 
 SEED = 4242
 OUT_OF_HOME = {"foster_home", "kinship", "group_home", "shelter", "residential", "hospital", "detention",

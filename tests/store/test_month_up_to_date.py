@@ -26,7 +26,8 @@ from staffing_tui.store.evaluation import month_report
 from staffing_tui.store.month_cache import MONTH_CACHE, saving
 from staffing_tui.domain.evaluate import evaluate_month
 from staffing_tui.store.facts import Scope, load_month_facts
-from staffing_tui.store.generator import AS_OF, generate_database
+from staffing_tui.synth.scales import AS_OF
+from staffing_tui.synth.write import generate_database
 from staffing_tui.store.records import (
     ExceptionRequest,
     NextStepRequest,

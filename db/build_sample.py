@@ -4,7 +4,7 @@
     python -m db.build_sample [--out sample.db]
 
 Everything is fictional and generated from one fixed seed, so two builds give
-the same rows. The case data (the ten CSV tables of SPEC §3) is generated in
+the same rows. The case data (the ten CSV tables of docs/data.md) is generated in
 memory as CSV strings and loaded through the real importer, so the sample
 passes exactly the validation user data passes. The app's own records
 (exceptions, contact plans, staffing notes, next steps) are then written with
@@ -521,7 +521,7 @@ class SampleBuilder:
     # routine visits -------------------------------------------------------------------------
 
     def routine_visits(self, case: Case) -> None:
-        """The ordinary monthly contacts of SPEC §2 for every month of the history."""
+        """The ordinary monthly contacts of docs/policy.md "The visit policy" for every month of the history."""
         first_month = max(HISTORY_START, Month.of(case.opened_on))
         last_month = NOVEMBER if case.closed_on is None else min(NOVEMBER, Month.of(case.closed_on))
         court_phase = self.rng.randint(0, 2)
@@ -649,7 +649,7 @@ class SampleBuilder:
         return record
 
 
-# --- scenario cases: one per rule of SPEC §4 -------------------------------------------------
+# --- scenario cases: one per rule of docs/policy.md "Evaluating a month" ----------------------------
 #
 # Each builds one case whose October and/or November 2026 rows show a given
 # status, reason or flag; everyone else on the case is visited routinely.
@@ -1338,7 +1338,7 @@ def _text(value: object) -> str:
 
 
 def csv_files(b: SampleBuilder) -> dict[str, list[dict[str, str]]]:
-    """The ten import files of SPEC §3 as rows of CSV strings."""
+    """The ten import files of docs/data.md as rows of CSV strings."""
     files: dict[str, list[dict]] = {name: [] for name in (
         "units.csv", "staff.csv", "cases.csv", "people.csv", "case_members.csv", "parent_child.csv",
         "permanency_goals.csv", "placements.csv", "notes.csv", "note_contacts.csv")}

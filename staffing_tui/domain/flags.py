@@ -1,4 +1,4 @@
-"""Integrity flags (SPEC §4): data-quality problems shown on the rows."""
+"""Integrity flags (docs/policy.md "Integrity flags"): data-quality problems shown on the rows."""
 
 from __future__ import annotations
 

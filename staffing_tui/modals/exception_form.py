@@ -1,4 +1,5 @@
-"""`e` Record an exception to the visit requirement (SPEC §3 exceptions, §4 status order 2).
+"""`e` Record an exception to the visit requirement (docs/policy.md "Exceptions"; rule 2 of
+docs/policy.md "Status order").
 
 Exceptions are allowed but rare: a category, a reason of at least 20
 characters, the months it covers (at most six) and a review date. Only a
@@ -52,8 +53,8 @@ CATEGORY_LABELS: dict[ExceptionCategory, str] = {
     ExceptionCategory.OTHER: "Other (say why in the reason)",
 }
 
-#: SPEC §2: "When an exception is made to parent contact, telephone or written
-#: contact is still required at least once every three months."
+#: The practice tip (docs/policy.md "Exceptions"): "When an exception is made to parent contact,
+#: telephone or written contact is still required at least once every three months."
 QUARTERLY_REMINDER = (
     "For an adult, telephone or written contact is still required at least once every three months "
     "while the exception applies; without it the month stays unmet."

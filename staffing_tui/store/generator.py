@@ -1,11 +1,12 @@
-"""Deterministic synthetic agencies for `staffing-tui generate` (SPEC §5).
+"""Deterministic synthetic agencies for `staffing-tui generate`
+(README.md "Synthetic data and the benchmark").
 
     staffing-tui generate --db PATH --scale demo|unit|statewide --seed N [--months K]
 
 Everything is fictional and follows from the seed: two runs with the same
 scale, seed and months give the same rows (all but `generation.token`, drawn at
 random by design, schema m006). The case data (the ten CSV tables
-of SPEC §3) goes through `import_rows`, so it passes exactly the validation
+of docs/data.md) goes through `import_rows`, so it passes exactly the validation
 user data passes; the app's records (exceptions, contact plans, staffing
 notes, next steps) are written afterwards through the record services
 (`store/records.py`), as the app writes them, each with its `audit_log` row,
@@ -37,7 +38,7 @@ How the agency is simulated:
   plan, exception, in-home dependency, voluntary services, an open
   investigation, duplicated notes, an in-person contact claimed while on
   runaway), open in the last two months, so even `--scale unit` shows every
-  status of SPEC §4 in both the last complete month and the month in progress.
+  status of docs/policy.md in both the last complete month and the month in progress.
   Statewide, each unit gets one of them in turn and the rates give the rest.
 
 The data ends at `AS_OF` (stored as `meta.as_of`); the importer's "now" is

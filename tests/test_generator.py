@@ -158,7 +158,8 @@ def test_benchmark_script_runs_at_unit_scale(tmp_path):
 
 
 def test_the_generated_import_is_recorded_deterministically(unit_db):
-    """SPEC §3 imports: the generator's import has its row, at the fixed "now", by the generator's OS user."""
+    """The generator's import has its row, at the fixed "now", by the generator's OS user
+    (docs/evidence.md "Every import accounted for")."""
     from staffing_tui.store.generator import OS_USER
 
     (row,) = rows(unit_db, "SELECT import_id, at, os_user, actor, verified, source, counts, history_rows FROM imports")

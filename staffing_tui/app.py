@@ -78,7 +78,7 @@ class StaffingApp(App[int]):
     #: The staff member acting (the logged-in one on a verified database, else `--as` or picked
     #: at start); None: browsing only.
     actor: var[StaffMember | None] = var(None)
-    #: Who this process is in the database (SPEC §5 Identity); None until the first evaluation.
+    #: Who this process is in the database (docs/evidence.md "Who acted"); None until the first evaluation.
     identity: var[Identity | None] = var(None)
     #: The month shown (None until the first evaluation).
     month: var[Month | None] = var(None)
@@ -203,7 +203,7 @@ class StaffingApp(App[int]):
             self.action_choose_identity()
 
     def _act_as_logged_in(self, me: Identity, member: StaffMember | None) -> None:
-        """Verified identity (SPEC §5): act as the logged-in staff member, never as anyone else.
+        """Verified identity (docs/evidence.md "Who acted"): act as the logged-in staff member, never as anyone else.
 
         `run_app` refuses a `--as` naming someone else before the app starts (exit 2, as the CLI);
         an app built with one anyway (a host program) says so and only browses.
@@ -218,7 +218,7 @@ class StaffingApp(App[int]):
 
     @property
     def may_choose_identity(self) -> bool:
-        """Only an unverified database lets the user say who they are (SPEC §5)."""
+        """Only an unverified database lets the user say who they are (docs/evidence.md "Who acted")."""
         return self.identity is not None and not self.identity.verified
 
     def watch_actor(self) -> None:
@@ -331,8 +331,8 @@ def build_app(
 
 
 def check_can_open(path: Path, as_staff: str | None) -> None:
-    """Refuse (UserError) a database that cannot be used, or a `--as` that is not who you are (SPEC §5):
-    the same sentence and exit status 2 as the record commands."""
+    """Refuse (UserError) a database that cannot be used, or a `--as` that is not who you are
+    (docs/evidence.md "Who acted"): the same sentence and exit status 2 as the record commands."""
     db = open_database(path)
     try:
         refusal = as_refusal(identity(db), as_staff)

@@ -1,4 +1,4 @@
-"""The command line (SPEC §5). Every command calls the store/domain, never the UI.
+"""The command line (README.md "Command line"). Every command calls the store/domain, never the UI.
 
 Exit status: 0 success, 2 bad input (one sentence on stderr, nothing
 written), 75 busy (another user is writing; nothing was written, try again),
@@ -515,7 +515,7 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
                    help="share it with this OS group (0660, in a folder the group can write)")
     p.set_defaults(handler=cmd_init)
 
-    p = sub.add_parser("import", help="load a directory of CSV files (SPEC §3)")
+    p = sub.add_parser("import", help="load a directory of CSV files (their columns: docs/data.md)")
     p.add_argument("directory", metavar="DIR")
     p.add_argument("--db", required=True, metavar="PATH")
     p.set_defaults(handler=cmd_import)

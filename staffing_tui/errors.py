@@ -38,7 +38,7 @@ class DatabaseProblem(UserError):
 
 class Busy(DatabaseProblem):
     """Another user holds the database's write lock longer than we wait: nothing was written,
-    try again (exit status 75, EX_TEMPFAIL, SPEC §5)."""
+    try again (exit status 75, EX_TEMPFAIL, docs/data.md "Exit statuses")."""
 
     exit_status = 75
 

@@ -141,7 +141,7 @@ def _identity(path: Path) -> tuple[int, int] | None:
     return found.st_dev, found.st_ino
 
 
-# --- the privacy mask (SPEC §6 `x`, for exports: `--mask`) ---------------------------------
+# --- the privacy mask (`x` in the app, README.md "The app"; for exports: `--mask`) --------
 
 
 @dataclass

@@ -46,7 +46,7 @@ class MonthEvaluation:
     #: who acts: on a verified database the logged-in staff member, else the one asked for
     #: (`--as`), looked up (None: nobody, or not on file)
     acting: StaffMember | None = None
-    #: who this process is in the database (SPEC §5 Identity): its OS account, verified or not
+    #: who this process is in the database (docs/evidence.md "Who acted"): its OS account, verified or not
     identity: Identity | None = None
 
     @property

@@ -1,7 +1,7 @@
 """The bundled demo database and the user's private working copy of it.
 
 `staffing-tui` with no database opens a copy of `sample.db` kept in the user
-data directory, so the shipped file stays pristine (SPEC §5). The copy is
+data directory, so the shipped file stays pristine (README.md). The copy is
 readable by its owner only: even demo records look like case files.
 
 The copy is made when it is missing. When the shipped sample is newer than the
@@ -46,7 +46,7 @@ WORKING_COPY_NAME = "sample.db"
 #: any other audit row in a working copy is the user's work.
 SAMPLE_BUILDER = "sample-builder"
 
-#: The records the app writes (SPEC §3), each created with an audit row.
+#: The records the app writes (docs/data.md "Records created in the app"), each created with an audit row.
 USERS_RECORDS = ("exceptions", "contact_plans", "staffing_notes", "next_steps")
 
 #: Files SQLite keeps next to a database; stale ones would be replayed onto a

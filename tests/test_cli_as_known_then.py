@@ -1,4 +1,4 @@
-"""SPEC §4 "As known then" through real processes: `python -m staffing_tui report` and the record commands.
+"""docs/policy.md "As known then" through real processes: `python -m staffing_tui report` and the record commands.
 
 "Re-running October as of 10 November gives the same rows on any later day": the
 report of October as of 2026-11-10 is byte-identical before and after records

@@ -1,4 +1,5 @@
-"""`staffing-tui history` (SPEC §5): what an import changed, and a case's or a record's trail.
+"""`staffing-tui history` (docs/evidence.md "Every import accounted for"): what an import changed,
+and a case's or a record's trail.
 
 Every test runs the real command line; one runs it in a separate process (`python -m staffing_tui`).
 """

@@ -1,4 +1,4 @@
-"""`import` then `report` end to end through the command line (SPEC §3, §5)."""
+"""`import` then `report` end to end through the command line (docs/data.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The report command: formats, scope, ordering, summary and exit codes (SPEC §5)."""
+"""The report command: formats, scope, ordering, summary and exit codes (docs/data.md "Outputs",
+docs/data.md "Exit statuses")."""
 
 from __future__ import annotations
 

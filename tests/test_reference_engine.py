@@ -1,4 +1,4 @@
-"""The optimised engine agrees with a deliberately plain reading of SPEC §4.
+"""The optimised engine agrees with a deliberately plain reading of docs/policy.md.
 
 `reference_rows` below evaluates a month the slow, obvious way: one case and
 one person at a time, with small SQL queries and day-by-day loops, written
@@ -55,7 +55,7 @@ def days_of(month: Month) -> list[date]:
 
 
 class Reference:
-    """SPEC §4, one question at a time."""
+    """docs/policy.md "Evaluating a month", one question at a time."""
 
     def __init__(self, conn: sqlite3.Connection, month: Month, as_of: date) -> None:
         self.conn = conn
@@ -115,7 +115,7 @@ class Reference:
         row = self.one(
             "SELECT goal FROM permanency_goals WHERE case_id = ? AND child_id = ? AND effective_on <= ? "
             "ORDER BY effective_on DESC LIMIT 1", case_id, child_id, self.last_day.isoformat())
-        return row[0] if row else "reunification"  # SPEC §3: missing goal = reunification
+        return row[0] if row else "reunification"  # docs/policy.md "Requirements": missing goal = reunification
 
     # --- scope ----------------------------------------------------------------------------------
 
@@ -137,7 +137,7 @@ class Reference:
             days.append(day)
         return days
 
-    # --- records, as known at the end of the as-of day (SPEC §4 "As known then") ----------------
+    # --- records, as known at the end of the as-of day (docs/policy.md "As known then") -----------
 
     def made_on(self, stamp: str | None) -> date | None:
         """The local day a record event (UTC time stamp) was made; an anchored database's
@@ -235,7 +235,7 @@ class Reference:
             flags.append("duplicate_note")
         return tuple(sorted(flags))
 
-    # --- requirements (SPEC §4 "Requirements per (case, person, month)") ---------------------------
+    # --- requirements (docs/policy.md "Requirements") ------------------------------------------------------
 
     def requirement(self, case: tuple, member: dict, in_scope: dict[str, list[date]], members: dict[str, dict]) -> tuple:
         """(requirement, not_required reason or None, needs out-of-home every day)."""
@@ -356,7 +356,7 @@ class Reference:
         return "unmet", "no_home_visit"
 
     def adjust(self, requirement: str, status: str, reason: str, full: bool, open_at_end: bool) -> tuple[str, str]:
-        """Partial month, month in progress, open investigation (SPEC §4)."""
+        """Partial month, month in progress, open investigation (docs/policy.md "Status order")."""
         if status != "unmet":
             return status, reason
         if requirement in MONTHLY and not full:

@@ -108,7 +108,7 @@ def test_sample_is_anchored_to_mid_november_2026(built):
 
 def test_october_shows_a_late_approval_that_was_not_on_record_before_it_was_made(built, reports):
     """The child exception approved at the November 4 staffing: excused and flagged as of the
-    sample's day; as of November 3 it was not on record yet (SPEC §4 "As known then")."""
+    sample's day; as of November 3 it was not on record yet (docs/policy.md "As known then")."""
     late = [row for row in reports["2026-10"].rows if Flag.RECORDED_AFTER_MONTH in row.flags]
     assert [(row.status, row.reason) for row in late] == [(Status.EXCUSED, Reason.EXCEPTION_APPROVED)]
     db = open_database(built, readonly=True)

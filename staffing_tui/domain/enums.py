@@ -1,4 +1,4 @@
-"""Every enumeration of SPEC §3/§4, defined once.
+"""Every enumeration of docs/data.md and docs/policy.md, defined once.
 
 The importer validates against these, the engine decides with them, the CLI
 prints them and the UI labels them (`present.labels` has their words). A
@@ -35,7 +35,7 @@ class Role(StrEnum):
 
     @property
     def is_parent(self) -> bool:
-        """*parent* = `parent` or `alleged_parent` (SPEC §4 Roles)."""
+        """*parent* = `parent` or `alleged_parent` (docs/policy.md "Roles")."""
         return self in (Role.PARENT, Role.ALLEGED_PARENT)
 
     @property
@@ -74,7 +74,7 @@ class LocationType(StrEnum):
 
     @property
     def is_out_of_home(self) -> bool:
-        """Every type but `in_home` counts as out-of-home care (SPEC §3)."""
+        """Every type but `in_home` counts as out-of-home care (docs/policy.md "Children in out-of-home care")."""
         return self is not LocationType.IN_HOME
 
 
@@ -174,12 +174,12 @@ class Flag(StrEnum):
     IN_PERSON_WHILE_RUNAWAY = "in_person_while_runaway"
     IN_PERSON_WHILE_WHEREABOUTS_UNKNOWN = "in_person_while_whereabouts_unknown"
     DUPLICATE_NOTE = "duplicate_note"
-    #: explained or excused by a record created after the month ended (SPEC §4 "As known then")
+    #: explained or excused by a record created after the month ended (docs/policy.md "As known then")
     RECORDED_AFTER_MONTH = "recorded_after_month"
 
     @property
     def is_integrity(self) -> bool:
-        """A data-quality problem to fix (SPEC §4 Integrity flags). A late record is not one:
+        """A data-quality problem to fix (docs/policy.md "Integrity flags"). A late record is not one:
         late approvals are allowed; the flag only makes them visible."""
         return self is not Flag.RECORDED_AFTER_MONTH
 

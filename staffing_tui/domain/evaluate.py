@@ -1,4 +1,4 @@
-"""Evaluate a whole month for a scope: facts in, report rows out (SPEC §4).
+"""Evaluate a whole month for a scope: facts in, report rows out (docs/policy.md "Evaluating a month").
 
 The store loads `MonthFacts` set-wise (a handful of queries for the whole
 scope); everything here is pure Python over dictionaries built once, so the

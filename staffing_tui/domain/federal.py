@@ -1,4 +1,4 @@
-"""The federal caseworker-visit measure (SPEC §4).
+"""The federal caseworker-visit measure (docs/policy.md "The federal measure").
 
 Federal fiscal year Y runs from 1 October Y-1 to 30 September Y. Over
 children in out-of-home care for at least one full calendar month of the year

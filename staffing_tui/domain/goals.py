@@ -1,4 +1,4 @@
-"""Permanency goals in effect and the parent's goal class (SPEC §3, §4)."""
+"""Permanency goals in effect and the parent's goal class (docs/policy.md "Requirements")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Records made after the month ended (SPEC §4 "As known then"): the flag `recorded_after_month`.
+"""Records made after the month ended (docs/policy.md "As known then"): the flag `recorded_after_month`.
 
 A row explained or excused by a record created after its month ended carries
 the flag: late approvals are allowed, and must show. Which records were on

@@ -1,6 +1,6 @@
 """The values the program accepts at its edges: dates, months, years and record ids.
 
-One window for every date a user types or imports (SPEC §3: the import refuses
+One window for every date a user types or imports (docs/data.md "Date window": the import refuses
 dates before 1900 or after 2200), so the command line, the importer and the
 app's forms agree, and nothing downstream meets a year 1 or 9999 it cannot
 step past (the month before 0001-01, a time zone offset in 9999, …).

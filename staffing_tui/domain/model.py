@@ -101,7 +101,7 @@ class ExceptionFacts:
     person_id: str
     start_month: Month
     end_month: Month
-    #: the revocation known on the as-of date (one made later is not: SPEC §4 "As known then")
+    #: the revocation known on the as-of date (one made later is not: docs/policy.md "As known then")
     revoked_from: Month | None = None
     #: the local day it was created (None: not known, taken as on time)
     created_on: date | None = None
@@ -149,7 +149,7 @@ class MonthFacts:
     """Everything the engine needs to evaluate one month for one scope.
 
     Exceptions, plans and staffing notes are those on record at the end of the as-of day, with
-    the revocations, supersessions and withdrawals made by then (SPEC §4 "As known then").
+    the revocations, supersessions and withdrawals made by then (docs/policy.md "As known then").
 
     `notes` are the notes on the in-scope cases from two months before the
     month (three for contact plans — the window is `month.shift(-2)` onwards)
@@ -179,7 +179,7 @@ class PlacementView:
 
 @record
 class Row:
-    """One (case, person, month) outcome — SPEC §5 report row."""
+    """One (case, person, month) outcome — a report row (docs/data.md "Report JSON")."""
 
     case_id: str
     person_id: str | None  # None for the case-level investigation home_visit row

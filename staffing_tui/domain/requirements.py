@@ -1,4 +1,4 @@
-"""Which requirement applies to a (case, person, month) — SPEC §4 "Requirements".
+"""Which requirement applies to a (case, person, month) — docs/policy.md "Requirements".
 
 Each case type has one function; `requirement_for` dispatches. A result
 either names the requirement to meet or the reason nothing is required.

@@ -1,4 +1,4 @@
-"""Who is in scope for a case in a month, and whether the month is full (SPEC §4)."""
+"""Who is in scope for a case in a month, and whether the month is full (docs/policy.md "Who is in scope")."""
 
 from __future__ import annotations
 

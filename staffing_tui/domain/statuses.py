@@ -1,4 +1,4 @@
-"""The status order 1–8 of SPEC §4: first match wins.
+"""The status order 1–8 (docs/policy.md "Status order"): first match wins.
 
 `status_of` decides the raw outcome of a requirement; `finalise` applies the
 month-level adjustments (partial month, month in progress, open
@@ -28,7 +28,7 @@ from staffing_tui.domain.scope import month_days
 
 @dataclass(slots=True)
 class Evidence:
-    """Notes on the case itself that bear on one person (SPEC §4 "Which notes count").
+    """Notes on the case itself that bear on one person (docs/policy.md "Which notes count").
 
     `contacts`: notes listing the person in note_contacts; `locates`: notes
     whose locate_for is the person. Both already limited to days ≤ as_of.
@@ -185,7 +185,8 @@ def finalise(
     in_progress: bool,
     case_open_at_month_end: bool,
 ) -> Outcome:
-    """Month-level adjustments of an `unmet` outcome (SPEC §4).
+    """Month-level adjustments of an `unmet` outcome (docs/policy.md "Full and partial months",
+    docs/policy.md "Month in progress").
 
     * monthly requirement in a month that is not full → not_required / partial_month;
     * month in progress → due (keeping the reason);

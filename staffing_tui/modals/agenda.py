@@ -1,4 +1,4 @@
-"""`a` The specialist's staffing agenda for the month (issue 4 §7, SPEC §6).
+"""`a` The specialist's staffing agenda for the month (issue 4 §7, README.md "The app").
 
 What must happen before the month ends — people not seen without a reason
 first, then who is still to be seen, plans and exceptions to review, open next

@@ -1,6 +1,6 @@
 """Who is using the app? Asked at start when `--as` was not given.
 
-The choice decides what the user may approve (SPEC §6) and is recorded with
+The choice decides what the user may approve (docs/data.md "Records created in the app") and is recorded with
 every change they make. Supervisors and managers are listed first: they run
 staffings.
 """

@@ -1,4 +1,5 @@
-"""`n` Record why someone could not be seen (SPEC §2 last point, §3 staffing_notes, §4 status order 7).
+"""`n` Record why someone could not be seen (docs/policy.md "Reasons recorded at a staffing"; rule 7
+of docs/policy.md "Status order").
 
 "A reason for not seeing someone may be documented in a note when the case is
 staffed with the supervisor": a reason code and a sentence, for one person or

@@ -1,4 +1,4 @@
-"""`p` Develop a contact plan with a parent (SPEC §2 "goal not reunification", §3 contact_plans).
+"""`p` Develop a contact plan with a parent (docs/policy.md "Contact plans"; docs/data.md "Records created in the app").
 
 When a child's permanency goal is no longer reunification, the supervisor and
 specialist develop a contact plan with each parent whose rights are intact and

@@ -1,4 +1,5 @@
-"""Revoke an exception (`v`) or withdraw a staffing note (`w`), from the detail screen (SPEC §3, §6).
+"""Revoke an exception (`v`) or withdraw a staffing note (`w`), from the detail screen
+(docs/data.md "Records created in the app").
 
 Records are never deleted: a revoked exception no longer applies from a month on, a
 withdrawn staffing note explains nothing from then on, and both stay on record with
@@ -202,7 +203,8 @@ class RecordChangeDialog(SaveOrCancel):
 
 
 class RevokeExceptionDialog(RecordChangeDialog):
-    """`v`: the exception no longer applies from a month on (SPEC §3 revoked_from)."""
+    """`v`: the exception no longer applies from a month on (`revoked_from`,
+    docs/data.md "Records created in the app")."""
 
     TITLE = "Revoke exception {id}"
     SAVE_LABEL = "Revoke"
@@ -229,7 +231,8 @@ class RevokeExceptionDialog(RecordChangeDialog):
 
 
 class WithdrawNoteDialog(RecordChangeDialog):
-    """`w`: a staffing note recorded in error explains nothing from now on (SPEC §3 withdrawn_at)."""
+    """`w`: a staffing note recorded in error explains nothing from now on (`withdrawn_at`,
+    docs/data.md "Records created in the app")."""
 
     TITLE = "Withdraw staffing note {id}"
     SAVE_LABEL = "Withdraw"

@@ -1,4 +1,4 @@
-"""`s` Agree a next step (SPEC §3 next_steps; §6 "a staffing ends with next steps").
+"""`s` Agree a next step (docs/data.md "Records created in the app": next_steps).
 
 Who (the specialist, and optionally a case and person), what, and by when
 (default: a week after today, or the database's as-of date). Open steps

@@ -251,7 +251,7 @@ def recorded_after_label(reason: Reason, month: Month) -> str:
 
 
 def row_reason_label(row: Row, month: Month) -> str:
-    """The row's reason in words, followed by when its record came late (SPEC §4 "As known then":
+    """The row's reason in words, followed by when its record came late (docs/policy.md "As known then":
     late approvals are allowed and must show): "exception approved · approved after October ended"."""
     label = reason_label(row.reason)
     if Flag.RECORDED_AFTER_MONTH in row.flags:

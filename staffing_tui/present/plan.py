@@ -1,4 +1,4 @@
-"""The contact plan document (SPEC §2 "contact plan", issue: generated from case data).
+"""The contact plan document (docs/policy.md "Contact plans", issue: generated from case data).
 
 Pure: takes the facts gathered by the store (`store.plan_document`), returns Markdown. The
 HTML form is rendered from the same Markdown so the two never disagree, and both leave the

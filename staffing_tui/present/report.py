@@ -1,4 +1,4 @@
-"""Report renderers: JSON, CSV and a readable Markdown staffing report (SPEC §5).
+"""Report renderers: JSON, CSV and a readable Markdown staffing report (docs/data.md "Outputs").
 
 Pure functions from a `MonthReport` (and display names) to text.
 """
@@ -167,7 +167,7 @@ def report_to_markdown(report: MonthReport, names: Mapping[str, str] | None = No
             )
         lines.append("")
     lines += _row_list("Integrity flags to fix", flagged, names, lambda r: _flags_text(r.integrity_flags))
-    # Late approvals are allowed, not problems to fix, but they must show (SPEC §4 "As known then").
+    # Late approvals are allowed, not problems to fix, but they must show (docs/policy.md "As known then").
     lines += _row_list(f"Recorded after {report.month} ended", late, names, lambda r: REASON_LABELS[r.reason])
     return "\n".join(lines)
 

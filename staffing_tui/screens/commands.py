@@ -37,7 +37,8 @@ class StaffingCommands(Provider):
             "Initials instead of names, no birth dates or placement names (x)",
             app.action_toggle_mask,
         )
-        if app.may_choose_identity:  # a verified database knows who you are (SPEC §5): no one to choose
+        # A verified database knows who you are (docs/evidence.md "Who acted"): no one to choose.
+        if app.may_choose_identity:
             yield "Act as…", "Choose who you are: it decides what you may approve", app.action_choose_identity
         yield "Keys and help", "Every key of the app (?)", app.action_help
         if isinstance(screen, StaffingActionScreen):

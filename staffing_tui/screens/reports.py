@@ -1,4 +1,4 @@
-"""`r` Reports for program managers and supervisors (issue 5 §4, SPEC §4–§6).
+"""`r` Reports for program managers and supervisors (issue 5 §4; docs/policy.md "The federal measure").
 
 For one month: a summary per unit and per specialist (required, met, excused,
 explained, unmet, due and — the number that should be zero — not seen

@@ -77,11 +77,11 @@ def evaluate_for_screen(
 
     `acting` is the staff id the app acts as: their unit is evaluated first
     too, and opened in the tree (`home_unit`). On a database with verified
-    identity (SPEC §5) the logged-in staff member acts, whoever `acting` names;
+    identity (docs/evidence.md "Who acted") the logged-in staff member acts, whoever `acting` names;
     the evaluation carries the identity, so the app never reads the database itself.
 
     A month that has not started as of the as-of date cannot be evaluated
-    (SPEC §4): with `fall_back` (the app is just opening) the as-of month is
+    (docs/policy.md "Month and as-of date"): with `fall_back` (the app is just opening) the as-of month is
     shown instead, with a notice; otherwise it is an error.
     """
     notice = None

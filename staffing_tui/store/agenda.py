@@ -45,7 +45,7 @@ def build_agenda(db: Database, specialist_id: str, month: Month, as_of: date | N
             agenda.due.append(row)
         if row.reason is Reason.NO_CONTACT_PLAN:
             agenda.plans_missing.append(row)
-        if row.integrity_flags:  # a late record is no problem to fix (SPEC §4 "As known then")
+        if row.integrity_flags:  # a late record is no problem to fix (docs/policy.md "As known then")
             agenda.flagged.append(row)
     month_end = month.end.isoformat()
     agenda.plans_to_review = fetch_dicts(db,

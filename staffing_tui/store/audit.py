@@ -1,6 +1,6 @@
-"""Who is acting, and the hash-chained, append-only audit trail every write leaves (SPEC §3, §5).
+"""Who is acting, and the hash-chained, append-only audit trail every write leaves (docs/evidence.md).
 
-Identity (SPEC §5): when any staff row has a `login`, the database runs with
+Identity (docs/evidence.md "Who acted"): when any staff row has a `login`, the database runs with
 *verified identity*. The acting staff member is the one whose `login` is the
 operating-system account of this process's real user id, looked up from the
 id itself (`pwd`), never from `USER`, `LOGNAME` or anything else a user can
@@ -37,7 +37,7 @@ class Actor:
     role: StaffRole
     unit_id: str | None
     os_user: str
-    #: bound to the operating-system account (SPEC §5 Identity)
+    #: bound to the operating-system account (docs/evidence.md "Who acted")
     verified: bool = False
 
     @property
@@ -46,7 +46,8 @@ class Actor:
 
 
 def may_approve_for(role: StaffRole, actor_unit: str | None, unit: str | None) -> bool:
-    """SPEC §3: a manager approves anywhere, a supervisor only for their own unit's cases."""
+    """A manager approves anywhere, a supervisor only for their own unit's cases
+    (docs/data.md "Records created in the app")."""
     return role is StaffRole.MANAGER or (role is StaffRole.SUPERVISOR and actor_unit == unit)
 
 
@@ -79,7 +80,7 @@ class Identity:
 
 
 def identity(db: Database) -> Identity:
-    """This process's identity in `db` (SPEC §5 Identity)."""
+    """This process's identity in `db` (docs/evidence.md "Who acted")."""
     account = os_user()
     if not is_verified(db):
         return Identity(account, False)
@@ -94,7 +95,7 @@ def not_on_staff_list(me: Identity) -> str:
 
 
 def as_refusal(me: Identity, staff_id: str | None) -> str | None:
-    """Why `--as staff_id` is refused (None: accepted). SPEC §5: on a verified database `--as` may
+    """Why `--as staff_id` is refused (None: accepted). docs/evidence.md "Who acted": on a verified database `--as` may
     only name the logged-in staff member; on an unverified one it names whoever is acting."""
     if not me.verified or not staff_id or staff_id == me.staff_id:
         return None

@@ -24,7 +24,7 @@ from staffing_tui.store.facts import Scope, load_month_facts
 from staffing_tui.store.sql import marks
 from staffing_tui.store.trends import trend_months
 
-#: The order a staffing walks a caseload (SPEC §1): not seen without a reason
+#: The order a staffing walks a caseload (docs/policy.md "The visit policy"): not seen without a reason
 #: first (the number that should be zero), then not seen for a documented
 #: reason, then seen, then nobody to see.
 CASELOAD_ORDER: dict[Status, int] = {

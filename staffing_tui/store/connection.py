@@ -78,15 +78,16 @@ def _create_private_file(path: Path) -> None:
     os.close(fd)
 
 
-# --- shared databases (SPEC §5) -----------------------------------------------------------
+# --- shared databases (docs/evidence.md "Shared databases") -----------------------------------
 
 #: What SQLite keeps beside a database file.
 SIDE_SUFFIXES = ("-wal", "-shm", "-journal")
 
 
 def is_group_folder(folder: os.stat_result, gid: int) -> bool:
-    """Whether a folder is the group `gid`'s as a shared database needs it (SPEC §5): the group's,
-    which the group may read, write and enter, and setgid (files made in it are the group's)."""
+    """Whether a folder is the group `gid`'s as a shared database needs it
+    (docs/evidence.md "Shared databases"): the group's, which the group may read, write and enter,
+    and setgid (files made in it are the group's)."""
     return folder.st_gid == gid and folder.st_mode & 0o070 == 0o070 and bool(folder.st_mode & stat.S_ISGID)
 
 
@@ -499,7 +500,7 @@ def timezone_of(db: Database) -> str:
 
 
 def default_as_of(db: Database, today: date | None = None) -> date:
-    """`meta.as_of` when set, else today in the database time zone (SPEC §4)."""
+    """`meta.as_of` when set, else today in the database time zone (docs/policy.md "Month and as-of date")."""
     meta = get_meta(db)
     if meta.get("as_of"):
         return date.fromisoformat(meta["as_of"])

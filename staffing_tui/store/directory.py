@@ -73,7 +73,7 @@ class PersonName(NamedTuple):
 
     @property
     def initials(self) -> str:
-        """Initials for the privacy mask (SPEC §6 `x`), e.g. "M. G."."""
+        """Initials for the privacy mask (`x`, README.md "The app"), e.g. "M. G."."""
         return initials_of(self.first_name, self.last_name, self.person_id)
 
 

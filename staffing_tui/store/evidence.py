@@ -1,4 +1,4 @@
-"""Proving nothing was altered (SPEC §3 audit_log, imports): the evidence rules `check` runs.
+"""Proving nothing was altered (docs/evidence.md): the evidence rules `check` runs.
 
 * `triggers` — the database's triggers are exactly the ones this version's migrations create:
   a dropped one no longer refuses what it refused (an evidence row deleted, the audit log

@@ -1,4 +1,4 @@
-"""Load one month's facts for a scope, set-wise (SPEC §4, issue: no query per person).
+"""Load one month's facts for a scope, set-wise (docs/policy.md "Which notes count", issue: no query per person).
 
 Every loader runs one query for the whole scope: the scope's cases (open in
 the month, filtered by unit, specialist or case) are selected once and handed
@@ -242,7 +242,7 @@ def _load_notes(db: Database, in_scope: str, params: dict, month: Month, facts: 
       month itself does not already hold the contact the rule asks for;
     * for investigations, their notes since the case opened (interviews and the home visit count once).
 
-    No other rule looks before the month (SPEC §4), so nothing else is loaded.
+    No other rule looks before the month (docs/policy.md "Which notes count"), so nothing else is loaded.
 
     For the whole database (`everything`) the month's scan is not narrowed in SQL: the notes of
     cases outside the scope (there should be none) are dropped as they are read.
@@ -426,8 +426,8 @@ _LAST_CONTACTS = (
 
 def _load_records(db: Database, in_scope: str, params: dict, month: Month, as_of: date, facts: MonthFacts) -> None:
     """The exceptions and contact plans that can cover the month and the month's staffing notes,
-    of the scope's cases, as they were on record at the end of the as-of day (SPEC §4 "As known
-    then"): each only when created by then, and a revocation, supersession (the superseding
+    of the scope's cases, as they were on record at the end of the as-of day
+    (docs/policy.md "As known then"): each only when created by then, and a revocation, supersession (the superseding
     plan's creation) or withdrawal only when made by then. Nothing else is read per record; a
     report as of a past day gives the same rows on any later day.
     """
@@ -465,7 +465,7 @@ def _load_records(db: Database, in_scope: str, params: dict, month: Month, as_of
         for note_id, case_id, person_id, created_at, withdrawn_at in conn.execute(
             "SELECT staffing_note_id, case_id, person_id, created_at, withdrawn_at FROM staffing_notes "
             f"WHERE month = :month AND case_id IN ({in_scope})", month_params)
-        # A withdrawn note explains nothing from its withdrawal on (SPEC §3).
+        # A withdrawn note explains nothing from its withdrawal on (docs/policy.md "As known then").
         if made_by(created_at, as_of) and not made_by(withdrawn_at, as_of)
     ]
 

@@ -1,5 +1,6 @@
-"""What changed, when and on whose authority (SPEC §5 `history`): imports, the casework rows they
-changed, and the audit trail of a case or a record. Read-only; plain dataclasses for the CLI.
+"""What changed, when and on whose authority (`history`, docs/evidence.md "Every import accounted for"):
+imports, the casework rows they changed, and the audit trail of a case or a record. Read-only;
+plain dataclasses for the CLI.
 
 A casework row changed by an import keeps its previous version in `casework_history`
 (`store.import_log`). The value an import *gave* a column is the row as the next import that

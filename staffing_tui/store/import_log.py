@@ -1,4 +1,4 @@
-"""What every import leaves behind (SPEC §3 "imports" and "casework_history").
+"""What every import leaves behind (docs/evidence.md "Every import accounted for"; docs/data.md "Evidence").
 
 An import (`store.importer`) records, in its own transaction:
 
@@ -50,7 +50,7 @@ ROWS_SOURCE = "rows in memory"
 
 @dataclass(frozen=True, slots=True)
 class TableCounts:
-    """What an import did to one table's rows (SPEC §3 imports)."""
+    """What an import did to one table's rows (docs/data.md "Evidence": imports)."""
 
     inserted: int = 0
     updated: int = 0

@@ -1,4 +1,4 @@
-"""The CSV import of SPEC §3: validate everything, then load it all or nothing.
+"""The CSV import (docs/data.md "The CSV import"): validate everything, then load it all or nothing.
 
 `import_directory` reads a folder of CSV files; `import_rows` takes the same
 rows from memory (the synthetic-data generator and the sample builder use it),
@@ -133,7 +133,7 @@ def _ref(table: str, *, required: bool = False) -> Column:
     return Column(ID, required=required, refers_to=table)
 
 
-#: What each column of SPEC §3 must hold. Primary-key columns are required too.
+#: What each column must hold (docs/data.md "Files and columns"). Primary-key columns are required too.
 COLUMNS: dict[str, dict[str, Column]] = {
     "units": {"unit_id": Column(ID), "name": Column(TEXT, required=True), "region": Column(TEXT)},
     "staff": {
@@ -831,7 +831,7 @@ class ImportRun:
 
         return convert
 
-    # -- rules that look across columns or files (SPEC §3 "Rejected with a clear error")
+    # -- rules that look across columns or files (docs/data.md "Validation")
 
     def _check_staff(self, row: list) -> None:
         staff_id, _, _, _, login = row
@@ -869,7 +869,7 @@ class ImportRun:
         if left_on and joined_on and left_on < joined_on:
             self.report("left_on", f"{left_on} is before joined_on {joined_on}; fix one of the dates")
         elif left_on and not joined_on and case_id:
-            # SPEC §3: a missing joined_on is the case's opened_on.
+            # docs/data.md "Files and columns": a missing joined_on is the case's opened_on.
             case = self.known["cases"].get(case_id)
             opened_on = None if case is _MISSING else case[0]  # type: ignore[index]
             if opened_on and left_on < opened_on:
@@ -1019,7 +1019,7 @@ def _identifier(required: bool) -> Converter:
 
 
 def _login(raw: str) -> str | None:
-    """An operating-system account name (staff.login, SPEC §5 Identity): one word, as the
+    """An operating-system account name (staff.login, docs/evidence.md "Who acted"): one word, as the
     system spells it."""
     value = raw.strip()
     if not value:
@@ -1039,7 +1039,7 @@ def _boolean(raw: str) -> int:
         return value
     text = raw.strip()
     if not text:
-        return 0  # SPEC §3: empty = null, and a flag that is not set is 0
+        return 0  # docs/data.md "General rules": empty = null, and a flag that is not set is 0
     value = BOOLEANS.get(text.lower())
     if value is None:
         raise Invalid(f"{_shown(text)} is not a yes/no value; use 1/0, true/false or yes/no")
@@ -1112,7 +1112,7 @@ def _run(db: Database, source: _Source, now: datetime | None, at: str | None, os
 
 def import_directory(db: Database, directory: Path, *, now: datetime | None = None, at: str | None = None,
                      os_user: str | None = None) -> ImportSummary:
-    """Import the CSV files of SPEC §3 found in `directory`, all or nothing.
+    """Import the CSV files (docs/data.md) found in `directory`, all or nothing.
 
     Raises ImportFailed (every problem as `file:line: column: message`) and
     writes nothing when any row is invalid; `now` (default: the current time)

@@ -7,7 +7,7 @@ evidence rules of `store.evidence` (`triggers`, `audit_chain`,
 rules a supervisor cannot see from one month's report:
 
 * `duplicate_note` — the same contact entered twice under different note types
-  (SPEC §2, §4: same case, author, minute and contact-with set);
+  (docs/policy.md "Integrity flags": same case, author, minute and contact-with set);
 * `in_person_while_runaway` — an in-person contact with a child on a day the
   placement directory shows runaway;
 * `in_person_while_whereabouts_unknown` — an in-person contact with an adult
@@ -15,9 +15,9 @@ rules a supervisor cannot see from one month's report:
 * `not_a_member` — a note listing (or searching for) someone who is not a
   member of the note's case;
 * `overlapping_placements` — two placements of one child on one case in effect
-  on the same day (end dates are inclusive, SPEC §3);
+  on the same day (end dates are inclusive, docs/data.md "Files and columns");
 * `approver_role` — an exception, revocation, contact plan or staffing note
-  recorded by someone SPEC §3 does not allow (a supervisor of the case
+  recorded by someone docs/data.md "Records created in the app" does not allow (a supervisor of the case
   specialist's unit, or a manager).
 
 Findings name records by id only — never a name or a birth date — so the
@@ -26,7 +26,7 @@ output can be pasted into a ticket.
 `backup_database` uses SQLite's online backup API (a consistent copy while
 others keep working), writes the copy owner-only (0600) under a temporary
 name, verifies it with `integrity_check`, gives it the database's own mode and
-group (a shared database's backup is the group's too, never wider: SPEC §5)
+group (a shared database's backup is the group's too, never wider: docs/evidence.md "Shared databases")
 and only then its name; an existing file is never overwritten. A backup killed
 before it could clean up leaves its hidden partial copy behind — a whole copy of
 the database nobody would look for: the next `backup` into that folder, or the
@@ -309,7 +309,8 @@ def overlapping_placements(db: Database) -> list[Finding]:
     ]
 
 
-#: Records that need an approver (SPEC §3): table, key, the staff column and what it did.
+#: Records that need an approver (docs/data.md "Records created in the app"): table, key, the staff
+#: column and what it did.
 _APPROVALS = (
     ("exceptions", "exception_id", "approved_by", "approved"),
     ("exceptions", "exception_id", "revoked_by", "revoked"),

@@ -1,4 +1,4 @@
-"""Record services: exceptions, contact plans, staffing notes, next steps (SPEC §3).
+"""Record services: exceptions, contact plans, staffing notes, next steps (docs/data.md "Records created in the app").
 
 Each write is one short transaction that also appends its audit row. A record
 on a case is written through `month_cache.saving(db, case_id)`, which tells the
@@ -357,7 +357,7 @@ class PlanRequest:
 def plan_eligibility_problem(db: Database, case_id: str, parent_id: str, month: Month) -> str | None:
     """Why a contact plan does not fit this parent (None when it does).
 
-    SPEC §2: a plan is developed with each parent whose rights are intact and
+    docs/policy.md "Parents: reunification or not": a plan is developed with each parent whose rights are intact and
     whose whereabouts are known, when the goal is not reunification.
     """
     member = _member(db, case_id, parent_id)
@@ -499,7 +499,7 @@ def add_staffing_note(db: Database, actor: Actor, req: StaffingNoteRequest, *, a
 
 def withdraw_staffing_note(db: Database, actor: Actor, note_id: int, reason: str,
                            expected_version: int | None = None, *, at: str | None = None) -> None:
-    """A staffing note recorded in error explains nothing from now on (SPEC §3); the note stays,
+    """A staffing note recorded in error explains nothing from now on (docs/policy.md "As known then"); the note stays,
     with who withdrew it, when and why. Only a supervisor of the case's unit or a manager."""
     reason = _cleaned(reason)
     with saving(db) as cases:  # read, check and write under one write lock

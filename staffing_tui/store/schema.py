@@ -1,7 +1,7 @@
 """The database schema, created and upgraded with sqlite-utils' Migrations.
 
 Each migration is one transaction. `SCHEMA_VERSION` is the number of
-migrations; it is written to `meta.schema_version`. The tables of SPEC §3
+migrations; it is written to `meta.schema_version`. The tables of docs/data.md
 carry the same names and columns as the CSV files so users can query them with
 sqlite-utils or Datasette; the app's own record tables follow.
 """
@@ -38,7 +38,7 @@ IMPORT_TABLES: dict[str, tuple[str, ...]] = {
     "note_contacts": ("note_id", "person_id"),
 }
 
-#: Columns a file may leave out (older exports stay valid, SPEC §3): their cells read as empty.
+#: Columns a file may leave out (older exports stay valid, docs/data.md "General rules"): their cells read as empty.
 OPTIONAL_COLUMNS: dict[str, tuple[str, ...]] = {
     "staff": ("login",),
 }
@@ -63,7 +63,7 @@ NEVER_DELETED = ("exceptions", "contact_plans", "staffing_notes", "next_steps")
 
 @migrations()
 def m001_initial(db: Database) -> None:
-    """All tables of SPEC §3 with keys, foreign keys and the engine's indexes."""
+    """All tables of docs/data.md with keys, foreign keys and the engine's indexes."""
     db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
     db.execute(
         """CREATE TABLE units (
@@ -142,7 +142,7 @@ def m001_initial(db: Database) -> None:
             person_id TEXT NOT NULL REFERENCES people(person_id),
             PRIMARY KEY (note_id, person_id))"""
     )
-    # --- records created in the app (SPEC §3) ---
+    # --- records created in the app (docs/data.md "Records created in the app") ---
     db.execute(
         """CREATE TABLE exceptions (
             exception_id INTEGER PRIMARY KEY,
@@ -302,7 +302,8 @@ def m003_notes_by_id_covering(db: Database) -> None:
     db.execute("CREATE INDEX idx_notes_id_time_method ON notes(note_id, occurred_at, method)")
 
 
-#: The tables a month's evaluation reads (SPEC §4): a change to any of them bumps `generation.n`.
+#: The tables a month's evaluation reads (docs/policy.md "Evaluating a month"): a change to any of
+#: them bumps `generation.n`.
 EVALUATED_TABLES = (
     "staff", "cases", "people", "case_members", "parent_child", "permanency_goals", "placements",
     "notes", "note_contacts", "exceptions", "contact_plans", "staffing_notes",
@@ -436,7 +437,7 @@ EVIDENCE_COLUMNS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
                    ("done_at", "done_by")),
 }
 
-#: Tables whose rows are reconciled with their latest audit row by `check` (SPEC §3): the evidence,
+#: Tables whose rows are reconciled with their latest audit row by `check` (docs/evidence.md): the evidence,
 #: and the record of every import.
 RECONCILED = (*NEVER_DELETED, "imports")
 
@@ -474,7 +475,7 @@ def _insert_only(db: Database, table: str, key: str) -> None:
 
 @migrations()
 def m007_evidence(db: Database) -> None:
-    """Evidence a reviewer can trust (SPEC §3, §5): who acted, every import, a hash-chained log.
+    """Evidence a reviewer can trust (docs/evidence.md): who acted, every import, a hash-chained log.
 
     * `staff.login`: the operating-system account of a staff member (verified identity);
     * `audit_log.verified`, `prev_hash`, `hash`: each row's hash is SHA-256 over the hash before it

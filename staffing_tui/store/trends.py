@@ -1,7 +1,7 @@
 """Month-by-month trends for the reports screen (no Textual here).
 
 The number that should be zero — people not seen without a documented reason
-(`unmet` + `due`, SPEC §5 `unseen_without_reason`) — followed over the last
+(`unmet` + `due`, docs/policy.md "Statuses") — followed over the last
 twelve months, one line per unit. Each month is evaluated once for the whole
 database and its rows grouped by unit, never once per unit.
 """

@@ -46,7 +46,7 @@ def left_variants(month: Month | None, as_of: date | None) -> list[Words]:
 
 
 def right_variants(actor: StaffMember | None, me: Identity | None) -> list[Words]:
-    """Who is acting and whether that is bound to the OS account (SPEC §5); fullest first."""
+    """Who is acting and whether that is bound to the OS account (docs/evidence.md "Who acted"); fullest first."""
     if me is None:
         return [[]]  # not looked up yet
     if actor is None:

@@ -1,4 +1,5 @@
-"""Saving while another user holds the write lock (SPEC §5: busy — nothing was written, try again).
+"""Saving while another user holds the write lock (busy — nothing was written, try again:
+docs/data.md "Exit statuses").
 
 Another connection holds the database's write lock (`BEGIN IMMEDIATE`) longer than the
 app waits (a short busy timeout): the form or dialog stays open with everything typed, says

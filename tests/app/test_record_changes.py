@@ -1,14 +1,15 @@
 """Revoking an exception (`v`) and withdrawing a staffing note (`w`) from the detail screen (Pilot).
 
-SPEC §3, §6: records are never deleted — a revoked exception stops excusing from a month on,
-a withdrawn staffing note stops explaining — and both are done in the app by a supervisor of
-the unit or a manager, saying why; the change is audited and every status follows.
+docs/data.md "Records created in the app": records are never deleted — a revoked exception
+stops excusing from a month on, a withdrawn staffing note stops explaining — and both are done
+in the app by a supervisor of the unit or a manager, saying why; the change is audited and every
+status follows.
 
 Database: `caseload_db` (tests/app/conftest.py, November 2026 as of 2026-11-18) plus
 exception 1 for Kit Lane (C1/K1, November–January, approved by Val Vega on 2026-11-10), so Kit
 is excused; Kay Lane (C1/K2) is explained by the fixture's staffing note 1. Changes made in
 these tests are made on the as-of day (the record services' clock is pinned), so "as known
-then" (SPEC §4) counts them as of that day.
+then" (docs/policy.md) counts them as of that day.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Late records shown in words, never as a code (SPEC §4 "As known then", Pilot).
+"""Late records shown in words, never as a code (docs/policy.md "As known then", Pilot).
 
 The caseload database (as of 2026-11-18), October 2026: Ivy Lane (K6) ran away on
 2026-10-20 and Kit Lane (K1) was not seen. At the staffing on 4 November — after

@@ -1,4 +1,4 @@
-"""The user's working copy of the bundled sample.db (SPEC §5: the shipped file stays pristine; the
+"""The user's working copy of the bundled sample.db (README.md: the shipped file stays pristine; the
 user's work in the copy is never lost to a newer shipped sample)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Verified identity in the app (SPEC §5 Identity, §6): who you are comes from the OS account.
+"""Verified identity in the app (docs/evidence.md "Who acted"): who you are comes from the OS account.
 
 A database where some staff row has a `login` knows who is using it: the app acts as the
 staff member whose login is this process's account (`audit.os_user()`, the account running

@@ -1,4 +1,4 @@
-"""SPEC §4 "Contact plan requirement" (non-reunification parents).
+"""docs/policy.md "Contact plan requirement" (non-reunification parents).
 
 "an active plan covers M (start ≤ M ≤ end, not superseded). Satisfied when a
 contact with the parent by one of the plan's methods happened in the last

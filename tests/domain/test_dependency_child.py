@@ -1,4 +1,4 @@
-"""SPEC §4 "Dependency case, child".
+"""docs/policy.md "Requirements": a child on a dependency case.
 
 "out-of-home care on any day of M → monthly_face_to_face; else
 monthly_face_to_face_in_home (seen in person with location home; seen elsewhere

@@ -1,4 +1,4 @@
-"""SPEC §4 "Dependency case, parent / alleged_parent".
+"""docs/policy.md "Requirements": a parent or alleged parent on a dependency case.
 
 "rights terminated on or before the last day of M → not_required
 (rights_terminated). Otherwise the goal class is reunification when any linked

@@ -1,4 +1,4 @@
-"""SPEC §4 "Derived per row", "Requirement field" and row order (§4/§5).
+"""docs/policy.md "Derived fields", the requirement field (docs/policy.md "Requirement codes") and row order.
 
 * "last_seen (latest in-person contact on any case, ≤ A), last_contact (any
   method)" — precomputed by the store into `facts.last_seen/last_contact`.

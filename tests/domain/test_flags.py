@@ -1,4 +1,4 @@
-"""SPEC §4 "Integrity flags".
+"""docs/policy.md "Integrity flags".
 
 "in_person_while_runaway (an in-person contact in M with a child on a day the
 placement directory shows runaway), in_person_while_whereabouts_unknown (an

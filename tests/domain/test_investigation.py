@@ -1,4 +1,4 @@
-"""SPEC §4 "Investigation case" (not monthly; met once for the whole investigation).
+"""docs/policy.md "Requirements": the investigation case (not monthly; met once for the whole investigation).
 
 "children who are alleged victims or reside in the home →
 investigation_interview; parents/alleged parents who are alleged perpetrators or

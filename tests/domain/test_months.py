@@ -1,4 +1,5 @@
-"""SPEC §4: the as-of date, the month in progress, full and partial months.
+"""The as-of date, the month in progress, full and partial months: docs/policy.md
+"Month and as-of date", "Month in progress" and "Full and partial months".
 
 * "A before M starts is an error. Only notes with occurred_at on or before A count."
 * "Month in progress: when A is inside M, every status that would be unmet is

@@ -1,4 +1,4 @@
-"""SPEC §4 "As known then": the flag `recorded_after_month`.
+"""docs/policy.md "As known then": the flag `recorded_after_month`.
 
 "A row explained or excused by a record created after M ended carries the flag
 recorded_after_month (visible, never hidden: late approvals are allowed, and

@@ -1,4 +1,4 @@
-"""SPEC §4 scope: who gets a row for case C in month M.
+"""docs/policy.md "Who is in scope": who gets a row for case C in month M.
 
 "A person is in scope for case C in M when C is open on some day of M, the
 person is a member on that day and alive." End dates are inclusive;

@@ -1,4 +1,4 @@
-"""SPEC §4 "Status order" for a person with a requirement (first match wins).
+"""docs/policy.md "Status order" for a person with a requirement (first match wins).
 
 1. satisfied → met (…); out-of-state phone/video counts here (rule 4)
 2. exception covering M (not revoked from M or earlier) → child excused;

@@ -1,4 +1,4 @@
-"""SPEC §4 "Voluntary case".
+"""docs/policy.md "Requirements": the voluntary case.
 
 "children, parents and alleged parents with resides_in_home →
 monthly_face_to_face; children and parents not residing not_required

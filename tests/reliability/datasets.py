@@ -1,4 +1,4 @@
-"""Synthetic CSV sets for the reliability tests (valid by construction, SPEC §3)."""
+"""Synthetic CSV sets for the reliability tests (valid by construction, docs/data.md)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ FIRST_NOTE_DAY = date(2025, 1, 2)
 
 
 def write_csv(directory: Path, table: str, rows, *, optional: bool = False) -> None:
-    """`table`.csv with `rows`; an older export's columns (the optional ones left out, SPEC §3)
+    """`table`.csv with `rows`; an older export's columns (the optional ones left out, docs/data.md "General rules")
     unless `optional` asks for every column."""
     with (directory / f"{table}.csv").open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
@@ -23,7 +23,7 @@ def write_csv(directory: Path, table: str, rows, *, optional: bool = False) -> N
 
 def write_staff_with_logins(directory: Path, rows) -> None:
     """Replace staff.csv with `rows` (staff_id, name, role, unit_id, login): a database with
-    logins runs with verified identity (SPEC §5)."""
+    logins runs with verified identity (docs/evidence.md "Who acted")."""
     write_csv(directory, "staff", rows, optional=True)
 
 

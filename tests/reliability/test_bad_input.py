@@ -203,7 +203,7 @@ def test_a_field_beyond_the_csv_limit_is_refused(fuzz_db):
     import_refused(fuzz_db, {"notes": to_text(with_cell("notes", 1, "text", "x" * (17 * 1024 * 1024)))})
 
 
-#: Text columns where a formula-like value is just text (SPEC §3 does not forbid it): names are
+#: Text columns where a formula-like value is just text (docs/data.md does not forbid it): names are
 #: stored as written, free text as cleaned (issue 14: a tab stays, a lone "\r" is a line break).
 NAME_CELLS = [("units", "name"), ("staff", "name"), ("people", "first_name"), ("people", "last_name"),
               ("placements", "location_name")]

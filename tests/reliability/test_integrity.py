@@ -1,5 +1,5 @@
 """Issue 7 §3 — nobody rewrites history: append-only evidence, approvals by the roles
-SPEC §3 allows, `staffing-tui check` and `staffing-tui backup`."""
+docs/data.md "Records created in the app" allows, `staffing-tui check` and `staffing-tui backup`."""
 
 from __future__ import annotations
 
@@ -97,7 +97,7 @@ def test_revoking_keeps_the_record_and_audits_both_states(evidence_db, capsys):
     assert json.loads(before)["revoked_at"] is None and json.loads(after)["revoked_by"] == "M1"
 
 
-# --- approvals only by the roles SPEC §3 allows (what tests/store/test_records.py does not cover) --
+# --- approvals only by the roles allowed (what tests/store/test_records.py does not cover) -------
 
 
 @pytest.mark.parametrize("actor, allowed", [("SV2", False), ("M1", True)])

@@ -1,7 +1,7 @@
 """Issue 14 §4 — odd values are refused at the edge, never crash.
 
 Every date, month and year a user types is within 1900-01-01 … 2200-12-31 (the window the
-import has for dates, SPEC §3: `domain.limits`), every record id and version within SQLite's
+import has for dates, docs/data.md "Date window": `domain.limits`), every record id and version within SQLite's
 positive 64-bit range. Anything else: exit 2, one sentence saying what and where, nothing
 written. The import refuses a date outside the window in every DATE and DATETIME column with
 its usual `file:line: column:` message, never quoting a birth date.

@@ -118,7 +118,7 @@ def test_the_app_makes_a_world_readable_database_owner_only_when_it_opens_it(db_
 
 @pytest.fixture
 def group_folder(tmp_path) -> Path:
-    """A folder of this account's group, setgid, as `init --group` wants it (SPEC §5)."""
+    """A folder of this account's group, setgid, as `init --group` wants it (docs/evidence.md "Shared databases")."""
     folder = tmp_path / "unit"
     folder.mkdir()
     os.chmod(folder, 0o2770)

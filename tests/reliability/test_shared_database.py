@@ -1,4 +1,4 @@
-"""SPEC §5 "Shared databases" and "Identity", proved with real operating-system accounts.
+"""docs/evidence.md "Shared databases" and docs/evidence.md "Who acted", proved with real operating-system accounts.
 
 A throw-away group and three accounts of it are created for this module (`accounts`): a
 supervisor and a manager, whose logins are on the staff list, and an outsider, who has no staff

@@ -1,4 +1,5 @@
-"""SPEC §3 audit_log — tamper-evident: `check` finds what was altered past staffing-tui.
+"""The audit log is tamper-evident: `check` finds what was altered past staffing-tui
+(docs/evidence.md "The audit log is a hash chain").
 
 The records are written through the command line (as the app writes them); the tampering is
 done by another process with a plain sqlite3 connection, as someone with the sqlite3 shell

@@ -1,4 +1,4 @@
-"""SPEC §4 "As known then": a report as of A shows what was on record at the end of day A.
+"""docs/policy.md "As known then": a report as of A shows what was on record at the end of day A.
 
 "Exceptions, contact plans and staffing notes count only when created on or
 before A; a revocation, supersession or withdrawal only when made on or before

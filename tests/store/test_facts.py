@@ -1,4 +1,4 @@
-"""What the month's facts load: only the notes a rule can read (SPEC §4 "Which notes count")."""
+"""What the month's facts load: only the notes a rule can read (docs/policy.md "Which notes count")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Federal caseworker-visit measure against a hand computation (SPEC §4)."""
+"""Federal caseworker-visit measure against a hand computation (docs/policy.md "The federal measure")."""
 
 from __future__ import annotations
 

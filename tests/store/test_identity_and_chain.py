@@ -1,4 +1,4 @@
-"""Issue 13 — who acted, bound to the OS account, and a hash-chained audit log (SPEC §3, §5)."""
+"""Issue 13 — who acted, bound to the OS account, and a hash-chained audit log (docs/evidence.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The CSV import contract of SPEC §3: what loads, what is rejected, and how it is reported."""
+"""The CSV import contract (docs/data.md "The CSV import"): what loads, what is rejected, and how it is reported."""
 
 from __future__ import annotations
 
@@ -573,7 +573,7 @@ def test_unknown_reference_is_rejected(loaded, tmp_path, name, column, noun):
     only_problem(problems, f"{name}:{line}: {column}: unknown {noun} X9; it is neither in ")
 
 
-# --- rules across columns and files (SPEC §3 "Rejected with a clear error") -------------------------
+# --- rules across columns and files (docs/data.md "Validation") --------------------------------------
 
 
 def test_case_closed_before_it_opened_is_rejected(loaded, tmp_path):

@@ -1,4 +1,4 @@
-"""SPEC §3 "imports" and "casework_history": every import is accounted for.
+"""docs/evidence.md "Every import accounted for": every import is accounted for.
 
 Each import writes one `imports` row and one audit row in its own transaction; a re-import writes
 only the rows that are new or differ, and keeps the previous version of each changed row.
@@ -175,7 +175,7 @@ def test_an_explicit_time_and_os_user_make_the_record_deterministic_and_unverifi
 
 
 def test_identity_is_decided_before_the_rows_the_import_that_brings_logins_is_unverified(db, tmp_path):
-    """SPEC §5 Identity: rows an import brings cannot vouch for it; the next import is by the
+    """docs/evidence.md "Who acted": rows an import brings cannot vouch for it; the next import is by the
     staff member whose login is this process's account."""
     staff = VALID["staff.csv"].replace("staff_id,name,role,unit_id", "staff_id,name,role,unit_id,login")
     staff = staff.replace("S1,Sam Supervisor,supervisor,U1", f"S1,Sam Supervisor,supervisor,U1,{audit.os_user()}")

@@ -1,9 +1,10 @@
-"""SPEC §4 rules as the store applies them: note times, the default as-of date, last_seen / last_contact.
+"""The rules of docs/policy.md as the store applies them: note times, the default as-of date,
+last_seen / last_contact.
 
 The domain tests hand the engine ready-made facts; these go through the
 database (tests/builders.py `small_database`, October 2026 as of 2026-11-10),
 where note times are text — local time in the database zone with its offset
-(`2026-10-05T14:30:00-07:00`, README "Note times are stored as local time…") —
+(`2026-10-05T14:30:00-07:00`, docs/data.md "Note times") —
 and the as-of date comes from `meta` or the clock.
 """
 

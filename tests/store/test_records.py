@@ -1,4 +1,4 @@
-"""Staffing records through the CLI: validation, statuses, audit (SPEC §3–§5)."""
+"""Staffing records through the CLI: validation, statuses, audit (docs/data.md "Records created in the app")."""
 
 from __future__ import annotations
 

@@ -191,13 +191,14 @@ def _umask_now() -> int:
 @pytest.mark.parametrize("db_mode, umask_while_opening", [(0o660, 0o017), (0o600, 0o077)], ids=["shared", "private"])
 def test_a_connection_opens_with_a_umask_that_lets_sqlite_make_side_files_with_the_databases_mode(
         tmp_path, monkeypatch, db_mode, umask_while_opening):
-    """SPEC §5: WAL/SHM files get the database's mode. SQLite creates them through the umask and
-    only then fchmods them, so another account of the group opening the database in between
+    """WAL/SHM files get the database's mode (docs/evidence.md "Shared databases"). SQLite creates
+    them through the umask and only then fchmods them, so another account of the group opening the database in between
     would fail: while a shared (0660, in a folder of its group) database opens, the umask passes the
     group's bits; a private one changes nothing, and the umask is back as it was afterwards."""
     folder = tmp_path / "unit"
     folder.mkdir()
-    os.chmod(folder, 0o2770 if db_mode == 0o660 else 0o700)  # a group's folder is setgid (SPEC §5)
+    # A group's folder is setgid (docs/evidence.md "Shared databases").
+    os.chmod(folder, 0o2770 if db_mode == 0o660 else 0o700)
     path = folder / "unit.db"
     open_database(path, create=True).close()
     os.chmod(path, db_mode)

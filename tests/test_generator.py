@@ -192,7 +192,7 @@ def test_benchmark_script_runs_at_unit_scale(tmp_path):
 
 
 def test_the_generated_import_is_recorded_deterministically(unit_db):
-    """SPEC §3 imports: the generator's import has its row, at the fixed "now", by the generator's OS user."""
+    """docs/data.md "Evidence", imports: the generator's import has its row, at the fixed "now", by the generator's OS user."""
     (row,) = rows(unit_db, "SELECT import_id, at, os_user, actor, verified, source, counts, history_rows FROM imports")
     import_id, at, os_user, actor, verified, source, counts, history_rows = row
     assert (import_id, at, os_user, actor, verified, history_rows) == (1, "2026-10-21T01:00:00Z", OS_USER, "", 0, 0)

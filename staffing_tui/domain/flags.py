@@ -1,4 +1,4 @@
-"""Integrity flags (SPEC §4): data-quality problems shown on the rows.
+"""Integrity flags (docs/policy.md "Integrity flags"): data-quality problems shown on the rows.
 
 `check` finds the same problems over the whole database in SQL (`store.maintenance`), which
 is fast at statewide scale where these per-month rules are not; a test keeps the two agreeing

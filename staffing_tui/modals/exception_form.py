@@ -1,4 +1,4 @@
-"""`e` Record an exception to the visit requirement (SPEC §3 exceptions, §4 status order 2).
+"""`e` Record an exception to the visit requirement (docs/data.md "Records created in the app"; docs/policy.md "Status order", rule 2).
 
 Exceptions are allowed but rare: a category, a reason of at least 20
 characters, the months it covers (at most six) and a review date. Only a
@@ -33,7 +33,7 @@ from staffing_tui.store.records import (
     exception_problems,
 )
 
-#: SPEC §2: "When an exception is made to parent contact, telephone or written
+#: docs/policy.md "Exceptions": "When an exception is made to parent contact, telephone or written
 #: contact is still required at least once every three months."
 QUARTERLY_REMINDER = (
     "For an adult, telephone or written contact is still required at least once every three months "

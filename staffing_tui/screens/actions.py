@@ -2,7 +2,7 @@
 
 Each opens a modal form (one module per form, `modals/`) with a `FormContext`
 for the chosen person or case. Only a supervisor of the
-specialist's unit, or a manager, may approve (SPEC §6): for anyone else the
+specialist's unit, or a manager, may approve (docs/data.md "Records created in the app"): for anyone else the
 keys stay in the footer, greyed, and pressing one says why.
 """
 
@@ -96,8 +96,8 @@ def approval_refusal(actor: StaffMember | None, specialist: StaffMember, verb: s
                      me: Identity | None = None) -> str | None:
     """Why `actor` may not `verb` for `specialist`'s cases (None: they may).
 
-    SPEC §3: approved by a supervisor of the case specialist's unit, or a manager. Nobody
-    acting: on a verified database (`me`, SPEC §5) the account is not on the staff list;
+    docs/data.md "Records created in the app": approved by a supervisor of the case specialist's unit, or a manager. Nobody
+    acting: on a verified database (`me`, docs/evidence.md "Who acted") the account is not on the staff list;
     otherwise nobody was chosen yet.
     """
     if actor is None and me is not None and me.verified:

@@ -1,4 +1,4 @@
-"""The month report: load facts for a scope, evaluate, summarise (SPEC §4, §5)."""
+"""The month report: load facts for a scope, evaluate, summarise (docs/policy.md "Evaluating a month"; docs/data.md "Report JSON")."""
 
 from __future__ import annotations
 

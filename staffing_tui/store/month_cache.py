@@ -151,8 +151,9 @@ class MonthCache:
         """The entry for `month` as of `as_of` in `db` as it is now (None: not cacheable).
 
         Records written, revoked, superseded or withdrawn change the data's state like any other
-        write; the day each was made, which decides whether it counts as of `as_of` (SPEC §4 "As
-        known then"), also depends on the database's calendar (`meta.timezone`, `meta.as_of`);
+        write; the day each was made, which decides whether it counts as of `as_of`
+        (docs/policy.md "As known then"), also depends on the database's calendar (`meta.timezone`,
+        `meta.as_of`);
         `meta` bumps no generation, so the calendar is part of the key.
         """
         if db.conn.in_transaction:

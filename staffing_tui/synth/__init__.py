@@ -12,7 +12,7 @@ Everything is fictional and follows from the seed.
 * `simulate.py` — its notes, month by month, with the staffing notes and next
   steps that missed visits lead to.
 * `sample_builder.py` / `scenarios.py` — the hand-made sample: one scenario
-  family per rule of SPEC §4, ordinary families, and its routine visits.
+  family per rule of docs/policy.md "Evaluating a month", ordinary families, and its routine visits.
 * `scales.py` — demo, unit, statewide and sample: what each builds, anchored where.
 * `write.py` — one writer: ids, the ten files' rows through the importer
   (`import_rows`), the records through the record services, each with its

@@ -13,7 +13,7 @@
   siblings joining the case, partners leaving, rare exceptions (some revoked).
 * In a small agency (`demo`, `unit`) every unit gets one family of each special
   situation (`SPECIALS`), open in the last two months, so even `--scale unit`
-  shows every status of SPEC §4 in both the last complete month and the month
+  shows every status of docs/policy.md "Statuses" in both the last complete month and the month
   in progress. Statewide, each unit gets one of them in turn and the rates give
   the rest.
 

@@ -242,7 +242,7 @@ class SampleBuilder(Agency):
     # routine visits -------------------------------------------------------------------------
 
     def routine_visits(self, case: ScriptedCase) -> None:
-        """The ordinary monthly contacts of SPEC §2 for every month of the history."""
+        """The ordinary monthly contacts of docs/policy.md "The visit policy" for every month of the history."""
         first_month = max(HISTORY_START, Month.of(case.opened_on))
         last_month = NOVEMBER if case.closed_on is None else min(NOVEMBER, Month.of(case.closed_on))
         court_phase = self.rng.randint(0, 2)

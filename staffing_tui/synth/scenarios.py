@@ -1,4 +1,4 @@
-"""The hand-made sample's families: one scenario case per rule of SPEC §4, and ordinary cases.
+"""The hand-made sample's families: one scenario case per rule of docs/policy.md "Evaluating a month", and ordinary cases.
 
 Each scenario builds one case whose October and/or November 2026 rows show a
 given status, reason or flag; everyone else on the case is visited routinely

@@ -1,6 +1,6 @@
 """Writing a synthetic agency into a database, the way user data and the app's records get there.
 
-The case data (the ten CSV tables of SPEC §3) goes through `import_rows`, so it
+The case data (the ten CSV tables of docs/data.md "Files and columns") goes through `import_rows`, so it
 passes exactly the validation user data passes; the notes are streamed to it a
 batch (a month) at a time. The app's records (exceptions, contact plans,
 staffing notes, next steps) are then written through the record services

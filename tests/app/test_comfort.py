@@ -16,7 +16,7 @@ from staffing_tui.screens.detail import CaseDetailScreen
 from staffing_tui.screens.staffing import StaffingScreen
 from staffing_tui.widgets.caseload_table import CaseloadTable
 from staffing_tui.widgets.filter_input import FilterInput
-from tests.app.pilot import (
+from tests.conftest import (
     SIZE,
     Recorder,
     caseload_of,

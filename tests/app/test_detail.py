@@ -15,7 +15,7 @@ from staffing_tui.domain.months import Month
 from staffing_tui.screens.detail import CaseDetailScreen
 from staffing_tui.screens.staffing import StaffingScreen
 from staffing_tui.widgets.month_strip import MonthStrip
-from tests.app.pilot import SIZE, caseload_of, column, header_text, open_caseload, settle, staffing_app
+from tests.conftest import SIZE, caseload_of, column, header_text, open_caseload, settle, staffing_app
 
 
 async def open_ivy(pilot) -> CaseDetailScreen:

@@ -11,7 +11,7 @@ import pytest
 
 import staffing_tui.store.connection as connection
 from staffing_tui.domain.months import Month
-from tests.app.pilot import SIZE, Recorder, open_caseload, settle, staffing_app, table_keys
+from tests.conftest import SIZE, Recorder, open_caseload, settle, staffing_app, table_keys
 
 
 def no_traceback(recorder: Recorder) -> None:

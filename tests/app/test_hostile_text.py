@@ -23,7 +23,7 @@ from textual.widgets import DataTable, Static, TabbedContent, Tree
 from staffing_tui.modals.agenda import AgendaScreen
 from staffing_tui.screens.detail import CaseDetailScreen
 from staffing_tui.screens.reports import ReportsScreen
-from tests.app.pilot import SIZE, open_caseload, settle, staffing_app, tree_of
+from tests.conftest import SIZE, open_caseload, settle, staffing_app, tree_of
 from tests.present.strategies import ANY_CONTROL, CONTROL_BUT_NEWLINE
 
 TITLE = "\x1b]0;TITLE\x07"

@@ -28,7 +28,7 @@ import staffing_tui.store.records as records
 from staffing_tui.store.audit import resolve_actor
 from staffing_tui.store.connection import open_database
 from staffing_tui.store.records import ExceptionRequest, create_exception, revoke_exception
-from tests.app.pilot import SIZE, Recorder, open_caseload, settle, staffing_app
+from tests.conftest import SIZE, Recorder, open_caseload, settle, staffing_app
 
 KIT_WHY = "Kit left residential treatment early and is home."
 KAY_WHY = "Recorded for the wrong month; Kay was seen on the 4th."

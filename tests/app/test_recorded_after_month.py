@@ -19,7 +19,7 @@ from staffing_tui.store.audit import resolve_actor
 from staffing_tui.store.connection import open_database
 from staffing_tui.store.records import ExceptionRequest, StaffingNoteRequest, add_staffing_note, create_exception
 from staffing_tui.widgets.labels import recorded_after_label
-from tests.app.pilot import SIZE, open_caseload, settle, staffing_app
+from tests.conftest import SIZE, open_caseload, settle, staffing_app
 
 OCTOBER = Month(2026, 10)
 AT_THE_NOVEMBER_STAFFING = "2026-11-04T17:00:00Z"

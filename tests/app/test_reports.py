@@ -20,8 +20,8 @@ from staffing_tui.screens.reports import ReportsScreen, TrendChart, TrendLine, t
 from staffing_tui.store import trends
 from staffing_tui.store.connection import open_database
 from staffing_tui.store.evaluation import month_report
-from tests.app.pilot import settle as settle_app
-from tests.app.pilot import staffing_app
+from tests.conftest import settle as settle_app
+from tests.conftest import staffing_app
 from tests.app.test_forms import build_forms_db
 
 NOVEMBER = Month(2026, 11)

@@ -16,7 +16,7 @@ import staffing_tui.sample as sample
 from staffing_tui.app import build_app
 from staffing_tui.errors import DatabaseProblem
 from staffing_tui.sample import SHIPPED_SAMPLE, sample_working_copy, working_copy
-from tests.app.pilot import SIZE, Recorder, settle
+from tests.conftest import SIZE, Recorder, settle
 from tests.builders import cli
 from tests.reliability.conftest import kill_and_reap, start_python
 

@@ -26,7 +26,7 @@ from staffing_tui.store.evaluation import MONTH_CACHE
 from staffing_tui.widgets.caseload_table import CaseloadTable
 from staffing_tui.widgets.units_tree import SpecialistEntry, UnitEntry, UnitsTree
 from tests.app.conftest import add_runaway_and_history, build_staffing_db
-from tests.app.pilot import (
+from tests.conftest import (
     SIZE,
     Recorder,
     caseload_of,

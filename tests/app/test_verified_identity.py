@@ -25,7 +25,7 @@ from staffing_tui.screens.commands import StaffingCommands
 from staffing_tui.screens.staffing import StaffingScreen
 from staffing_tui.store.audit import os_user
 from tests.app import stubs
-from tests.app.pilot import SIZE, Recorder, header_text, open_caseload, settle, staffing_app
+from tests.conftest import SIZE, Recorder, header_text, open_caseload, settle, staffing_app
 
 
 def give_logins(db_path: Path, logins: dict[str, str]) -> Path:

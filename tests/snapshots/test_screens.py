@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.app.pilot import settle, staffing_app
+from tests.conftest import settle, staffing_app
 
 SIZE = (100, 30)
 

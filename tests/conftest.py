@@ -1,4 +1,4 @@
-"""What the Pilot tests share: settling workers, recording notifications, reading the screen."""
+"""What the tests share: settling workers, recording notifications, reading the screen (Pilot)."""
 
 from __future__ import annotations
 

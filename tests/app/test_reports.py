@@ -1,7 +1,7 @@
 """The reports screen: summaries, the 12-month trend, the federal measure, integrity flags.
 
 Fixture: the forms tests' November 2026 database (as of 2026-11-18, see
-tests/app/test_forms.py), plus one duplicate entry of a visit with Kit (K1) so
+tests/builders.py `build_forms_db`), plus one duplicate entry of a visit with Kit (K1) so
 there is an integrity flag.
 """
 
@@ -11,37 +11,14 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from textual.app import App
 from textual.widgets import DataTable, Static
-from textual.worker import WorkerState
 
 from staffing_tui.domain.months import Month
 from staffing_tui.screens.reports import ReportsScreen, TrendChart, TrendLine, trend_line
 from staffing_tui.store import trends
 from staffing_tui.store.connection import open_database
 from staffing_tui.store.evaluation import month_report
-from tests.conftest import settle as settle_app
-from tests.conftest import staffing_app
-from tests.app.test_forms import build_forms_db
-
-NOVEMBER = Month(2026, 11)
-
-
-class Host(App):
-    """A bare app to push the reports screen on; keeps worker failures."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.failures: list[BaseException | None] = []
-
-    def on_worker_state_changed(self, event) -> None:
-        if event.state is WorkerState.ERROR:
-            self.failures.append(event.worker.error)
-
-
-@pytest.fixture
-def forms_db(tmp_path: Path) -> Path:
-    return build_forms_db(tmp_path / "reports.db")
+from tests.conftest import NOVEMBER, Host, settle, staffing_app
 
 
 @pytest.fixture
@@ -63,12 +40,6 @@ async def show_reports(pilot, db_path: Path, month: Month | None = NOVEMBER, mas
     await pilot.app.push_screen(screen)
     await settle(pilot)
     return screen
-
-
-async def settle(pilot) -> None:
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 def table_rows(table: DataTable) -> list[list[str]]:
@@ -286,9 +257,9 @@ async def test_another_month_stops_the_trend_being_evaluated_and_its_counts_are_
 
 async def reports_from_the_main_screen(pilot) -> ReportsScreen:
     """The real app's reports, opened with `r` once the main screen has evaluated the month."""
-    await settle_app(pilot)
+    await settle(pilot)
     await pilot.press("r")
-    await settle_app(pilot)
+    await settle(pilot)
     assert isinstance(pilot.app.screen, ReportsScreen)
     return pilot.app.screen
 
@@ -299,10 +270,10 @@ async def test_x_on_the_reports_screen_masks_its_names_and_r_does_not_open_a_sec
         screen = await reports_from_the_main_screen(pilot)
         assert "names masked" not in screen.sub_title
         await pilot.press("x")
-        await settle_app(pilot)
+        await settle(pilot)
         assert screen.masked and "names masked" in screen.sub_title
         await pilot.press("r")
-        await settle_app(pilot)
+        await settle(pilot)
         assert app.screen is screen
         assert sum(isinstance(s, ReportsScreen) for s in app.screen_stack) == 1
 

@@ -18,7 +18,7 @@ from staffing_tui.errors import DatabaseProblem
 from staffing_tui.sample import SHIPPED_SAMPLE, sample_working_copy, working_copy
 from tests.conftest import SIZE, Recorder, settle
 from tests.builders import cli
-from tests.reliability.conftest import kill_and_reap, start_python
+from tests.conftest import kill_and_reap, start_python
 
 #: An app in a process of its own, on the database given as its argument, started as `run_app`
 #: starts it (the database checked, then the app built) but headless: it says "running" once its

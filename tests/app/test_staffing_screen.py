@@ -25,7 +25,7 @@ from staffing_tui.store.connection import open_database
 from staffing_tui.store.evaluation import MONTH_CACHE
 from staffing_tui.widgets.caseload_table import CaseloadTable
 from staffing_tui.widgets.units_tree import SpecialistEntry, UnitEntry, UnitsTree
-from tests.app.conftest import add_runaway_and_history, build_staffing_db
+from tests.builders import build_staffing_db
 from tests.conftest import (
     SIZE,
     Recorder,
@@ -205,8 +205,8 @@ async def test_the_caseload_shows_the_runaway_child_not_seen_with_its_placement_
         assert "1 seen · 0 not required" in heading
 
 
-async def test_not_required_rows_come_last(tmp_path: Path):
-    path = add_runaway_and_history(build_staffing_db(tmp_path / "db.db"))
+async def test_not_required_rows_come_last(caseload_db: Path):
+    path = caseload_db
     db = open_database(path)
     db.execute("UPDATE case_members SET rights_terminated_on = '2026-06-01' WHERE person_id = 'P1'")
     db.conn.commit()

@@ -14,7 +14,8 @@ from staffing_tui.cli import main
 from tests.conftest import acknowledged, query, start_note_writer, start_python
 from tests.reliability.datasets import write_dataset
 
-pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX signals")
+#: Slow: each test runs a real process and a 60,000-note import or a stream of writes until it is killed.
+pytestmark = [pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX signals"), pytest.mark.slow]
 
 TABLES = ("units", "staff", "cases", "people", "case_members", "parent_child", "permanency_goals",
           "placements", "notes", "note_contacts")

@@ -43,6 +43,7 @@ def _short_busy_timeout(monkeypatch):
     monkeypatch.setattr(connection, "BUSY_TIMEOUT_MS", 100)
 
 
+@pytest.mark.slow
 async def test_a_busy_save_keeps_the_form_open_with_its_text_and_saves_once_the_lock_is_gone(forms_db: Path):
     async with Host().run_test(size=(120, 40)) as pilot:
         form = await open_screen(pilot, StaffingNoteForm(context(forms_db)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from textual.command import CommandPalette
 from textual.widgets import DataTable, Markdown
 
@@ -30,6 +31,7 @@ from tests.conftest import (
 from tests.builders import cli
 
 
+@pytest.mark.slow
 async def test_m_picks_a_month_from_the_list_or_typed(caseload_db: Path):
     app = staffing_app(caseload_db)
     async with app.run_test(size=SIZE) as pilot:
@@ -46,6 +48,7 @@ async def test_m_picks_a_month_from_the_list_or_typed(caseload_db: Path):
         assert isinstance(app.screen, StaffingScreen)
 
 
+@pytest.mark.slow
 async def test_the_month_picker_refuses_a_month_that_has_not_started(caseload_db: Path):
     app = staffing_app(caseload_db)
     async with app.run_test(size=SIZE) as pilot:
@@ -58,6 +61,7 @@ async def test_the_month_picker_refuses_a_month_that_has_not_started(caseload_db
         assert app.month == Month(2026, 11)
 
 
+@pytest.mark.slow
 async def test_slash_filters_the_caseload_in_memory_and_escape_clears(caseload_db: Path):
     app = staffing_app(caseload_db)
     async with app.run_test(size=SIZE) as pilot:
@@ -77,6 +81,7 @@ async def test_slash_filters_the_caseload_in_memory_and_escape_clears(caseload_d
         assert not app.screen.query_one(FilterInput).display
 
 
+@pytest.mark.slow
 async def test_the_filter_matches_names_case_ids_statuses_and_reason_words(caseload_db: Path):
     app = staffing_app(caseload_db)
     async with app.run_test(size=SIZE) as pilot:
@@ -96,6 +101,7 @@ async def test_the_filter_matches_names_case_ids_statuses_and_reason_words(casel
             assert table_keys(table) == keys, words
 
 
+@pytest.mark.slow
 async def test_typing_e_in_the_filter_types_it(caseload_db: Path):
     recorder = Recorder()
     app = staffing_app(caseload_db, as_staff="S1")  # a specialist: `e` would be refused
@@ -106,6 +112,7 @@ async def test_typing_e_in_the_filter_types_it(caseload_db: Path):
         assert recorder.messages() == []
 
 
+@pytest.mark.slow
 async def test_x_masks_names_birth_dates_and_placement_names_everywhere(caseload_db: Path):
     app = staffing_app(caseload_db)
     async with app.run_test(size=SIZE) as pilot:
@@ -134,6 +141,7 @@ async def test_x_masks_names_birth_dates_and_placement_names_everywhere(caseload
         assert column(caseload_of(app), "name")[0] == "Kit Lane"
 
 
+@pytest.mark.slow
 async def test_question_mark_lists_every_binding(caseload_db: Path):
     app = staffing_app(caseload_db)
     async with app.run_test(size=SIZE) as pilot:
@@ -164,6 +172,7 @@ def test_every_binding_of_the_app_has_a_description():
             assert binding.description, binding
 
 
+@pytest.mark.slow
 async def test_ctrl_p_jumps_to_a_specialist(caseload_db: Path):
     app = staffing_app(caseload_db)
     async with app.run_test(size=SIZE) as pilot:
@@ -181,6 +190,7 @@ async def test_ctrl_p_jumps_to_a_specialist(caseload_db: Path):
         assert isinstance(app.focused, CaseloadTable)
 
 
+@pytest.mark.slow
 async def test_the_palette_offers_the_actions_and_every_specialist(caseload_db: Path):
     from staffing_tui.screens.commands import StaffingCommands
 
@@ -201,6 +211,7 @@ async def test_the_palette_offers_the_actions_and_every_specialist(caseload_db: 
         assert helps["Jump to specialist: Cora Diaz"] == "South Unit · 4 not seen"
 
 
+@pytest.mark.slow
 async def test_light_theme_renders_the_caseload_and_detail(caseload_db: Path):
     app = staffing_app(caseload_db)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -212,6 +223,7 @@ async def test_light_theme_renders_the_caseload_and_detail(caseload_db: Path):
         assert "runaway" in app.export_screenshot()
 
 
+@pytest.mark.slow
 async def test_x_masks_names_in_free_text_whatever_their_capitals_but_not_words_starting_with_them(
         caseload_db: Path, capsys):
     code, _, err = cli(capsys, "step", "add", "--db", caseload_db, "--as", "SV1", "--specialist", "S1",

@@ -7,11 +7,15 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input, Static, TextArea
 
 from staffing_tui.errors import UserError
 from staffing_tui.modals.plan_form import ContactPlanForm
 from tests.conftest import Host, context, open_screen, settle
+
+#: Slow: the test drives the plan form through Pilot and exports four times.
+pytestmark = pytest.mark.slow
 
 
 async def _export_to(pilot, form, path: Path) -> str:

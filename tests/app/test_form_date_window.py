@@ -23,6 +23,7 @@ async def _type_into(pilot, form, widget_id: str, value: str) -> None:
     await pilot.pause()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("review, why", [
     ("0001-01-01", "0001-01-01 is before 1900-01-01; dates from 1900-01-01 to 2200-12-31 are accepted"),
     ("9999-12-31", "9999-12-31 is after 2200-12-31; dates from 1900-01-01 to 2200-12-31 are accepted"),
@@ -42,6 +43,7 @@ async def test_exception_form_refuses_a_review_date_outside_the_window(forms_db,
     assert query(forms_db, "SELECT count(*) FROM exceptions") == [(0,)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("start", ["0001-01", "9999-12"])
 async def test_exception_form_refuses_a_month_outside_the_window(forms_db, start):
     async with Host().run_test(size=(120, 40)) as pilot:
@@ -56,6 +58,7 @@ async def test_exception_form_refuses_a_month_outside_the_window(forms_db, start
     assert query(forms_db, "SELECT count(*) FROM exceptions") == [(0,)]
 
 
+@pytest.mark.slow
 async def test_next_step_form_refuses_a_due_date_outside_the_window(forms_db):
     async with Host().run_test(size=(120, 40)) as pilot:
         form = await open_screen(pilot, NextStepForm(context(forms_db)))

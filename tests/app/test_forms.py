@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
 from textual.widgets import Button, Input, Markdown, Select, SelectionList, Static, TextArea
 
 from staffing_tui.domain.enums import Reason, Status
@@ -46,6 +47,7 @@ def status_of(db_path: Path, person_id: str):
 
 # --- exceptions -----------------------------------------------------------------------------
 
+@pytest.mark.slow
 async def test_exception_by_the_unit_supervisor_excuses_the_child_and_is_audited(forms_db):
     assert status_of(forms_db, "K1") == (Status.DUE, Reason.NOT_SEEN)
     async with Host().run_test(size=(120, 40)) as pilot:
@@ -72,6 +74,7 @@ async def test_exception_by_the_unit_supervisor_excuses_the_child_and_is_audited
     assert audit[0][1]  # the OS user is recorded too
 
 
+@pytest.mark.slow
 async def test_specialist_sees_save_disabled_with_the_reason(forms_db):
     async with Host().run_test(size=(120, 40)) as pilot:
         form = await open_screen(pilot, ExceptionForm(context(forms_db, actor="S1")))
@@ -86,6 +89,7 @@ async def test_specialist_sees_save_disabled_with_the_reason(forms_db):
     assert query(forms_db, "SELECT count(*) FROM exceptions") == [(0,)]
 
 
+@pytest.mark.slow
 async def test_too_short_reason_shows_the_service_message_and_writes_nothing(forms_db):
     async with Host().run_test(size=(120, 40)) as pilot:
         form = await open_screen(pilot, ExceptionForm(context(forms_db)))
@@ -107,6 +111,7 @@ async def test_too_short_reason_shows_the_service_message_and_writes_nothing(for
     assert query(forms_db, "SELECT count(*) FROM exceptions") == [(0,)]
 
 
+@pytest.mark.slow
 async def test_month_typed_wrong_says_how_to_write_it(forms_db):
     async with Host().run_test(size=(120, 40)) as pilot:
         form = await open_screen(pilot, ExceptionForm(context(forms_db)))
@@ -135,6 +140,7 @@ async def test_exception_form_reminds_of_quarterly_contact_for_a_parent_and_mask
 
 # --- contact plans ----------------------------------------------------------------------------
 
+@pytest.mark.slow
 async def test_contact_plan_generated_edited_approved_and_exported(adoption_forms_db, tmp_path):
     assert status_of(adoption_forms_db, "P1") == (Status.DUE, Reason.NO_CONTACT_PLAN)
     async with Host().run_test(size=(120, 40)) as pilot:
@@ -171,6 +177,7 @@ async def test_contact_plan_generated_edited_approved_and_exported(adoption_form
     assert "<html" in out.read_text() and "Saturday visits" in out.read_text()
 
 
+@pytest.mark.slow
 async def test_contact_plan_by_phone_only_is_not_followed_by_an_office_visit(adoption_forms_db):
     async with Host().run_test(size=(120, 40)) as pilot:
         form = await open_screen(pilot, ContactPlanForm(context(adoption_forms_db, person="P1")))
@@ -186,6 +193,7 @@ async def test_contact_plan_by_phone_only_is_not_followed_by_an_office_visit(ado
     assert f"Contact plan #{plan_id}" in document and "by telephone" in document
 
 
+@pytest.mark.slow
 async def test_plan_form_says_why_a_reunification_parent_needs_no_plan(forms_db):
     async with Host().run_test(size=(120, 40)) as pilot:
         form = await open_screen(pilot, ContactPlanForm(context(forms_db, person="P1")))
@@ -197,6 +205,7 @@ async def test_plan_form_says_why_a_reunification_parent_needs_no_plan(forms_db)
     assert query(forms_db, "SELECT count(*) FROM contact_plans") == [(0,)]
 
 
+@pytest.mark.slow
 async def test_plan_document_is_not_shown_under_the_privacy_mask(adoption_forms_db):
     async with Host().run_test(size=(120, 40)) as pilot:
         form = await open_screen(pilot, ContactPlanForm(context(adoption_forms_db, person="P1", masked=True)))
@@ -233,6 +242,7 @@ async def test_staffing_note_needs_a_reason_code(forms_db):
     assert query(forms_db, "SELECT count(*) FROM staffing_notes") == [(1,)]  # the fixture's own note
 
 
+@pytest.mark.slow
 async def test_next_step_appears_on_the_agenda_and_is_marked_done_there(forms_db, tmp_path, monkeypatch):
     async with Host().run_test(size=(120, 40)) as pilot:
         form = await open_screen(pilot, NextStepForm(context(forms_db)))
@@ -269,6 +279,7 @@ async def test_masked_agenda_shows_initials(forms_db):
     assert "K. L." in source and "Kit Lane" not in source
 
 
+@pytest.mark.slow
 async def test_escape_cancels_with_none_and_writes_nothing(forms_db):
     async with Host().run_test(size=(120, 40)) as pilot:
         form = await open_screen(pilot, StaffingNoteForm(context(forms_db)))

@@ -28,6 +28,9 @@ from staffing_tui.store.connection import open_database
 from staffing_tui.store.records import ExceptionRequest, create_exception, revoke_exception
 from tests.conftest import SIZE, Recorder, open_caseload, problems_shown, query, settle, staffing_app
 
+#: Slow: each test drives the app through Pilot, typing whole reasons key by key.
+pytestmark = pytest.mark.slow
+
 KIT_WHY = "Kit left residential treatment early and is home."
 KAY_WHY = "Recorded for the wrong month; Kay was seen on the 4th."
 

@@ -100,6 +100,7 @@ async def test_federal_measure_year_to_date_and_integrity_flags(flagged_db):
     assert flags == [["C1", "Kit Lane", "child", "Ana Alvarez", duplicate]]
 
 
+@pytest.mark.slow
 async def test_masked_reports_show_initials_and_months_move_with_brackets(flagged_db):
     async with Host().run_test(size=(120, 40)) as pilot:
         screen = await show_reports(pilot, flagged_db, masked=True)
@@ -197,6 +198,7 @@ async def test_the_trend_says_how_many_of_the_months_before_are_evaluated(flagge
         assert str(label.render()) == "Dec 2025 → Nov 2026, one bar and one number per month"
 
 
+@pytest.mark.slow
 async def test_another_month_stops_the_trend_being_evaluated_and_its_counts_are_not_shown(flagged_db, monkeypatch):
     release, evaluated = hold_the_trend_after(monkeypatch, 3)
     async with Host().run_test(size=(120, 40)) as pilot:
@@ -222,6 +224,7 @@ async def reports_from_the_main_screen(pilot) -> ReportsScreen:
     return pilot.app.screen
 
 
+@pytest.mark.slow
 async def test_x_on_the_reports_screen_masks_its_names_and_r_does_not_open_a_second_one(flagged_db):
     app = staffing_app(flagged_db)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -252,6 +255,7 @@ def test_the_reports_only_read_the_database(flagged_db, monkeypatch):
     assert opened == [{"readonly": True}]
 
 
+@pytest.mark.slow
 async def test_in_the_app_the_unit_summary_shows_every_unit_and_the_total(flagged_db):
     # The main screen's tree is #units; the app's stylesheet gives it the pane's height.
     # The reports' tables have their own ids, so none of that reaches them.

@@ -134,6 +134,7 @@ def test_a_newer_shipped_sample_never_replaces_a_copy_holding_the_users_records(
     assert sorted(p.name for p in copy.parent.iterdir()) == ["sample.db"]
 
 
+@pytest.mark.slow
 def test_a_newer_shipped_sample_never_replaces_a_copy_an_app_in_another_process_has_open(data, shipped, capsys):
     copy = sample_working_copy()
     app = start_python("-c", APP_PROCESS, str(copy), stdin=subprocess.PIPE)

@@ -54,6 +54,7 @@ def _forget_opened():
     stubs.OPENED.clear()
 
 
+@pytest.mark.slow
 async def test_a_verified_database_acts_as_the_logged_in_person_without_a_picker(verified_db: Path, monkeypatch):
     monkeypatch.setitem(actions.STAFFING_ACTIONS, "exception",
                         replace(actions.STAFFING_ACTIONS["exception"], form="tests.app.stubs:SavingExceptionForm"))
@@ -76,6 +77,7 @@ async def test_a_verified_database_acts_as_the_logged_in_person_without_a_picker
     conn.close()
 
 
+@pytest.mark.slow
 async def test_a_verified_database_offers_no_way_to_act_as_someone_else(verified_db: Path):
     recorder = Recorder()
     app = staffing_app(verified_db, as_staff=None)
@@ -92,6 +94,7 @@ async def test_a_verified_database_offers_no_way_to_act_as_someone_else(verified
         ]
 
 
+@pytest.mark.slow
 async def test_an_account_without_a_staff_row_browses_and_cannot_save(stranger_db: Path):
     recorder = Recorder()
     app = staffing_app(stranger_db, as_staff=None)

@@ -46,6 +46,7 @@ def _parse(lines: list[str]) -> tuple[dict[str, set[int]], float, float, list[st
     return acks, start, end, other
 
 
+@pytest.mark.slow
 def test_two_processes_writing_at_once_lose_nothing_and_get_no_error(db_path, tmp_path):
     go = tmp_path / "go"
     workers = [

@@ -6,6 +6,7 @@ change to the caseload screens behind them does not change these pictures.
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import Input
 
 from staffing_tui.modals.context import FormContext
@@ -17,6 +18,7 @@ from tests.conftest import NOVEMBER, Host, settle
 SIZE = (100, 30)
 
 
+@pytest.mark.slow
 def test_exception_form_for_a_parent(snap_compare, forms_db):
     ctx = FormContext(forms_db, "SV1", "S1", NOVEMBER, "C1", "P1")
     assert snap_compare(Host(lambda: ExceptionForm(ctx)), terminal_size=SIZE, run_before=settle)

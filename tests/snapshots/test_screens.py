@@ -9,7 +9,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import settle, staffing_app
+
+#: Slow: each snapshot drives the app through Pilot and renders it.
+pytestmark = pytest.mark.slow
 
 SIZE = (100, 30)
 

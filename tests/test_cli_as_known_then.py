@@ -35,6 +35,9 @@ from staffing_tui.store.records import (
 )
 from tests.builders import small_database
 
+#: Slow: each test runs the command line several times, each a fresh process.
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parents[1]
 THEN = "2026-11-10"
 OCTOBER = Month(2026, 10)

@@ -9,14 +9,7 @@ import json
 
 import pytest
 
-from tests.builders import cli, small_database
-
-
-@pytest.fixture
-def db_path(tmp_path):
-    path = tmp_path / "small.db"
-    small_database(path).close()
-    return path
+from tests.builders import cli
 
 
 def test_report_json_gives_status_and_reason_per_person(db_path, capsys):

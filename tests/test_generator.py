@@ -177,6 +177,7 @@ def test_generate_fills_an_empty_database(tmp_path, capsys):
     assert rows(path, "SELECT count(DISTINCT substr(occurred_at, 1, 7)) FROM notes")[0][0] == 4
 
 
+@pytest.mark.slow  # 20–45 s: it builds and times every figure of benchmarks/run.py
 def test_benchmark_script_runs_at_unit_scale(tmp_path):
     """A smoke run: every figure is measured and the summary line is printed (nothing is timed here)."""
     done = subprocess.run(

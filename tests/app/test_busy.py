@@ -21,17 +21,7 @@ from staffing_tui.modals.note_form import StaffingNoteForm
 from staffing_tui.modals.record_change import RecordChange, RevokeExceptionDialog
 from staffing_tui.store.audit import resolve_actor
 from staffing_tui.store.records import ExceptionRequest, create_exception
-from tests.app.test_forms import (
-    GOOD_REASON,
-    NOVEMBER,
-    Host,
-    build_forms_db,
-    context,
-    open_screen,
-    problems_shown,
-    settle,
-    sql,
-)
+from tests.conftest import GOOD_REASON, NOVEMBER, Host, context, open_screen, problems_shown, query, settle
 
 BUSY = "The database is busy: another user is writing; nothing was written, try again in a moment."
 WHY = "Moved to a new foster home on the 15th; visit set for the 20th."
@@ -49,16 +39,12 @@ def write_lock_held(db_path: Path) -> Iterator[None]:
         other.close()
 
 
-@pytest.fixture
-def forms_db(tmp_path: Path) -> Path:
-    return build_forms_db(tmp_path / "forms.db")
-
-
 @pytest.fixture(autouse=True)
 def _short_busy_timeout(monkeypatch):
     monkeypatch.setattr(connection, "BUSY_TIMEOUT_MS", 100)
 
 
+@pytest.mark.slow
 async def test_a_busy_save_keeps_the_form_open_with_its_text_and_saves_once_the_lock_is_gone(forms_db: Path):
     async with Host().run_test(size=(120, 40)) as pilot:
         form = await open_screen(pilot, StaffingNoteForm(context(forms_db)))
@@ -72,12 +58,12 @@ async def test_a_busy_save_keeps_the_form_open_with_its_text_and_saves_once_the_
             assert form.query_one("#text", TextArea).text == WHY  # nothing lost
             assert form.query_one("#reason-code", Select).value == "placement_change"
             assert not form.saving  # Save works again
-        assert sql(forms_db, "SELECT count(*) FROM staffing_notes") == [(1,)]  # the fixture's own note only
+        assert query(forms_db, "SELECT count(*) FROM staffing_notes") == [(1,)]  # the fixture's own note only
         await pilot.press("ctrl+s")
         await settle(pilot)
         [note_id] = pilot.app.results
         assert pilot.app.failures == []  # said in the form, not a crash
-    assert sql(forms_db, "SELECT text FROM staffing_notes WHERE staffing_note_id = ?", [note_id]) == [(WHY,)]
+    assert query(forms_db, "SELECT text FROM staffing_notes WHERE staffing_note_id = ?", [note_id]) == [(WHY,)]
 
 
 async def test_a_busy_revocation_keeps_the_dialog_open_with_its_reason(forms_db: Path):
@@ -97,8 +83,8 @@ async def test_a_busy_revocation_keeps_the_dialog_open_with_its_reason(forms_db:
             assert pilot.app.screen is dialog and pilot.app.results == []
             assert problems_shown(dialog) == f"• {BUSY}"
             assert dialog.query_one("#reason", Input).value == "Kit is home again."
-        assert sql(forms_db, "SELECT revoked_at FROM exceptions") == [(None,)]
+        assert query(forms_db, "SELECT revoked_at FROM exceptions") == [(None,)]
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert pilot.app.results == [exception_id]
-    assert sql(forms_db, "SELECT revoked_from, revoked_reason FROM exceptions") == [("2026-11", "Kit is home again.")]
+    assert query(forms_db, "SELECT revoked_from, revoked_reason FROM exceptions") == [("2026-11", "Kit is home again.")]

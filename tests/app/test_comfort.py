@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from textual.command import CommandPalette
 from textual.widgets import DataTable, Markdown
 
@@ -17,7 +18,7 @@ from staffing_tui.screens.detail import CaseDetailScreen
 from staffing_tui.screens.staffing import StaffingScreen
 from staffing_tui.widgets.caseload_table import CaseloadTable
 from staffing_tui.widgets.filter_input import FilterInput
-from tests.app.pilot import (
+from tests.conftest import (
     SIZE,
     Recorder,
     caseload_of,
@@ -31,6 +32,7 @@ from tests.app.pilot import (
 from tests.builders import cli
 
 
+@pytest.mark.slow
 async def test_m_picks_a_month_from_the_list_or_typed(caseload_db: Path):
     app = staffing_app(caseload_db)
     async with app.run_test(size=SIZE) as pilot:
@@ -47,6 +49,7 @@ async def test_m_picks_a_month_from_the_list_or_typed(caseload_db: Path):
         assert isinstance(app.screen, StaffingScreen)
 
 
+@pytest.mark.slow
 async def test_the_month_picker_refuses_a_month_that_has_not_started(caseload_db: Path):
     app = staffing_app(caseload_db)
     async with app.run_test(size=SIZE) as pilot:
@@ -59,6 +62,7 @@ async def test_the_month_picker_refuses_a_month_that_has_not_started(caseload_db
         assert app.month == Month(2026, 11)
 
 
+@pytest.mark.slow
 async def test_slash_filters_the_caseload_in_memory_and_escape_clears(caseload_db: Path):
     app = staffing_app(caseload_db)
     async with app.run_test(size=SIZE) as pilot:
@@ -78,6 +82,7 @@ async def test_slash_filters_the_caseload_in_memory_and_escape_clears(caseload_d
         assert not app.screen.query_one(FilterInput).display
 
 
+@pytest.mark.slow
 async def test_the_filter_matches_names_case_ids_statuses_and_reason_words(caseload_db: Path):
     app = staffing_app(caseload_db)
     async with app.run_test(size=SIZE) as pilot:
@@ -97,6 +102,7 @@ async def test_the_filter_matches_names_case_ids_statuses_and_reason_words(casel
             assert table_keys(table) == keys, words
 
 
+@pytest.mark.slow
 async def test_typing_e_in_the_filter_types_it(caseload_db: Path):
     recorder = Recorder()
     app = staffing_app(caseload_db, as_staff="S1")  # a specialist: `e` would be refused
@@ -107,6 +113,7 @@ async def test_typing_e_in_the_filter_types_it(caseload_db: Path):
         assert recorder.messages() == []
 
 
+@pytest.mark.slow
 async def test_x_masks_names_birth_dates_and_placement_names_everywhere(caseload_db: Path):
     app = staffing_app(caseload_db)
     async with app.run_test(size=SIZE) as pilot:
@@ -135,6 +142,7 @@ async def test_x_masks_names_birth_dates_and_placement_names_everywhere(caseload
         assert column(caseload_of(app), "name")[0] == "Kit Lane"
 
 
+@pytest.mark.slow
 async def test_question_mark_lists_every_binding(caseload_db: Path):
     app = staffing_app(caseload_db)
     async with app.run_test(size=SIZE) as pilot:
@@ -163,6 +171,7 @@ def test_every_binding_of_the_app_has_a_description():
             assert binding.description, binding
 
 
+@pytest.mark.slow
 async def test_ctrl_p_jumps_to_a_specialist(caseload_db: Path):
     app = staffing_app(caseload_db)
     async with app.run_test(size=SIZE) as pilot:
@@ -180,6 +189,7 @@ async def test_ctrl_p_jumps_to_a_specialist(caseload_db: Path):
         assert isinstance(app.focused, CaseloadTable)
 
 
+@pytest.mark.slow
 async def test_the_palette_offers_the_actions_and_every_specialist(caseload_db: Path):
     from staffing_tui.screens.commands import StaffingCommands
 
@@ -200,6 +210,7 @@ async def test_the_palette_offers_the_actions_and_every_specialist(caseload_db: 
         assert helps["Jump to specialist: Cora Diaz"] == "South Unit · 4 not seen"
 
 
+@pytest.mark.slow
 async def test_light_theme_renders_the_caseload_and_detail(caseload_db: Path):
     app = staffing_app(caseload_db)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -211,6 +222,7 @@ async def test_light_theme_renders_the_caseload_and_detail(caseload_db: Path):
         assert "runaway" in app.export_screenshot()
 
 
+@pytest.mark.slow
 async def test_x_masks_names_in_free_text_whatever_their_capitals_but_not_words_starting_with_them(
         caseload_db: Path, capsys):
     code, _, err = cli(capsys, "step", "add", "--db", caseload_db, "--as", "SV1", "--specialist", "S1",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import DataTable, TabbedContent
 
 from staffing_tui.domain.enums import Status
@@ -15,7 +16,10 @@ from staffing_tui.domain.months import Month
 from staffing_tui.screens.detail import CaseDetailScreen
 from staffing_tui.screens.staffing import StaffingScreen
 from staffing_tui.widgets.month_strip import MonthStrip
-from tests.app.pilot import SIZE, caseload_of, column, header_text, open_caseload, settle, staffing_app
+from tests.conftest import SIZE, caseload_of, column, header_text, open_caseload, settle, staffing_app
+
+#: Slow: each test drives the app through Pilot (a second or more each).
+pytestmark = pytest.mark.slow
 
 
 async def open_ivy(pilot) -> CaseDetailScreen:

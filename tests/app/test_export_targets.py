@@ -12,17 +12,10 @@ from textual.widgets import Input, Static, TextArea
 
 from staffing_tui.errors import UserError
 from staffing_tui.modals.plan_form import ContactPlanForm
-from tests.app.test_forms import Host, build_forms_db, context, open_screen, settle
+from tests.conftest import Host, context, open_screen, settle
 
-
-@pytest.fixture
-def adoption_db(tmp_path: Path) -> Path:
-    path = build_forms_db(tmp_path / "forms.db")
-    with sqlite3.connect(path) as conn:
-        conn.executemany("INSERT INTO permanency_goals (case_id, child_id, goal, effective_on) "
-                         "VALUES ('C1', ?, 'adoption', '2026-06-01')", [("K1",), ("K2",)])
-    conn.close()
-    return path
+#: Slow: the test drives the plan form through Pilot and exports four times.
+pytestmark = pytest.mark.slow
 
 
 async def _export_to(pilot, form, path: Path) -> str:
@@ -32,19 +25,19 @@ async def _export_to(pilot, form, path: Path) -> str:
     return str(form.query_one("#export-state", Static).render())
 
 
-async def test_the_plan_form_never_exports_over_the_database_files_or_a_link(adoption_db, tmp_path):
-    wal = Path(f"{adoption_db}-wal")
+async def test_the_plan_form_never_exports_over_the_database_files_or_a_link(adoption_forms_db, tmp_path):
+    wal = Path(f"{adoption_forms_db}-wal")
     link = tmp_path / "link.md"
     link.symlink_to(tmp_path / "elsewhere.md")
     async with Host().run_test(size=(120, 40)) as pilot:
-        form = await open_screen(pilot, ContactPlanForm(context(adoption_db, person="K1")))
+        form = await open_screen(pilot, ContactPlanForm(context(adoption_forms_db, person="K1")))
         form.query_one("#arrangements", TextArea).load_text("Office visits, supervised by the specialist.")
         await pilot.press("ctrl+g")
         await settle(pilot)
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert form.plan_id is not None
-        assert "Not exported: " in (said := await _export_to(pilot, form, adoption_db)) and "database itself" in said
+        assert "Not exported: " in (said := await _export_to(pilot, form, adoption_forms_db)) and "database itself" in said
         assert "is the database's -wal file" in await _export_to(pilot, form, wal)
         assert "is a symbolic link" in await _export_to(pilot, form, link)
         again = tmp_path / "plan.md"
@@ -55,6 +48,6 @@ async def test_the_plan_form_never_exports_over_the_database_files_or_a_link(ado
     assert not wal.exists() or not wal.read_bytes().startswith((b"#", b"<"))  # no export in SQLite's log
     assert not (tmp_path / "elsewhere.md").exists()
     assert "Contact plan" in again.read_text()
-    with sqlite3.connect(adoption_db) as conn:
+    with sqlite3.connect(adoption_forms_db) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     conn.close()

@@ -11,7 +11,7 @@ import pytest
 
 import staffing_tui.store.connection as connection
 from staffing_tui.domain.months import Month
-from tests.app.pilot import SIZE, Recorder, open_caseload, settle, staffing_app, table_keys
+from tests.conftest import SIZE, Recorder, open_caseload, settle, staffing_app, table_keys
 
 
 def no_traceback(recorder: Recorder) -> None:
@@ -32,6 +32,7 @@ async def test_a_missing_database_gives_a_clear_message(tmp_path: Path):
     assert not missing.exists()  # opening never creates a database
 
 
+@pytest.mark.slow
 async def test_a_database_removed_while_open_is_reported_on_the_next_refresh(caseload_db: Path):
     recorder = Recorder()
     app = staffing_app(caseload_db)
@@ -50,6 +51,7 @@ async def test_a_database_removed_while_open_is_reported_on_the_next_refresh(cas
         assert table_keys(table)[:2] == ["C1/K1", "C1/K6"]
 
 
+@pytest.mark.slow
 async def test_a_read_only_copy_can_be_browsed_and_refreshed(caseload_db: Path, monkeypatch):
     os.chmod(caseload_db, 0o444)
     if os.geteuid() == 0:  # root writes anyway: answer as the file's permissions say for anyone else
@@ -77,6 +79,7 @@ async def test_a_read_only_copy_can_be_browsed_and_refreshed(caseload_db: Path, 
         os.chmod(caseload_db, 0o644)
 
 
+@pytest.mark.slow
 async def test_a_locked_database_says_it_is_busy(caseload_db: Path, monkeypatch):
     monkeypatch.setattr(connection, "BUSY_TIMEOUT_MS", 50)
     # A rollback journal: an exclusive lock stops readers. Switched before the app starts (it keeps the
@@ -101,6 +104,7 @@ async def test_a_locked_database_says_it_is_busy(caseload_db: Path, monkeypatch)
         no_traceback(recorder)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("failure", ["attempt to write a readonly database", "database disk image is malformed"])
 async def test_sqlite_failures_become_one_sentence(caseload_db: Path, monkeypatch, failure: str):
     import staffing_tui.screens.staffing as staffing_screen

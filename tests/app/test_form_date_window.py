@@ -4,8 +4,6 @@ message: nothing crashes and nothing is saved."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from textual.widgets import Input, Select, TextArea
 
@@ -14,12 +12,7 @@ from staffing_tui.modals.exception_form import ExceptionForm
 from staffing_tui.modals.fields import FieldHint
 from staffing_tui.modals.month_picker import month_problem
 from staffing_tui.modals.step_form import NextStepForm
-from tests.app.test_forms import GOOD_REASON, Host, build_forms_db, context, open_screen, problems_shown, settle, sql
-
-
-@pytest.fixture
-def forms_db(tmp_path: Path) -> Path:
-    return build_forms_db(tmp_path / "forms.db")
+from tests.conftest import GOOD_REASON, Host, context, open_screen, problems_shown, query, settle
 
 
 async def _type_into(pilot, form, widget_id: str, value: str) -> None:
@@ -30,6 +23,7 @@ async def _type_into(pilot, form, widget_id: str, value: str) -> None:
     await pilot.pause()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("review, why", [
     ("0001-01-01", "0001-01-01 is before 1900-01-01; dates from 1900-01-01 to 2200-12-31 are accepted"),
     ("9999-12-31", "9999-12-31 is after 2200-12-31; dates from 1900-01-01 to 2200-12-31 are accepted"),
@@ -46,9 +40,10 @@ async def test_exception_form_refuses_a_review_date_outside_the_window(forms_db,
         await settle(pilot)
         assert f"review_on: {why}" in problems_shown(form)
         assert pilot.app.screen is form and pilot.app.results == [] and pilot.app.failures == []
-    assert sql(forms_db, "SELECT count(*) FROM exceptions") == [(0,)]
+    assert query(forms_db, "SELECT count(*) FROM exceptions") == [(0,)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("start", ["0001-01", "9999-12"])
 async def test_exception_form_refuses_a_month_outside_the_window(forms_db, start):
     async with Host().run_test(size=(120, 40)) as pilot:
@@ -60,9 +55,10 @@ async def test_exception_form_refuses_a_month_outside_the_window(forms_db, start
         await settle(pilot)
         assert f"months: {start} is outside the months 1900-01 to 2200-12 that are accepted" in problems_shown(form)
         assert pilot.app.screen is form and pilot.app.results == [] and pilot.app.failures == []
-    assert sql(forms_db, "SELECT count(*) FROM exceptions") == [(0,)]
+    assert query(forms_db, "SELECT count(*) FROM exceptions") == [(0,)]
 
 
+@pytest.mark.slow
 async def test_next_step_form_refuses_a_due_date_outside_the_window(forms_db):
     async with Host().run_test(size=(120, 40)) as pilot:
         form = await open_screen(pilot, NextStepForm(context(forms_db)))
@@ -72,7 +68,7 @@ async def test_next_step_form_refuses_a_due_date_outside_the_window(forms_db):
         await settle(pilot)
         assert "due: 9999-12-31 is after 2200-12-31" in problems_shown(form)
         assert pilot.app.screen is form and pilot.app.results == [] and pilot.app.failures == []
-    assert sql(forms_db, "SELECT count(*) FROM next_steps") == [(0,)]
+    assert query(forms_db, "SELECT count(*) FROM next_steps") == [(0,)]
 
 
 @pytest.mark.parametrize("typed", ["0001-01", "9999-12"])

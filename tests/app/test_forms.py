@@ -1,6 +1,6 @@
 """Staffing forms driven with Pilot: each save changes the month's report and lands in the audit log.
 
-The fixture (`build_forms_db`, also used by the reports and snapshot tests) is
+The fixture (`forms_db` of tests/conftest.py, also used by the reports and snapshot tests) is
 November 2026 as of 2026-11-18, the month in progress, so "unmet" reads "due":
 
 * North Unit (U1): supervisor Val Vega (SV1); specialists Ana Alvarez (S1), Ben Brooks (S2).
@@ -19,82 +19,22 @@ not on the caseload screens.
 from __future__ import annotations
 
 import os
-import sqlite3
 from pathlib import Path
 
 import pytest
-from textual.app import App
 from textual.widgets import Button, Input, Markdown, Select, SelectionList, Static, TextArea
-from textual.worker import WorkerState
 
 from staffing_tui.domain.enums import Reason, Status
-from staffing_tui.domain.months import Month
 from staffing_tui.modals.agenda import AgendaScreen
-from staffing_tui.modals.context import FormContext
 from staffing_tui.modals.exception_form import ExceptionForm
-from staffing_tui.modals.fields import FieldHint, ProblemList
-from staffing_tui.modals.form_base import StaffingForm
+from staffing_tui.modals.fields import FieldHint
 from staffing_tui.modals.note_form import StaffingNoteForm
 from staffing_tui.modals.plan_form import ContactPlanForm
 from staffing_tui.modals.step_form import NextStepForm
 from staffing_tui.store.connection import open_database
 from staffing_tui.store.evaluation import month_report
-from tests.app.conftest import build_staffing_db
 from tests.builders import cli
-
-NOVEMBER = Month(2026, 11)
-GOOD_REASON = "Residential treatment program limits visits this quarter."
-
-
-def build_forms_db(path: Path, *, as_of: str = "2026-11-18") -> Path:
-    """The app's staffing fixture (tests/app/conftest.py) plus unit U2's supervisor and a manager."""
-    build_staffing_db(path, as_of=as_of)
-    db = open_database(path)
-    with db.atomic():
-        db["staff"].insert_all([
-            {"staff_id": "SV2", "name": "Wes Wu", "role": "supervisor", "unit_id": "U2"},
-            {"staff_id": "M1", "name": "Mia Moreno", "role": "manager", "unit_id": None},
-        ])
-    db.close()
-    return path
-
-
-@pytest.fixture
-def forms_db(tmp_path: Path) -> Path:
-    return build_forms_db(tmp_path / "forms.db")
-
-
-class Host(App):
-    """A bare app to push one screen on; keeps what forms return and what failed."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.results: list[object] = []
-        self.failures: list[BaseException | None] = []
-
-    def on_worker_state_changed(self, event) -> None:
-        if event.state is WorkerState.ERROR:
-            self.failures.append(event.worker.error)
-
-
-def context(db_path: Path, actor: str | None = "SV1", *, case: str | None = "C1", person: str | None = "K1",
-            masked: bool = False) -> FormContext:
-    return FormContext(db_path, actor, "S1", NOVEMBER, case, person, masked)
-
-
-async def settle(pilot, pause: float = 0.0) -> None:
-    """Let timers fire, workers finish and their messages be handled."""
-    if pause:
-        await pilot.pause(pause)
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-
-async def open_screen(pilot, screen):
-    await pilot.app.push_screen(screen, pilot.app.results.append)
-    await settle(pilot)
-    return screen
+from tests.conftest import GOOD_REASON, NOVEMBER, Host, context, open_screen, problems_shown, query, settle
 
 
 def status_of(db_path: Path, person_id: str):
@@ -106,21 +46,9 @@ def status_of(db_path: Path, person_id: str):
         db.close()
 
 
-def sql(db_path: Path, query: str, params=()) -> list[tuple]:
-    conn = sqlite3.connect(db_path)
-    try:
-        return conn.execute(query, params).fetchall()
-    finally:
-        conn.close()
-
-
-def problems_shown(form: StaffingForm) -> str:
-    problems = form.query_one(ProblemList)
-    return str(problems.render()) if problems.has_class("-shown") else ""
-
-
 # --- exceptions -----------------------------------------------------------------------------
 
+@pytest.mark.slow
 async def test_exception_by_the_unit_supervisor_excuses_the_child_and_is_audited(forms_db):
     assert status_of(forms_db, "K1") == (Status.DUE, Reason.NOT_SEEN)
     async with Host().run_test(size=(120, 40)) as pilot:
@@ -133,20 +61,21 @@ async def test_exception_by_the_unit_supervisor_excuses_the_child_and_is_audited
         form.query_one("#reason", TextArea).insert(GOOD_REASON[len("Res"):])  # the rest, as if pasted
         await pilot.pause()
         assert "✓" in str(form.query_one("#reason-count", Static).render())
-        assert sql(forms_db, "SELECT count(*) FROM exceptions") == [(0,)]  # nothing written while typing
+        assert query(forms_db, "SELECT count(*) FROM exceptions") == [(0,)]  # nothing written while typing
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert pilot.app.screen is not form
         [exception_id] = pilot.app.results
     assert isinstance(exception_id, int)
     assert status_of(forms_db, "K1") == (Status.EXCUSED, Reason.EXCEPTION_APPROVED)
-    assert sql(forms_db, "SELECT category, reason, start_month, end_month, review_on, approved_by FROM exceptions") == [
+    assert query(forms_db, "SELECT category, reason, start_month, end_month, review_on, approved_by FROM exceptions") == [
         ("child_in_treatment", GOOD_REASON, "2026-11", "2027-01", "2026-12-31", "SV1")]
-    audit = sql(forms_db, "SELECT actor, os_user, action, table_name, record_id FROM audit_log")
+    audit = query(forms_db, "SELECT actor, os_user, action, table_name, record_id FROM audit_log")
     assert [(a, act, t, r) for a, _, act, t, r in audit] == [("SV1", "create", "exceptions", str(exception_id))]
     assert audit[0][1]  # the OS user is recorded too
 
 
+@pytest.mark.slow
 async def test_specialist_sees_save_disabled_with_the_reason(forms_db):
     async with Host().run_test(size=(120, 40)) as pilot:
         form = await open_screen(pilot, ExceptionForm(context(forms_db, actor="S1")))
@@ -158,9 +87,10 @@ async def test_specialist_sees_save_disabled_with_the_reason(forms_db):
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert pilot.app.screen is form
-    assert sql(forms_db, "SELECT count(*) FROM exceptions") == [(0,)]
+    assert query(forms_db, "SELECT count(*) FROM exceptions") == [(0,)]
 
 
+@pytest.mark.slow
 async def test_too_short_reason_shows_the_service_message_and_writes_nothing(forms_db):
     async with Host().run_test(size=(120, 40)) as pilot:
         form = await open_screen(pilot, ExceptionForm(context(forms_db)))
@@ -173,15 +103,16 @@ async def test_too_short_reason_shows_the_service_message_and_writes_nothing(for
         assert "reason: explain the exception in at least 20 characters." in shown
         assert form.query_one("#reason").has_class("-problem") and form.query_one("#category").has_class("-problem")
         assert pilot.app.screen is form and pilot.app.results == []
-        assert sql(forms_db, "SELECT count(*) FROM exceptions") == [(0,)]
+        assert query(forms_db, "SELECT count(*) FROM exceptions") == [(0,)]
         # After a refused save the form checks again as the user types: the messages go away.
         form.query_one("#category", Select).value = "worker_safety"
         form.query_one("#reason", TextArea).load_text(GOOD_REASON)
         await settle(pilot, pause=0.4)
         assert problems_shown(form) == ""
-    assert sql(forms_db, "SELECT count(*) FROM exceptions") == [(0,)]
+    assert query(forms_db, "SELECT count(*) FROM exceptions") == [(0,)]
 
 
+@pytest.mark.slow
 async def test_month_typed_wrong_says_how_to_write_it(forms_db):
     async with Host().run_test(size=(120, 40)) as pilot:
         form = await open_screen(pilot, ExceptionForm(context(forms_db)))
@@ -194,7 +125,7 @@ async def test_month_typed_wrong_says_how_to_write_it(forms_db):
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert "months: '2027-0' is not a month; write it as YYYY-MM" in problems_shown(form)
-    assert sql(forms_db, "SELECT count(*) FROM exceptions") == [(0,)]
+    assert query(forms_db, "SELECT count(*) FROM exceptions") == [(0,)]
 
 
 async def test_exception_form_reminds_of_quarterly_contact_for_a_parent_and_masks_names(forms_db):
@@ -210,24 +141,12 @@ async def test_exception_form_reminds_of_quarterly_contact_for_a_parent_and_mask
 
 # --- contact plans ----------------------------------------------------------------------------
 
-@pytest.fixture
-def adoption_db(forms_db: Path) -> Path:
-    """The same database, with both of P1's children's goal changed to adoption in June 2026."""
-    conn = sqlite3.connect(forms_db)
-    with conn:
-        conn.executemany(
-            "INSERT INTO permanency_goals (case_id, child_id, goal, effective_on) "
-            "VALUES ('C1', ?, 'adoption', '2026-06-01')",
-            [("K1",), ("K2",)])
-    conn.close()
-    return forms_db
-
-
-async def test_contact_plan_generated_edited_approved_and_exported(adoption_db, tmp_path):
-    assert status_of(adoption_db, "P1") == (Status.DUE, Reason.NO_CONTACT_PLAN)
+@pytest.mark.slow
+async def test_contact_plan_generated_edited_approved_and_exported(adoption_forms_db, tmp_path):
+    assert status_of(adoption_forms_db, "P1") == (Status.DUE, Reason.NO_CONTACT_PLAN)
     async with Host().run_test(size=(120, 40)) as pilot:
         # Opened on the child's row: the form picks the child's parent.
-        form = await open_screen(pilot, ContactPlanForm(context(adoption_db, person="K1")))
+        form = await open_screen(pilot, ContactPlanForm(context(adoption_forms_db, person="K1")))
         assert form.query_one("#person", Select).value == "P1"
         form.query_one("#arrangements", TextArea).load_text("Office visits, supervised by the specialist.")
         await pilot.press("ctrl+g")
@@ -251,17 +170,18 @@ async def test_contact_plan_generated_edited_approved_and_exported(adoption_db, 
         await settle(pilot)
         assert pilot.app.results == [plan_id]
     assert pilot.app.failures == []
-    assert status_of(adoption_db, "P1") == (Status.MET, Reason.CONTACT_PLAN_FOLLOWED)
-    [(stored, approved_by, methods)] = sql(
-        adoption_db, "SELECT document, approved_by, methods FROM contact_plans WHERE contact_plan_id = ?", [plan_id])
+    assert status_of(adoption_forms_db, "P1") == (Status.MET, Reason.CONTACT_PLAN_FOLLOWED)
+    [(stored, approved_by, methods)] = query(
+        adoption_forms_db, "SELECT document, approved_by, methods FROM contact_plans WHERE contact_plan_id = ?", [plan_id])
     assert "Saturday visits" in stored and approved_by == "SV1" and methods == "in_person"
     assert os.stat(out).st_mode & 0o777 == 0o600
     assert "<html" in out.read_text() and "Saturday visits" in out.read_text()
 
 
-async def test_the_form_and_the_cli_export_the_same_plan_page_with_one_title(adoption_db, tmp_path, capsys):
+@pytest.mark.slow
+async def test_the_form_and_the_cli_export_the_same_plan_page_with_one_title(adoption_forms_db, tmp_path, capsys):
     async with Host().run_test(size=(120, 40)) as pilot:
-        form = await open_screen(pilot, ContactPlanForm(context(adoption_db, person="P1")))
+        form = await open_screen(pilot, ContactPlanForm(context(adoption_forms_db, person="P1")))
         form.query_one("#arrangements", TextArea).load_text("Office visits.")
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -273,16 +193,17 @@ async def test_the_form_and_the_cli_export_the_same_plan_page_with_one_title(ado
         await settle(pilot)
     assert pilot.app.failures == []
     exported = tmp_path / "cli.html"
-    code, _, err = cli(capsys, "plan", "export", plan_id, "--db", adoption_db, "--format", "html", "--out", exported)
+    code, _, err = cli(capsys, "plan", "export", plan_id, "--db", adoption_forms_db, "--format", "html", "--out", exported)
     assert code == 0, err
     page = exported.read_text()
     assert out.read_text() == page
     assert f"<title>Contact plan {plan_id} — case C1</title>" in page
 
 
-async def test_contact_plan_by_phone_only_is_not_followed_by_an_office_visit(adoption_db):
+@pytest.mark.slow
+async def test_contact_plan_by_phone_only_is_not_followed_by_an_office_visit(adoption_forms_db):
     async with Host().run_test(size=(120, 40)) as pilot:
-        form = await open_screen(pilot, ContactPlanForm(context(adoption_db, person="P1")))
+        form = await open_screen(pilot, ContactPlanForm(context(adoption_forms_db, person="P1")))
         methods = form.query_one("#methods", SelectionList)
         methods.deselect("in_person")
         methods.select("phone")
@@ -290,11 +211,12 @@ async def test_contact_plan_by_phone_only_is_not_followed_by_an_office_visit(ado
         await pilot.press("ctrl+s")  # no preview: the service generates the document
         await settle(pilot)
         plan_id = form.plan_id
-    assert status_of(adoption_db, "P1") == (Status.DUE, Reason.CONTACT_PLAN_NOT_FOLLOWED)
-    [(document,)] = sql(adoption_db, "SELECT document FROM contact_plans WHERE contact_plan_id = ?", [plan_id])
+    assert status_of(adoption_forms_db, "P1") == (Status.DUE, Reason.CONTACT_PLAN_NOT_FOLLOWED)
+    [(document,)] = query(adoption_forms_db, "SELECT document FROM contact_plans WHERE contact_plan_id = ?", [plan_id])
     assert f"Contact plan #{plan_id}" in document and "by telephone" in document
 
 
+@pytest.mark.slow
 async def test_plan_form_says_why_a_reunification_parent_needs_no_plan(forms_db):
     async with Host().run_test(size=(120, 40)) as pilot:
         form = await open_screen(pilot, ContactPlanForm(context(forms_db, person="P1")))
@@ -303,12 +225,13 @@ async def test_plan_form_says_why_a_reunification_parent_needs_no_plan(forms_db)
         assert form.query_one("#save", Button).disabled and form.query_one("#preview", Button).disabled
         await pilot.press("ctrl+s")
         await settle(pilot)
-    assert sql(forms_db, "SELECT count(*) FROM contact_plans") == [(0,)]
+    assert query(forms_db, "SELECT count(*) FROM contact_plans") == [(0,)]
 
 
-async def test_plan_document_is_not_shown_under_the_privacy_mask(adoption_db):
+@pytest.mark.slow
+async def test_plan_document_is_not_shown_under_the_privacy_mask(adoption_forms_db):
     async with Host().run_test(size=(120, 40)) as pilot:
-        form = await open_screen(pilot, ContactPlanForm(context(adoption_db, person="P1", masked=True)))
+        form = await open_screen(pilot, ContactPlanForm(context(adoption_forms_db, person="P1", masked=True)))
         assert form.query_one("#preview", Button).disabled and not form.query_one("#save", Button).disabled
         await pilot.press("ctrl+g")
         await settle(pilot)
@@ -327,7 +250,7 @@ async def test_staffing_note_explains_why_the_child_was_not_seen(forms_db):
         await settle(pilot)
         [note_id] = pilot.app.results
     assert status_of(forms_db, "K1") == (Status.EXPLAINED, Reason.STAFFING_REASON)
-    assert sql(forms_db, "SELECT person_id, month, reason_code, author FROM staffing_notes WHERE staffing_note_id = ?",
+    assert query(forms_db, "SELECT person_id, month, reason_code, author FROM staffing_notes WHERE staffing_note_id = ?",
                [note_id]) == [("K1", "2026-11", "placement_change", "SV1")]
 
 
@@ -339,9 +262,10 @@ async def test_staffing_note_needs_a_reason_code(forms_db):
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert "reason_code: choose the reason that fits." in problems_shown(form)
-    assert sql(forms_db, "SELECT count(*) FROM staffing_notes") == [(1,)]  # the fixture's own note
+    assert query(forms_db, "SELECT count(*) FROM staffing_notes") == [(1,)]  # the fixture's own note
 
 
+@pytest.mark.slow
 async def test_next_step_appears_on_the_agenda_and_is_marked_done_there(forms_db, tmp_path, monkeypatch):
     async with Host().run_test(size=(120, 40)) as pilot:
         form = await open_screen(pilot, NextStepForm(context(forms_db)))
@@ -366,7 +290,7 @@ async def test_next_step_appears_on_the_agenda_and_is_marked_done_there(forms_db
         assert "Visit Kit" not in agenda.query_one(Markdown).source
         await pilot.press("escape")
         assert pilot.app.results[-1] == 1  # one change: the caller reloads its screens
-    assert sql(forms_db, "SELECT done_by FROM next_steps WHERE next_step_id = ?", [step_id]) == [("SV1",)]
+    assert query(forms_db, "SELECT done_by FROM next_steps WHERE next_step_id = ?", [step_id]) == [("SV1",)]
     assert os.stat(out).st_mode & 0o777 == 0o600 and "Visit Kit at Oak Home" in out.read_text()
     assert os.stat(out.parent).st_mode & 0o777 == 0o700
 
@@ -378,6 +302,7 @@ async def test_masked_agenda_shows_initials(forms_db):
     assert "K. L." in source and "Kit Lane" not in source
 
 
+@pytest.mark.slow
 async def test_escape_cancels_with_none_and_writes_nothing(forms_db):
     async with Host().run_test(size=(120, 40)) as pilot:
         form = await open_screen(pilot, StaffingNoteForm(context(forms_db)))
@@ -385,4 +310,4 @@ async def test_escape_cancels_with_none_and_writes_nothing(forms_db):
         await pilot.press("escape")
         await settle(pilot)
         assert pilot.app.results == [None]
-    assert sql(forms_db, "SELECT count(*) FROM audit_log") == [(0,)]
+    assert query(forms_db, "SELECT count(*) FROM audit_log") == [(0,)]

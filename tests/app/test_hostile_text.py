@@ -23,7 +23,7 @@ from textual.widgets import DataTable, Static, TabbedContent, Tree
 from staffing_tui.modals.agenda import AgendaScreen
 from staffing_tui.screens.detail import CaseDetailScreen
 from staffing_tui.screens.reports import ReportsScreen
-from tests.app.pilot import SIZE, open_caseload, settle, staffing_app, tree_of
+from tests.conftest import SIZE, open_caseload, settle, staffing_app, tree_of
 from tests.present.strategies import ANY_CONTROL, CONTROL_BUT_NEWLINE
 
 TITLE = "\x1b]0;TITLE\x07"
@@ -92,6 +92,7 @@ def tree_labels(tree: Tree) -> list[str]:
     return labels
 
 
+@pytest.mark.slow
 async def test_the_main_screen_shows_hostile_names_as_escapes_and_sends_none(hostile_db: Path):
     app = staffing_app(hostile_db)
     async with app.run_test(size=SIZE) as pilot:
@@ -106,6 +107,7 @@ async def test_the_main_screen_shows_hostile_names_as_escapes_and_sends_none(hos
         assert_nothing_from_data_reaches_the_terminal(app)
 
 
+@pytest.mark.slow
 async def test_the_detail_screen_shows_hostile_names_and_notes_as_escapes_and_sends_none(hostile_db: Path):
     app = staffing_app(hostile_db)
     async with app.run_test(size=SIZE) as pilot:
@@ -127,6 +129,7 @@ async def test_the_detail_screen_shows_hostile_names_and_notes_as_escapes_and_se
             assert_nothing_from_data_reaches_the_terminal(app)
 
 
+@pytest.mark.slow
 async def test_the_agenda_shows_hostile_names_and_steps_as_escapes_and_sends_none(hostile_db: Path):
     app = staffing_app(hostile_db)
     async with app.run_test(size=SIZE) as pilot:
@@ -141,6 +144,7 @@ async def test_the_agenda_shows_hostile_names_and_steps_as_escapes_and_sends_non
         assert_nothing_from_data_reaches_the_terminal(app)
 
 
+@pytest.mark.slow
 async def test_the_reports_show_hostile_names_as_escapes_and_send_none(hostile_db: Path):
     app = staffing_app(hostile_db)
     async with app.run_test(size=SIZE) as pilot:

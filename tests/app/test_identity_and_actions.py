@@ -17,7 +17,10 @@ from staffing_tui.screens import actions
 from staffing_tui.screens.staffing import StaffingScreen
 from staffing_tui.store.connection import open_database
 from tests.app import stubs
-from tests.app.pilot import SIZE, Recorder, column, header_text, open_caseload, settle, staffing_app
+from tests.conftest import SIZE, Recorder, column, header_text, open_caseload, settle, staffing_app
+
+#: Slow: each test drives the app through Pilot (a second or more each).
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,7 @@ stops excusing from a month on, a withdrawn staffing note stops explaining — a
 in the app by a supervisor of the unit or a manager, saying why; the change is audited and every
 status follows.
 
-Database: `caseload_db` (tests/app/conftest.py, November 2026 as of 2026-11-18) plus
+Database: `caseload_db` (tests/builders.py, November 2026 as of 2026-11-18) plus
 exception 1 for Kit Lane (C1/K1, November–January, approved by Val Vega on 2026-11-10), so Kit
 is excused; Kay Lane (C1/K2) is explained by the fixture's staffing note 1. Changes made in
 these tests are made on the as-of day (the record services' clock is pinned), so "as known
@@ -14,7 +14,6 @@ then" (docs/policy.md) counts them as of that day.
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -22,14 +21,16 @@ from textual.widgets import DataTable, Footer, Input, TabbedContent
 
 from staffing_tui.domain.enums import Reason, Status
 from staffing_tui.domain.months import Month
-from staffing_tui.modals.fields import ProblemList
 from staffing_tui.modals.record_change import RevokeExceptionDialog, WithdrawNoteDialog
 from staffing_tui.screens.detail import CaseDetailScreen
 import staffing_tui.store.records as records
 from staffing_tui.store.audit import resolve_actor
 from staffing_tui.store.connection import open_database
 from staffing_tui.store.records import ExceptionRequest, create_exception, revoke_exception
-from tests.app.pilot import SIZE, Recorder, open_caseload, settle, staffing_app
+from tests.conftest import SIZE, Recorder, open_caseload, problems_shown, query, settle, staffing_app
+
+#: Slow: each test drives the app through Pilot, typing whole reasons key by key.
+pytestmark = pytest.mark.slow
 
 KIT_WHY = "Kit left residential treatment early and is home."
 KAY_WHY = "Recorded for the wrong month; Kay was seen on the 4th."
@@ -56,14 +57,6 @@ def _changes_made_on_the_as_of_day(monkeypatch):
     monkeypatch.setattr(records, "now_text", lambda: "2026-11-18T19:00:00Z")  # noon in Phoenix
 
 
-def sql(db_path: Path, query: str, params=()) -> list[tuple]:
-    conn = sqlite3.connect(db_path)
-    try:
-        return conn.execute(query, params).fetchall()
-    finally:
-        conn.close()
-
-
 async def open_detail(pilot, person_id: str) -> CaseDetailScreen:
     """Ana's caseload, then the detail of `person_id` on case C1."""
     table = await open_caseload(pilot, "S1")
@@ -77,11 +70,6 @@ async def open_detail(pilot, person_id: str) -> CaseDetailScreen:
 
 def footer_keys(screen) -> dict:
     return {key.key: key for key in screen.query_one(Footer).query("FooterKey")}
-
-
-def problems_shown(dialog) -> str:
-    problems = dialog.query_one(ProblemList)
-    return str(problems.render()) if problems.has_class("-shown") else ""
 
 
 def cell(screen, table_id: str, row: int, column: int) -> str:
@@ -116,9 +104,9 @@ async def test_revoking_an_exception_with_a_reason_is_audited_and_the_child_is_d
         state = cell(detail, "exceptions-table", 0, 3)
         assert state == "revoked from 2026-11\nby Val Vega, 2026-11-18"
         assert cell(detail, "exceptions-table", 0, 7).endswith(f"\nwhy revoked: {KIT_WHY}")
-    assert sql(records_db, "SELECT revoked_from, revoked_by, revoked_reason, version FROM exceptions") == [
+    assert query(records_db, "SELECT revoked_from, revoked_by, revoked_reason, version FROM exceptions") == [
         ("2026-11", "SV1", KIT_WHY, 2)]
-    assert sql(records_db, "SELECT actor, action, table_name, record_id FROM audit_log ORDER BY audit_id") == [
+    assert query(records_db, "SELECT actor, action, table_name, record_id FROM audit_log ORDER BY audit_id") == [
         ("SV1", "create", "exceptions", "1"), ("SV1", "revoke", "exceptions", "1")]
 
 
@@ -148,8 +136,8 @@ async def test_withdrawing_a_staffing_note_is_audited_and_the_child_is_no_longer
         await pilot.press("w")  # nothing left to withdraw: greyed, and says so
         assert footer_keys(detail)["w"].has_class("-disabled")
         assert recorder.messages("warning")[-1] == "No staffing note of this case is left to withdraw."
-    assert sql(records_db, "SELECT withdrawn_by, withdrawn_reason FROM staffing_notes") == [("SV1", KAY_WHY)]
-    assert sql(records_db, "SELECT actor, action, record_id FROM audit_log WHERE table_name = 'staffing_notes'") == [
+    assert query(records_db, "SELECT withdrawn_by, withdrawn_reason FROM staffing_notes") == [("SV1", KAY_WHY)]
+    assert query(records_db, "SELECT actor, action, record_id FROM audit_log WHERE table_name = 'staffing_notes'") == [
         ("SV1", "withdraw", "1")]
 
 
@@ -165,8 +153,8 @@ async def test_an_empty_reason_is_refused_in_the_dialog_and_nothing_is_written(r
         assert dialog.query_one("#reason").has_class("-problem")
         await pilot.press("escape")
         assert isinstance(app.screen, CaseDetailScreen)
-    assert sql(records_db, "SELECT revoked_at FROM exceptions") == [(None,)]
-    assert sql(records_db, "SELECT count(*) FROM audit_log") == [(1,)]  # the exception's creation only
+    assert query(records_db, "SELECT revoked_at FROM exceptions") == [(None,)]
+    assert query(records_db, "SELECT count(*) FROM audit_log") == [(1,)]  # the exception's creation only
 
 
 async def test_a_too_short_withdrawal_reason_shows_the_services_sentence(records_db: Path):
@@ -179,7 +167,7 @@ async def test_a_too_short_withdrawal_reason_shows_the_services_sentence(records
         assert isinstance(dialog, WithdrawNoteDialog)
         assert problems_shown(dialog) == "• reason: say why the note is withdrawn (at least 10 characters)."
         assert dialog.query_one("#reason", Input).value == "error"  # kept, to be finished
-    assert sql(records_db, "SELECT withdrawn_at FROM staffing_notes") == [(None,)]
+    assert query(records_db, "SELECT withdrawn_at FROM staffing_notes") == [(None,)]
 
 
 async def test_a_specialist_sees_revoke_and_withdraw_greyed_and_is_told_why(records_db: Path):
@@ -222,5 +210,5 @@ async def test_a_record_changed_since_it_was_shown_is_refused_and_the_detail_rel
         await pilot.press("escape")
         await settle(pilot)
         assert cell(detail, "exceptions-table", 0, 3).startswith("revoked from 2026-12")
-    assert sql(records_db, "SELECT revoked_from, revoked_reason FROM exceptions") == [
+    assert query(records_db, "SELECT revoked_from, revoked_reason FROM exceptions") == [
         ("2026-12", "Ended by the court.")]

@@ -19,7 +19,7 @@ from staffing_tui.screens.detail import CaseDetailScreen
 from staffing_tui.store.audit import resolve_actor
 from staffing_tui.store.connection import open_database
 from staffing_tui.store.records import ExceptionRequest, StaffingNoteRequest, add_staffing_note, create_exception
-from tests.app.pilot import SIZE, open_caseload, settle, staffing_app
+from tests.conftest import SIZE, open_caseload, settle, staffing_app
 
 OCTOBER = Month(2026, 10)
 AT_THE_NOVEMBER_STAFFING = "2026-11-04T17:00:00Z"
@@ -45,6 +45,7 @@ def cells(table, key: str) -> list[str]:
     return [str(cell) for cell in table.get_row(key)]
 
 
+@pytest.mark.slow
 async def test_caseload_rows_say_in_words_that_their_record_came_after_october_ended(late_db: Path):
     app = staffing_app(late_db, month="2026-10")
     async with app.run_test(size=SIZE) as pilot:
@@ -56,6 +57,7 @@ async def test_caseload_rows_say_in_words_that_their_record_came_after_october_e
         assert not any("recorded_after_month" in cell for key in ("C1/K6", "C1/K1") for cell in cells(table, key))
 
 
+@pytest.mark.slow
 async def test_detail_screen_says_the_exception_was_approved_after_october_ended(late_db: Path):
     app = staffing_app(late_db, month="2026-10")
     async with app.run_test(size=SIZE) as pilot:

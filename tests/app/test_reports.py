@@ -1,7 +1,7 @@
 """The reports screen: summaries, the 12-month trend, the federal measure, integrity flags.
 
 Fixture: the forms tests' November 2026 database (as of 2026-11-18, see
-tests/app/test_forms.py), plus one duplicate entry of a visit with Kit (K1) so
+tests/builders.py `build_forms_db`), plus one duplicate entry of a visit with Kit (K1) so
 there is an integrity flag.
 """
 
@@ -11,37 +11,14 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from textual.app import App
 from textual.widgets import DataTable, Static
-from textual.worker import WorkerState
 
 from staffing_tui.domain.months import Month
 from staffing_tui.screens.reports import ReportsScreen, TrendChart, TrendLine, trend_line
 from staffing_tui.store import trends
 from staffing_tui.store.connection import open_database
 from staffing_tui.store.evaluation import month_report
-from tests.app.pilot import settle as settle_app
-from tests.app.pilot import staffing_app
-from tests.app.test_forms import build_forms_db
-
-NOVEMBER = Month(2026, 11)
-
-
-class Host(App):
-    """A bare app to push the reports screen on; keeps worker failures."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.failures: list[BaseException | None] = []
-
-    def on_worker_state_changed(self, event) -> None:
-        if event.state is WorkerState.ERROR:
-            self.failures.append(event.worker.error)
-
-
-@pytest.fixture
-def forms_db(tmp_path: Path) -> Path:
-    return build_forms_db(tmp_path / "reports.db")
+from tests.conftest import NOVEMBER, Host, settle, staffing_app
 
 
 @pytest.fixture
@@ -63,12 +40,6 @@ async def show_reports(pilot, db_path: Path, month: Month | None = NOVEMBER, mas
     await pilot.app.push_screen(screen)
     await settle(pilot)
     return screen
-
-
-async def settle(pilot) -> None:
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 def table_rows(table: DataTable) -> list[list[str]]:
@@ -129,6 +100,7 @@ async def test_federal_measure_year_to_date_and_integrity_flags(flagged_db):
     assert flags == [["C1", "Kit Lane", "child", "Ana Alvarez", duplicate]]
 
 
+@pytest.mark.slow
 async def test_masked_reports_show_initials_and_months_move_with_brackets(flagged_db):
     async with Host().run_test(size=(120, 40)) as pilot:
         screen = await show_reports(pilot, flagged_db, masked=True)
@@ -144,48 +116,6 @@ async def test_masked_reports_show_initials_and_months_move_with_brackets(flagge
         await pilot.press("escape")
         assert pilot.app.screen is not screen
     assert pilot.app.failures == []
-
-
-def test_unseen_trend_evaluates_each_month_once_for_every_unit(forms_db, monkeypatch):
-    evaluated: list[Month] = []
-    real = trends.month_report
-
-    def counting(db, month, as_of=None, *args, **kwargs):
-        evaluated.append(month)
-        return real(db, month, as_of, *args, **kwargs)
-
-    monkeypatch.setattr(trends, "month_report", counting)
-    db = open_database(forms_db)
-    try:
-        known = real(db, NOVEMBER)
-        steps: list[tuple[int, int]] = []
-        trend = trends.unseen_trend(db, ["U1", "U2", "U9"], NOVEMBER, known=[known],
-                                    progress=lambda done, total: steps.append((done, total)))
-    finally:
-        db.close()
-    assert len(evaluated) == 11 and NOVEMBER not in evaluated  # November reused, not evaluated again
-    assert steps == [(done, 11) for done in range(1, 12)]
-    assert trend.months[0] == Month(2025, 12) and trend.months[-1] == NOVEMBER
-    assert trend.counts("U2")[-1] == 4 and trend.counts("U1")[-1] == 1
-    assert trend.counts("U9") == (0,) * 12
-
-
-def test_the_trend_counts_only_the_months_it_has_to_evaluate(forms_db):
-    from staffing_tui.store.month_cache import MONTH_CACHE
-
-    MONTH_CACHE.clear()
-    db = open_database(forms_db)
-    try:
-        known = month_report(db, NOVEMBER)
-        for month in (Month(2026, 10), Month(2026, 6)):
-            month_report(db, month, known.as_of)  # already in the month cache: served, not counted
-        steps: list[tuple[int, int]] = []
-        trends.unseen_trend(db, ["U1"], NOVEMBER, known=[known],
-                            progress=lambda done, total: steps.append((done, total)))
-    finally:
-        db.close()
-        MONTH_CACHE.clear()
-    assert steps == [(done, 9) for done in range(1, 10)]
 
 
 async def test_the_month_is_shown_while_the_trend_is_evaluated_and_the_trend_does_not_move_the_cursor(
@@ -268,6 +198,7 @@ async def test_the_trend_says_how_many_of_the_months_before_are_evaluated(flagge
         assert str(label.render()) == "Dec 2025 → Nov 2026, one bar and one number per month"
 
 
+@pytest.mark.slow
 async def test_another_month_stops_the_trend_being_evaluated_and_its_counts_are_not_shown(flagged_db, monkeypatch):
     release, evaluated = hold_the_trend_after(monkeypatch, 3)
     async with Host().run_test(size=(120, 40)) as pilot:
@@ -286,23 +217,24 @@ async def test_another_month_stops_the_trend_being_evaluated_and_its_counts_are_
 
 async def reports_from_the_main_screen(pilot) -> ReportsScreen:
     """The real app's reports, opened with `r` once the main screen has evaluated the month."""
-    await settle_app(pilot)
+    await settle(pilot)
     await pilot.press("r")
-    await settle_app(pilot)
+    await settle(pilot)
     assert isinstance(pilot.app.screen, ReportsScreen)
     return pilot.app.screen
 
 
+@pytest.mark.slow
 async def test_x_on_the_reports_screen_masks_its_names_and_r_does_not_open_a_second_one(flagged_db):
     app = staffing_app(flagged_db)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await reports_from_the_main_screen(pilot)
         assert "names masked" not in screen.sub_title
         await pilot.press("x")
-        await settle_app(pilot)
+        await settle(pilot)
         assert screen.masked and "names masked" in screen.sub_title
         await pilot.press("r")
-        await settle_app(pilot)
+        await settle(pilot)
         assert app.screen is screen
         assert sum(isinstance(s, ReportsScreen) for s in app.screen_stack) == 1
 
@@ -323,6 +255,7 @@ def test_the_reports_only_read_the_database(flagged_db, monkeypatch):
     assert opened == [{"readonly": True}]
 
 
+@pytest.mark.slow
 async def test_in_the_app_the_unit_summary_shows_every_unit_and_the_total(flagged_db):
     # The main screen's tree is #units; the app's stylesheet gives it the pane's height.
     # The reports' tables have their own ids, so none of that reaches them.

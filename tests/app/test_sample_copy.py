@@ -16,9 +16,9 @@ import staffing_tui.sample as sample
 from staffing_tui.app import build_app
 from staffing_tui.errors import DatabaseProblem
 from staffing_tui.sample import SHIPPED_SAMPLE, sample_working_copy, working_copy
-from tests.app.pilot import SIZE, Recorder, settle
+from tests.conftest import SIZE, Recorder, settle
 from tests.builders import cli
-from tests.reliability.conftest import kill_and_reap, start_python
+from tests.conftest import kill_and_reap, start_python
 
 #: An app in a process of its own, on the database given as its argument, started as `run_app`
 #: starts it (the database checked, then the app built) but headless: it says "running" once its
@@ -134,6 +134,7 @@ def test_a_newer_shipped_sample_never_replaces_a_copy_holding_the_users_records(
     assert sorted(p.name for p in copy.parent.iterdir()) == ["sample.db"]
 
 
+@pytest.mark.slow
 def test_a_newer_shipped_sample_never_replaces_a_copy_an_app_in_another_process_has_open(data, shipped, capsys):
     copy = sample_working_copy()
     app = start_python("-c", APP_PROCESS, str(copy), stdin=subprocess.PIPE)

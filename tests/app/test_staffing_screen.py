@@ -25,8 +25,8 @@ from staffing_tui.store.connection import open_database
 from staffing_tui.store.month_cache import MONTH_CACHE
 from staffing_tui.widgets.caseload_table import CaseloadTable
 from staffing_tui.widgets.units_tree import SpecialistEntry, UnitEntry, UnitsTree
-from tests.app.conftest import add_runaway_and_history, build_staffing_db
-from tests.app.pilot import (
+from tests.builders import build_staffing_db
+from tests.conftest import (
     SIZE,
     Recorder,
     caseload_of,
@@ -85,6 +85,7 @@ async def test_badge_is_red_above_zero_and_green_at_zero(caseload_db: Path):
         assert tree.render_label(ben, Style(), Style()).spans[-1].style.color == green
 
 
+@pytest.mark.slow
 async def test_the_month_is_evaluated_for_the_first_unit_then_once_for_all_and_switching_reads_nothing(
     caseload_db: Path, monkeypatch
 ):
@@ -110,6 +111,7 @@ async def test_the_month_is_evaluated_for_the_first_unit_then_once_for_all_and_s
                                                                (Month(2026, 11), {})]
 
 
+@pytest.mark.slow
 async def test_while_the_rest_is_evaluated_other_units_show_an_ellipsis_and_say_so(caseload_db: Path, monkeypatch):
     release = threading.Event()
     real = staffing_screen.month_report
@@ -179,6 +181,7 @@ async def test_opens_at_the_as_of_month_and_the_header_says_month_state_date_and
         assert isinstance(app.focused, UnitsTree)
 
 
+@pytest.mark.slow
 async def test_a_past_month_is_complete_and_unmet_is_not_called_due(caseload_db: Path):
     app = staffing_app(caseload_db, month="2026-10")
     async with app.run_test(size=SIZE) as pilot:
@@ -187,6 +190,7 @@ async def test_a_past_month_is_complete_and_unmet_is_not_called_due(caseload_db:
         assert column(table, "status")[:3] == ["✗ unmet"] * 3
 
 
+@pytest.mark.slow
 async def test_the_caseload_shows_the_runaway_child_not_seen_with_its_placement_status(caseload_db: Path):
     app = staffing_app(caseload_db)
     async with app.run_test(size=SIZE) as pilot:
@@ -205,8 +209,9 @@ async def test_the_caseload_shows_the_runaway_child_not_seen_with_its_placement_
         assert "1 seen · 0 not required" in heading
 
 
-async def test_not_required_rows_come_last(tmp_path: Path):
-    path = add_runaway_and_history(build_staffing_db(tmp_path / "db.db"))
+@pytest.mark.slow
+async def test_not_required_rows_come_last(caseload_db: Path):
+    path = caseload_db
     db = open_database(path)
     db.execute("UPDATE case_members SET rights_terminated_on = '2026-06-01' WHERE person_id = 'P1'")
     db.conn.commit()
@@ -219,6 +224,7 @@ async def test_not_required_rows_come_last(tmp_path: Path):
         assert column(table, "reason")[-1] == "rights terminated"
 
 
+@pytest.mark.slow
 async def test_cora_has_four_due_including_the_household_home_visit(caseload_db: Path):
     app = staffing_app(caseload_db)
     async with app.run_test(size=SIZE) as pilot:
@@ -229,6 +235,7 @@ async def test_cora_has_four_due_including_the_household_home_visit(caseload_db:
         assert (str(household[0]), str(household[5])) == ("Household", "whole case")
 
 
+@pytest.mark.slow
 async def test_a_specialist_with_everyone_seen_says_so(caseload_db: Path):
     app = staffing_app(caseload_db)
     async with app.run_test(size=SIZE) as pilot:
@@ -238,6 +245,7 @@ async def test_a_specialist_with_everyone_seen_says_so(caseload_db: Path):
         assert "nobody unseen without a reason" in heading
 
 
+@pytest.mark.slow
 async def test_moving_the_tree_cursor_shows_that_caseload_without_enter(caseload_db: Path):
     app = staffing_app(caseload_db)
     async with app.run_test(size=SIZE) as pilot:
@@ -247,6 +255,7 @@ async def test_moving_the_tree_cursor_shows_that_caseload_without_enter(caseload
         assert table_keys(caseload_of(app)) == ["C3/K4", "C3/P2", "C4/", "C4/K5"]
 
 
+@pytest.mark.slow
 async def test_at_80_columns_the_caseload_takes_the_width_and_escape_goes_back(caseload_db: Path):
     app = staffing_app(caseload_db)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -260,6 +269,7 @@ async def test_at_80_columns_the_caseload_takes_the_width_and_escape_goes_back(c
         assert tree_of(app).cursor_node.data.specialist.staff_id == "S1"
 
 
+@pytest.mark.slow
 async def test_previous_month_keeps_the_chosen_specialist(caseload_db: Path):
     app = staffing_app(caseload_db)
     async with app.run_test(size=SIZE) as pilot:
@@ -353,6 +363,7 @@ def test_run_app_without_a_database_opens_the_sample_working_copy_and_passes_on_
     assert opened == [(caseload_db, "A newer sample…")]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size", [(80, 24), (160, 45)])
 async def test_name_status_and_reason_are_visible_at_80_columns_and_wide(caseload_db: Path, size):
     app = staffing_app(caseload_db)
@@ -381,6 +392,7 @@ async def test_long_names_are_cut_so_every_badge_stays_on_screen(tmp_path: Path,
         assert any(line.rstrip().endswith("✓") and "Bartholomew" in line for line in lines)
 
 
+@pytest.mark.slow
 async def test_the_footer_describes_every_key_of_the_caseload(caseload_db: Path):
     app = staffing_app(caseload_db)
     async with app.run_test(size=(200, 40)) as pilot:
@@ -395,6 +407,7 @@ async def test_the_footer_describes_every_key_of_the_caseload(caseload_db: Path)
         }
 
 
+@pytest.mark.slow
 async def test_the_tree_works_out_label_widths_as_they_are_drawn(caseload_db: Path):
     app = staffing_app(caseload_db)
     async with app.run_test(size=SIZE) as pilot:
@@ -412,6 +425,7 @@ async def test_the_tree_works_out_label_widths_as_they_are_drawn(caseload_db: Pa
             assert tree.get_label_width(node) == tree.render_label(node, Style(), Style()).cell_len
 
 
+@pytest.mark.slow
 async def test_a_large_tree_opens_the_first_unit_and_adds_a_units_specialists_when_it_is_opened(
     caseload_db: Path, monkeypatch
 ):

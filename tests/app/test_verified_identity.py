@@ -24,7 +24,7 @@ from staffing_tui.screens.commands import StaffingCommands
 from staffing_tui.screens.staffing import StaffingScreen
 from staffing_tui.store.audit import os_user
 from tests.app import stubs
-from tests.app.pilot import SIZE, Recorder, header_text, open_caseload, settle, staffing_app
+from tests.conftest import SIZE, Recorder, header_text, open_caseload, settle, staffing_app
 
 
 def give_logins(db_path: Path, logins: dict[str, str]) -> Path:
@@ -53,6 +53,7 @@ def _forget_opened():
     stubs.OPENED.clear()
 
 
+@pytest.mark.slow
 async def test_a_verified_database_acts_as_the_logged_in_person_without_a_picker(verified_db: Path, monkeypatch):
     monkeypatch.setattr(actions, "form_of", lambda kind: stubs.SavingExceptionForm)
     recorder = Recorder()
@@ -74,6 +75,7 @@ async def test_a_verified_database_acts_as_the_logged_in_person_without_a_picker
     conn.close()
 
 
+@pytest.mark.slow
 async def test_a_verified_database_offers_no_way_to_act_as_someone_else(verified_db: Path):
     recorder = Recorder()
     app = staffing_app(verified_db, as_staff=None)
@@ -90,6 +92,7 @@ async def test_a_verified_database_offers_no_way_to_act_as_someone_else(verified
         ]
 
 
+@pytest.mark.slow
 async def test_an_account_without_a_staff_row_browses_and_cannot_save(stranger_db: Path):
     recorder = Recorder()
     app = staffing_app(stranger_db, as_staff=None)

@@ -145,6 +145,7 @@ def text_outputs(text: str, db: Path) -> dict[str, str]:
     }
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(text=hostile_text)
 def test_no_text_the_program_makes_holds_a_control_character_but_newline(db, text):
@@ -152,6 +153,7 @@ def test_no_text_the_program_makes_holds_a_control_character_but_newline(db, tex
         assert controls_but_newline(output) == [], what
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(text=hostile_text)
 def test_lines_of_lists_errors_and_checks_stay_one_line_each(db, text):

@@ -136,6 +136,7 @@ def wrong_value(spec) -> st.SearchStrategy[str]:
     return st.one_of(LETTERS, st.integers().map(str)).filter(lambda v: v.strip() not in allowed)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(table=st.sampled_from(TABLES), encoding=st.sampled_from(["latin-1", "cp1252", "utf-16", "utf-16-le"]),
        accents=st.text(st.characters(min_codepoint=0xC0, max_codepoint=0xFF), min_size=1, max_size=6))
@@ -165,6 +166,7 @@ def test_a_stray_quote_is_refused(fuzz_db, table, data, junk):
     import_refused(fuzz_db, {table: "\n".join(lines)})
 
 
+@pytest.mark.slow
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(typed=st.sampled_from(TYPED), size=st.integers(1_000_001, 1_100_000), char=st.sampled_from("x7é-"))
 def test_a_huge_field_in_a_checked_column_is_refused_without_echoing_it(fuzz_db, typed, size, char):
@@ -172,6 +174,7 @@ def test_a_huge_field_in_a_checked_column_is_refused_without_echoing_it(fuzz_db,
     import_refused(fuzz_db, {table: to_text(with_cell(table, 1, column, char * size))})
 
 
+@pytest.mark.slow
 @FUZZ
 @given(data=st.data(), typed=st.sampled_from(TYPED))
 def test_a_value_of_the_wrong_type_is_refused(fuzz_db, data, typed):

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import sqlite3
 
+import pytest
+
 from staffing_tui.errors import MAX_LISTED_PROBLEMS, ValidationError
 from tests.builders import cli, dump
 from tests.reliability.datasets import write_csv, write_dataset
@@ -18,6 +20,7 @@ def problem_lines(err: str) -> list[str]:
     return err.splitlines()[1:]  # after the "error: N problems in …" line
 
 
+@pytest.mark.slow
 def test_a_header_of_a_million_columns_answers_with_fifty_problems_and_a_count(db_path, tmp_path, capsys):
     source = tmp_path / "csv"
     source.mkdir()

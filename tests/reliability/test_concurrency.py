@@ -13,7 +13,7 @@ from staffing_tui.store.audit import resolve_actor
 from staffing_tui.store.connection import BUSY_TIMEOUT_MS, get_meta, hold_open, open_database, set_meta
 from staffing_tui.store.records import ExceptionRequest, NextStepRequest, StaleRecord
 from tests.builders import cli
-from tests.reliability.conftest import query, start_python
+from tests.conftest import query, start_python
 
 WRITES_PER_PROCESS = 30
 
@@ -46,6 +46,7 @@ def _parse(lines: list[str]) -> tuple[dict[str, set[int]], float, float, list[st
     return acks, start, end, other
 
 
+@pytest.mark.slow
 def test_two_processes_writing_at_once_lose_nothing_and_get_no_error(db_path, tmp_path):
     go = tmp_path / "go"
     workers = [

@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 
 from staffing_tui.cli import main
-from tests.reliability.conftest import query, start_python
+from tests.conftest import acknowledged, query, start_note_writer, start_python
 from tests.reliability.datasets import write_dataset
 
-pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX signals")
+#: Slow: each test runs a real process and a 60,000-note import or a stream of writes until it is killed.
+pytestmark = [pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX signals"), pytest.mark.slow]
 
 TABLES = ("units", "staff", "cases", "people", "case_members", "parent_child", "permanency_goals",
           "placements", "notes", "note_contacts")
@@ -119,15 +120,8 @@ def test_import_killed_while_committing_is_all_or_nothing(loaded_db, big_import)
 
 
 def test_every_acknowledged_record_write_survives_a_kill(db_path):
-    writer = start_python("-m", "tests.reliability.workers", "notes", "--db", str(db_path), "--as", "SV1",
-                          "--case", "C1", "--person", "K1", "--count", "0", "--first-month", "2026-10")
-    acked: list[int] = []
-    deadline = time.monotonic() + 60
-    while len(acked) < 25:
-        line = writer.stdout.readline()
-        assert line and time.monotonic() < deadline, writer.communicate()
-        if line.startswith("ack "):
-            acked.append(int(line.split()[2]))
+    writer = start_note_writer(db_path)
+    acked = acknowledged(writer, 25)
     rest = kill(writer)
     acked += [int(line.split()[2]) for line in rest.splitlines() if line.startswith("ack ")]
 

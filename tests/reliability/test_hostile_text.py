@@ -21,7 +21,7 @@ from markdown_it import MarkdownIt
 
 from tests.builders import cli
 from tests.present.strategies import controls_but_newline
-from tests.reliability.conftest import query
+from tests.conftest import query
 from tests.reliability.datasets import write_csv, write_dataset
 
 TITLE = "\x1b]0;TITLE\x07"  # sets the terminal's title

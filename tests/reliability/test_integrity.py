@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-import time
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,7 @@ from staffing_tui.cli import main
 from staffing_tui.store.maintenance import DATA_QUALITY_RULES, RULES
 from staffing_tui.store.schema import NEVER_DELETED
 from tests.builders import cli, dump
-from tests.reliability.conftest import kill_and_reap, mode_of, query, start_python
+from tests.conftest import acknowledged, kill_and_reap, mode_of, query, start_note_writer
 from tests.reliability.datasets import write_dataset
 
 #: Everything tests/builders.py's database knows that must never appear in a message.
@@ -279,16 +278,9 @@ def test_backup_into_a_missing_folder_is_a_clear_error(evidence_db, tmp_path, ca
 
 
 def test_backup_is_online_and_consistent_while_someone_writes(db_path, tmp_path, capsys):
-    writer = start_python("-m", "tests.reliability.workers", "notes", "--db", str(db_path), "--as", "SV1",
-                          "--case", "C1", "--person", "K1", "--count", "0", "--first-month", "2026-10")
+    writer = start_note_writer(db_path)
     try:
-        acked_before = []
-        deadline = time.monotonic() + 60
-        while len(acked_before) < 10:
-            line = writer.stdout.readline()
-            assert line and time.monotonic() < deadline, writer.communicate()
-            if line.startswith("ack "):
-                acked_before.append(int(line.split()[2]))
+        acked_before = acknowledged(writer, 10)
         destination = tmp_path / "online.db"
         code, _, err = cli(capsys, "backup", "--db", db_path, destination)
         assert code == 0, err

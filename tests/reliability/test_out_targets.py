@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import socket
-import sqlite3
 import stat
 import subprocess
 import sys
@@ -21,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.builders import cli, dump
-from tests.reliability.conftest import REPO, mode_of
+from tests.conftest import REPO, add_contact_plan, mode_of
 
 REPORT = ["report", "--month", "2026-10", "--format", "json"]
 AGENDA = ["agenda", "--specialist", "S1", "--month", "2026-10"]
@@ -32,14 +31,7 @@ EXPORTS = {"report": REPORT, "agenda": AGENDA, "plan export": PLAN_EXPORT}
 @pytest.fixture
 def plan_db(db_path, capsys) -> Path:
     """The small database with contact plan 1 (K1's goal is adoption from August)."""
-    with sqlite3.connect(db_path) as conn:
-        conn.execute("INSERT INTO permanency_goals VALUES ('C1', 'K1', 'adoption', '2026-08-01')")
-    conn.close()
-    code, _, err = cli(capsys, "plan", "generate", "--db", db_path, "--as", "SV1", "--case", "C1", "--parent", "A1",
-                       "--frequency", "1", "--methods", "phone", "--arrangements", "Calls on Fridays.",
-                       "--from", "2026-08", "--review-on", "2026-12-01")
-    assert code == 0, err
-    return db_path
+    return add_contact_plan(capsys, db_path)
 
 
 def listing(folder: Path, database: Path) -> dict[str, bytes | str]:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.builders import cli
-from tests.reliability.conftest import mode_of
+from tests.conftest import add_contact_plan, mode_of
 from tests.reliability.datasets import write_dataset
 
 PRIVATE_MODE = 0o600
@@ -226,15 +226,8 @@ def test_out_never_replaces_the_database(db_path, capsys):
 @pytest.fixture
 def plan_db(db_path, capsys) -> Path:
     """K1's goal is adoption from August: contact plan 1 for A1, from August (K1 then at Oak Foster Home)."""
-    with sqlite3.connect(db_path) as conn:
-        conn.execute("INSERT INTO permanency_goals VALUES ('C1', 'K1', 'adoption', '2026-08-01')")
-    conn.close()
-    code, _, err = cli(capsys, "plan", "generate", "--db", db_path, "--as", "SV1", "--case", "C1", "--parent", "A1",
-                       "--frequency", "1", "--methods", "in_person,phone",
-                       "--arrangements", "Ann Testperson meets Kit at the office; Oak Foster Home drives.",
-                       "--from", "2026-08", "--review-on", "2026-12-01")
-    assert code == 0, err
-    return db_path
+    return add_contact_plan(capsys, db_path, methods="in_person,phone",
+                            arrangements="Ann Testperson meets Kit at the office; Oak Foster Home drives.")
 
 
 def test_a_plan_export_never_replaces_the_database(plan_db, capsys):

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.builders import cli
-from tests.reliability.conftest import REPO, query
+from tests.conftest import REPO, query
 from tests.reliability.datasets import write_dataset
 
 EX_IOERR = 74

@@ -49,6 +49,9 @@ from tests.reliability import os_accounts
 from tests.reliability.datasets import write_csv, write_dataset, write_staff_with_logins
 from tests.reliability.os_accounts import Account, Runner, cli
 
+#: Slow: accounts and a group are created for the module and each command runs in a process of its own.
+pytestmark = pytest.mark.slow
+
 #: Writes each account makes while the other writes too.
 WRITES_PER_ACCOUNT = 20
 MONTH = "2025-02"

@@ -26,7 +26,7 @@ from staffing_tui.store.connection import open_database
 from staffing_tui.store.maintenance import foreign_key_findings
 from staffing_tui.store.schema import AUDIT_HASHED
 from tests.builders import cli, small_database
-from tests.reliability.conftest import REPO, query
+from tests.conftest import REPO, query
 
 #: What the records below put in the log, in order.
 AUDITED = ["exceptions 1 create", "exceptions 2 create", "contact_plans 1 create", "staffing_notes 1 create",

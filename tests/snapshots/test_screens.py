@@ -1,6 +1,6 @@
 """What the screens look like, at a fixed size on a fixed date (pytest-textual-snapshot).
 
-Database: tests/app/conftest.py `caseload_db`, November 2026 as of 2026-11-18,
+Database: tests/conftest.py `caseload_db`, November 2026 as of 2026-11-18,
 acting as Val Vega (North Unit supervisor). Review a changed snapshot in the
 report before accepting it with `--snapshot-update`.
 """
@@ -9,7 +9,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.app.pilot import settle, staffing_app
+import pytest
+
+from tests.conftest import settle, staffing_app
+
+#: Slow: each snapshot drives the app through Pilot and renders it.
+pytestmark = pytest.mark.slow
 
 SIZE = (100, 30)
 

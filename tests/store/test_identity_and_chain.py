@@ -24,13 +24,6 @@ NOTE = ["note", "add", "--case", "C2", "--person", "K2", "--month", "2026-10", "
         "--text", "In hospital all month."]
 
 
-@pytest.fixture
-def db_path(tmp_path) -> Path:
-    path = tmp_path / "unit.db"
-    small_database(path).close()
-    return path
-
-
 def give_login(path: Path, staff_id: str, login: str) -> None:
     with sqlite3.connect(path) as conn:
         conn.execute("UPDATE staff SET login = ? WHERE staff_id = ?", [login, staff_id])

@@ -322,6 +322,7 @@ def local_moments(draw):
     return zone, moment.replace(microsecond=0)
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None)
 @given(local_moments())
 def test_fast_local_time_agrees_with_pendulum(zone_and_moment):

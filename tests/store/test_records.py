@@ -9,13 +9,7 @@ import sqlite3
 import pytest
 
 from tests.builders import cli, small_database
-
-
-@pytest.fixture
-def db_path(tmp_path):
-    path = tmp_path / "records.db"
-    small_database(path).close()
-    return path
+from tests.conftest import query
 
 
 def report_row(capsys, db_path, month, person, as_of=None):
@@ -27,14 +21,6 @@ def report_row(capsys, db_path, month, person, as_of=None):
     return next(r for r in json.loads(out)["rows"] if r["person_id"] == person)
 
 
-def sql(db_path, query, params=()):
-    conn = sqlite3.connect(db_path)
-    try:
-        return conn.execute(query, params).fetchall()
-    finally:
-        conn.close()
-
-
 def add_exception(capsys, db_path, *, actor="SV1", case="C1", person="K1", category="child_in_treatment",
                   reason="Residential treatment limits visits this quarter.", start="2026-10", end="2026-12",
                   review="2026-12-15"):
@@ -43,7 +29,7 @@ def add_exception(capsys, db_path, *, actor="SV1", case="C1", person="K1", categ
 
 
 def counts(db_path):
-    return {t: sql(db_path, f"SELECT count(*) FROM {t}")[0][0]
+    return {t: query(db_path, f"SELECT count(*) FROM {t}")[0][0]
             for t in ("exceptions", "contact_plans", "staffing_notes", "next_steps", "audit_log")}
 
 
@@ -56,7 +42,7 @@ def test_exception_for_child_by_unit_supervisor_excuses_covered_month(db_path, c
     exception_id = int(out.strip())
     row = report_row(capsys, db_path, "2026-10", "K1")
     assert (row["status"], row["reason"], row["exception_id"]) == ("excused", "exception_approved", exception_id)
-    audit = sql(db_path, "SELECT actor, action, table_name, record_id FROM audit_log")
+    audit = query(db_path, "SELECT actor, action, table_name, record_id FROM audit_log")
     assert audit == [("SV1", "create", "exceptions", str(exception_id))]
 
 
@@ -102,8 +88,8 @@ def test_revoked_exception_no_longer_applies_from_its_revocation_month(db_path, 
     assert report_row(capsys, db_path, "2026-10", "K1")["status"] == "excused"
     november = report_row(capsys, db_path, "2026-11", "K1")
     assert (november["status"], november["reason"], november["exception_id"]) == ("due", "runaway_no_locate_efforts", None)
-    assert [a for (a,) in sql(db_path, "SELECT action FROM audit_log ORDER BY audit_id")] == ["create", "revoke"]
-    assert sql(db_path, "SELECT revoked_from, revoked_by FROM exceptions")[0] == ("2026-11", "SV1")
+    assert [a for (a,) in query(db_path, "SELECT action FROM audit_log ORDER BY audit_id")] == ["create", "revoke"]
+    assert query(db_path, "SELECT revoked_from, revoked_by FROM exceptions")[0] == ("2026-11", "SV1")
 
 
 def test_specialist_cannot_revoke(db_path, capsys):
@@ -141,7 +127,7 @@ def test_audit_log_refuses_update_and_delete(db_path, capsys):
     add_exception(capsys, db_path)
     for statement in ("UPDATE audit_log SET actor = 'X'", "DELETE FROM audit_log", "DELETE FROM exceptions"):
         with pytest.raises(sqlite3.IntegrityError):
-            sql(db_path, statement)
+            query(db_path, statement)
     assert counts(db_path)["exceptions"] == 1 and counts(db_path)["audit_log"] == 1
 
 
@@ -219,16 +205,16 @@ def test_frequency_outside_1_to_3_is_refused(adoption_db, capsys):
 def test_new_plan_supersedes_the_old_which_is_kept(adoption_db, capsys):
     first = int(generate_plan(capsys, adoption_db)[1])
     second = int(generate_plan(capsys, adoption_db, start="2026-11", methods="written", frequency="3")[1])
-    assert sql(adoption_db, "SELECT contact_plan_id, superseded_by FROM contact_plans ORDER BY 1") == [
+    assert query(adoption_db, "SELECT contact_plan_id, superseded_by FROM contact_plans ORDER BY 1") == [
         (first, second), (second, None)]
     # October is still judged by the first plan, November by the second.
     assert report_row(capsys, adoption_db, "2026-10", "A1")["contact_plan_id"] == first
     assert report_row(capsys, adoption_db, "2026-11", "A1")["contact_plan_id"] == second
-    actions = [a for (a,) in sql(adoption_db, "SELECT action FROM audit_log ORDER BY audit_id")]
+    actions = [a for (a,) in query(adoption_db, "SELECT action FROM audit_log ORDER BY audit_id")]
     assert actions == ["create", "create", "supersede"]
-    before, after = (json.loads(text) for text in sql(
+    before, after = (json.loads(text) for text in query(
         adoption_db, "SELECT before, after FROM audit_log WHERE action = 'supersede'")[0])
-    stored = sql(adoption_db, "SELECT version FROM contact_plans WHERE contact_plan_id = ?", [first])[0][0]
+    stored = query(adoption_db, "SELECT version FROM contact_plans WHERE contact_plan_id = ?", [first])[0][0]
     assert (before["superseded_by"], before["version"]) == (None, 1)
     assert (after["superseded_by"], after["version"]) == (second, stored) == (second, 2)  # the row as written
 
@@ -350,7 +336,7 @@ def test_a_revocation_and_a_closed_step_are_audited_with_before_and_after(db_pat
     code, _, err = cli(capsys, "step", "done", step_id, "--db", db_path, "--as", "S1")
     assert code == 2 and "already marked done by S1" in err
 
-    audited = {action: (json.loads(before), json.loads(after)) for action, before, after in sql(
+    audited = {action: (json.loads(before), json.loads(after)) for action, before, after in query(
         db_path, "SELECT action, before, after FROM audit_log WHERE action IN ('revoke', 'done')")}
     before, after = audited["revoke"]
     assert (before["version"], before["revoked_from"]) == (1, None)
@@ -367,7 +353,7 @@ def test_revoking_with_a_stale_version_is_refused_and_names_who_changed_it(db_pa
     code, _, err = cli(capsys, "exception", "revoke", "1", "--db", db_path, "--as", "SV1", "--from", "2026-11",
                        "--version", "1")
     assert code == 2 and "changed by SV1 at" in err and "reload" in err
-    assert sql(db_path, "SELECT revoked_from, version FROM exceptions")[0] == ("2026-12", 2)
+    assert query(db_path, "SELECT revoked_from, version FROM exceptions")[0] == ("2026-12", 2)
 
 
 # --- what a form loads ---------------------------------------------------------------------------

@@ -57,6 +57,14 @@ class Goal(StrEnum):
         return self in (Goal.REUNIFICATION, Goal.REMAIN_WITH_FAMILY)
 
 
+class MemberFact(StrEnum):
+    """A member's fact that can change over time (member_periods.csv, docs/data.md "Files and columns")."""
+
+    RESIDES_IN_HOME = "resides_in_home"
+    WHEREABOUTS_UNKNOWN = "whereabouts_unknown"
+    INCARCERATED = "incarcerated"
+
+
 class LocationType(StrEnum):
     IN_HOME = "in_home"
     FOSTER_HOME = "foster_home"

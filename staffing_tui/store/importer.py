@@ -56,7 +56,7 @@ from pathlib import Path
 import pendulum
 from sqlite_utils import Database
 
-from staffing_tui.domain.enums import CaseType, Goal, Location, LocationType, Method, Role, StaffRole
+from staffing_tui.domain.enums import CaseType, Goal, Location, LocationType, MemberFact, Method, Role, StaffRole
 from staffing_tui.domain.limits import date_out_of_range
 from staffing_tui.domain.text import clean_free_text, code_point, first_control
 from staffing_tui.errors import MAX_LISTED_PROBLEMS, UserError, listed_problems
@@ -170,7 +170,8 @@ COLUMNS: dict[str, dict[str, Column]] = {
         "joined_on": Column(DATE),
         "left_on": Column(DATE),
     },
-    "parent_child": {"case_id": _ref("cases"), "parent_id": _ref("people"), "child_id": _ref("people")},
+    "parent_child": {"case_id": _ref("cases"), "parent_id": _ref("people"), "child_id": _ref("people"),
+                     "rights_terminated_on": Column(DATE)},
     "permanency_goals": {
         "case_id": _ref("cases"),
         "child_id": _ref("people"),
@@ -196,8 +197,22 @@ COLUMNS: dict[str, dict[str, Column]] = {
         "location": Column(Location),
         "locate_for": _ref("people"),
         "text": Column(TEXT, free_text=True),
+        "placement_id": _ref("placements"),
     },
     "note_contacts": {"note_id": _ref("notes"), "person_id": _ref("people")},
+    "case_assignments": {
+        "case_id": _ref("cases"),
+        "specialist_id": _ref("staff", required=True),
+        "start_on": Column(DATE),
+        "end_on": Column(DATE),
+    },
+    "member_periods": {
+        "case_id": _ref("cases"),
+        "person_id": _ref("people"),
+        "fact": Column(MemberFact),
+        "start_on": Column(DATE),
+        "end_on": Column(DATE),
+    },
 }
 
 def _getter(table: str, *names: str) -> Callable[[list], object]:
@@ -222,9 +237,11 @@ REMEMBERED: dict[str, tuple[str, Callable[[list], object]]] = {
     "people": ("birth_date", _getter("people", "birth_date")),
     "case_members": ("role", _getter("case_members", "role")),
     "notes": ("substr(occurred_at, 1, 10)", _note_day),
+    "placements": ("case_id", _getter("placements", "case_id")),
 }
 
-NOUNS = {"units": "unit", "staff": "staff member", "cases": "case", "people": "person", "notes": "note"}
+NOUNS = {"units": "unit", "staff": "staff member", "cases": "case", "people": "person", "notes": "note",
+         "placements": "placement"}
 
 PARENT_ROLES = frozenset({Role.PARENT.value, Role.ALLEGED_PARENT.value})
 BOOLEANS = {"1": 1, "0": 0, "true": 1, "false": 0, "yes": 1, "no": 0}
@@ -661,7 +678,10 @@ class ImportRun:
     def _unknown_column(self, table: str, shown: str, index: int) -> tuple[str, str]:
         """(column, message) for the header cell at `index` that names no column; the cell itself
         is quoted only when `shown` (see `_header_may_be_shown`), else it is named by its position."""
-        expected = ", ".join(IMPORT_TABLES[table])
+        optional = OPTIONAL_COLUMNS.get(table, ())
+        expected = ", ".join(name for name in IMPORT_TABLES[table] if name not in optional)
+        if optional:
+            expected += " (optionally " + ", ".join(optional) + ")"
         if shown:
             return _clip(shown), f"unknown column; {self._file} has exactly: {expected}"
         return f"column {index + 1}", f"is not a column of {self._file}; the first line must be the header: {expected}"
@@ -880,7 +900,7 @@ class ImportRun:
                 )
 
     def _check_parent_child(self, row: list) -> None:
-        case_id, parent_id, child_id = row
+        case_id, parent_id, child_id, _rights_terminated_on = row
         if parent_id and parent_id == child_id:
             self.report("child_id", f"{child_id} cannot be their own parent; fix parent_id or child_id")
             return
@@ -897,7 +917,7 @@ class ImportRun:
             self.report("end_on", f"{end_on} is before start_on {start_on}; fix one of the dates")
 
     def _check_notes(self, row: list) -> None:
-        _, case_id, _, occurred_at, _, method, location, _, _ = row
+        _, case_id, _, occurred_at, _, method, location, _, _, _placement_id = row
         if occurred_at and case_id:
             case = self.known["cases"].get(case_id)
             if case is not _MISSING:

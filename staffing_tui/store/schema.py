@@ -26,21 +26,25 @@ IMPORT_TABLES: dict[str, tuple[str, ...]] = {
         "resides_in_home", "rights_terminated_on", "whereabouts_unknown", "incarcerated",
         "joined_on", "left_on",
     ),
-    "parent_child": ("case_id", "parent_id", "child_id"),
+    "parent_child": ("case_id", "parent_id", "child_id", "rights_terminated_on"),
     "permanency_goals": ("case_id", "child_id", "goal", "effective_on"),
     "placements": (
         "placement_id", "case_id", "child_id", "location_type", "location_name", "start_on", "end_on",
     ),
     "notes": (
         "note_id", "case_id", "author_id", "occurred_at", "note_type", "method", "location",
-        "locate_for", "text",
+        "locate_for", "text", "placement_id",
     ),
     "note_contacts": ("note_id", "person_id"),
+    "case_assignments": ("case_id", "specialist_id", "start_on", "end_on"),
+    "member_periods": ("case_id", "person_id", "fact", "start_on", "end_on"),
 }
 
 #: Columns a file may leave out (older exports stay valid, docs/data.md "General rules"): their cells read as empty.
 OPTIONAL_COLUMNS: dict[str, tuple[str, ...]] = {
     "staff": ("login",),
+    "parent_child": ("rights_terminated_on",),
+    "notes": ("placement_id",),
 }
 
 #: Primary keys of the imported tables.
@@ -55,6 +59,8 @@ IMPORT_KEYS: dict[str, tuple[str, ...]] = {
     "placements": ("placement_id",),
     "notes": ("note_id",),
     "note_contacts": ("note_id", "person_id"),
+    "case_assignments": ("case_id", "start_on"),
+    "member_periods": ("case_id", "person_id", "fact", "start_on"),
 }
 
 #: Tables whose rows are evidence: never deleted (revoked/superseded instead).
@@ -591,6 +597,42 @@ def _state_triggers() -> list[tuple[str, str, str]]:
     update or delete on an evaluated table."""
     return [(f"{table}_{event.lower()}_generation", table, event)
             for table in EVALUATED_TABLES for event in ("INSERT", "UPDATE", "DELETE")]
+
+
+#: The tables the evaluation reads from schema 9 on (m009 adds the dated facts).
+EVALUATED_TABLES_V9 = (*EVALUATED_TABLES, "case_assignments", "member_periods")
+
+
+@migrations()
+def m009_dated_facts(db: Database) -> None:
+    """Facts that change over time (docs/data.md "Files and columns"): who was assigned a case when
+    (`case_assignments`), when a member resided in the home, was missing or incarcerated
+    (`member_periods`), a parent's rights to one child (`parent_child.rights_terminated_on`) and
+    the placement a note contacted (`notes.placement_id`). Both new tables are read by the
+    evaluation, so they keep `generation` like the others (m008)."""
+    db.execute("ALTER TABLE parent_child ADD COLUMN rights_terminated_on TEXT")
+    db.execute("ALTER TABLE notes ADD COLUMN placement_id TEXT REFERENCES placements(placement_id)")
+    db.execute(
+        """CREATE TABLE case_assignments (
+            case_id TEXT NOT NULL REFERENCES cases(case_id),
+            specialist_id TEXT NOT NULL REFERENCES staff(staff_id),
+            start_on TEXT NOT NULL, end_on TEXT,
+            PRIMARY KEY (case_id, start_on))"""
+    )
+    db.execute(
+        """CREATE TABLE member_periods (
+            case_id TEXT NOT NULL,
+            person_id TEXT NOT NULL,
+            fact TEXT NOT NULL CHECK (fact IN ('resides_in_home','whereabouts_unknown','incarcerated')),
+            start_on TEXT NOT NULL, end_on TEXT,
+            PRIMARY KEY (case_id, person_id, fact, start_on),
+            FOREIGN KEY (case_id, person_id) REFERENCES case_members(case_id, person_id))"""
+    )
+    db.execute("CREATE INDEX idx_case_assignments_specialist ON case_assignments(specialist_id, start_on)")
+    for table in ("case_assignments", "member_periods"):
+        for event in ("INSERT", "UPDATE", "DELETE"):
+            db.execute(f"CREATE TRIGGER {table}_{event.lower()}_generation AFTER {event} ON {table} "
+                       "BEGIN UPDATE generation SET n = n + 1, token = random(); END")
 
 
 #: The audit columns a row's hash covers, in order (`audit_payload`).

@@ -64,4 +64,9 @@ def write_dataset(directory: Path, *, cases: int = 20, notes_per_case: int = 10,
     write_csv(directory, "notes", note_rows())
     write_csv(directory, "note_contacts", ([f"{p}N{i}-{n}", f"{p}K{i}"]
                                            for i in range(cases) for n in range(notes_per_case)))
+    # Schema 9's dated facts: who had the case since it opened, and the parent living in the home
+    # (which changes no requirement: the child is in foster care every day).
+    write_csv(directory, "case_assignments", ([f"{p}C{i}", "S1", "2025-01-01", ""] for i in range(cases)))
+    write_csv(directory, "member_periods", ([f"{p}C{i}", f"{p}A{i}", "resides_in_home", "2025-01-01", ""]
+                                            for i in range(cases)))
     return directory

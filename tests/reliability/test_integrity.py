@@ -144,17 +144,17 @@ def flawed_db(evidence_db) -> Path:
     conn = sqlite3.connect(evidence_db)
     conn.executescript("""
         -- duplicate_note: the same contact with K3 entered twice under two note types
-        INSERT INTO notes VALUES ('N10', 'C3', 'S2', '2026-10-05T10:00:00-07:00', 'home_visit', 'in_person', 'home', NULL, NULL);
-        INSERT INTO notes VALUES ('N11', 'C3', 'S2', '2026-10-05T10:00:00-07:00', 'monthly_visit', 'in_person', 'home', NULL, NULL);
+        INSERT INTO notes VALUES ('N10', 'C3', 'S2', '2026-10-05T10:00:00-07:00', 'home_visit', 'in_person', 'home', NULL, NULL, NULL);
+        INSERT INTO notes VALUES ('N11', 'C3', 'S2', '2026-10-05T10:00:00-07:00', 'monthly_visit', 'in_person', 'home', NULL, NULL, NULL);
         INSERT INTO note_contacts VALUES ('N10', 'K3'), ('N11', 'K3');
         -- in_person_while_runaway: K1 is on runaway since 2026-09-20
-        INSERT INTO notes VALUES ('N12', 'C1', 'S1', '2026-10-06T09:00:00-07:00', 'visit', 'in_person', 'community', NULL, NULL);
+        INSERT INTO notes VALUES ('N12', 'C1', 'S1', '2026-10-06T09:00:00-07:00', 'visit', 'in_person', 'community', NULL, NULL, NULL);
         INSERT INTO note_contacts VALUES ('N12', 'K1');
         -- in_person_while_whereabouts_unknown: A1 was seen in person (N1)
         UPDATE case_members SET whereabouts_unknown = 1 WHERE person_id = 'A1';
         -- not_a_member: K3 is not on case C2; K1 is searched for on C2
         INSERT INTO note_contacts VALUES ('N2', 'K3');
-        INSERT INTO notes VALUES ('N13', 'C2', 'S1', '2026-10-07T09:00:00-07:00', 'locate', 'none', NULL, 'K1', NULL);
+        INSERT INTO notes VALUES ('N13', 'C2', 'S1', '2026-10-07T09:00:00-07:00', 'locate', 'none', NULL, 'K1', NULL, NULL);
         -- overlapping_placements: PL3 overlaps PL1 (to 09-19) and PL2 (from 09-20)
         INSERT INTO placements VALUES ('PL3', 'C1', 'K1', 'foster_home', 'Elm House', '2026-09-01', '2026-09-25');
         -- approver_role: a specialist's approval, another unit's revocation and plan, a specialist's note

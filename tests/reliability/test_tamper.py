@@ -450,7 +450,7 @@ def test_foreign_key_findings_are_what_sqlites_foreign_key_check_finds(recorded)
     tamper(recorded, """
         PRAGMA foreign_keys = OFF;
         INSERT INTO notes VALUES ('N20', 'NOCASE', 'NOBODY', '2026-10-05T10:00:00-07:00', 'visit', 'none', NULL,
-                                  'GHOST', NULL);
+                                  'GHOST', NULL, NULL);
         INSERT INTO note_contacts VALUES ('NONOTE', 'K1'), ('N1', 'GHOST');
         INSERT INTO case_members (case_id, person_id, role) VALUES ('C1', 'GHOST', 'other_adult');
     """)

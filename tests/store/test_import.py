@@ -83,6 +83,14 @@ N1,P1
 N2,P2
 N4,P4
 """,
+    "case_assignments.csv": """\
+case_id,specialist_id,start_on,end_on
+C1,S2,2026-01-05,
+""",
+    "member_periods.csv": """\
+case_id,person_id,fact,start_on,end_on
+C1,P2,incarcerated,2026-02-01,2026-03-15
+""",
 }
 
 #: One more row per file that is valid on top of VALID (new keys); tests spoil one cell.
@@ -104,10 +112,14 @@ NEW_ROW: dict[str, dict[str, str]] = {
                   "note_type": "visit", "method": "in_person", "location": "home", "locate_for": "",
                   "text": "Home visit"},
     "note_contacts.csv": {"note_id": "N1", "person_id": "P2"},
+    "case_assignments.csv": {"case_id": "C2", "specialist_id": "S2", "start_on": "2026-02-01", "end_on": ""},
+    "member_periods.csv": {"case_id": "C1", "person_id": "P2", "fact": "whereabouts_unknown",
+                           "start_on": "2026-04-01", "end_on": ""},
 }
 
 COUNTS = {"units": 1, "staff": 2, "cases": 2, "people": 4, "case_members": 4, "parent_child": 1,
-          "permanency_goals": 2, "placements": 2, "notes": 4, "note_contacts": 3}
+          "permanency_goals": 2, "placements": 2, "notes": 4, "note_contacts": 3,
+          "case_assignments": 1, "member_periods": 1}
 
 
 # --- helpers -------------------------------------------------------------------------
@@ -196,7 +208,7 @@ def test_valid_dataset_imports_and_round_trips(loaded):
     assert db["notes"].get("N1") == {
         "note_id": "N1", "case_id": "C1", "author_id": "S2", "occurred_at": "2026-02-10T10:00:00-07:00",
         "note_type": "monthly visit", "method": "in_person", "location": "placement", "locate_for": None,
-        "text": "Saw the child, who is doing well.",
+        "text": "Saw the child, who is doing well.", "placement_id": None,
     }
     assert db["notes"].get("N3")["author_id"] is None
     assert db["units"].get("U1")["region"] == "North"
@@ -691,6 +703,6 @@ def test_a_file_skipped_for_its_header_does_not_flood_later_files(loaded, tmp_pa
     problems = rejected(loaded, tmp_path, files)
     assert problems == [
         "notes.csv:1: kind: unknown column; notes.csv has exactly: note_id, case_id, author_id, occurred_at, "
-        "note_type, method, location, locate_for, text",
+        "note_type, method, location, locate_for, text (optionally placement_id)",
         "notes.csv:1: note_type: missing column; add it to the header (its cells may be empty where optional)",
     ]

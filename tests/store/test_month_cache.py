@@ -26,7 +26,7 @@ from staffing_tui.store.connection import open_database
 from staffing_tui.store.evaluation import month_report
 from staffing_tui.store.month_cache import MONTH_CACHE, data_state
 from staffing_tui.store.records import StaffingNoteRequest, add_staffing_note
-from staffing_tui.store.schema import EVALUATED_TABLES, migrations
+from staffing_tui.store.schema import EVALUATED_TABLES_V9, migrations
 from tests.builders import small_database
 
 OCTOBER = Month(2026, 10)
@@ -151,13 +151,14 @@ def test_an_in_memory_database_is_never_cached():
 
 
 #: The tables the evaluation reads (store.facts), written out here so that one dropped from
-#: schema.EVALUATED_TABLES (and so from the generation triggers) fails a test.
+#: schema.EVALUATED_TABLES_V9 (and so from the generation triggers) fails a test.
 READ_BY_THE_EVALUATION = ("staff", "cases", "people", "case_members", "parent_child", "permanency_goals",
-                          "placements", "notes", "note_contacts", "exceptions", "contact_plans", "staffing_notes")
+                          "placements", "notes", "note_contacts", "exceptions", "contact_plans", "staffing_notes",
+                          "case_assignments", "member_periods")
 
 
 def test_every_table_the_evaluation_reads_is_an_evaluated_table():
-    assert [table for table in READ_BY_THE_EVALUATION if table not in EVALUATED_TABLES] == []
+    assert [table for table in READ_BY_THE_EVALUATION if table not in EVALUATED_TABLES_V9] == []
 
 
 @pytest.mark.parametrize("table", READ_BY_THE_EVALUATION)
@@ -235,7 +236,7 @@ def test_the_generation_triggers_mark_nothing_but_the_state(db_path):
     conn.close()
     assert "changed_cases" not in tables and "generation" in tables
     assert columns == ["id", "n", "token"]
-    assert set(triggers) == {f"{table}_{event}_generation" for table in EVALUATED_TABLES
+    assert set(triggers) == {f"{table}_{event}_generation" for table in EVALUATED_TABLES_V9
                              for event in ("insert", "update", "delete")}
     assert {sql.split(" BEGIN ", 1)[1] for sql in triggers.values()} == {
         "UPDATE generation SET n = n + 1, token = random(); END"}

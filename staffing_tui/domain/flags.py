@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Iterable, Sequence
 
-from staffing_tui.domain.enums import Flag, LocationType, Method
-from staffing_tui.domain.model import NoteFacts, PlacementFacts
+from staffing_tui.domain.enums import Flag, LocationType, MemberFact, Method
+from staffing_tui.domain.model import MemberFacts, NoteFacts, PlacementFacts
 from staffing_tui.domain.months import Month
 
 
@@ -26,9 +26,13 @@ def in_person_while_runaway(contacts: Iterable[NoteFacts], placements: Sequence[
     )
 
 
-def in_person_while_whereabouts_unknown(contacts: Iterable[NoteFacts], month: Month) -> bool:
-    """An in-person contact with an adult whose whereabouts are marked unknown."""
-    return any(n.method is Method.IN_PERSON and n.day in month for n in contacts)
+def in_person_while_whereabouts_unknown(contacts: Iterable[NoteFacts], member: MemberFacts, month: Month) -> bool:
+    """An in-person contact in `month` (on any case) with an adult on a day this case marks their
+    whereabouts unknown — a day they are a member of it."""
+    return any(n.method is Method.IN_PERSON and n.day in month and member.joined_on <= n.day
+               and (member.left_on is None or n.day <= member.left_on)
+               and member.holds(MemberFact.WHEREABOUTS_UNKNOWN, n.day)
+               for n in contacts)
 
 
 def duplicate_note_people(case_notes: Iterable[NoteFacts], month: Month) -> set[str]:
@@ -48,17 +52,17 @@ def duplicate_note_people(case_notes: Iterable[NoteFacts], month: Month) -> set[
 def flags_for(
     *,
     person_id: str,
-    is_child: bool,
-    is_adult_whereabouts_unknown: bool,
+    member: MemberFacts,
     contacts: Sequence[NoteFacts],
     placements: Sequence[PlacementFacts],
     duplicates: set[str],
     month: Month,
 ) -> tuple[Flag, ...]:
     flags: list[Flag] = []
+    is_child = member.role.is_child
     if is_child and in_person_while_runaway(contacts, placements, month):
         flags.append(Flag.IN_PERSON_WHILE_RUNAWAY)
-    if is_adult_whereabouts_unknown and in_person_while_whereabouts_unknown(contacts, month):
+    if not is_child and in_person_while_whereabouts_unknown(contacts, member, month):
         flags.append(Flag.IN_PERSON_WHILE_WHEREABOUTS_UNKNOWN)
     if person_id in duplicates:
         flags.append(Flag.DUPLICATE_NOTE)

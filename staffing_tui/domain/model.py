@@ -16,6 +16,7 @@ from staffing_tui.domain.enums import (
     Goal,
     Location,
     LocationType,
+    MemberFact,
     Method,
     Reason,
     Requirement,
@@ -32,13 +33,33 @@ record = dataclass(slots=True, unsafe_hash=True)
 
 
 @record
+class Assignment:
+    """Who had a case from `start_on` to `end_on` (inclusive; None: still) — case_assignments."""
+
+    specialist_id: str
+    unit_id: str | None
+    start_on: date
+    end_on: date | None = None
+
+
+@record
 class CaseFacts:
     case_id: str
     case_type: CaseType
-    specialist_id: str
+    specialist_id: str  # cases.specialist_id: the case's specialist on a day no assignment covers
     unit_id: str | None
     opened_on: date
     closed_on: date | None = None
+    #: the case's assignments that touch the month (docs/policy.md "Case transfers"); none: always
+    #: `specialist_id`'s, as in an older export
+    assignments: tuple[Assignment, ...] = ()
+
+    def assigned_on(self, day: date) -> tuple[str, str | None]:
+        """(specialist, unit) assigned on `day`: the assignment covering it, else `specialist_id`."""
+        for a in self.assignments:
+            if a.start_on <= day and (a.end_on is None or day <= a.end_on):
+                return a.specialist_id, a.unit_id
+        return self.specialist_id, self.unit_id
 
 
 @record
@@ -56,6 +77,25 @@ class MemberFacts:
     incarcerated: bool = False
     birth_date: date | None = None
     deceased_on: date | None = None
+    #: dated facts (member_periods): (fact, start_on, end_on or None). A fact with periods holds on
+    #: exactly their days and its boolean above is ignored (docs/policy.md "Facts that change over time").
+    periods: tuple[tuple[MemberFact, date, date | None], ...] = ()
+
+    def holds(self, fact: MemberFact, day: date) -> bool:
+        """Whether `fact` holds for this member on `day`."""
+        dated = False
+        for name, start_on, end_on in self.periods:
+            if name is fact:
+                if start_on <= day and (end_on is None or day <= end_on):
+                    return True
+                dated = True
+        if dated:
+            return False
+        if fact is MemberFact.RESIDES_IN_HOME:
+            return self.resides_in_home
+        if fact is MemberFact.WHEREABOUTS_UNKNOWN:
+            return self.whereabouts_unknown
+        return self.incarcerated
 
 
 @record
@@ -92,6 +132,8 @@ class NoteFacts:
     locate_for: str | None = None
     note_type: str | None = None
     author_id: str | None = None
+    #: the placement (caregiver or facility) the note contacted (notes.placement_id)
+    placement_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,15 +193,17 @@ class MonthFacts:
     Exceptions, plans and staffing notes are those on record at the end of the as-of day, with
     the revocations, supersessions and withdrawals made by then (docs/policy.md "As known then").
 
-    `notes` are the notes on the in-scope cases from two months before the
-    month (three for contact plans — the window is `month.shift(-2)` onwards)
-    up to the end of the month and the as-of date; for investigations from the
-    case's opening. `last_seen`/`last_contact` are per person across cases.
+    `notes` are the notes the rules can read, up to the end of the month and the as-of date: the
+    month's notes on the in-scope cases, and the month's contacts of their people on any other case;
+    contacts from two months before the month for people whose exception or contact plan needs
+    them; for investigations, contacts of their members and the case's own notes since it opened.
+    `last_seen`/`last_contact` are per person across cases.
     """
 
     cases: list[CaseFacts] = field(default_factory=list)
     members: list[MemberFacts] = field(default_factory=list)
-    parent_child: list[tuple[str, str, str]] = field(default_factory=list)  # (case, parent, child)
+    #: (case, parent, child, this parent's rights to this child end on — or None)
+    parent_child: list[tuple[str, str, str, date | None]] = field(default_factory=list)
     goals: list[GoalFacts] = field(default_factory=list)
     placements: list[PlacementFacts] = field(default_factory=list)
     notes: list[NoteFacts] = field(default_factory=list)
@@ -168,6 +212,9 @@ class MonthFacts:
     staffing_notes: list[StaffingNoteFacts] = field(default_factory=list)
     last_seen: dict[str, date] = field(default_factory=dict)
     last_contact: dict[str, date] = field(default_factory=dict)
+    #: memberships of cases outside the scope that hold a loaded note's contacts: (case, person,
+    #: joined_on, left_on) — a contact counts on any case the person is a member of that day
+    other_memberships: list[tuple[str, str, date, date | None]] = field(default_factory=list)
 
 
 @record

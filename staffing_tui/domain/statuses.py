@@ -28,10 +28,11 @@ from staffing_tui.domain.scope import month_days
 
 @dataclass(slots=True)
 class Evidence:
-    """Notes on the case itself that bear on one person (docs/policy.md "Which notes count").
+    """The notes that bear on one person of one case (docs/policy.md "Which notes count").
 
-    `contacts`: notes listing the person in note_contacts; `locates`: notes
-    whose locate_for is the person. Both already limited to days ≤ as_of.
+    `contacts`: notes listing the person in note_contacts, on any case the person was a member of
+    that day; `locates`: notes on this case whose locate_for is the person. Both already limited
+    to days ≤ as_of.
     """
 
     contacts: list[NoteFacts] = field(default_factory=list)
@@ -48,10 +49,13 @@ class Evidence:
                 return True
         return False
 
-    def has_locate_effort(self, month: Month) -> bool:
+    def has_locate_effort(self, month: Month, since: date | None = None) -> bool:
+        """A locate effort in `month` (on or after `since`, when given)."""
         if not self.locates:
             return False
         first, last = month_days(month)
+        if since is not None and since > first:
+            first = since
         return any(first <= n.day <= last for n in self.locates)
 
 
@@ -62,8 +66,11 @@ class Situation:
 
     is_child: bool
     is_adult: bool
-    runaway_in_month: bool = False
-    out_of_state_in_month: bool = False
+    #: the day the child's runaway began, when the placement on the day facts are read is runaway
+    runaway_since: date | None = None
+    #: a phone or video contact in M, on a day the child was placed out of state, with the child
+    #: or with that placement (rule 4, worked out by the caller from the notes and the directory)
+    out_of_state_called: bool = False
     whereabouts_unknown: bool = False
     incarcerated: bool = False
 
@@ -88,13 +95,13 @@ def _satisfied(
         if evidence.has_contact(start, end, _IN_PERSON):
             return Status.MET, Reason.SEEN_IN_PERSON
         # Rule 4: a child placed out of state is seen through the monthly call.
-        if situation.is_child and situation.out_of_state_in_month and evidence.has_contact(start, end, INTERVIEW_REMOTE_METHODS):
+        if situation.out_of_state_called:
             return Status.MET, Reason.OUT_OF_STATE_PHONE
         return None
     if requirement is Requirement.MONTHLY_FACE_TO_FACE_IN_HOME:
         if any(n.location is Location.HOME for n in evidence.contacts_between(start, end, _IN_PERSON)):
             return Status.MET, Reason.SEEN_IN_HOME
-        if situation.is_child and situation.out_of_state_in_month and evidence.has_contact(start, end, INTERVIEW_REMOTE_METHODS):
+        if situation.out_of_state_called:
             return Status.MET, Reason.OUT_OF_STATE_PHONE
         return None
     if requirement is Requirement.CONTACT_PLAN:
@@ -156,9 +163,9 @@ def status_of(
         if evidence.has_contact(month.shift(-2).start, month_days(month)[1], CONTACT_METHODS):
             return Status.EXCUSED, Reason.EXCEPTION_APPROVED
         return Status.UNMET, Reason.EXCEPTION_WITHOUT_QUARTERLY_CONTACT
-    # 3. Child on runaway: locate efforts documented?
-    if situation.is_child and situation.runaway_in_month:
-        if evidence.has_locate_effort(month):
+    # 3. Child on runaway on the day facts are read: locate efforts since the runaway began?
+    if situation.is_child and situation.runaway_since is not None:
+        if evidence.has_locate_effort(month, situation.runaway_since):
             return Status.EXPLAINED, Reason.RUNAWAY_LOCATE_EFFORTS
         return Status.UNMET, Reason.RUNAWAY_NO_LOCATE_EFFORTS
     # 4. (out of state) is part of rule 1.
@@ -177,6 +184,15 @@ def status_of(
     return Status.UNMET, unmet_reason(requirement, month, evidence, plan)
 
 
+#: The reasons of rule 8 (nothing else applied): the only unmet outcomes a partial month excuses.
+#: A runaway or a missing adult without locate efforts, or an exception without its quarterly
+#: contact, stays unmet in a partial month too (docs/policy.md "Full and partial months").
+RULE_8_REASONS = frozenset({
+    Reason.NOT_SEEN, Reason.SEEN_NOT_IN_HOME, Reason.NO_CONTACT_PLAN, Reason.CONTACT_PLAN_NOT_FOLLOWED,
+    Reason.NOT_INTERVIEWED, Reason.NO_HOME_VISIT,
+})
+
+
 def finalise(
     requirement: Requirement,
     outcome: Outcome,
@@ -184,21 +200,23 @@ def finalise(
     full_month: bool,
     in_progress: bool,
     case_open_at_month_end: bool,
+    investigation_over: bool = False,
 ) -> Outcome:
     """Month-level adjustments of an `unmet` outcome (docs/policy.md "Full and partial months",
     docs/policy.md "Month in progress").
 
-    * monthly requirement in a month that is not full → not_required / partial_month;
-    * month in progress → due (keeping the reason);
+    * rule 8's unmet for a monthly requirement in a month that is not full → not_required / partial_month;
+    * month in progress → due (keeping the reason), except on an investigation closed on or before
+      the as-of date (`investigation_over`): it can no longer be met;
     * investigation still open at the end of M → due (the investigation is not over).
     """
     status, reason = outcome
     if status is not Status.UNMET:
         return outcome
-    if requirement.is_monthly and not full_month:
+    if requirement.is_monthly and not full_month and reason in RULE_8_REASONS:
         return Status.NOT_REQUIRED, Reason.PARTIAL_MONTH
     if in_progress:
-        return Status.DUE, reason
+        return outcome if investigation_over else (Status.DUE, reason)
     if requirement in (Requirement.INVESTIGATION_INTERVIEW, Requirement.HOME_VISIT) and case_open_at_month_end:
         return Status.DUE, reason
     return outcome

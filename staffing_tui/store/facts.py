@@ -29,8 +29,18 @@ from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
-from staffing_tui.domain.enums import CONTACT_METHODS, CaseType, Goal, Location, LocationType, Method, Role
+from staffing_tui.domain.enums import (
+    CONTACT_METHODS,
+    CaseType,
+    Goal,
+    Location,
+    LocationType,
+    MemberFact,
+    Method,
+    Role,
+)
 from staffing_tui.domain.model import (
+    Assignment,
     CaseFacts,
     ExceptionFacts,
     GoalFacts,
@@ -39,6 +49,7 @@ from staffing_tui.domain.model import (
     NoteFacts,
     PlacementFacts,
     PlanFacts,
+    Row,
     StaffingNoteFacts,
 )
 from staffing_tui.domain.months import Month
@@ -69,20 +80,37 @@ class Scope:
     case_ids: frozenset[str] | None = None
 
     def cases_sql(self) -> str:
-        """A sub-select of the case ids open in [:start, :end] within this scope."""
+        """A sub-select of the case ids open in [:start, :end] within this scope.
+
+        A unit's or a specialist's cases are those they had on some day of the month: by
+        `cases.specialist_id`, or by an assignment touching the month (a case transferred in or
+        out). Which of their rows are theirs is decided per row, by the day its facts are read
+        (`in_scope`, docs/policy.md "Case transfers").
+        """
         sql = (
             "SELECT c.case_id FROM cases c LEFT JOIN staff s ON s.staff_id = c.specialist_id "
             "WHERE c.opened_on <= :end AND (c.closed_on IS NULL OR c.closed_on >= :start)"
         )
+        assigned = ("EXISTS (SELECT 1 FROM case_assignments a JOIN staff sa ON sa.staff_id = a.specialist_id "
+                    "WHERE a.case_id = c.case_id AND a.start_on <= :end AND (a.end_on IS NULL OR a.end_on >= :start) "
+                    "AND {})")
         if self.unit_id is not None:
-            sql += " AND s.unit_id = :unit_id"
+            sql += " AND (s.unit_id = :unit_id OR " + assigned.format("sa.unit_id = :unit_id") + ")"
         if self.specialist_id is not None:
-            sql += " AND c.specialist_id = :specialist_id"
+            sql += " AND (c.specialist_id = :specialist_id OR " + assigned.format("a.specialist_id = :specialist_id") + ")"
         if self.case_id is not None:
             sql += " AND c.case_id = :case_id"
         if self.case_ids is not None:
             sql += " AND c.case_id IN (SELECT value FROM json_each(:case_ids))"
         return sql
+
+    def holds(self, row: Row) -> bool:
+        """Whether a report row belongs to this scope (its unit and specialist are those of the day
+        its facts were read)."""
+        return ((self.unit_id is None or row.unit_id == self.unit_id)
+                and (self.specialist_id is None or row.specialist_id == self.specialist_id)
+                and (self.case_id is None or row.case_id == self.case_id)
+                and (self.case_ids is None or row.case_id in self.case_ids))
 
 
 #: Everyone's latest contacts as of one date: person → (last seen, last contact); (None, None) for
@@ -126,6 +154,7 @@ def _load_month_facts(db: Database, month: Month, as_of: date, scope: Scope, lat
     dates = _Dates()
 
     opened: dict[str, date] = {}
+    cases: dict[str, CaseFacts] = {}
     for case_id, case_type, specialist_id, unit_id, opened_on, closed_on in conn.execute(
         "SELECT c.case_id, c.case_type, c.specialist_id, s.unit_id, c.opened_on, c.closed_on "
         "FROM cases c LEFT JOIN staff s ON s.staff_id = c.specialist_id "
@@ -133,11 +162,19 @@ def _load_month_facts(db: Database, month: Month, as_of: date, scope: Scope, lat
         params,
     ):
         opened[case_id] = dates[opened_on]
-        facts.cases.append(CaseFacts(case_id, _CASE_TYPES[case_type], specialist_id, unit_id, opened[case_id],
-                                     dates[closed_on]))
+        cases[case_id] = CaseFacts(case_id, _CASE_TYPES[case_type], specialist_id, unit_id, opened[case_id],
+                                   dates[closed_on])
+    facts.cases = list(cases.values())
     # The other loaders take the scope's cases as a list rather than running its sub-select again.
     params["cases"] = json.dumps(list(opened))
     in_scope = "SELECT value FROM json_each(:cases)"
+    for case_id, specialist_id, unit_id, start_on, end_on in conn.execute(
+        "SELECT a.case_id, a.specialist_id, s.unit_id, a.start_on, a.end_on FROM case_assignments a "
+        "LEFT JOIN staff s ON s.staff_id = a.specialist_id "
+        f"WHERE a.case_id IN ({in_scope}) AND a.start_on <= :end AND (a.end_on IS NULL OR a.end_on >= :start) "
+        "ORDER BY a.case_id, a.start_on", params):
+        case = cases[case_id]
+        case.assignments = (*case.assignments, Assignment(specialist_id, unit_id, dates[start_on], dates[end_on]))
     everything = scope == Scope()
     # The latest contacts are pure SQL work (no Python objects): for the whole database they run
     # on a second connection in a thread while this one loads the rest (SQLite works without the GIL).
@@ -145,6 +182,12 @@ def _load_month_facts(db: Database, month: Month, as_of: date, scope: Scope, lat
     everyone = (_Background.start(db, _latest_contacts, params, everything)
                 if everything and not known else None)
 
+    periods: dict[tuple[str, str], list[tuple[MemberFact, date, date | None]]] = {}
+    for case_id, person_id, fact, start_on, end_on in conn.execute(
+        "SELECT case_id, person_id, fact, start_on, end_on FROM member_periods "
+        f"WHERE case_id IN ({in_scope}) ORDER BY case_id, person_id, fact, start_on", params):
+        # Every period of the member, not only the month's: a fact with periods is read from them alone.
+        periods.setdefault((case_id, person_id), []).append((_FACTS[fact], dates[start_on], dates[end_on]))
     for row in conn.execute(
         "SELECT cm.case_id, cm.person_id, cm.role, cm.joined_on, cm.left_on, cm.alleged_victim, "
         "cm.alleged_perpetrator, cm.resides_in_home, cm.rights_terminated_on, cm.whereabouts_unknown, "
@@ -160,10 +203,13 @@ def _load_month_facts(db: Database, month: Month, as_of: date, scope: Scope, lat
             dates[joined_on] if joined_on else opened[case_id],  # missing joined_on = opened_on
             dates[left_on], bool(victim), bool(perpetrator), bool(resides), dates[terminated],
             bool(unknown), bool(incarcerated), dates[birth], dates[deceased],
+            tuple(periods.get((case_id, person_id), ())),
         ))
 
-    facts.parent_child = conn.execute(
-        f"SELECT case_id, parent_id, child_id FROM parent_child WHERE case_id IN ({in_scope})", params).fetchall()
+    facts.parent_child = [
+        (case_id, parent_id, child_id, dates[terminated]) for case_id, parent_id, child_id, terminated in conn.execute(
+            f"SELECT case_id, parent_id, child_id, rights_terminated_on FROM parent_child WHERE case_id IN ({in_scope})",
+            params)]
     facts.goals = [
         GoalFacts(case_id, child_id, _GOALS[goal], dates[effective_on])
         for case_id, child_id, goal, effective_on in conn.execute(
@@ -222,30 +268,44 @@ _GOALS = {member.value: member for member in Goal}
 _LOCATION_TYPES = {member.value: member for member in LocationType}
 _METHODS = {member.value: member for member in Method}
 _LOCATIONS = {member.value: member for member in Location}
+_FACTS = {member.value: member for member in MemberFact}
 
 _NOTE_COLUMNS = (
     "SELECT n.note_id, n.case_id, n.author_id, n.occurred_at, n.note_type, n.method, n.location, "
-    "n.locate_for, nc.person_id "
+    "n.locate_for, nc.person_id, n.placement_id "
 )
 #: Notes that can bear on a row: those naming someone in their contact-with list or as the one
-#: being located, and in-person visits at home (an investigation's home visit needs no contact).
-_BEARING = "(nc.person_id IS NOT NULL OR n.locate_for IS NOT NULL OR (n.method = 'in_person' AND n.location = 'home'))"
+#: being located, in-person visits at home (an investigation's home visit) and calls to a placement.
+_BEARING = ("(nc.person_id IS NOT NULL OR n.locate_for IS NOT NULL OR n.placement_id IS NOT NULL "
+            "OR (n.method = 'in_person' AND n.location = 'home'))")
+#: Contacts of given people on any case they were a member of that day, with that membership
+#: (the person's joined_on — the case's opened_on when blank — and left_on).
+_CONTACTS_ANYWHERE = (
+    _NOTE_COLUMNS + ", coalesce(cm.joined_on, c.opened_on), cm.left_on "
+    "FROM note_contacts nc JOIN notes n ON n.note_id = nc.note_id "
+    "JOIN case_members cm ON cm.case_id = n.case_id AND cm.person_id = nc.person_id "
+    "JOIN cases c ON c.case_id = n.case_id "
+)
 
 
 def _load_notes(db: Database, in_scope: str, params: dict, month: Month, facts: MonthFacts, dates: _Dates, *,
                 everything: bool, cases: dict[str, date]) -> None:
-    """The notes the rules read, with their contact-with lists:
+    """The notes the rules read, with their contact-with lists (docs/policy.md "Which notes count"):
 
-    * the month's notes up to the as-of date (one pass, as a plain scan of the month would);
+    * the month's notes on the scope's cases up to the as-of date (one pass, as a plain scan of
+      the month would); for a part of the database also the month's contacts of its people on
+      other cases — contacts count on every case of the person;
     * for people with an exception or a contact plan active in the month, their contacts in the
       two months before (the quarterly minimum; plans every two or three months) — only when the
       month itself does not already hold the contact the rule asks for;
-    * for investigations, their notes since the case opened (interviews and the home visit count once).
+    * for investigations, their members' contacts and the case's own notes since the case opened
+      (interviews and the home visit count once).
 
-    No other rule looks before the month (docs/policy.md "Which notes count"), so nothing else is loaded.
+    No other rule looks before the month, so nothing else is loaded. A note on a case outside the
+    scope comes with the membership that makes its contact count (`facts.other_memberships`).
 
-    For the whole database (`everything`) the month's scan is not narrowed in SQL: the notes of
-    cases outside the scope (there should be none) are dropped as they are read.
+    For the whole database (`everything`) the month's scan is not narrowed in SQL: every note of
+    the month is on a case open that day, so on a case of the scope.
     """
     notes = facts.notes
     month_sql = _NOTE_COLUMNS + (
@@ -255,26 +315,33 @@ def _load_notes(db: Database, in_scope: str, params: dict, month: Month, facts: 
     if not everything:
         month_sql += f" AND n.case_id IN ({in_scope})"
     _collect_notes(db.conn.execute(month_sql, params), notes, dates, cases)
+    people = {m.person_id for m in facts.members}
+    if not everything and people:
+        other_cases = _CONTACTS_ANYWHERE + (
+            "WHERE nc.person_id IN (SELECT value FROM json_each(:people)) "
+            f"AND n.occurred_at >= :start AND n.occurred_at < :until AND n.case_id NOT IN ({in_scope})")
+        _collect_contacts(db.conn.execute(other_cases, {**params, "people": json.dumps(sorted(people))}),
+                          notes, dates, facts)
 
-    earlier = _NOTE_COLUMNS + (
-        "FROM note_contacts nc JOIN notes n ON n.note_id = nc.note_id "
-        "WHERE nc.person_id IN (SELECT value FROM json_each(:people)) "
-        "AND n.occurred_at >= :window_start AND n.occurred_at < :start"
-    )
+    before: list[NoteFacts] = []
+    since = _history_wanted(facts, month, params["window_start"])
+    if since:
+        history = _CONTACTS_ANYWHERE + (
+            "JOIN json_each(:since) j ON nc.person_id = json_extract(j.value, '$[0]') "
+            "WHERE n.occurred_at >= json_extract(j.value, '$[1]') AND n.occurred_at < :start "
+            "AND n.method != 'none'")
+        pairs = json.dumps(sorted([person_id, day] for person_id, day in since.items()))
+        _collect_contacts(db.conn.execute(history, {**params, "since": pairs}), before, dates, facts)
     investigations = _NOTE_COLUMNS + (
         "FROM notes n JOIN cases c ON c.case_id = n.case_id "
         "LEFT JOIN note_contacts nc ON nc.note_id = n.note_id "
         f"WHERE c.case_type = 'investigation' AND c.case_id IN ({in_scope}) AND c.opened_on < :start "
         f"AND n.occurred_at >= c.opened_on AND n.occurred_at < :start AND {_BEARING}"
     )
-    before: list[NoteFacts] = []
-    looking_back = _looking_back(facts, month)
-    if looking_back:
-        people = json.dumps(sorted(looking_back))
-        _collect_notes(db.conn.execute(earlier, {**params, "people": people}), before, dates, cases)
     _collect_notes(db.conn.execute(investigations, params), before, dates, cases)
     if before:
-        # A note can come from both queries (a plan holder on an investigation): one note, every contact.
+        # A note can come from both queries (a member's contact on the investigation itself): one
+        # note, every contact.
         merged: dict[str, NoteFacts] = {}
         for note in before:
             other = merged.get(note.note_id)
@@ -282,34 +349,49 @@ def _load_notes(db: Database, in_scope: str, params: dict, month: Month, facts: 
         notes.extend(merged.values())
 
 
+def _history_wanted(facts: MonthFacts, month: Month, window_start: str) -> dict[str, str]:
+    """person → the first day (ISO) from which their contacts before the month are read: the
+    two months before for `_looking_back`'s people, the opening day for an investigation's members."""
+    since = dict.fromkeys(_looking_back(facts, month), window_start)
+    start = month.start
+    opened = {case.case_id: case.opened_on for case in facts.cases
+              if case.case_type is CaseType.INVESTIGATION and case.opened_on < start}
+    for member in facts.members:
+        opened_on = opened.get(member.case_id)
+        if opened_on is not None:
+            day = opened_on.isoformat()
+            if day < since.get(member.person_id, "9999"):
+                since[member.person_id] = day
+    return since
+
+
 def _looking_back(facts: MonthFacts, month: Month) -> set[str]:
     """People whose status may depend on their contacts in the two months before `month`.
 
     An exception asks for a call or letter in the month or the two before; a contact plan every
     two or three months asks for a contact by one of its methods in that window. A contact of that
-    kind in the month itself already answers both, so only the others need the earlier notes
-    (`facts.notes` holds the month's notes when this is asked).
+    kind in the month itself (on any case) already answers both, so only the others need the
+    earlier notes (`facts.notes` holds the month's notes when this is asked; a contact on a case
+    the person was not a member of that day is left to the engine — it only makes this load more).
     """
     exceptions = [e for e in facts.exceptions if e.covers(month)]
     plans = [p for p in facts.plans if p.frequency_months > 1 and p.covers(month)]
     if not exceptions and not plans:
         return set()
-    holders = {(e.case_id, e.person_id) for e in exceptions} | {(p.case_id, p.parent_id) for p in plans}
-    methods_in_month: dict[tuple[str, str], set[Method]] = {}
+    holders = {e.person_id for e in exceptions} | {p.parent_id for p in plans}
+    methods_in_month: dict[str, set[Method]] = {}
     for note in facts.notes:
         for person_id in note.contacts:
-            key = (note.case_id, person_id)
-            if key in holders:
-                methods_in_month.setdefault(key, set()).add(note.method)
-    people = {e.person_id for e in exceptions
-              if not methods_in_month.get((e.case_id, e.person_id), set()) & CONTACT_METHODS}
-    people.update(p.parent_id for p in plans
-                  if not methods_in_month.get((p.case_id, p.parent_id), set()) & p.methods)
+            if person_id in holders:
+                methods_in_month.setdefault(person_id, set()).add(note.method)
+    people = {e.person_id for e in exceptions if not methods_in_month.get(e.person_id, set()) & CONTACT_METHODS}
+    people.update(p.parent_id for p in plans if not methods_in_month.get(p.parent_id, set()) & p.methods)
     return people
 
 
-def _collect_notes(rows, notes: list[NoteFacts], dates: _Dates, cases: dict[str, date]) -> None:
-    """Turn (note, contact) rows into NoteFacts, one per note with its whole contact-with list."""
+def _collect_notes(rows, notes: list[NoteFacts], dates: _Dates, cases: dict[str, date] | None) -> None:
+    """Turn (note, contact) rows into NoteFacts, one per note with its whole contact-with list
+    (only the notes of `cases`, unless None)."""
     pending: dict[str, tuple[tuple, list[str]]] = {}
     for row in rows:
         entry = pending.get(row[0])
@@ -320,11 +402,21 @@ def _collect_notes(rows, notes: list[NoteFacts], dates: _Dates, cases: dict[str,
     methods, locations = _METHODS, _LOCATIONS
     notes.extend(
         NoteFacts(note_id, case_id, dates[occurred_at[:10]], occurred_at[:16], methods[method],
-                  frozenset(contacts), locations[location] if location else None, locate_for, note_type, author_id)
-        for (note_id, case_id, author_id, occurred_at, note_type, method, location, locate_for, _), contacts
+                  frozenset(contacts), locations[location] if location else None, locate_for, note_type, author_id,
+                  placement_id)
+        for (note_id, case_id, author_id, occurred_at, note_type, method, location, locate_for, _,
+             placement_id, *_membership), contacts
         in pending.values()
-        if case_id in cases
+        if cases is None or case_id in cases
     )
+
+
+def _collect_contacts(rows, notes: list[NoteFacts], dates: _Dates, facts: MonthFacts) -> None:
+    """`_collect_notes` for `_CONTACTS_ANYWHERE` rows, keeping the memberships they came with."""
+    rows = list(rows)
+    facts.other_memberships.extend({(row[1], row[8]): (row[1], row[8], dates[row[10]], dates[row[11]])
+                                    for row in rows}.values())
+    _collect_notes(rows, notes, dates, None)
 
 
 def _latest_contacts(conn: sqlite3.Connection, params: dict, everything: bool) -> list[tuple]:

@@ -230,40 +230,70 @@ def duplicate_notes(db: Database) -> list[Finding]:
     ]
 
 
+#: The in-person contacts that count (docs/policy.md "Which notes count"): a note listing the person on
+#: a case they were a member of that day — on any case of the person.
+_COUNTED_CONTACT = """
+    JOIN case_members cm ON cm.case_id = n.case_id AND cm.person_id = c.person_id
+    JOIN cases nc ON nc.case_id = n.case_id
+    WHERE n.method = 'in_person'
+      AND coalesce(cm.joined_on, nc.opened_on) <= substr(n.occurred_at, 1, 10)
+      AND (cm.left_on IS NULL OR substr(n.occurred_at, 1, 10) <= cm.left_on)"""
+
+
 def in_person_while_runaway(db: Database) -> list[Finding]:
+    """An in-person contact, on any case, with a child on a day a placement of theirs shows runaway;
+    reported on the case of that placement."""
     rows = db.execute(
-        """SELECT n.note_id, n.case_id, c.person_id, substr(n.occurred_at, 1, 10), p.placement_id
-           FROM notes n
-           JOIN note_contacts c ON c.note_id = n.note_id
-           JOIN placements p ON p.case_id = n.case_id AND p.child_id = c.person_id AND p.location_type = 'runaway'
-                AND p.start_on <= substr(n.occurred_at, 1, 10)
-                AND (p.end_on IS NULL OR substr(n.occurred_at, 1, 10) <= p.end_on)
-           WHERE n.method = 'in_person'
-           ORDER BY n.case_id, n.note_id, c.person_id"""
+        f"""SELECT p.case_id, n.note_id, c.person_id, substr(n.occurred_at, 1, 10), p.placement_id
+           FROM placements p
+           CROSS JOIN note_contacts c ON c.person_id = p.child_id
+           CROSS JOIN notes n ON n.note_id = c.note_id
+           {_COUNTED_CONTACT}
+             AND p.location_type = 'runaway' AND p.start_on <= substr(n.occurred_at, 1, 10)
+             AND (p.end_on IS NULL OR substr(n.occurred_at, 1, 10) <= p.end_on)"""
     ).fetchall()
+    rows.sort(key=lambda row: (row[0], row[1], row[2]))
     return [
-        Finding("in_person_while_runaway", f"note {note_id} (case {case_id}) claims an in-person contact with child "
+        Finding("in_person_while_runaway", f"case {case_id}: note {note_id} claims an in-person contact with child "
                                            f"{person_id} on {day}, when placement {placement_id} shows runaway")
-        for note_id, case_id, person_id, day, placement_id in rows
+        for case_id, note_id, person_id, day, placement_id in rows
     ]
 
 
 def in_person_while_whereabouts_unknown(db: Database) -> list[Finding]:
+    """An in-person contact, on any case, with an adult on a day a case they are a member of marks
+    their whereabouts unknown (the member's flag, or a whereabouts_unknown period when the member
+    has any: docs/policy.md "Facts that change over time"); reported on that case."""
     rows = db.execute(
         # From the few flagged members to their contacts (not from every note): fast at scale. CROSS
         # JOIN holds that order; left free, SQLite scanned every note (statewide 1 s instead of 20 ms).
-        """SELECT n.note_id, n.case_id, c.person_id
-           FROM case_members m
-           CROSS JOIN note_contacts c ON c.person_id = m.person_id
-           CROSS JOIN notes n ON n.note_id = c.note_id AND n.case_id = m.case_id
-           WHERE m.whereabouts_unknown = 1 AND m.role != 'child' AND n.method = 'in_person'"""
+        f"""WITH unknown(case_id, person_id, first_day, last_day) AS (
+             SELECT m.case_id, m.person_id, coalesce(m.joined_on, mc.opened_on), m.left_on
+             FROM case_members m JOIN cases mc ON mc.case_id = m.case_id
+             WHERE m.whereabouts_unknown = 1 AND m.role != 'child' AND NOT EXISTS (
+               SELECT 1 FROM member_periods d WHERE d.case_id = m.case_id AND d.person_id = m.person_id
+                 AND d.fact = 'whereabouts_unknown')
+             UNION ALL
+             SELECT d.case_id, d.person_id, max(d.start_on, coalesce(m.joined_on, mc.opened_on)),
+                    CASE WHEN m.left_on IS NULL THEN d.end_on WHEN d.end_on IS NULL THEN m.left_on
+                         ELSE min(d.end_on, m.left_on) END
+             FROM member_periods d JOIN case_members m ON m.case_id = d.case_id AND m.person_id = d.person_id
+             JOIN cases mc ON mc.case_id = m.case_id
+             WHERE d.fact = 'whereabouts_unknown' AND m.role != 'child')
+           SELECT DISTINCT u.case_id, n.note_id, c.person_id
+           FROM unknown u
+           CROSS JOIN note_contacts c ON c.person_id = u.person_id
+           CROSS JOIN notes n ON n.note_id = c.note_id
+           {_COUNTED_CONTACT}
+             AND u.first_day <= substr(n.occurred_at, 1, 10)
+             AND (u.last_day IS NULL OR substr(n.occurred_at, 1, 10) <= u.last_day)"""
     ).fetchall()
-    rows.sort(key=lambda row: (row[1], row[0], row[2]))  # sorted here: an ORDER BY changes the plan
+    rows.sort(key=lambda row: (row[0], row[1], row[2]))  # sorted here: an ORDER BY changes the plan
     return [
         Finding("in_person_while_whereabouts_unknown",
-                f"note {note_id} (case {case_id}) claims an in-person contact with {person_id}, whose whereabouts "
-                "are marked unknown; fix the note or the member's whereabouts")
-        for note_id, case_id, person_id in rows
+                f"case {case_id}: note {note_id} claims an in-person contact with {person_id}, whose whereabouts "
+                "the case marks unknown that day; fix the note or the member's whereabouts")
+        for case_id, note_id, person_id in rows
     ]
 
 

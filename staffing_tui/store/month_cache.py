@@ -97,7 +97,12 @@ def evaluated(db: Database, month: Month, as_of: date, scope: Scope, latest: Lat
     while the rows are built (`perf.paused_gc`; the loader pauses it for the facts)."""
     facts = load_month_facts(db, month, as_of, scope, latest=latest)
     with paused_gc():
-        return evaluate_month(facts, month, as_of)
+        rows = evaluate_month(facts, month, as_of)
+    if scope.unit_id is None and scope.specialist_id is None:
+        return rows
+    # The scope's cases include those transferred in or out during the month; each row is the
+    # unit's or specialist's of the day its facts are read (docs/policy.md "Case transfers").
+    return [row for row in rows if scope.holds(row)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +136,7 @@ class MonthCache:
         kept = self._get(key)
         if kept is not None:
             rows = kept.rows if not kept.saved else self._brought_up_to_date(db, key, kept, month, as_of)
-            return list(rows) if scope == Scope() else [row for row in rows if _in_scope(row, scope)]
+            return list(rows) if scope == Scope() else [row for row in rows if scope.holds(row)]
         if scope != Scope():
             return evaluated(db, month, as_of, scope)
         latest = self.latest(key)
@@ -245,13 +250,6 @@ _SAVED_CASES_LIMIT = 1000
 
 #: As-of dates whose latest contacts are kept (the app's and one more).
 _LATEST_AS_OFS = 2
-
-
-def _in_scope(row: Row, scope: Scope) -> bool:
-    return ((scope.unit_id is None or row.unit_id == scope.unit_id)
-            and (scope.specialist_id is None or row.specialist_id == scope.specialist_id)
-            and (scope.case_id is None or row.case_id == scope.case_id)
-            and (scope.case_ids is None or row.case_id in scope.case_ids))
 
 
 def _latest_key(key: tuple) -> tuple:

@@ -17,8 +17,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from staffing_tui.domain.enums import CaseType, Goal, Location, LocationType, Method, Role
+from staffing_tui.domain.enums import CaseType, Goal, Location, LocationType, MemberFact, Method, Role
 from staffing_tui.domain.model import (
+    Assignment,
     CaseFacts,
     ExceptionFacts,
     GoalFacts,
@@ -124,7 +125,9 @@ class Scenario:
         rights_terminated_on: DayLike | None = None,
         whereabouts_unknown: bool = False,
         incarcerated: bool = False,
+        periods: Iterable[tuple[MemberFact | str, DayLike, DayLike | None]] = (),
     ) -> "Scenario":
+        """A member; `periods` are member_periods rows (fact, start_on, end_on)."""
         the_case = self._case(case)
         self._facts.members.append(
             MemberFacts(
@@ -142,6 +145,7 @@ class Scenario:
                 incarcerated=incarcerated,
                 birth_date=self._opt_day(birth_date),
                 deceased_on=self._opt_day(deceased_on),
+                periods=tuple((MemberFact(fact), self.day(start), self._opt_day(end)) for fact, start, end in periods),
             )
         )
         return self
@@ -149,14 +153,17 @@ class Scenario:
     def child(self, person_id: str, *, birth_date: DayLike = "2016-03-14", **kw) -> "Scenario":
         return self.member(person_id, Role.CHILD, birth_date=birth_date, **kw)
 
-    def parent(self, person_id: str, *, of: str | Iterable[str] = (), **kw) -> "Scenario":
-        """A parent; `of` links them to children on the same case (parent_child)."""
+    def parent(self, person_id: str, *, of: str | Iterable[str] = (),
+               rights_to: dict[str, DayLike] | None = None, **kw) -> "Scenario":
+        """A parent; `of` links them to children on the same case (parent_child); `rights_to`
+        gives parent_child.rights_terminated_on per child."""
         self.member(person_id, Role.PARENT, **kw)
-        return self._link(person_id, of, kw.get("case"))
+        return self._link(person_id, of, kw.get("case"), rights_to or {})
 
-    def alleged_parent(self, person_id: str, *, of: str | Iterable[str] = (), **kw) -> "Scenario":
+    def alleged_parent(self, person_id: str, *, of: str | Iterable[str] = (),
+                       rights_to: dict[str, DayLike] | None = None, **kw) -> "Scenario":
         self.member(person_id, Role.ALLEGED_PARENT, **kw)
-        return self._link(person_id, of, kw.get("case"))
+        return self._link(person_id, of, kw.get("case"), rights_to or {})
 
     def spouse_partner(self, person_id: str, **kw) -> "Scenario":
         return self.member(person_id, Role.SPOUSE_PARTNER, **kw)
@@ -164,10 +171,19 @@ class Scenario:
     def other_adult(self, person_id: str, **kw) -> "Scenario":
         return self.member(person_id, Role.OTHER_ADULT, **kw)
 
-    def _link(self, parent_id: str, children: str | Iterable[str], case: str | None) -> "Scenario":
+    def _link(self, parent_id: str, children: str | Iterable[str], case: str | None,
+              rights_to: dict[str, DayLike]) -> "Scenario":
         case_id = self._case(case).case_id
         for child_id in [children] if isinstance(children, str) else children:
-            self._facts.parent_child.append((case_id, parent_id, child_id))
+            self._facts.parent_child.append((case_id, parent_id, child_id, self._opt_day(rights_to.get(child_id))))
+        return self
+
+    def assign(self, specialist_id: str, start: DayLike, end: DayLike | None = None, *,
+               unit_id: str | None = "U1", case: str | None = None) -> "Scenario":
+        """A case_assignments row: `specialist_id` has the case from `start` to `end`."""
+        the_case = self._case(case)
+        the_case.assignments = (*the_case.assignments,
+                                Assignment(specialist_id, unit_id, self.day(start), self._opt_day(end)))
         return self
 
     # ------------------------------------------------- placements and goals
@@ -180,6 +196,7 @@ class Scenario:
         end: DayLike | None = None,
         name: str | None = None,
         case: str | None = None,
+        placement_id: str | None = None,
     ) -> "Scenario":
         self._facts.placements.append(
             PlacementFacts(
@@ -189,7 +206,7 @@ class Scenario:
                 start_on=self.day(start),
                 end_on=self._opt_day(end),
                 location_name=name,
-                placement_id=f"PL{self._next_id()}",
+                placement_id=placement_id or f"PL{self._next_id()}",
             )
         )
         return self
@@ -221,8 +238,9 @@ class Scenario:
         author: str = "S1",
         at: str = "10:00",
         note_id: str | None = None,
+        placement: str | None = None,
     ) -> "Scenario":
-        """A note on the case; `contacts` is its "contact with" list."""
+        """A note on the case; `contacts` is its "contact with" list; `placement` the placement it contacted."""
         when = self.day(day)
         method = Method(method)
         if method is Method.IN_PERSON and location is None:
@@ -240,6 +258,7 @@ class Scenario:
                 locate_for=locate_for,
                 note_type=note_type,
                 author_id=author,
+                placement_id=placement,
             )
         )
         return self

@@ -140,10 +140,20 @@ def test_plan_contact_after_as_of_does_not_count_and_month_in_progress_is_due():
     )
 
 
-def test_plan_contact_on_another_case_does_not_follow_it():
+def test_plan_contact_on_another_case_of_the_parent_follows_it():
+    """Contacts count on every case of the person (docs/policy.md "Which notes count")."""
     s = adoption_case()
     s.plan("P1", frequency=1, methods=["phone"])
     s.case("C2", "voluntary").parent("P1", resides=True)
+    s.note(5, "phone", "P1", case="C2")
+
+    assert outcome(row_for(s.evaluate(), "P1", "C1")) == ("contact_plan", "met", "contact_plan_followed")
+
+
+def test_plan_contact_on_a_case_the_parent_was_not_a_member_of_that_day_does_not_follow_it():
+    s = adoption_case()
+    s.plan("P1", frequency=1, methods=["phone"])
+    s.case("C2", "voluntary").parent("P1", resides=True, joined_on=10)
     s.note(5, "phone", "P1", case="C2")
 
     assert outcome(row_for(s.evaluate(), "P1", "C1")) == NOT_FOLLOWED

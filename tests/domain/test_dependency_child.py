@@ -180,8 +180,8 @@ def test_one_note_satisfies_several_requirements():
     assert outcome(row_for(rows, "K2")) == ("monthly_face_to_face", "met", "seen_in_person")
 
 
-def test_note_on_another_case_does_not_count_for_the_requirement():
-    """"every contact ... is a note on case C itself"."""
+def test_visit_on_another_case_of_the_child_counts_on_every_case():
+    """Seen = an in-person note listing the child on any case the child is a member of that day."""
     s = Scenario()
     s.case("C1").child("K1").place("K1", "foster_home")
     s.case("C2").child("K1").place("K1", "foster_home")
@@ -189,6 +189,15 @@ def test_note_on_another_case_does_not_count_for_the_requirement():
 
     rows = s.evaluate()
 
-    assert outcome(row_for(rows, "K1", "C1")) == ("monthly_face_to_face", "unmet", "not_seen")
+    assert outcome(row_for(rows, "K1", "C1")) == ("monthly_face_to_face", "met", "seen_in_person")
     assert outcome(row_for(rows, "K1", "C2")) == ("monthly_face_to_face", "met", "seen_in_person")
+
+
+def test_visit_on_a_case_before_the_child_joined_it_does_not_count():
+    s = Scenario()
+    s.case("C1").child("K1").place("K1", "foster_home")
+    s.case("C2").child("K1", joined_on=12).place("K1", "foster_home", case="C2")
+    s.seen(9, "K1", case="C2")
+
+    assert outcome(row_for(s.evaluate(), "K1", "C1")) == ("monthly_face_to_face", "unmet", "not_seen")
 

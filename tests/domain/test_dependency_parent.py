@@ -350,11 +350,11 @@ def test_dependency_spouse_partner_and_other_adult_have_no_requirement(role):
     assert outcome(row_for(s.evaluate(), "A1")) == ("none", "not_required", "no_requirement")
 
 
-def test_rights_termination_recorded_later_in_a_month_in_progress_is_not_required():
-    """"rights terminated on or before the last day of M" — judged by the
-    recorded date even when it is after A ("Days after A are judged by the
-    recorded dates")."""
+def test_rights_termination_dated_after_the_as_of_day_of_a_month_in_progress_is_read_on_the_as_of_day():
+    """Rights are read on the last in-scope day, or on A when earlier (docs/policy.md "Which day a
+    fact is read"): on the 10th the rights are intact, so the parent is still due."""
     s = case_with_child("reunification", as_of=10)
     s.parent("P1", of="K1", rights_terminated_on=25)
 
-    assert outcome(row_for(s.evaluate(), "P1")) == ("none", "not_required", "rights_terminated")
+    assert outcome(row_for(s.evaluate(), "P1")) == ("monthly_face_to_face", "due", "not_seen")
+    assert outcome(row_for(s.evaluate(as_of=25), "P1")) == ("none", "not_required", "rights_terminated")

@@ -80,7 +80,7 @@ def test_every_spouse_partner_must_be_interviewed():
     assert outcome(row_for(s.evaluate(), "A1")) == INTERVIEW_DUE
 
 
-@pytest.mark.parametrize("flags", [{}, {"resides": True}, {"perpetrator": True}])
+@pytest.mark.parametrize("flags", [{}, {"resides": True}])
 def test_other_adult_has_no_requirement(flags):
     s = investigation().other_adult("A1", **flags)
 
@@ -126,12 +126,22 @@ def test_interview_after_as_of_does_not_count():
     assert outcome(row_for(s.evaluate(), "K1")) == INTERVIEW_DUE
 
 
-def test_interview_on_another_case_does_not_count():
+def test_other_adult_who_is_an_alleged_perpetrator_is_interviewed():
+    s = investigation().other_adult("A1", perpetrator=True)
+
+    assert outcome(row_for(s.evaluate(), "A1")) == INTERVIEW_DUE
+    s.seen(5, "A1", location="office")
+    assert outcome(row_for(s.evaluate(), "A1")) == ("investigation_interview", "met", "interviewed")
+
+
+def test_interview_on_another_case_of_the_child_counts():
+    """Contacts count on every case of the person: an in-person contact on the child's dependency
+    case interviews the child for the investigation too."""
     s = investigation().child("K1", victim=True)
-    s.case("C2", "dependency").child("K1").place("K1", "foster_home")
+    s.case("C2", "dependency").child("K1").place("K1", "foster_home", case="C2")
     s.seen(8, "K1", case="C2")
 
-    assert outcome(row_for(s.evaluate(), "K1", "C1")) == INTERVIEW_DUE
+    assert outcome(row_for(s.evaluate(), "K1", "C1")) == ("investigation_interview", "met", "interviewed")
 
 
 @pytest.mark.parametrize("method", ["phone", "video"])

@@ -148,15 +148,12 @@ def test_recorded_case_closing_after_as_of_makes_the_month_partial():
     )
 
 
-def test_recorded_placement_ending_after_as_of_makes_the_out_of_home_month_partial():
+def test_recorded_placement_change_after_as_of_does_not_make_the_month_partial():
+    """A placement change does not make a month partial (docs/policy.md "Full and partial months")."""
     s = Scenario(as_of=10).case("C1")
     s.child("K1").place("K1", "foster_home", end=20).place("K1", "in_home", start=21)
 
-    assert outcome(row_for(s.evaluate(), "K1")) == (
-        "monthly_face_to_face",
-        "not_required",
-        "partial_month",
-    )
+    assert outcome(row_for(s.evaluate(), "K1")) == ("monthly_face_to_face", "due", "not_seen")
 
 
 # --------------------------------------------------------------- partial months
@@ -211,17 +208,28 @@ def test_partial_month_explained_stands():
     )
 
 
-def test_partial_month_runaway_without_locate_efforts_becomes_partial_month():
-    """Reading: "when the status order ends in unmet" covers every unmet outcome,
-    including `runaway_no_locate_efforts` from rule 3, not only rule 8."""
+def test_partial_month_runaway_without_locate_efforts_stays_unmet():
+    """Only rule 8's unmet becomes partial_month: a runaway without locate efforts stays unmet."""
     s = Scenario().case("C1", opened_on=10)
     s.child("K1").place("K1", "runaway")
 
-    assert outcome(row_for(s.evaluate(), "K1")) == (
-        "monthly_face_to_face",
-        "not_required",
-        "partial_month",
-    )
+    assert outcome(row_for(s.evaluate(), "K1")) == ("monthly_face_to_face", "unmet", "runaway_no_locate_efforts")
+
+
+def test_partial_month_whereabouts_unknown_without_locate_efforts_stays_unmet():
+    s = Scenario().case("C1", opened_on=10).child("K1").place("K1", "foster_home")
+    s.parent("P1", of="K1", whereabouts_unknown=True)
+
+    assert outcome(row_for(s.evaluate(), "P1")) == (
+        "monthly_face_to_face", "unmet", "whereabouts_unknown_no_locate_efforts")
+
+
+def test_partial_month_exception_without_quarterly_contact_stays_unmet():
+    s = Scenario().case("C1", opened_on=10).child("K1").place("K1", "foster_home")
+    s.parent("P1", of="K1").exception("P1", start=0, end=1)
+
+    assert outcome(row_for(s.evaluate(), "P1")) == (
+        "monthly_face_to_face", "unmet", "exception_without_quarterly_contact")
 
 
 def test_partial_month_in_home_requirement_keeps_its_requirement():
@@ -248,29 +256,22 @@ def test_partial_month_contact_plan_keeps_its_requirement():
 # ------------------------------------- out-of-home care every day (child only)
 
 
-def test_out_of_home_requirement_needs_out_of_home_care_every_day_for_a_full_month():
-    """At home until the 9th, in foster care from the 10th: out-of-home on some
-    day → monthly_face_to_face, but not every day → not a full month."""
+def test_out_of_home_from_mid_month_is_a_full_month_of_the_out_of_home_requirement():
+    """At home until the 9th, in foster care from the 10th: out-of-home on some day →
+    monthly_face_to_face, and the month is full (a placement change does not make it partial)."""
     s = Scenario().case("C1")
     s.child("K1").place("K1", "in_home", end=9).place("K1", "foster_home", start=10)
 
-    assert outcome(row_for(s.evaluate(), "K1")) == (
-        "monthly_face_to_face",
-        "not_required",
-        "partial_month",
-    )
+    assert outcome(row_for(s.evaluate(), "K1")) == ("monthly_face_to_face", "unmet", "not_seen")
 
 
 def test_placement_end_day_counts_as_out_of_home_care():
-    """End dates are inclusive: a foster placement ending on the 1st is in effect that day."""
+    """End dates are inclusive: a foster placement ending on the 1st is in effect that day, so the
+    child is in out-of-home care in the month (seen anywhere, not only in the home)."""
     s = Scenario().case("C1")
     s.child("K1").place("K1", "foster_home", end=1).place("K1", "in_home", start=2)
 
-    assert outcome(row_for(s.evaluate(), "K1")) == (
-        "monthly_face_to_face",
-        "not_required",
-        "partial_month",
-    )
+    assert outcome(row_for(s.evaluate(), "K1")) == ("monthly_face_to_face", "unmet", "not_seen")
 
 
 def test_out_of_home_every_day_across_placement_changes_is_a_full_month():
@@ -280,16 +281,13 @@ def test_out_of_home_every_day_across_placement_changes_is_a_full_month():
     assert outcome(row_for(s.evaluate(), "K1")) == ("monthly_face_to_face", "unmet", "not_seen")
 
 
-def test_day_without_any_placement_breaks_the_out_of_home_month():
-    """A gap in the placement directory (no record on the 15th) is not out-of-home care."""
+def test_a_gap_in_the_placement_directory_does_not_make_the_month_partial():
+    """A day without a placement record (the 15th) is a data problem `check` reports
+    (placement_gap), not a partial month."""
     s = Scenario().case("C1")
     s.child("K1").place("K1", "foster_home", end=14).place("K1", "kinship", start=16)
 
-    assert outcome(row_for(s.evaluate(), "K1")) == (
-        "monthly_face_to_face",
-        "not_required",
-        "partial_month",
-    )
+    assert outcome(row_for(s.evaluate(), "K1")) == ("monthly_face_to_face", "unmet", "not_seen")
 
 
 def test_parent_month_is_full_without_the_out_of_home_condition():

@@ -90,17 +90,13 @@ def test_adult_exception_contact_three_months_before_does_not_count():
     assert outcome(row_for(s.evaluate(), "P1")) == (F2F, "unmet", "exception_without_quarterly_contact")
 
 
-def test_adult_exception_contact_on_another_case_does_not_count():
+def test_adult_exception_contact_on_another_case_counts():
     s = parent_case()
     s.exception("P1", start=-1, end=1)
     s.case("C2", "voluntary").parent("P1", resides=True)
     s.note(5, "phone", "P1", case="C2")
 
-    assert outcome(row_for(s.evaluate(), "P1", "C1")) == (
-        F2F,
-        "unmet",
-        "exception_without_quarterly_contact",
-    )
+    assert outcome(row_for(s.evaluate(), "P1", "C1")) == (F2F, "excused", "exception_approved")
 
 
 def test_adult_exception_locate_effort_is_not_a_contact():
@@ -317,11 +313,13 @@ def test_out_of_state_child_seen_in_person_is_met_seen_in_person():
     assert outcome(row_for(s.evaluate(), "K1")) == (F2F, "met", "seen_in_person")
 
 
-def test_out_of_state_on_any_day_of_the_month_applies():
+def test_out_of_state_call_counts_only_on_a_day_the_child_was_placed_out_of_state():
     s = Scenario().case("C1", "dependency")
     s.child("K1").place("K1", "out_of_state", end=5).place("K1", "foster_home", start=6)
     s.note(20, "phone", "K1")
 
+    assert outcome(row_for(s.evaluate(), "K1")) == (F2F, "unmet", "not_seen")
+    s.note(4, "phone", "K1")
     assert outcome(row_for(s.evaluate(), "K1")) == (F2F, "met", "out_of_state_phone")
 
 

@@ -182,10 +182,10 @@ EXPECTED_FINDINGS = [
     "reconciliation: staffing_notes 2: it has no audit row: it was inserted by hand, or its audit rows were removed",
     "duplicate_note: case C3: notes N10, N11 record the same contact (author S2, 2026-10-05T10:00, with K3) "
     "under different note types; keep one",
-    "in_person_while_runaway: note N12 (case C1) claims an in-person contact with child K1 on 2026-10-06, "
+    "in_person_while_runaway: case C1: note N12 claims an in-person contact with child K1 on 2026-10-06, "
     "when placement PL2 shows runaway",
-    "in_person_while_whereabouts_unknown: note N1 (case C1) claims an in-person contact with A1, whose "
-    "whereabouts are marked unknown; fix the note or the member's whereabouts",
+    "in_person_while_whereabouts_unknown: case C1: note N1 claims an in-person contact with A1, whose "
+    "whereabouts the case marks unknown that day; fix the note or the member's whereabouts",
     "not_a_member: note N2 (case C2) lists K3 as contacted, who is not a member of case C2",
     "not_a_member: note N3 (case C3) lists GHOST as contacted, who is not a member of case C3",
     "not_a_member: note N13 (case C2) records locate efforts for K1, who is not a member of case C2",

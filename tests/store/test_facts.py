@@ -22,7 +22,8 @@ def test_only_exception_and_plan_holders_without_the_contact_in_the_month_look_b
     facts = MonthFacts(
         exceptions=[
             ExceptionFacts(1, "C1", "A1", OCTOBER, OCTOBER),  # phoned in October: answered
-            ExceptionFacts(2, "C2", "K2", OCTOBER, OCTOBER),  # nobody contacted K2 on C2
+            ExceptionFacts(2, "C2", "K2", OCTOBER, OCTOBER),  # phoned on another case: answered
+            ExceptionFacts(5, "C6", "K6", OCTOBER, OCTOBER),  # nobody contacted K6
             ExceptionFacts(3, "C3", "K3", Month(2026, 9), Month(2026, 9)),  # does not cover October
             ExceptionFacts(4, "C5", "K5", OCTOBER, OCTOBER, revoked_from=OCTOBER),  # revoked
         ],
@@ -34,10 +35,10 @@ def test_only_exception_and_plan_holders_without_the_contact_in_the_month_look_b
         notes=[
             note("N1", "C1", Method.PHONE, "A1"),
             note("N2", "C2", Method.IN_PERSON, "P9"),  # the case, not the person
-            note("N3", "C9", Method.PHONE, "K2"),  # the person, not the case
+            note("N3", "C9", Method.PHONE, "K2"),  # contacts count on every case of the person
             note("N4", "C4", Method.PHONE, "B1", "B2", "B3"),
         ],
     )
 
-    assert _looking_back(facts, OCTOBER) == {"K2", "B1"}
+    assert _looking_back(facts, OCTOBER) == {"K6", "B1"}
     assert _looking_back(MonthFacts(notes=facts.notes), OCTOBER) == set()

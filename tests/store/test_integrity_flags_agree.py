@@ -21,9 +21,9 @@ SEED = 20261020
 
 #: What `check` says, by rule: the case, the person(s), and the note or minute that dates it.
 _FINDING = {
-    "in_person_while_runaway": re.compile(r"^note (?P<note>\S+) \(case (?P<case>\S+)\) claims an in-person contact "
+    "in_person_while_runaway": re.compile(r"^case (?P<case>\S+): note (?P<note>\S+) claims an in-person contact "
                                           r"with child (?P<people>\S+) on (?P<day>\d{4}-\d\d-\d\d),"),
-    "in_person_while_whereabouts_unknown": re.compile(r"^note (?P<note>\S+) \(case (?P<case>\S+)\) claims an "
+    "in_person_while_whereabouts_unknown": re.compile(r"^case (?P<case>\S+): note (?P<note>\S+) claims an "
                                                       r"in-person contact with (?P<people>\S+), whose whereabouts"),
     "duplicate_note": re.compile(r"^case (?P<case>\S+): notes .* \(author \S+, (?P<day>\d{4}-\d\d-\d\d)T[\d:]+, "
                                  r"with (?P<people>\S+)\) under different note types"),

@@ -4,7 +4,8 @@
 person at a time, with small SQL queries and day-by-day loops, written from the
 rules' sentences (docs/policy.md "Evaluating a month", docs/data.md "Files and
 columns") rather than from the engine's code. On a seeded unit-scale synthetic
-database both must give the same rows — the same set of (case,
+database, with a few hand-written rows on top for the facts that change over
+time (`DATED_FACTS`), both must give the same rows — the same set of (case,
 person) rows with the same specialist, unit, requirement, status, reason,
 flags, last_seen and last_contact — for a complete month and for the month in
 progress. A difference means one of them misreads the policy; the engine's
@@ -563,10 +564,151 @@ class Reference:
         return rows
 
 
+#: Hand-written rows on top of the generated agency, so that the comparison meets every fact that
+#: changes over time (docs/data.md "Files and columns"). September 2026 is a complete month, October
+#: 2026 the month in progress (as of 20 October). Ids with a 9 after the letter(s) are made up here.
+DATED_FACTS = """
+-- Transfers (case_assignments). C000011 moves on 16 September to a specialist of another unit.
+INSERT INTO units (unit_id, name, region) VALUES ('U002', 'Second Unit', 'Northern Region');
+INSERT INTO staff (staff_id, name, role, unit_id) VALUES ('SP9001', 'Second Unit Specialist', 'specialist', 'U002');
+INSERT INTO case_assignments VALUES ('C000011', 'SP0003', '2023-10-03', '2026-09-15'),
+                                    ('C000011', 'SP9001', '2026-09-16', NULL);
+-- C000029 came to its specialist of record on 20 September; a lodger who left on 10 September stays
+-- with the one before.
+INSERT INTO case_assignments VALUES ('C000029', 'SP0004', '2024-08-08', '2026-09-19'),
+                                    ('C000029', 'SP0001', '2026-09-20', NULL);
+INSERT INTO people VALUES ('P9000001', 'Lodger', 'Reference', '1980-01-01', NULL);
+INSERT INTO case_members (case_id, person_id, role, resides_in_home, left_on)
+    VALUES ('C000029', 'P9000001', 'other_adult', 1, '2026-09-10');
+-- C000031 moves on 26 October, after the as-of day: October is read on 20 October.
+INSERT INTO case_assignments VALUES ('C000031', 'SP0001', '2024-09-19', '2026-10-25'),
+                                    ('C000031', 'SP0006', '2026-10-26', NULL);
+-- C000069 (an investigation closed 8 October) moves on 1 October: its home_visit row too.
+INSERT INTO case_assignments VALUES ('C000069', 'SP0005', '2026-07-22', '2026-09-30'),
+                                    ('C000069', 'SP0002', '2026-10-01', NULL);
+
+-- member_periods. C000011's alleged parent (flagged whereabouts unknown) is found on 12 September
+-- and seen on the 20th: met in September, no in_person_while_whereabouts_unknown, not seen in October.
+INSERT INTO member_periods VALUES ('C000011', 'P0000037', 'whereabouts_unknown', '2023-10-03', '2026-09-12');
+INSERT INTO notes (note_id, case_id, author_id, occurred_at, note_type, method, location, text)
+    VALUES ('N9000001', 'C000011', 'SP9001', '2026-09-20T10:00:00-07:00', 'office_visit', 'in_person', 'office',
+            'Met the parent at the office after the address was found.');
+INSERT INTO note_contacts VALUES ('N9000001', 'P0000037');
+-- C000066's parent (flagged incarcerated) is released on 5 October: the call of 8 October is no
+-- longer rule 6's.
+INSERT INTO member_periods VALUES ('C000066', 'P0000181', 'incarcerated', '2026-05-09', '2026-10-05');
+-- C000067's parent (flagged residing) moves out on 14 September: seen at home on the 23rd, but the
+-- in-home requirement is read on 30 September.
+INSERT INTO member_periods VALUES ('C000067', 'P0000185', 'resides_in_home', '2026-05-27', '2026-09-14');
+-- C000068's voluntary parent moves out on 10 October: not in the household in October.
+INSERT INTO member_periods VALUES ('C000068', 'P0000188', 'resides_in_home', '2026-05-28', '2026-10-10');
+
+-- Rights to one child (parent_child.rights_terminated_on). C000043's parent loses the only linked
+-- child on 20 September.
+UPDATE parent_child SET rights_terminated_on = '2026-09-20'
+    WHERE case_id = 'C000043' AND parent_id = 'P0000122' AND child_id = 'P0000120';
+-- C000055's alleged parent keeps rights only to P0000154, whose goal is adoption from 1 August:
+-- non-reunification, a contact plan.
+INSERT INTO permanency_goals VALUES ('C000055', 'P0000154', 'adoption', '2026-08-01');
+UPDATE parent_child SET rights_terminated_on = '2026-08-15'
+    WHERE case_id = 'C000055' AND parent_id = 'P0000157' AND child_id IN ('P0000151', 'P0000152', 'P0000153');
+-- C000055's other parent loses every child on 28 October, after the as-of day: intact in October.
+UPDATE parent_child SET rights_terminated_on = '2026-10-28' WHERE case_id = 'C000055' AND parent_id = 'P0000156';
+
+-- Out of state. C000053's out-of-state child is reached in October only by a call to the placement.
+INSERT INTO notes (note_id, case_id, author_id, occurred_at, note_type, method, text, placement_id)
+    VALUES ('N9000002', 'C000053', 'SP0002', '2026-10-06T10:00:00-07:00', 'phone_call', 'phone',
+            'Monthly call with the out-of-state caregiver.', 'PL0000123');
+-- A second child of C000053: at home, then in kinship care from 11 September (a full month all the
+-- same), placed out of state from 5 October; the call of 2 October came before.
+INSERT INTO people VALUES ('P9000003', 'Child', 'Reference', '2015-05-05', NULL);
+INSERT INTO case_members (case_id, person_id, role, joined_on) VALUES ('C000053', 'P9000003', 'child', '2026-08-01');
+INSERT INTO parent_child (case_id, parent_id, child_id) VALUES ('C000053', 'P0000139', 'P9000003');
+INSERT INTO placements VALUES
+    ('PL9000001', 'C000053', 'P9000003', 'in_home', NULL, '2026-08-01', '2026-09-10'),
+    ('PL9000002', 'C000053', 'P9000003', 'kinship', 'Reference kinship home', '2026-09-11', '2026-10-04'),
+    ('PL9000003', 'C000053', 'P9000003', 'out_of_state', 'Reference relative home, Utah', '2026-10-05', NULL);
+INSERT INTO notes (note_id, case_id, author_id, occurred_at, note_type, method, text)
+    VALUES ('N9000003', 'C000053', 'SP0002', '2026-10-02T16:00:00-07:00', 'phone_call', 'phone',
+            'Called the child at the kinship home before the move.');
+INSERT INTO note_contacts VALUES ('N9000003', 'P9000003');
+
+-- Runaway. C000046's child (on runaway since 17 August) is back in a group home 3–11 October and runs
+-- away again on 12 October: the locate effort of 1 October is from the earlier spell.
+UPDATE placements SET end_on = '2026-10-02' WHERE placement_id = 'PL0000113';
+INSERT INTO placements VALUES
+    ('PL9000004', 'C000046', 'P0000129', 'group_home', 'Tamarisk Group Home', '2026-10-03', '2026-10-11'),
+    ('PL9000006', 'C000046', 'P0000129', 'runaway', NULL, '2026-10-12', NULL);
+INSERT INTO notes (note_id, case_id, author_id, occurred_at, note_type, method, locate_for, text)
+    VALUES ('N9000004', 'C000046', 'SP0004', '2026-10-01T09:00:00-07:00', 'locate_effort', 'phone', 'P0000129',
+            'Called the last known friends.');
+-- A second child of C000063 ran away 20 August–12 September, then a foster home, not seen since: not
+-- rule 3's in September.
+INSERT INTO people VALUES ('P9000005', 'Runaway', 'Reference', '2010-06-06', NULL);
+INSERT INTO case_members (case_id, person_id, role, joined_on) VALUES ('C000063', 'P9000005', 'child', '2026-08-01');
+INSERT INTO placements VALUES
+    ('PL9000007', 'C000063', 'P9000005', 'group_home', 'Sunrise Teen Residence', '2026-08-01', '2026-08-19'),
+    ('PL9000008', 'C000063', 'P9000005', 'runaway', NULL, '2026-08-20', '2026-09-12'),
+    ('PL9000009', 'C000063', 'P9000005', 'foster_home', 'Reference foster home', '2026-09-13', NULL);
+
+-- A partial month: C000066 gains an alleged parent on 12 September, whereabouts unknown, without
+-- locate efforts (rule 5 stands in a partial month).
+INSERT INTO people VALUES ('P9000004', 'Parent', 'Reference', '1990-02-02', NULL);
+INSERT INTO case_members (case_id, person_id, role, whereabouts_unknown, joined_on)
+    VALUES ('C000066', 'P9000004', 'alleged_parent', 1, '2026-09-12');
+INSERT INTO parent_child (case_id, parent_id, child_id) VALUES ('C000066', 'P9000004', 'P0000178');
+
+-- A new investigation on C000046's family, opened 3 September: the children and parents are seen
+-- on the dependency case (contacts count on every case of the person); an other adult who is an
+-- alleged perpetrator is interviewed by phone in October; the in-person home note of 4 September
+-- lists nobody (an attempt), the real home visit is on 2 October.
+INSERT INTO cases VALUES ('C900001', 'investigation', 'SP0006', '2026-09-03', NULL);
+INSERT INTO people VALUES ('P9000002', 'Adult', 'Reference', '1985-03-03', NULL);
+INSERT INTO case_members (case_id, person_id, role, alleged_victim, alleged_perpetrator, resides_in_home) VALUES
+    ('C900001', 'P0000130', 'child', 1, 0, 0),
+    ('C900001', 'P0000131', 'child', 0, 0, 0),
+    ('C900001', 'P0000132', 'parent', 0, 0, 1),
+    ('C900001', 'P0000133', 'parent', 0, 1, 0),
+    ('C900001', 'P9000002', 'other_adult', 0, 1, 0);
+INSERT INTO notes (note_id, case_id, author_id, occurred_at, note_type, method, location, text) VALUES
+    ('N9000005', 'C900001', 'SP0006', '2026-09-04T11:00:00-07:00', 'home_visit', 'in_person', 'home',
+     'Nobody answered at the home.'),
+    ('N9000006', 'C900001', 'SP0006', '2026-10-02T11:00:00-07:00', 'home_visit', 'in_person', 'home',
+     'Visited the home with the parent.');
+INSERT INTO note_contacts VALUES ('N9000006', 'P0000132');
+INSERT INTO notes (note_id, case_id, author_id, occurred_at, note_type, method, text)
+    VALUES ('N9000007', 'C900001', 'SP0006', '2026-10-09T13:00:00-07:00', 'interview', 'phone',
+            'Phone interview about the allegations.');
+INSERT INTO note_contacts VALUES ('N9000007', 'P9000002');
+-- C000069's spouse/partner, never interviewed: due in September, unmet once the case closed on 8 October.
+INSERT INTO people VALUES ('P9000006', 'Partner', 'Reference', '1995-07-07', NULL);
+INSERT INTO case_members (case_id, person_id, role, resides_in_home)
+    VALUES ('C000069', 'P9000006', 'spouse_partner', 1);
+-- C000070's alleged victim goes to a shelter on 20 September, a placement of the investigation:
+-- monthly face-to-face instead of the interview.
+INSERT INTO placements VALUES ('PL9000005', 'C000070', 'P0000196', 'shelter', 'Reference shelter', '2026-09-20', NULL);
+"""
+
+
+def with_dated_facts(path) -> None:
+    """Add DATED_FACTS to a generated database, foreign keys on, and check they hold."""
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("PRAGMA foreign_keys = ON")
+        with conn:
+            for statement in DATED_FACTS.split(";\n"):
+                if statement.strip():
+                    conn.execute(statement)
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    finally:
+        conn.close()
+
+
 @pytest.fixture(scope="module")
 def unit_db(tmp_path_factory):
     path = tmp_path_factory.mktemp("reference") / "unit.db"
     generate_database(path, "unit", SEED)
+    with_dated_facts(path)
     return path
 
 
@@ -633,6 +775,73 @@ def test_engine_agrees_with_the_plain_reading_of_as_known_then(unit_db, as_of, l
     late = [r for r in expected.values() if "recorded_after_month" in r.flags]
     assert len(late) == late_rows
     assert all((r.status, r.reason) == ("explained", "staffing_reason") for r in late)
+
+
+#: What the rules make of each of DATED_FACTS: (month, case, person) and the row's
+#: (specialist, unit, requirement, status, reason, flags) — the reference's reading, spelled out.
+DATED_OUTCOMES = {
+    "a transfer credits the month to the specialist assigned on its last day, and that unit":
+        (("2026-09", "C000011", "P0000034"), ("SP9001", "U002", "monthly_face_to_face", "met", "seen_in_person", ())),
+    "a member who left before a transfer stays with the specialist of their last day":
+        (("2026-09", "C000029", "P9000001"), ("SP0004", "U001", "none", "not_required", "no_requirement", ())),
+    "a transfer after the as-of day does not move the month in progress":
+        (("2026-10", "C000031", "P0000087"), ("SP0001", "U001", "monthly_face_to_face", "met", "seen_in_person", ())),
+    "the home visit row follows the specialist of the case's last open day":
+        (("2026-10", "C000069", None), ("SP0002", "U001", "home_visit", "met", "home_visited", ())),
+    "a parent found mid-month is seen without the whereabouts flag":
+        (("2026-09", "C000011", "P0000037"), ("SP9001", "U002", "monthly_face_to_face", "met", "seen_in_person", ())),
+    "a parent found is no longer excused by locate efforts":
+        (("2026-10", "C000011", "P0000037"), ("SP9001", "U002", "monthly_face_to_face", "due", "not_seen", ())),
+    "a parent released mid-month is not explained by a call after the release":
+        (("2026-10", "C000066", "P0000181"), ("SP0004", "U001", "monthly_face_to_face", "due", "not_seen", ())),
+    "a parent who moved out mid-month is not required in the home":
+        (("2026-09", "C000067", "P0000185"), ("SP0005", "U001", "monthly_face_to_face", "met", "seen_in_person", ())),
+    "a voluntary parent who moved out is not in the household":
+        (("2026-10", "C000068", "P0000188"), ("SP0004", "U001", "none", "not_required", "not_in_household", ())),
+    "rights terminated to every linked child end the requirement":
+        (("2026-09", "C000043", "P0000122"), ("SP0004", "U001", "none", "not_required", "rights_terminated", ())),
+    "only the children a parent keeps rights to decide the goal class":
+        (("2026-09", "C000055", "P0000157"), ("SP0003", "U001", "contact_plan", "unmet", "no_contact_plan", ())),
+    "rights terminated after the as-of day are intact in the month in progress":
+        (("2026-10", "C000055", "P0000156"), ("SP0003", "U001", "monthly_face_to_face", "met", "seen_in_person", ())),
+    "a call to the out-of-state placement meets the month":
+        (("2026-10", "C000053", "P0000138"),
+         ("SP0002", "U001", "monthly_face_to_face", "met", "out_of_state_phone", ())),
+    "a call before the child was placed out of state does not":
+        (("2026-10", "C000053", "P9000003"), ("SP0002", "U001", "monthly_face_to_face", "due", "not_seen", ())),
+    "a placement change does not make a month partial":
+        (("2026-09", "C000053", "P9000003"), ("SP0002", "U001", "monthly_face_to_face", "unmet", "not_seen", ())),
+    "a locate effort from an earlier runaway spell does not count":
+        (("2026-10", "C000046", "P0000129"),
+         ("SP0004", "U001", "monthly_face_to_face", "due", "runaway_no_locate_efforts", ())),
+    "a child back from runaway by the last day is to be seen":
+        (("2026-09", "C000063", "P9000005"), ("SP0003", "U001", "monthly_face_to_face", "unmet", "not_seen", ())),
+    "a partial month leaves a missing adult without locate efforts unmet":
+        (("2026-09", "C000066", "P9000004"),
+         ("SP0004", "U001", "monthly_face_to_face", "unmet", "whereabouts_unknown_no_locate_efforts", ())),
+    "a visit on another case of the child is the investigation interview":
+        (("2026-09", "C900001", "P0000130"), ("SP0006", "U001", "investigation_interview", "met", "interviewed", ())),
+    "an other adult who is an alleged perpetrator is interviewed":
+        (("2026-10", "C900001", "P9000002"),
+         ("SP0006", "U001", "investigation_interview", "explained", "remote_interview", ())),
+    "an in-person home note listing nobody is not a home visit":
+        (("2026-09", "C900001", None), ("SP0006", "U001", "home_visit", "due", "no_home_visit", ())),
+    "a child placed during an investigation is seen every month instead":
+        (("2026-10", "C000070", "P0000196"), ("SP0002", "U001", "monthly_face_to_face", "due", "not_seen", ())),
+    "an investigation closed by the as-of day stays unmet in the month in progress":
+        (("2026-10", "C000069", "P9000006"),
+         ("SP0002", "U001", "investigation_interview", "unmet", "not_interviewed", ())),
+}
+
+
+@pytest.mark.parametrize(("row", "outcome"), DATED_OUTCOMES.values(), ids=DATED_OUTCOMES.keys())
+def test_the_plain_reading_of_each_dated_fact(unit_db, row, outcome):
+    """The reference itself, on the hand-written rows: each says what one revised rule means."""
+    month, case_id, person_id = row
+    rows = {(r.case_id, r.person_id): r for r in reference(unit_db, Month.parse(month))}
+    r = rows[case_id, person_id]
+
+    assert (r.specialist_id, r.unit_id, r.requirement, r.status, r.reason, r.flags) == outcome
 
 
 def test_months_evaluated_as_of_one_date_share_the_latest_contacts_and_agree(unit_db, monkeypatch):

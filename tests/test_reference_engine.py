@@ -1,14 +1,19 @@
-"""The optimised engine agrees with a deliberately plain reading of docs/policy.md.
+"""The optimised engine agrees with a deliberately plain reading of the evaluation rules.
 
-`reference_rows` below evaluates a month the slow, obvious way: one case and
-one person at a time, with small SQL queries and day-by-day loops, written
-from the specification's sentences rather than from the engine's code. On a
-seeded unit-scale synthetic database both must give the same rows — the same
-set of (case, person) rows with the same requirement, status, reason, flags,
-last_seen and last_contact — for a complete month and for the month in
+`Reference` below evaluates a month the slow, obvious way: one case and one
+person at a time, with small SQL queries and day-by-day loops, written from the
+rules' sentences (docs/policy.md "Evaluating a month", docs/data.md "Files and
+columns") rather than from the engine's code. On a seeded unit-scale synthetic
+database, with a few hand-written rows on top for the facts that change over
+time (`DATED_FACTS`), both must give the same rows — the same set of (case,
+person) rows with the same specialist, unit, requirement, status, reason,
+flags, last_seen and last_contact — for a complete month and for the month in
 progress. A difference means one of them misreads the policy; the engine's
-speed-ups (set-wise loading, covering indexes, the newest-first look-up of
-the latest contacts) must never change an answer.
+speed-ups (set-wise loading, covering indexes, the newest-first look-up of the
+latest contacts) must never change an answer.
+
+Where a rule can be read two ways, the reading chosen here is written next to
+the code that makes it, after the word "Reading:".
 """
 
 from __future__ import annotations
@@ -30,7 +35,15 @@ SEED = 4242
 OUT_OF_HOME = {"foster_home", "kinship", "group_home", "shelter", "residential", "hospital", "detention",
                "independent_living", "trial_home_visit", "out_of_state", "runaway", "other"}
 PARENTS = ("parent", "alleged_parent")
+REUNIFICATION_GOALS = ("reunification", "remain_with_family")
 MONTHLY = ("monthly_face_to_face", "monthly_face_to_face_in_home", "contact_plan")
+IN_PERSON = ("in_person",)
+CALL = ("phone", "video")
+REMOTE = ("phone", "video", "written")
+ANY_CONTACT = ("in_person", "phone", "video", "written")
+#: The reasons of rule 8 — the only unmet outcomes a partial month turns into `partial_month`.
+NOT_SEEN_REASONS = ("not_seen", "seen_not_in_home", "no_contact_plan", "contact_plan_not_followed",
+                    "not_interviewed", "no_home_visit")
 
 
 @dataclass(frozen=True)
@@ -38,6 +51,8 @@ class RefRow:
     case_id: str
     person_id: str | None
     role: str | None
+    unit_id: str | None
+    specialist_id: str
     requirement: str
     status: str
     reason: str
@@ -50,8 +65,14 @@ def d(text: str | None) -> date | None:
     return date.fromisoformat(text[:10]) if text else None
 
 
-def days_of(month: Month) -> list[date]:
-    return [month.start + timedelta(days=i) for i in range((month.end - month.start).days + 1)]
+def days_between(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=i) for i in range((last - first).days + 1)]
+
+
+def within(day: date, start: str | None, end: str | None) -> bool:
+    """`start <= day <= end`, both inclusive, a missing end open (docs/data.md "Files and columns")."""
+    text = day.isoformat()
+    return (start is None or start <= text) and (end is None or text <= end)
 
 
 class Reference:
@@ -61,8 +82,7 @@ class Reference:
         self.conn = conn
         self.month = month
         self.as_of = as_of
-        self.days = days_of(month)
-        self.last_day = min(month.end, as_of)  # goals and placements are read on this day
+        self.days = days_between(month.start, month.end)
         self.in_progress = month.start <= as_of <= month.end
         meta = dict(self.all("SELECT key, value FROM meta"))
         self.zone = ZoneInfo(meta["timezone"])
@@ -74,68 +94,166 @@ class Reference:
     def all(self, sql: str, *params):
         return self.conn.execute(sql, params).fetchall()
 
-    # --- notes on case C (only those on or before the as-of date count) ---------------------
+    # --- membership and facts that change over time (docs/data.md "Files and columns") ---------
 
-    def contacts(self, case_id: str, person_id: str, first: date, last: date, methods: tuple[str, ...],
-                 location: str | None = None) -> list[tuple]:
-        """Notes on the case listing the person, with one of `methods`, between two days."""
-        sql = ("SELECT n.note_id, n.occurred_at FROM notes n JOIN note_contacts nc ON nc.note_id = n.note_id "
-               f"WHERE n.case_id = ? AND nc.person_id = ? AND n.method IN ({','.join('?' * len(methods))}) "
-               "AND substr(n.occurred_at, 1, 10) BETWEEN ? AND ? AND substr(n.occurred_at, 1, 10) <= ?")
-        params = [case_id, person_id, *methods, first.isoformat(), last.isoformat(), self.as_of.isoformat()]
-        if location is not None:
-            sql += " AND n.location = ?"
-            params.append(location)
-        return self.all(sql, *params)
-
-    def in_month(self, case_id: str, person_id: str, methods: tuple[str, ...], location: str | None = None) -> bool:
-        return bool(self.contacts(case_id, person_id, self.month.start, self.month.end, methods, location))
-
-    def locate_effort(self, case_id: str, person_id: str) -> bool:
-        return self.one(
-            "SELECT 1 FROM notes WHERE case_id = ? AND locate_for = ? AND substr(occurred_at, 1, 10) BETWEEN ? AND ? "
-            "AND substr(occurred_at, 1, 10) <= ?",
-            case_id, person_id, self.month.start.isoformat(), self.month.end.isoformat(), self.as_of.isoformat(),
-        ) is not None
-
-    # --- the placement directory and goals ---------------------------------------------------
-
-    def placement_types_on(self, case_id: str, child_id: str, day: date) -> set[str]:
-        return {r[0] for r in self.all(
-            "SELECT location_type FROM placements WHERE case_id = ? AND child_id = ? AND start_on <= ? "
-            "AND (end_on IS NULL OR end_on >= ?)", case_id, child_id, day.isoformat(), day.isoformat())}
-
-    def type_any_day(self, case_id: str, child_id: str, kinds: set[str]) -> bool:
-        return any(self.placement_types_on(case_id, child_id, day) & kinds for day in self.days)
-
-    def out_of_home_every_day(self, case_id: str, child_id: str) -> bool:
-        return all(self.placement_types_on(case_id, child_id, day) & OUT_OF_HOME for day in self.days)
-
-    def goal(self, case_id: str, child_id: str) -> str:
+    def member(self, case_id: str, person_id: str) -> dict | None:
         row = self.one(
-            "SELECT goal FROM permanency_goals WHERE case_id = ? AND child_id = ? AND effective_on <= ? "
-            "ORDER BY effective_on DESC LIMIT 1", case_id, child_id, self.last_day.isoformat())
-        return row[0] if row else "reunification"  # docs/policy.md "Requirements": missing goal = reunification
+            "SELECT m.role, m.alleged_victim, m.alleged_perpetrator, m.resides_in_home, m.rights_terminated_on, "
+            "m.whereabouts_unknown, m.incarcerated, coalesce(m.joined_on, c.opened_on), m.left_on, "
+            "p.birth_date, p.deceased_on FROM case_members m JOIN cases c ON c.case_id = m.case_id "
+            "JOIN people p ON p.person_id = m.person_id WHERE m.case_id = ? AND m.person_id = ?",
+            case_id, person_id)
+        if row is None:
+            return None
+        keys = ("role", "alleged_victim", "alleged_perpetrator", "resides_in_home", "rights_terminated_on",
+                "whereabouts_unknown", "incarcerated", "joined_on", "left_on", "birth_date", "deceased_on")
+        return {"case_id": case_id, "person_id": person_id, **dict(zip(keys, row))}
 
-    # --- scope ----------------------------------------------------------------------------------
+    def is_member_on(self, case_id: str, person_id: str, day: date) -> bool:
+        """A member of the case that day (missing joined_on = the case's opened_on)."""
+        member = self.member(case_id, person_id)
+        return member is not None and within(day, member["joined_on"], member["left_on"])
+
+    def fact_on(self, member: dict, fact: str, day: date) -> bool:
+        """A (case, person, fact) with rows in member_periods holds exactly on its periods' days and
+        the case_members boolean is then ignored; without rows the boolean holds all membership long."""
+        periods = self.all("SELECT start_on, end_on FROM member_periods WHERE case_id = ? AND person_id = ? "
+                           "AND fact = ?", member["case_id"], member["person_id"], fact)
+        if periods:
+            return any(within(day, start, end) for start, end in periods)
+        return bool(member[fact])
+
+    def specialist_on(self, case_id: str, day: date) -> str:
+        """The specialist assigned that day: case_assignments, else cases.specialist_id.
+        Reading: a case with assignment rows none of which covers the day (a gap) falls back to
+        cases.specialist_id too — the rules do not say whose such a day is."""
+        for specialist_id, start, end in self.all(
+                "SELECT specialist_id, start_on, end_on FROM case_assignments WHERE case_id = ?", case_id):
+            if within(day, start, end):
+                return specialist_id
+        return self.one("SELECT specialist_id FROM cases WHERE case_id = ?", case_id)[0]
+
+    def unit_of(self, staff_id: str) -> str | None:
+        return self.one("SELECT unit_id FROM staff WHERE staff_id = ?", staff_id)[0]
+
+    def rights_end(self, member: dict, child_id: str) -> str | None:
+        """The day a parent's rights to one child end: the earlier of parent_child's date for that
+        child and the member's own rights_terminated_on (which ends them to every child)."""
+        row = self.one("SELECT rights_terminated_on FROM parent_child WHERE case_id = ? AND parent_id = ? "
+                       "AND child_id = ?", member["case_id"], member["person_id"], child_id)
+        ends = [e for e in (row[0] if row else None, member["rights_terminated_on"]) if e]
+        return min(ends) if ends else None
+
+    # --- scope (docs/policy.md "Who is in scope") ----------------------------------------------
 
     def scope_days(self, case: tuple, member: dict) -> list[date]:
-        """Days of M the person is in scope: case open, a member, born, alive."""
+        """Days of M the person is in scope: the case open, a member, born, alive."""
         _, _, _, opened_on, closed_on = case
-        joined = member["joined_on"] or opened_on  # missing joined_on = the case's opened_on
-        days = []
-        for day in self.days:
-            text = day.isoformat()
-            if text < opened_on or (closed_on and text > closed_on):
+        return [day for day in self.days
+                if within(day, opened_on, closed_on) and within(day, member["joined_on"], member["left_on"])
+                and within(day, member["birth_date"], None)
+                and not (member["deceased_on"] and day.isoformat() >= member["deceased_on"])]
+
+    def reading_day(self, last_day: date) -> date:
+        """Facts that can change within M are read on the last in-scope day, or on A when earlier."""
+        return min(last_day, self.as_of)
+
+    # --- the placement directory and goals ----------------------------------------------------------
+    # Reading: placements belong to a case (a note's placement_id must be one of its case's), so a
+    # child's rows on case C read the child's placements on C. "Any case, child in out-of-home care"
+    # is then a placement recorded on the investigation or voluntary case itself; a foster home
+    # recorded on the child's dependency case does not change the child's investigation row.
+
+    def placements_on(self, case_id: str, child_id: str, day: date) -> list[tuple]:
+        """(placement_id, location_type, start_on, end_on) of the child's placements on the case in
+        effect that day, the latest start last."""
+        return [r for r in self.all(
+            "SELECT placement_id, location_type, start_on, end_on FROM placements WHERE case_id = ? AND child_id = ? "
+            "ORDER BY start_on, placement_id", case_id, child_id) if within(day, r[2], r[3])]
+
+    def types_on(self, case_id: str, child_id: str, day: date) -> set[str]:
+        return {r[1] for r in self.placements_on(case_id, child_id, day)}
+
+    def placement_type_on(self, case_id: str, child_id: str, day: date) -> str | None:
+        """The child's placement that day. Reading: when two placements touch the same day, the one
+        that started last is the child's placement."""
+        placements = self.placements_on(case_id, child_id, day)
+        return placements[-1][1] if placements else None
+
+    def out_of_home_any_day(self, case_id: str, child_id: str) -> bool:
+        return any(self.types_on(case_id, child_id, day) & OUT_OF_HOME for day in self.days)
+
+    def goal_on(self, case_id: str, child_id: str, day: date) -> str:
+        row = self.one(
+            "SELECT goal FROM permanency_goals WHERE case_id = ? AND child_id = ? AND effective_on <= ? "
+            "ORDER BY effective_on DESC LIMIT 1", case_id, child_id, day.isoformat())
+        return row[0] if row else "reunification"  # missing goal = reunification
+
+    # --- notes (docs/policy.md "Which notes count"); only those on or before A count ------------
+
+    def contacts(self, person_id: str, first: date, last: date, methods: tuple[str, ...],
+                 location: str | None = None) -> list[tuple[str, str, date, str | None]]:
+        """(note_id, case_id, day, placement_id) of the notes listing the person, by one of
+        `methods`, between two days, on any case the person is a member of on the note's day.
+        Reading: "member of that day" holds for case C too — a note on C dated before the person
+        joined C (or after they left) is not a contact with them on any case."""
+        rows = self.all(
+            "SELECT n.note_id, n.case_id, n.occurred_at, n.method, n.location, n.placement_id FROM notes n "
+            "JOIN note_contacts nc ON nc.note_id = n.note_id WHERE nc.person_id = ?", person_id)
+        found = []
+        for note_id, case_id, occurred_at, method, note_location, placement_id in rows:
+            day = d(occurred_at)
+            if method not in methods or not (first <= day <= last) or day > self.as_of:
                 continue
-            if text < joined or (member["left_on"] and text > member["left_on"]):
+            if location is not None and note_location != location:
                 continue
-            if member["birth_date"] and text < member["birth_date"]:
+            if self.is_member_on(case_id, person_id, day):
+                found.append((note_id, case_id, day, placement_id))
+        return found
+
+    def in_month(self, person_id: str, methods: tuple[str, ...], location: str | None = None) -> list[tuple]:
+        return self.contacts(person_id, self.month.start, self.month.end, methods, location)
+
+    def locate_effort(self, case_id: str, person_id: str, first: date) -> bool:
+        """A note on case C itself whose locate_for names the person, from `first` to the end of M."""
+        return any(first <= d(at) <= min(self.month.end, self.as_of) for (at,) in self.all(
+            "SELECT occurred_at FROM notes WHERE case_id = ? AND locate_for = ?", case_id, person_id))
+
+    def calls_to_out_of_state_placement(self, case_id: str, child_id: str) -> list[tuple]:
+        """Phone or video notes on case C, in M, naming (placement_id) an out-of-state placement of
+        the child in effect that day. Reading: "that placement" is the out-of-state placement the child
+        was in on the day of the call."""
+        found = []
+        for note_id, at, placement_id in self.all(
+                "SELECT note_id, occurred_at, placement_id FROM notes WHERE case_id = ? AND placement_id IS NOT NULL "
+                "AND method IN ('phone', 'video')", case_id):
+            day = d(at)
+            if self.month.start <= day <= min(self.month.end, self.as_of) and any(
+                    p[0] == placement_id and p[1] == "out_of_state"
+                    for p in self.placements_on(case_id, child_id, day)):
+                found.append((note_id, case_id, day, placement_id))
+        return found
+
+    def out_of_state_call(self, case_id: str, child_id: str) -> bool:
+        """Rule 4: a phone or video contact, made on a day the child was placed out of state, with the
+        child or with that placement. Reading: the day of the call decides, not the last in-scope
+        day — a call while the child was out of state counts even if the child came back later in M."""
+        calls = self.in_month(child_id, CALL) + self.calls_to_out_of_state_placement(case_id, child_id)
+        return any("out_of_state" in self.types_on(case_id, child_id, day) for _, _, day, _ in calls)
+
+    def home_visit_notes(self, case: tuple) -> bool:
+        """An in-person note at location home on case C, from opened_on to the end of M (and <= A),
+        listing at least one member of the case. Reading: a member of the case on the note's day."""
+        case_id, opened_on = case[0], case[3]
+        for note_id, at in self.all("SELECT note_id, occurred_at FROM notes WHERE case_id = ? "
+                                    "AND method = 'in_person' AND location = 'home'", case_id):
+            day = d(at)
+            if not (date.fromisoformat(opened_on) <= day <= min(self.month.end, self.as_of)):
                 continue
-            if member["deceased_on"] and text >= member["deceased_on"]:
-                continue
-            days.append(day)
-        return days
+            listed = [r[0] for r in self.all("SELECT person_id FROM note_contacts WHERE note_id = ?", note_id)]
+            if any(self.is_member_on(case_id, person_id, day) for person_id in listed):
+                return True
+        return False
 
     # --- records, as known at the end of the as-of day (docs/policy.md "As known then") -----------
 
@@ -206,9 +324,11 @@ class Reference:
             return False
         return made > self.month.end
 
-    # --- derived ------------------------------------------------------------------------------------
+    # --- derived (docs/policy.md "Derived fields") -------------------------------------------------
 
     def latest(self, person_id: str, in_person: bool) -> date | None:
+        """Reading: last_seen / last_contact look at every note listing the person ("on any case"),
+        without asking whether they were a member of its case that day."""
         method = "n.method = 'in_person'" if in_person else "n.method != 'none'"
         row = self.one(
             "SELECT max(n.occurred_at) FROM notes n JOIN note_contacts nc ON nc.note_id = n.note_id "
@@ -216,216 +336,380 @@ class Reference:
             person_id, self.as_of.isoformat())
         return d(row[0])
 
-    def flags(self, case_id: str, person_id: str, role: str, member: dict) -> tuple[str, ...]:
+    # --- integrity flags (docs/policy.md "Integrity flags") -----------------------------------------
+
+    def flags(self, member: dict) -> tuple[str, ...]:
+        case_id, person_id = member["case_id"], member["person_id"]
         flags = []
-        seen = [r for r in self.contacts(case_id, person_id, self.month.start, self.month.end, ("in_person",))]
-        if role == "child" and any("runaway" in self.placement_types_on(case_id, person_id, d(at)) for _, at in seen):
+        seen_days = [day for _, _, day, _ in self.in_month(person_id, IN_PERSON)]
+        if member["role"] == "child" and any("runaway" in self.types_on(case_id, person_id, day) for day in seen_days):
             flags.append("in_person_while_runaway")
-        if role != "child" and member["whereabouts_unknown"] and seen:
+        if member["role"] != "child" and any(self.fact_on(member, "whereabouts_unknown", day) for day in seen_days):
             flags.append("in_person_while_whereabouts_unknown")
-        groups: dict[tuple, set] = {}
-        for note_id, author, at, note_type in self.all(
-            "SELECT note_id, author_id, occurred_at, note_type FROM notes WHERE case_id = ? "
-            "AND substr(occurred_at, 1, 10) BETWEEN ? AND ? AND substr(occurred_at, 1, 10) <= ?",
-            case_id, self.month.start.isoformat(), self.month.end.isoformat(), self.as_of.isoformat()):
-            people = frozenset(r[0] for r in self.all("SELECT person_id FROM note_contacts WHERE note_id = ?", note_id))
-            if people:
-                groups.setdefault((author, at[:16], people), set()).add(note_type)
-        if any(person_id in people and len(types) > 1 for (_, _, people), types in groups.items()):
+        if self.duplicated(case_id, person_id):
             flags.append("duplicate_note")
         return tuple(sorted(flags))
 
-    # --- requirements (docs/policy.md "Requirements") ------------------------------------------------------
+    def duplicated(self, case_id: str, person_id: str) -> bool:
+        """Two notes in M on case C, same author and minute, same contact-with list (listing the
+        person), different note types. Reading: only notes on C flag the person's row for C."""
+        groups: dict[tuple, set] = {}
+        for note_id, author, at, note_type in self.all(
+                "SELECT note_id, author_id, occurred_at, note_type FROM notes WHERE case_id = ?", case_id):
+            if not (self.month.start <= d(at) <= min(self.month.end, self.as_of)):
+                continue
+            people = frozenset(r[0] for r in self.all("SELECT person_id FROM note_contacts WHERE note_id = ?", note_id))
+            if people:
+                groups.setdefault((author, at[:16], people), set()).add(note_type)
+        return any(person_id in people and len(types) > 1 for (_, _, people), types in groups.items())
 
-    def requirement(self, case: tuple, member: dict, in_scope: dict[str, list[date]], members: dict[str, dict]) -> tuple:
-        """(requirement, not_required reason or None, needs out-of-home every day)."""
+    # --- requirements (docs/policy.md "Requirements") ------------------------------------------------
+
+    def requirement(self, case: tuple, member: dict, day: date, in_scope: set[str]) -> tuple[str, str | None]:
+        """(requirement, the not_required reason or None), facts read on `day`."""
         case_id, case_type = case[0], case[1]
         role = member["role"]
+        if role == "child" and self.out_of_home_any_day(case_id, member["person_id"]):
+            return "monthly_face_to_face", None  # any case type; on an investigation it replaces the interview
         if case_type == "investigation":
-            if role == "child":
-                required = member["alleged_victim"] or member["resides_in_home"]
-            elif role in PARENTS:
-                required = member["alleged_perpetrator"] or member["resides_in_home"]
-            else:
-                required = role == "spouse_partner"
-            return ("investigation_interview", None, False) if required else ("none", "no_requirement", False)
+            return self.investigation_requirement(member, day)
         if case_type == "voluntary":
             if role == "child" or role in PARENTS:
-                if member["resides_in_home"]:
-                    return "monthly_face_to_face", None, False
-                return "none", "not_in_household", False
-            return "none", "no_requirement", False
-        # dependency
-        person_id = member["person_id"]
+                if self.fact_on(member, "resides_in_home", day):
+                    return "monthly_face_to_face", None
+                return "none", "not_in_household"
+            return "none", "no_requirement"
         if role == "child":
-            if self.type_any_day(case_id, person_id, OUT_OF_HOME):
-                return "monthly_face_to_face", None, True
-            return "monthly_face_to_face_in_home", None, False
+            return "monthly_face_to_face_in_home", None
         if role in PARENTS:
-            terminated = member["rights_terminated_on"]
-            if terminated and terminated <= self.month.end.isoformat():
-                return "none", "rights_terminated", False
-            linked = [r[0] for r in self.all(
-                "SELECT child_id FROM parent_child WHERE case_id = ? AND parent_id = ?", case_id, person_id)]
-            linked = [c for c in linked if c in in_scope and members[c]["role"] == "child"]
-            reunification = not linked or any(
-                self.goal(case_id, c) in ("reunification", "remain_with_family") for c in linked)
-            if reunification:
-                at_home = any(not self.type_any_day(case_id, c, OUT_OF_HOME) for c in linked)
-                if member["resides_in_home"] and at_home:
-                    return "monthly_face_to_face_in_home", None, False
-                return "monthly_face_to_face", None, False
-            if member["whereabouts_unknown"]:
-                return "none", "whereabouts_unknown", False
-            return "contact_plan", None, False
-        return "none", "no_requirement", False
+            return self.dependency_parent_requirement(member, day, in_scope)
+        return "none", "no_requirement"
 
-    # --- the status order 1–8 --------------------------------------------------------------------------
+    def investigation_requirement(self, member: dict, day: date) -> tuple[str, str | None]:
+        role = member["role"]
+        resides = self.fact_on(member, "resides_in_home", day)
+        if role == "child":
+            required = member["alleged_victim"] or resides
+        elif role in PARENTS:
+            required = member["alleged_perpetrator"] or resides
+        elif role == "spouse_partner":
+            required = True
+        else:  # other_adult
+            required = member["alleged_perpetrator"]
+        return ("investigation_interview", None) if required else ("none", "no_requirement")
 
-    def status(self, case: tuple, member: dict, requirement: str) -> tuple[str, str]:
-        case_id, opened_on = case[0], case[3]
-        person_id, role = member["person_id"], member["role"]
-        is_child = role == "child"
-        month = self.month
-        since = date.fromisoformat(opened_on)
-        out_of_state = is_child and self.type_any_day(case_id, person_id, {"out_of_state"})
-        plan = self.plan(case_id, person_id) if requirement == "contact_plan" else None
+    def dependency_parent_requirement(self, member: dict, day: date, in_scope: set[str]) -> tuple[str, str | None]:
+        """Rights read on `day` per child; then the goal class; then where the parent lives.
+        Reading: rights and goals are read on the parent's last in-scope day (or A), as every fact that
+        can change within M — not on the last day of M; "every linked child" means every child
+        linked to the parent on C (parent_child), and needs at least one."""
+        case_id, parent_id = member["case_id"], member["person_id"]
+        linked = [r[0] for r in self.all("SELECT child_id FROM parent_child WHERE case_id = ? AND parent_id = ?",
+                                         case_id, parent_id)]
+        ended = {c for c in linked if (end := self.rights_end(member, c)) and end <= day.isoformat()}
+        own_end = member["rights_terminated_on"]
+        if (own_end and own_end <= day.isoformat()) or (linked and ended == set(linked)):
+            return "none", "rights_terminated"
+        linked_in_scope = [c for c in linked if c in in_scope and self.member(case_id, c)["role"] == "child"]
+        reunification = not linked_in_scope or any(
+            self.goal_on(case_id, c, day) in REUNIFICATION_GOALS for c in linked_in_scope if c not in ended)
+        if reunification:
+            child_at_home = any(not self.out_of_home_any_day(case_id, c) for c in linked_in_scope)
+            if self.fact_on(member, "resides_in_home", day) and child_at_home:
+                return "monthly_face_to_face_in_home", None
+            return "monthly_face_to_face", None
+        if self.fact_on(member, "whereabouts_unknown", day):
+            return "none", "whereabouts_unknown"
+        return "contact_plan", None
+
+    # --- the status order 1–8 (docs/policy.md "Status order") ----------------------------------------
+
+    def status(self, case: tuple, member: dict, requirement: str, day: date) -> tuple[str, str]:
+        case_id, person_id = member["case_id"], member["person_id"]
+        is_child = member["role"] == "child"
         # 1. Requirement satisfied (rule 4, out of state, is part of it).
-        if requirement == "monthly_face_to_face":
-            if self.in_month(case_id, person_id, ("in_person",)):
-                return "met", "seen_in_person"
-            if out_of_state and self.in_month(case_id, person_id, ("phone", "video")):
-                return "met", "out_of_state_phone"
-        elif requirement == "monthly_face_to_face_in_home":
-            if self.in_month(case_id, person_id, ("in_person",), location="home"):
-                return "met", "seen_in_home"
-            if out_of_state and self.in_month(case_id, person_id, ("phone", "video")):
-                return "met", "out_of_state_phone"
-        elif requirement == "contact_plan":
-            if plan is not None:
-                _, frequency, methods, _ = plan
-                if self.contacts(case_id, person_id, month.shift(1 - frequency).start, month.end, methods):
-                    return "met", "contact_plan_followed"
-        elif requirement == "investigation_interview":
-            if self.contacts(case_id, person_id, since, month.end, ("in_person",)):
-                return "met", "interviewed"
-            if not is_child and self.contacts(case_id, person_id, since, month.end, ("phone", "video")):
-                return "explained", "remote_interview"
+        satisfied = self.satisfied(case, member, requirement)
+        if satisfied is not None:
+            return satisfied
         # 2. An approved exception.
         if self.exception(case_id, person_id) is not None:
-            if is_child:
-                return "excused", "exception_approved"
-            if self.contacts(case_id, person_id, month.shift(-2).start, month.end,
-                             ("in_person", "phone", "video", "written")):
+            if is_child or self.contacts(person_id, self.month.shift(-2).start, self.month.end, ANY_CONTACT):
                 return "excused", "exception_approved"
             return "unmet", "exception_without_quarterly_contact"
-        # 3. Runaway.
-        if is_child and self.type_any_day(case_id, person_id, {"runaway"}):
-            if self.locate_effort(case_id, person_id):
+        # 3. Runaway on the last in-scope day, locate efforts since the runaway began.
+        if is_child and self.placement_type_on(case_id, person_id, day) == "runaway":
+            if self.locate_effort(case_id, person_id, self.runaway_began(case_id, person_id, day)):
                 return "explained", "runaway_locate_efforts"
             return "unmet", "runaway_no_locate_efforts"
         # 5. Whereabouts unknown.
-        if not is_child and member["whereabouts_unknown"]:
-            if self.locate_effort(case_id, person_id):
+        if not is_child and self.fact_on(member, "whereabouts_unknown", day):
+            if self.locate_effort(case_id, person_id, self.month.start):
                 return "explained", "whereabouts_unknown_locate_efforts"
             return "unmet", "whereabouts_unknown_no_locate_efforts"
         # 6. Incarcerated, reached by call, video or letter.
-        if not is_child and member["incarcerated"] and self.in_month(case_id, person_id, ("phone", "video", "written")):
+        if not is_child and self.fact_on(member, "incarcerated", day) and self.in_month(person_id, REMOTE):
             return "explained", "incarcerated_remote_contact"
         # 7. A staffing note.
         if self.staffing_note(case_id, person_id) is not None:
             return "explained", "staffing_reason"
         # 8. Not seen.
-        if requirement == "monthly_face_to_face_in_home":
-            return "unmet", "seen_not_in_home" if self.in_month(case_id, person_id, ("in_person",)) else "not_seen"
-        if requirement == "contact_plan":
-            return "unmet", "contact_plan_not_followed" if plan is not None else "no_contact_plan"
+        return "unmet", self.not_seen_reason(member, requirement)
+
+    def satisfied(self, case: tuple, member: dict, requirement: str) -> tuple[str, str] | None:
+        case_id, person_id = member["case_id"], member["person_id"]
+        if requirement == "monthly_face_to_face" and self.in_month(person_id, IN_PERSON):
+            return "met", "seen_in_person"
+        if requirement == "monthly_face_to_face_in_home" and self.in_month(person_id, IN_PERSON, "home"):
+            return "met", "seen_in_home"
+        if requirement in ("monthly_face_to_face", "monthly_face_to_face_in_home") and member["role"] == "child" \
+                and self.out_of_state_call(case_id, person_id):
+            return "met", "out_of_state_phone"
+        if requirement == "contact_plan" and (plan := self.plan(case_id, person_id)) is not None:
+            _, frequency, methods, _ = plan
+            if self.contacts(person_id, self.month.shift(1 - frequency).start, self.month.end, methods):
+                return "met", "contact_plan_followed"
         if requirement == "investigation_interview":
-            return "unmet", "not_interviewed"
-        return "unmet", "not_seen"
+            since = date.fromisoformat(case[3])
+            if self.contacts(person_id, since, self.month.end, IN_PERSON):
+                return "met", "interviewed"
+            if member["role"] != "child" and self.contacts(person_id, since, self.month.end, CALL):
+                return "explained", "remote_interview"
+        return None
+
+    def runaway_began(self, case_id: str, child_id: str, day: date) -> date:
+        """The first day of M of the runaway spell that includes `day` (walking back day by day)."""
+        while day > self.month.start and "runaway" in self.types_on(case_id, child_id, day - timedelta(days=1)):
+            day -= timedelta(days=1)
+        return day
+
+    def not_seen_reason(self, member: dict, requirement: str) -> str:
+        if requirement == "monthly_face_to_face_in_home":
+            return "seen_not_in_home" if self.in_month(member["person_id"], IN_PERSON) else "not_seen"
+        if requirement == "contact_plan":
+            has_plan = self.plan(member["case_id"], member["person_id"]) is not None
+            return "contact_plan_not_followed" if has_plan else "no_contact_plan"
+        if requirement == "investigation_interview":
+            return "not_interviewed"
+        return "not_seen"
 
     def home_visit(self, case: tuple) -> tuple[str, str]:
-        case_id, opened_on = case[0], case[3]
-        if self.one(
-            "SELECT 1 FROM notes WHERE case_id = ? AND method = 'in_person' AND location = 'home' "
-            "AND substr(occurred_at, 1, 10) BETWEEN ? AND ? AND substr(occurred_at, 1, 10) <= ?",
-            case_id, opened_on, self.month.end.isoformat(), self.as_of.isoformat()):
+        if self.home_visit_notes(case):
             return "met", "home_visited"
-        if self.staffing_note(case_id, None) is not None:
+        if self.staffing_note(case[0], None) is not None:
             return "explained", "staffing_reason"
         return "unmet", "no_home_visit"
 
-    def adjust(self, requirement: str, status: str, reason: str, full: bool, open_at_end: bool) -> tuple[str, str]:
-        """Partial month, month in progress, open investigation (docs/policy.md "Status order")."""
+    def adjust(self, case: tuple, requirement: str, status: str, reason: str, full: bool) -> tuple[str, str]:
+        """Partial month, month in progress, open investigation — in that order. Reading: "on an
+        investigation closed on or before A" covers every row of such a case (a child's monthly
+        face-to-face too); "open at the end of M → due" is the interview's and home visit's only
+        (they are met once for the whole investigation; a monthly requirement is not)."""
+        case_type, closed_on = case[1], case[4]
         if status != "unmet":
             return status, reason
-        if requirement in MONTHLY and not full:
+        if requirement in MONTHLY and not full and reason in NOT_SEEN_REASONS:
             return "not_required", "partial_month"
+        investigation_over = (case_type == "investigation" and closed_on is not None
+                              and closed_on <= self.as_of.isoformat())
         if self.in_progress:
-            return "due", reason
+            return ("unmet", reason) if investigation_over else ("due", reason)
+        open_at_end = closed_on is None or closed_on >= self.month.end.isoformat()
         if requirement in ("investigation_interview", "home_visit") and open_at_end:
             return "due", reason
         return status, reason
 
     # --- the month ------------------------------------------------------------------------------------
 
+    def case_row(self, case: tuple) -> RefRow:
+        """The investigation's case-level home_visit row, credited on the case's last open day of M (or A)."""
+        case_id, closed_on = case[0], case[4]
+        last_open = min(date.fromisoformat(closed_on), self.month.end) if closed_on else self.month.end
+        specialist_id = self.specialist_on(case_id, self.reading_day(last_open))
+        status, reason = self.adjust(case, "home_visit", *self.home_visit(case), True)
+        flags = ("recorded_after_month",) if self.late(case_id, None, status, reason) else ()
+        return RefRow(case_id, None, None, self.unit_of(specialist_id), specialist_id, "home_visit", status, reason,
+                      flags, None, None)
+
+    def person_row(self, case: tuple, member: dict, days: list[date], in_scope: set[str]) -> RefRow:
+        case_id, person_id = case[0], member["person_id"]
+        day = self.reading_day(days[-1])
+        specialist_id = self.specialist_on(case_id, day)
+        requirement, not_required = self.requirement(case, member, day, in_scope)
+        if not_required is not None:
+            status, reason = "not_required", not_required
+        else:
+            full = len(days) == len(self.days)  # a placement change does not make a month partial
+            status, reason = self.adjust(case, requirement, *self.status(case, member, requirement, day), full)
+        flags = self.flags(member)
+        if self.late(case_id, person_id, status, reason):
+            flags = tuple(sorted((*flags, "recorded_after_month")))
+        return RefRow(case_id, person_id, member["role"], self.unit_of(specialist_id), specialist_id, requirement,
+                      status, reason, flags, self.latest(person_id, True), self.latest(person_id, False))
+
     def rows(self) -> list[RefRow]:
         rows = []
-        columns = ("case_id", "person_id", "role", "alleged_victim", "alleged_perpetrator", "resides_in_home",
-                   "rights_terminated_on", "whereabouts_unknown", "incarcerated", "joined_on", "left_on",
-                   "birth_date", "deceased_on")
-        for case in self.all("SELECT case_id, case_type, specialist_id, opened_on, closed_on FROM cases ORDER BY case_id"):
+        for case in self.all("SELECT case_id, case_type, specialist_id, opened_on, closed_on FROM cases "
+                             "ORDER BY case_id"):
             case_id, case_type, _, opened_on, closed_on = case
-            if opened_on > self.month.end.isoformat() or (closed_on and closed_on < self.month.start.isoformat()):
-                continue  # not open on any day of M
-            open_at_end = closed_on is None or closed_on >= self.month.end.isoformat()
-            members = {
-                r[1]: dict(zip(columns, r)) for r in self.all(
-                    "SELECT m.case_id, m.person_id, m.role, m.alleged_victim, m.alleged_perpetrator, m.resides_in_home, "
-                    "m.rights_terminated_on, m.whereabouts_unknown, m.incarcerated, m.joined_on, m.left_on, "
-                    "p.birth_date, p.deceased_on FROM case_members m JOIN people p ON p.person_id = m.person_id "
-                    "WHERE m.case_id = ?", case_id)
-            }
-            in_scope = {pid: days for pid, m in members.items() if (days := self.scope_days(case, m))}
+            if not any(within(day, opened_on, closed_on) for day in self.days):
+                continue
+            members = [self.member(case_id, r[0]) for r in self.all(
+                "SELECT person_id FROM case_members WHERE case_id = ? ORDER BY person_id", case_id)]
+            scope = {m["person_id"]: days for m in members if (days := self.scope_days(case, m))}
             if case_type == "investigation":
-                status, reason = self.adjust("home_visit", *self.home_visit(case), True, open_at_end)
-                flags = ("recorded_after_month",) if self.late(case_id, None, status, reason) else ()
-                rows.append(RefRow(case_id, None, None, "home_visit", status, reason, flags, None, None))
-            for person_id, days in in_scope.items():
-                member = members[person_id]
-                requirement, not_required, needs_out_of_home = self.requirement(case, member, in_scope, members)
-                if not_required is not None:
-                    status, reason = "not_required", not_required
-                else:
-                    full = len(days) == len(self.days)
-                    if needs_out_of_home:
-                        full = full and self.out_of_home_every_day(case_id, person_id)
-                    status, reason = self.adjust(requirement, *self.status(case, member, requirement), full,
-                                                 open_at_end)
-                flags = self.flags(case_id, person_id, member["role"], member)
-                if self.late(case_id, person_id, status, reason):
-                    flags = tuple(sorted((*flags, "recorded_after_month")))
-                rows.append(RefRow(case_id, person_id, member["role"], requirement, status, reason, flags,
-                                   self.latest(person_id, True), self.latest(person_id, False)))
+                rows.append(self.case_row(case))
+            for member in members:
+                if member["person_id"] in scope:
+                    rows.append(self.person_row(case, member, scope[member["person_id"]], set(scope)))
         return rows
+
+
+#: Hand-written rows on top of the generated agency, so that the comparison meets every fact that
+#: changes over time (docs/data.md "Files and columns"). September 2026 is a complete month, October
+#: 2026 the month in progress (as of 20 October). Ids with a 9 after the letter(s) are made up here.
+DATED_FACTS = """
+-- Transfers (case_assignments). C000011 moves on 16 September to a specialist of another unit.
+INSERT INTO units (unit_id, name, region) VALUES ('U002', 'Second Unit', 'Northern Region');
+INSERT INTO staff (staff_id, name, role, unit_id) VALUES ('SP9001', 'Second Unit Specialist', 'specialist', 'U002');
+INSERT INTO case_assignments VALUES ('C000011', 'SP0003', '2023-10-03', '2026-09-15'),
+                                    ('C000011', 'SP9001', '2026-09-16', NULL);
+-- C000029 came to its specialist of record on 20 September; a lodger who left on 10 September stays
+-- with the one before.
+INSERT INTO case_assignments VALUES ('C000029', 'SP0004', '2024-08-08', '2026-09-19'),
+                                    ('C000029', 'SP0001', '2026-09-20', NULL);
+INSERT INTO people VALUES ('P9000001', 'Lodger', 'Reference', '1980-01-01', NULL);
+INSERT INTO case_members (case_id, person_id, role, resides_in_home, left_on)
+    VALUES ('C000029', 'P9000001', 'other_adult', 1, '2026-09-10');
+-- C000031 moves on 26 October, after the as-of day: October is read on 20 October.
+INSERT INTO case_assignments VALUES ('C000031', 'SP0001', '2024-09-19', '2026-10-25'),
+                                    ('C000031', 'SP0006', '2026-10-26', NULL);
+-- C000069 (an investigation closed 8 October) moves on 1 October: its home_visit row too.
+INSERT INTO case_assignments VALUES ('C000069', 'SP0005', '2026-07-22', '2026-09-30'),
+                                    ('C000069', 'SP0002', '2026-10-01', NULL);
+
+-- member_periods. C000011's alleged parent (flagged whereabouts unknown) is found on 12 September
+-- and seen on the 20th: met in September, no in_person_while_whereabouts_unknown, not seen in October.
+INSERT INTO member_periods VALUES ('C000011', 'P0000037', 'whereabouts_unknown', '2023-10-03', '2026-09-12');
+INSERT INTO notes (note_id, case_id, author_id, occurred_at, note_type, method, location, text)
+    VALUES ('N9000001', 'C000011', 'SP9001', '2026-09-20T10:00:00-07:00', 'office_visit', 'in_person', 'office',
+            'Met the parent at the office after the address was found.');
+INSERT INTO note_contacts VALUES ('N9000001', 'P0000037');
+-- C000066's parent (flagged incarcerated) is released on 5 October: the call of 8 October is no
+-- longer rule 6's.
+INSERT INTO member_periods VALUES ('C000066', 'P0000181', 'incarcerated', '2026-05-09', '2026-10-05');
+-- C000067's parent (flagged residing) moves out on 14 September: seen at home on the 23rd, but the
+-- in-home requirement is read on 30 September.
+INSERT INTO member_periods VALUES ('C000067', 'P0000185', 'resides_in_home', '2026-05-27', '2026-09-14');
+-- C000068's voluntary parent moves out on 10 October: not in the household in October.
+INSERT INTO member_periods VALUES ('C000068', 'P0000188', 'resides_in_home', '2026-05-28', '2026-10-10');
+
+-- Rights to one child (parent_child.rights_terminated_on). C000043's parent loses the only linked
+-- child on 20 September.
+UPDATE parent_child SET rights_terminated_on = '2026-09-20'
+    WHERE case_id = 'C000043' AND parent_id = 'P0000122' AND child_id = 'P0000120';
+-- C000055's alleged parent keeps rights only to P0000154, whose goal is adoption from 1 August:
+-- non-reunification, a contact plan.
+INSERT INTO permanency_goals VALUES ('C000055', 'P0000154', 'adoption', '2026-08-01');
+UPDATE parent_child SET rights_terminated_on = '2026-08-15'
+    WHERE case_id = 'C000055' AND parent_id = 'P0000157' AND child_id IN ('P0000151', 'P0000152', 'P0000153');
+-- C000055's other parent loses every child on 28 October, after the as-of day: intact in October.
+UPDATE parent_child SET rights_terminated_on = '2026-10-28' WHERE case_id = 'C000055' AND parent_id = 'P0000156';
+
+-- Out of state. C000053's out-of-state child is reached in October only by a call to the placement.
+INSERT INTO notes (note_id, case_id, author_id, occurred_at, note_type, method, text, placement_id)
+    VALUES ('N9000002', 'C000053', 'SP0002', '2026-10-06T10:00:00-07:00', 'phone_call', 'phone',
+            'Monthly call with the out-of-state caregiver.', 'PL0000123');
+-- A second child of C000053: at home, then in kinship care from 11 September (a full month all the
+-- same), placed out of state from 5 October; the call of 2 October came before.
+INSERT INTO people VALUES ('P9000003', 'Child', 'Reference', '2015-05-05', NULL);
+INSERT INTO case_members (case_id, person_id, role, joined_on) VALUES ('C000053', 'P9000003', 'child', '2026-08-01');
+INSERT INTO parent_child (case_id, parent_id, child_id) VALUES ('C000053', 'P0000139', 'P9000003');
+INSERT INTO placements VALUES
+    ('PL9000001', 'C000053', 'P9000003', 'in_home', NULL, '2026-08-01', '2026-09-10'),
+    ('PL9000002', 'C000053', 'P9000003', 'kinship', 'Reference kinship home', '2026-09-11', '2026-10-04'),
+    ('PL9000003', 'C000053', 'P9000003', 'out_of_state', 'Reference relative home, Utah', '2026-10-05', NULL);
+INSERT INTO notes (note_id, case_id, author_id, occurred_at, note_type, method, text)
+    VALUES ('N9000003', 'C000053', 'SP0002', '2026-10-02T16:00:00-07:00', 'phone_call', 'phone',
+            'Called the child at the kinship home before the move.');
+INSERT INTO note_contacts VALUES ('N9000003', 'P9000003');
+
+-- Runaway. C000046's child (on runaway since 17 August) is back in a group home 3–11 October and runs
+-- away again on 12 October: the locate effort of 1 October is from the earlier spell.
+UPDATE placements SET end_on = '2026-10-02' WHERE placement_id = 'PL0000113';
+INSERT INTO placements VALUES
+    ('PL9000004', 'C000046', 'P0000129', 'group_home', 'Tamarisk Group Home', '2026-10-03', '2026-10-11'),
+    ('PL9000006', 'C000046', 'P0000129', 'runaway', NULL, '2026-10-12', NULL);
+INSERT INTO notes (note_id, case_id, author_id, occurred_at, note_type, method, locate_for, text)
+    VALUES ('N9000004', 'C000046', 'SP0004', '2026-10-01T09:00:00-07:00', 'locate_effort', 'phone', 'P0000129',
+            'Called the last known friends.');
+-- A second child of C000063 ran away 20 August–12 September, then a foster home, not seen since: not
+-- rule 3's in September.
+INSERT INTO people VALUES ('P9000005', 'Runaway', 'Reference', '2010-06-06', NULL);
+INSERT INTO case_members (case_id, person_id, role, joined_on) VALUES ('C000063', 'P9000005', 'child', '2026-08-01');
+INSERT INTO placements VALUES
+    ('PL9000007', 'C000063', 'P9000005', 'group_home', 'Sunrise Teen Residence', '2026-08-01', '2026-08-19'),
+    ('PL9000008', 'C000063', 'P9000005', 'runaway', NULL, '2026-08-20', '2026-09-12'),
+    ('PL9000009', 'C000063', 'P9000005', 'foster_home', 'Reference foster home', '2026-09-13', NULL);
+
+-- A partial month: C000066 gains an alleged parent on 12 September, whereabouts unknown, without
+-- locate efforts (rule 5 stands in a partial month).
+INSERT INTO people VALUES ('P9000004', 'Parent', 'Reference', '1990-02-02', NULL);
+INSERT INTO case_members (case_id, person_id, role, whereabouts_unknown, joined_on)
+    VALUES ('C000066', 'P9000004', 'alleged_parent', 1, '2026-09-12');
+INSERT INTO parent_child (case_id, parent_id, child_id) VALUES ('C000066', 'P9000004', 'P0000178');
+
+-- A new investigation on C000046's family, opened 3 September: the children and parents are seen
+-- on the dependency case (contacts count on every case of the person); an other adult who is an
+-- alleged perpetrator is interviewed by phone in October; the in-person home note of 4 September
+-- lists nobody (an attempt), the real home visit is on 2 October.
+INSERT INTO cases VALUES ('C900001', 'investigation', 'SP0006', '2026-09-03', NULL);
+INSERT INTO people VALUES ('P9000002', 'Adult', 'Reference', '1985-03-03', NULL);
+INSERT INTO case_members (case_id, person_id, role, alleged_victim, alleged_perpetrator, resides_in_home) VALUES
+    ('C900001', 'P0000130', 'child', 1, 0, 0),
+    ('C900001', 'P0000131', 'child', 0, 0, 0),
+    ('C900001', 'P0000132', 'parent', 0, 0, 1),
+    ('C900001', 'P0000133', 'parent', 0, 1, 0),
+    ('C900001', 'P9000002', 'other_adult', 0, 1, 0);
+INSERT INTO notes (note_id, case_id, author_id, occurred_at, note_type, method, location, text) VALUES
+    ('N9000005', 'C900001', 'SP0006', '2026-09-04T11:00:00-07:00', 'home_visit', 'in_person', 'home',
+     'Nobody answered at the home.'),
+    ('N9000006', 'C900001', 'SP0006', '2026-10-02T11:00:00-07:00', 'home_visit', 'in_person', 'home',
+     'Visited the home with the parent.');
+INSERT INTO note_contacts VALUES ('N9000006', 'P0000132');
+INSERT INTO notes (note_id, case_id, author_id, occurred_at, note_type, method, text)
+    VALUES ('N9000007', 'C900001', 'SP0006', '2026-10-09T13:00:00-07:00', 'interview', 'phone',
+            'Phone interview about the allegations.');
+INSERT INTO note_contacts VALUES ('N9000007', 'P9000002');
+-- C000069's spouse/partner, never interviewed: due in September, unmet once the case closed on 8 October.
+INSERT INTO people VALUES ('P9000006', 'Partner', 'Reference', '1995-07-07', NULL);
+INSERT INTO case_members (case_id, person_id, role, resides_in_home)
+    VALUES ('C000069', 'P9000006', 'spouse_partner', 1);
+-- C000070's alleged victim goes to a shelter on 20 September, a placement of the investigation:
+-- monthly face-to-face instead of the interview.
+INSERT INTO placements VALUES ('PL9000005', 'C000070', 'P0000196', 'shelter', 'Reference shelter', '2026-09-20', NULL);
+"""
+
+
+def with_dated_facts(path) -> None:
+    """Add DATED_FACTS to a generated database, foreign keys on, and check they hold."""
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("PRAGMA foreign_keys = ON")
+        with conn:
+            for statement in DATED_FACTS.split(";\n"):
+                if statement.strip():
+                    conn.execute(statement)
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    finally:
+        conn.close()
 
 
 @pytest.fixture(scope="module")
 def unit_db(tmp_path_factory):
     path = tmp_path_factory.mktemp("reference") / "unit.db"
     generate_database(path, "unit", SEED)
+    with_dated_facts(path)
     return path
-
-
-def engine_rows(path, month: Month, as_of: date = AS_OF) -> list[RefRow]:
-    db = open_database(path, readonly=True)
-    try:
-        report = month_report(db, month, as_of)
-    finally:
-        db.close()
-    return [RefRow(r.case_id, r.person_id, str(r.role) if r.role else None, str(r.requirement), str(r.status),
-                   str(r.reason), tuple(sorted(str(f) for f in r.flags)), r.last_seen, r.last_contact)
-            for r in report.rows]
 
 
 def reference(path, month: Month, as_of: date = AS_OF) -> list[RefRow]:
@@ -436,6 +720,30 @@ def reference(path, month: Month, as_of: date = AS_OF) -> list[RefRow]:
         conn.close()
 
 
+def engine_rows(path, month: Month, as_of: date = AS_OF) -> list[RefRow]:
+    db = open_database(path, readonly=True)
+    try:
+        report = month_report(db, month, as_of)
+    finally:
+        db.close()
+    return [RefRow(r.case_id, r.person_id, str(r.role) if r.role else None, r.unit_id, r.specialist_id,
+                   str(r.requirement), str(r.status), str(r.reason), tuple(sorted(str(f) for f in r.flags)),
+                   r.last_seen, r.last_contact)
+            for r in report.rows]
+
+
+def differences(expected: dict, actual: dict) -> list[str]:
+    """One line per row that differs: the row's key, then `field: reference ≠ engine`."""
+    lines = []
+    for key in sorted(expected.keys() & actual.keys(), key=str):
+        mine, theirs = expected[key], actual[key]
+        fields = [f"{name}: {getattr(mine, name)} ≠ {getattr(theirs, name)}"
+                  for name in RefRow.__dataclass_fields__ if getattr(mine, name) != getattr(theirs, name)]
+        if fields:
+            lines.append(f"{key[0]}/{key[1]} ({mine.requirement} {mine.status} {mine.reason}): " + "; ".join(fields))
+    return lines
+
+
 @pytest.mark.parametrize("month", ["2026-09", "2026-10"], ids=["complete month", "month in progress"])
 def test_engine_agrees_with_the_plain_reading_of_the_rules(unit_db, month):
     month = Month.parse(month)
@@ -443,8 +751,8 @@ def test_engine_agrees_with_the_plain_reading_of_the_rules(unit_db, month):
     actual = {(r.case_id, r.person_id): r for r in engine_rows(unit_db, month)}
 
     assert set(actual) == set(expected)
-    differences = [(expected[key], actual[key]) for key in sorted(expected, key=str) if expected[key] != actual[key]]
-    assert differences == []
+    lines = differences(expected, actual)
+    assert lines == [], "the reference and the engine differ:\n" + "\n".join(lines)
     # The comparison means something: the month has most outcomes in it.
     statuses = {r.status for r in expected.values()}
     assert {"met", "explained", "not_required"} <= statuses
@@ -461,10 +769,79 @@ def test_engine_agrees_with_the_plain_reading_of_as_known_then(unit_db, as_of, l
     expected = {(r.case_id, r.person_id): r for r in reference(unit_db, month, as_of)}
     actual = {(r.case_id, r.person_id): r for r in engine_rows(unit_db, month, as_of)}
 
-    assert actual == expected
+    assert set(actual) == set(expected)
+    lines = differences(expected, actual)
+    assert lines == [], "the reference and the engine differ:\n" + "\n".join(lines)
     late = [r for r in expected.values() if "recorded_after_month" in r.flags]
     assert len(late) == late_rows
     assert all((r.status, r.reason) == ("explained", "staffing_reason") for r in late)
+
+
+#: What the rules make of each of DATED_FACTS: (month, case, person) and the row's
+#: (specialist, unit, requirement, status, reason, flags) — the reference's reading, spelled out.
+DATED_OUTCOMES = {
+    "a transfer credits the month to the specialist assigned on its last day, and that unit":
+        (("2026-09", "C000011", "P0000034"), ("SP9001", "U002", "monthly_face_to_face", "met", "seen_in_person", ())),
+    "a member who left before a transfer stays with the specialist of their last day":
+        (("2026-09", "C000029", "P9000001"), ("SP0004", "U001", "none", "not_required", "no_requirement", ())),
+    "a transfer after the as-of day does not move the month in progress":
+        (("2026-10", "C000031", "P0000087"), ("SP0001", "U001", "monthly_face_to_face", "met", "seen_in_person", ())),
+    "the home visit row follows the specialist of the case's last open day":
+        (("2026-10", "C000069", None), ("SP0002", "U001", "home_visit", "met", "home_visited", ())),
+    "a parent found mid-month is seen without the whereabouts flag":
+        (("2026-09", "C000011", "P0000037"), ("SP9001", "U002", "monthly_face_to_face", "met", "seen_in_person", ())),
+    "a parent found is no longer excused by locate efforts":
+        (("2026-10", "C000011", "P0000037"), ("SP9001", "U002", "monthly_face_to_face", "due", "not_seen", ())),
+    "a parent released mid-month is not explained by a call after the release":
+        (("2026-10", "C000066", "P0000181"), ("SP0004", "U001", "monthly_face_to_face", "due", "not_seen", ())),
+    "a parent who moved out mid-month is not required in the home":
+        (("2026-09", "C000067", "P0000185"), ("SP0005", "U001", "monthly_face_to_face", "met", "seen_in_person", ())),
+    "a voluntary parent who moved out is not in the household":
+        (("2026-10", "C000068", "P0000188"), ("SP0004", "U001", "none", "not_required", "not_in_household", ())),
+    "rights terminated to every linked child end the requirement":
+        (("2026-09", "C000043", "P0000122"), ("SP0004", "U001", "none", "not_required", "rights_terminated", ())),
+    "only the children a parent keeps rights to decide the goal class":
+        (("2026-09", "C000055", "P0000157"), ("SP0003", "U001", "contact_plan", "unmet", "no_contact_plan", ())),
+    "rights terminated after the as-of day are intact in the month in progress":
+        (("2026-10", "C000055", "P0000156"), ("SP0003", "U001", "monthly_face_to_face", "met", "seen_in_person", ())),
+    "a call to the out-of-state placement meets the month":
+        (("2026-10", "C000053", "P0000138"),
+         ("SP0002", "U001", "monthly_face_to_face", "met", "out_of_state_phone", ())),
+    "a call before the child was placed out of state does not":
+        (("2026-10", "C000053", "P9000003"), ("SP0002", "U001", "monthly_face_to_face", "due", "not_seen", ())),
+    "a placement change does not make a month partial":
+        (("2026-09", "C000053", "P9000003"), ("SP0002", "U001", "monthly_face_to_face", "unmet", "not_seen", ())),
+    "a locate effort from an earlier runaway spell does not count":
+        (("2026-10", "C000046", "P0000129"),
+         ("SP0004", "U001", "monthly_face_to_face", "due", "runaway_no_locate_efforts", ())),
+    "a child back from runaway by the last day is to be seen":
+        (("2026-09", "C000063", "P9000005"), ("SP0003", "U001", "monthly_face_to_face", "unmet", "not_seen", ())),
+    "a partial month leaves a missing adult without locate efforts unmet":
+        (("2026-09", "C000066", "P9000004"),
+         ("SP0004", "U001", "monthly_face_to_face", "unmet", "whereabouts_unknown_no_locate_efforts", ())),
+    "a visit on another case of the child is the investigation interview":
+        (("2026-09", "C900001", "P0000130"), ("SP0006", "U001", "investigation_interview", "met", "interviewed", ())),
+    "an other adult who is an alleged perpetrator is interviewed":
+        (("2026-10", "C900001", "P9000002"),
+         ("SP0006", "U001", "investigation_interview", "explained", "remote_interview", ())),
+    "an in-person home note listing nobody is not a home visit":
+        (("2026-09", "C900001", None), ("SP0006", "U001", "home_visit", "due", "no_home_visit", ())),
+    "a child placed during an investigation is seen every month instead":
+        (("2026-10", "C000070", "P0000196"), ("SP0002", "U001", "monthly_face_to_face", "due", "not_seen", ())),
+    "an investigation closed by the as-of day stays unmet in the month in progress":
+        (("2026-10", "C000069", "P9000006"),
+         ("SP0002", "U001", "investigation_interview", "unmet", "not_interviewed", ())),
+}
+
+
+@pytest.mark.parametrize(("row", "outcome"), DATED_OUTCOMES.values(), ids=DATED_OUTCOMES.keys())
+def test_the_plain_reading_of_each_dated_fact(unit_db, row, outcome):
+    """The reference itself, on the hand-written rows: each says what one revised rule means."""
+    month, case_id, person_id = row
+    rows = {(r.case_id, r.person_id): r for r in reference(unit_db, Month.parse(month))}
+    r = rows[case_id, person_id]
+
+    assert (r.specialist_id, r.unit_id, r.requirement, r.status, r.reason, r.flags) == outcome
 
 
 def test_months_evaluated_as_of_one_date_share_the_latest_contacts_and_agree(unit_db, monkeypatch):

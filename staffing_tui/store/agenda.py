@@ -34,6 +34,12 @@ class Agenda:
         return max(0, (self.report.month.end - self.report.as_of).days) if self.report.in_progress else 0
 
 
+#: The specialist assigned case `c` on the day given as the first parameter: the assignment covering
+#: it (case_assignments), else `cases.specialist_id` (docs/policy.md "Case transfers").
+ASSIGNED_ON = ("coalesce((SELECT a.specialist_id FROM case_assignments a WHERE a.case_id = c.case_id "
+               "AND a.start_on <= ?1 AND (a.end_on IS NULL OR a.end_on >= ?1)), c.specialist_id)")
+
+
 def build_agenda(db: Database, specialist_id: str, month: Month, as_of: date | None = None) -> Agenda:
     check_scope(db, None, specialist_id)
     report = month_report(db, month, as_of, specialist_id=specialist_id)
@@ -48,15 +54,18 @@ def build_agenda(db: Database, specialist_id: str, month: Month, as_of: date | N
         if row.integrity_flags:  # a late record is no problem to fix (docs/policy.md "As known then")
             agenda.flagged.append(row)
     month_end = month.end.isoformat()
+    # The specialist's cases: those assigned to them on the day the month's facts are read (the
+    # month's last day, or the as-of date) — a case transferred away leaves their agenda with it.
+    day = min(month.end, report.as_of).isoformat()
     agenda.plans_to_review = fetch_dicts(db,
         "SELECT p.* FROM contact_plans p JOIN cases c ON c.case_id = p.case_id "
-        "WHERE c.specialist_id = ? AND p.superseded_by IS NULL AND p.review_on <= ? "
+        f"WHERE {ASSIGNED_ON} = ? AND p.superseded_by IS NULL AND p.review_on <= ? "
         "AND (p.end_month IS NULL OR p.end_month >= ?) ORDER BY p.review_on",
-        [specialist_id, month_end, str(month)])
+        [day, specialist_id, month_end, str(month)])
     agenda.exceptions_to_review = fetch_dicts(db,
         "SELECT e.* FROM exceptions e JOIN cases c ON c.case_id = e.case_id "
-        "WHERE c.specialist_id = ? AND e.revoked_at IS NULL AND e.end_month >= ? "
+        f"WHERE {ASSIGNED_ON} = ? AND e.revoked_at IS NULL AND e.end_month >= ? "
         "AND (e.review_on <= ? OR e.end_month <= ?) ORDER BY e.end_month",
-        [specialist_id, str(month), month_end, str(month.next())])
+        [day, specialist_id, str(month), month_end, str(month.next())])
     agenda.next_steps = list_next_steps(db, specialist_id, open_only=True)
     return agenda

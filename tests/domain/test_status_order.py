@@ -4,8 +4,8 @@
 2. exception covering M (not revoked from M or earlier) → child excused;
    adult excused with phone/video/written/in-person contact in M or the two
    months before, else unmet (exception_without_quarterly_contact)
-3. runaway on any day of M → explained with a locate effort, else unmet
-4. out_of_state on any day of M: phone/video contact in M satisfies rule 1
+3. runaway on the last in-scope day → explained with a locate effort since it began, else unmet
+4. phone/video contact on a day out of state, with the child or the placement, satisfies rule 1
 5. adult whereabouts unknown → explained with a locate effort, else unmet
 6. adult incarcerated with a phone/video/written contact in M → explained
 7. staffing note for (case, person, M) → explained (staffing_reason)

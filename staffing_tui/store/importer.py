@@ -45,7 +45,6 @@ import hashlib
 import heapq
 import itertools
 import re
-import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
@@ -220,12 +219,16 @@ def _getter(table: str, *names: str) -> Callable[[list], object]:
 
 
 _OCCURRED_AT = IMPORT_TABLES["notes"].index("occurred_at")
+_METHOD = IMPORT_TABLES["notes"].index("method")
+#: One shared (day, method) tuple per pair: ~1.5 million notes share a few thousand days.
+_NOTE_FACTS: dict[tuple[str | None, str | None], tuple[str | None, str | None]] = {}
 
 
-def _note_day(row: list) -> str | None:
-    """A note's local date; interned, as ~1.5 million notes share a few thousand days."""
+def _note_day_and_method(row: list) -> tuple[str | None, str | None]:
+    """A note's local date (a contact before a birth) and method (`none` lists nobody)."""
     occurred_at = row[_OCCURRED_AT]
-    return None if occurred_at is None else sys.intern(occurred_at[:10])
+    facts = (None if occurred_at is None else occurred_at[:10], row[_METHOD])
+    return _NOTE_FACTS.setdefault(facts, facts)
 
 
 #: What later files need to know about a row of a referenced table (besides that it
@@ -236,7 +239,7 @@ REMEMBERED: dict[str, tuple[str, Callable[[list], object]]] = {
     "cases": ("opened_on, closed_on", _getter("cases", "opened_on", "closed_on")),
     "people": ("birth_date", _getter("people", "birth_date")),
     "case_members": ("role", _getter("case_members", "role")),
-    "notes": ("substr(occurred_at, 1, 10)", _note_day),
+    "notes": ("substr(occurred_at, 1, 10), method", _note_day_and_method),
     "placements": ("case_id", _getter("placements", "case_id")),
 }
 
@@ -558,6 +561,93 @@ class Known:
         return value
 
 
+# --- assignment periods -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Period:
+    start_on: str
+    end_on: str | None  # None: still assigned
+    line: int | None  # None: a row in the database
+
+    def reaches(self, day: str) -> bool:
+        """Whether the period is still in effect on `day` (or later): end dates are inclusive."""
+        return self.end_on is None or self.end_on >= day
+
+
+@dataclass(frozen=True, slots=True)
+class Overlap:
+    """A problem with one row of case_assignments.csv: its line, column and message."""
+
+    line: int
+    column: str
+    message: str
+
+
+class AssignmentPeriods:
+    """The case_assignments rows of an import, per case, with the periods the database already
+    holds for those cases (read when a case first appears, before any of its rows is written).
+
+    A file row with the key (case_id, start_on) of a stored row replaces it (the import updates by
+    primary key), so the two are never compared with each other.
+    """
+
+    def __init__(self, db: Database):
+        self._db = db
+        self._read: dict[str, dict[str, _Period]] = {}
+        self._stored: dict[str, list[_Period]] = {}
+
+    def add(self, case_id: str, start_on: str, end_on: str | None, line: int) -> None:
+        periods = self._read.get(case_id)
+        if periods is None:
+            periods = self._read[case_id] = {}
+            self._stored[case_id] = [
+                _Period(start, end, None) for start, end in self._db.execute(
+                    "SELECT start_on, end_on FROM case_assignments WHERE case_id = ?", [case_id])
+            ]
+        periods.setdefault(start_on, _Period(start_on, end_on, line))  # a repeated key is reported already
+
+    def overlaps(self) -> Iterator[Overlap]:
+        """One problem per file row that overlaps an earlier-starting period of its case, or (when the
+        later one is in the database) on the file row whose period runs into it."""
+        for case_id, read in self._read.items():
+            stored = [period for period in self._stored[case_id] if period.start_on not in read]
+            yield from _overlaps_of_case(case_id, sorted([*read.values(), *stored], key=lambda p: p.start_on))
+
+
+def _overlaps_of_case(case_id: str, periods: list[_Period]) -> Iterator[Overlap]:
+    """The overlaps among one case's `periods` (sorted by start): each period is compared with the
+    earlier one that reaches furthest, which overlaps it if any earlier one does."""
+    furthest: _Period | None = None
+    for period in periods:
+        if furthest is not None and furthest.reaches(period.start_on):
+            overlap = _overlap(case_id, furthest, period)
+            if overlap is not None:
+                yield overlap
+        if furthest is None or (furthest.end_on is not None and (period.end_on or OPEN_END) > furthest.end_on):
+            furthest = period
+
+
+#: Later than any end date: a period without one is still in effect.
+OPEN_END = "9999-12-31"
+
+
+def _overlap(case_id: str, earlier: _Period, later: _Period) -> Overlap | None:
+    """The problem to report when `later` starts while `earlier` is in effect: on the later row when
+    it is in the file, else on the earlier row (the database's own rows are not this import's)."""
+    if later.line is not None:
+        where = "in the database" if earlier.line is None else f"on line {earlier.line}"
+        return Overlap(later.line, "start_on",
+                       f"{later.start_on} overlaps the assignment of case {case_id} from {earlier.start_on} {where}; "
+                       "end one period before the next starts")
+    if earlier.line is not None:
+        what = f"{earlier.end_on} is on or after" if earlier.end_on else "is empty (still assigned) past"
+        return Overlap(earlier.line, "end_on",
+                       f"{what} the start of the assignment of case {case_id} from {later.start_on} in the database; "
+                       "end this period before that one starts")
+    return None
+
+
 # --- the import ------------------------------------------------------------------------
 
 Converter = Callable[[str], object]
@@ -582,6 +672,8 @@ class ImportRun:
         self._dates: set[str] = set()
         #: staff logins seen: login → (staff id, line in staff.csv; None when found in the database)
         self._logins: dict[str, tuple[str, int | None]] = {}
+        #: The assignment periods read, per case, to find overlaps once the file is read.
+        self.assignments = AssignmentPeriods(db)
         #: Columns of the current row whose value was rejected (and is None now).
         self.invalid: set[str] = set()
         self._file = ""
@@ -771,6 +863,9 @@ class ImportRun:
                 known.rows[key] = known.remember(values)
             if not problems:
                 yield values
+        finish = getattr(self, f"_finish_{table}", None)
+        if finish is not None:
+            finish()
         self.row_count = count
 
     # -- cell converters
@@ -900,12 +995,20 @@ class ImportRun:
                 )
 
     def _check_parent_child(self, row: list) -> None:
-        case_id, parent_id, child_id, _rights_terminated_on = row
+        case_id, parent_id, child_id, rights_terminated_on = row
         if parent_id and parent_id == child_id:
             self.report("child_id", f"{child_id} cannot be their own parent; fix parent_id or child_id")
             return
         self._require_member(case_id, parent_id, "parent_id")
         self._require_member(case_id, child_id, "child_id")
+        role = self._membership(case_id, parent_id)
+        if rights_terminated_on and role not in (None, _MISSING) and role not in PARENT_ROLES:
+            # The same rule as case_members.rights_terminated_on: only a parent has parental rights.
+            self.report(
+                "rights_terminated_on",
+                f"is set but person {parent_id} is {role} on case {case_id}; only a parent or alleged_parent has "
+                "parental rights — clear the date or fix the member's role",
+            )
 
     def _check_permanency_goals(self, row: list) -> None:
         self._require_child(row[0], row[1], "child_id", "has a permanency goal")
@@ -913,11 +1016,12 @@ class ImportRun:
     def _check_placements(self, row: list) -> None:
         _, case_id, child_id, _, _, start_on, end_on = row
         self._require_child(case_id, child_id, "child_id", "is placed")
-        if start_on and end_on and end_on < start_on:
-            self.report("end_on", f"{end_on} is before start_on {start_on}; fix one of the dates")
+        self._ends_before_start(start_on, end_on)
 
     def _check_notes(self, row: list) -> None:
-        _, case_id, _, occurred_at, _, method, location, _, _, _placement_id = row
+        _, case_id, _, occurred_at, _, method, location, _, _, placement_id = row
+        if placement_id and case_id:
+            self._require_placement_of_case(placement_id, case_id)
         if occurred_at and case_id:
             case = self.known["cases"].get(case_id)
             if case is not _MISSING:
@@ -939,13 +1043,34 @@ class ImportRun:
                 f"is empty but the note is in_person; say where ({', '.join(Location)})",
             )
 
+    def _require_placement_of_case(self, placement_id: str, case_id: str) -> None:
+        """docs/data.md "Validation": the placement a note contacted is one of the note's own case."""
+        placement_case = self.known["placements"].get(placement_id)
+        if placement_case not in (_MISSING, None) and placement_case != case_id:
+            self.report(
+                "placement_id",
+                f"placement {placement_id} is on case {placement_case}, not on the note's case {case_id}; "
+                f"name a placement of case {case_id} or leave placement_id empty",
+            )
+
     def _check_note_contacts(self, row: list) -> None:
         note_id, person_id = row
-        if not note_id or not person_id:
+        if not note_id:
             return
-        note_day = self.known["notes"].get(note_id)
-        birth_date = self.known["people"].get(person_id)
-        if note_day in (_MISSING, None) or birth_date in (_MISSING, None):
+        note = self.known["notes"].get(note_id)
+        if note is _MISSING:
+            return  # an unknown note: already reported as a reference
+        note_day, method = note  # type: ignore[misc]
+        if method == Method.NONE:
+            # docs/data.md "Validation": a locate effort or a failed attempt contacted nobody.
+            self.report(
+                "note_id",
+                f"note {note_id} has method none (a locate effort or a failed attempt), which contacts nobody; "
+                "remove this row or fix the note's method",
+            )
+            return
+        birth_date = self.known["people"].get(person_id) if person_id else None
+        if note_day is None or birth_date in (_MISSING, None):
             return
         if note_day < birth_date:  # type: ignore[operator]
             # Privacy: no dates of birth in messages.
@@ -954,6 +1079,31 @@ class ImportRun:
                 f"note {note_id} is dated before person {person_id}'s birth date; fix the note's date, "
                 "the contact or the birth date",
             )
+
+    def _check_case_assignments(self, row: list) -> None:
+        case_id, _specialist, start_on, end_on = row
+        if self._ends_before_start(start_on, end_on):
+            return
+        if case_id and start_on and self.known["cases"].get(case_id) is not _MISSING:
+            self.assignments.add(case_id, start_on, end_on, self._line)
+
+    def _finish_case_assignments(self) -> None:
+        """docs/data.md "Validation": the periods of one case may not overlap — the file's, and the file's
+        with those already in the database (imports are incremental)."""
+        for overlap in self.assignments.overlaps():
+            self.problems.add(self._file, overlap.line, overlap.column, overlap.message)
+
+    def _check_member_periods(self, row: list) -> None:
+        case_id, person_id, _fact, start_on, end_on = row
+        self._require_member(case_id, person_id, "person_id")
+        self._ends_before_start(start_on, end_on)
+
+    def _ends_before_start(self, start_on: str | None, end_on: str | None) -> bool:
+        """Report a period whose `end_on` is before its `start_on` (end dates are inclusive)."""
+        if start_on and end_on and end_on < start_on:
+            self.report("end_on", f"{end_on} is before start_on {start_on}; fix one of the dates")
+            return True
+        return False
 
     def _membership(self, case_id: str | None, person_id: str | None) -> object:
         """The person's role on the case, _MISSING if not a member, None when it cannot be told."""

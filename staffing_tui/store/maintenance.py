@@ -16,6 +16,13 @@ rules a supervisor cannot see from one month's report:
   member of the note's case;
 * `overlapping_placements` — two placements of one child on one case in effect
   on the same day (end dates are inclusive, docs/data.md "Files and columns");
+* `placement_gap` — days between two placements of a child on a case on which
+  no placement is in effect while the child is a member and the case is open
+  (the placement directory does not say where the child was);
+* `in_person_without_contact` — an in-person note listing nobody in
+  note_contacts (the "contact with" list is who was seen, docs/data.md "Files and columns");
+* `locate_for_contacted` — a note searching for a person (`locate_for`) that
+  also lists them as contacted (the person searched for is never in note_contacts);
 * `approver_role` — an exception, revocation, contact plan or staffing note
   recorded by someone docs/data.md "Records created in the app" does not allow (a supervisor of the case
   specialist's unit, or a manager).
@@ -73,6 +80,9 @@ DATA_QUALITY_RULES = (
     "in_person_while_whereabouts_unknown",
     "not_a_member",
     "overlapping_placements",
+    "placement_gap",
+    "in_person_without_contact",
+    "locate_for_contacted",
     "approver_role",
 )
 
@@ -99,7 +109,8 @@ def check_database(db: Database, *, since_head: str | None = None) -> list[Findi
         findings += head_findings(db, since_head)
     findings += reconciliation_findings(db)
     for rule in (duplicate_notes, in_person_while_runaway, in_person_while_whereabouts_unknown,
-                 not_a_member, overlapping_placements, approver_roles):
+                 not_a_member, overlapping_placements, placement_gaps, in_person_without_contact,
+                 locate_for_contacted, approver_roles):
         findings += rule(db)
     return findings
 
@@ -336,6 +347,76 @@ def overlapping_placements(db: Database) -> list[Finding]:
         Finding("overlapping_placements", f"child {child_id} (case {case_id}): placements {first} and {second} are "
                                           f"both in effect on {day}; end one before the other starts")
         for case_id, child_id, first, second, day in rows
+    ]
+
+
+def placement_gaps(db: Database) -> list[Finding]:
+    rows = db.execute(
+        # Each placement of a child on a case, in start order (idx_placements_case_child), with the
+        # last day covered by the placements before it: the furthest end, not just the previous one's
+        # (a long placement may enclose a short one). A later start leaves the days between uncovered;
+        # only those on which the child is a member and the case is open count.
+        """WITH covered AS (
+               SELECT case_id, child_id, placement_id, start_on,
+                      max(coalesce(end_on, '9999-12-31')) OVER (
+                          PARTITION BY case_id, child_id ORDER BY start_on, placement_id
+                          ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS covered_to
+               FROM placements),
+           gaps AS (
+               SELECT g.case_id, g.child_id, g.placement_id, g.covered_to,
+                      max(date(g.covered_to, '+1 day'), coalesce(m.joined_on, c.opened_on), c.opened_on) AS first_day,
+                      min(date(g.start_on, '-1 day'), coalesce(m.left_on, '9999-12-31'),
+                          coalesce(c.closed_on, '9999-12-31')) AS last_day
+               FROM covered g
+               JOIN cases c ON c.case_id = g.case_id
+               JOIN case_members m ON m.case_id = g.case_id AND m.person_id = g.child_id
+               WHERE date(g.covered_to, '+1 day') < g.start_on)
+           SELECT case_id, child_id, placement_id, covered_to, first_day, last_day FROM gaps
+           WHERE first_day <= last_day
+           ORDER BY case_id, child_id, first_day"""
+    ).fetchall()
+    return [
+        Finding("placement_gap", f"child {child_id} (case {case_id}): no placement is in effect from {first_day} to "
+                                 f"{last_day}, between placements {_placement_ending(db, case_id, child_id, covered_to)} "
+                                 f"and {placement_id}; record where the child was, or correct the dates")
+        for case_id, child_id, placement_id, covered_to, first_day, last_day in rows
+    ]
+
+
+def _placement_ending(db: Database, case_id: str, child_id: str, day: str) -> str:
+    """The placement of the child on the case that ends on `day` (the one before a gap)."""
+    return db.execute("SELECT placement_id FROM placements WHERE case_id = ? AND child_id = ? AND end_on = ? "
+                      "ORDER BY start_on DESC, placement_id DESC LIMIT 1", [case_id, child_id, day]).fetchone()[0]
+
+
+def in_person_without_contact(db: Database) -> list[Finding]:
+    rows = db.execute(
+        # One pass over the notes, each probed in note_contacts' key (statewide about 0.8 s).
+        """SELECT n.case_id, n.note_id, substr(n.occurred_at, 1, 10) FROM notes n
+           WHERE n.method = 'in_person' AND NOT EXISTS (SELECT 1 FROM note_contacts c WHERE c.note_id = n.note_id)"""
+    ).fetchall()
+    rows.sort()  # sorted here: an ORDER BY changes the plan
+    return [
+        Finding("in_person_without_contact", f"note {note_id} (case {case_id}) is an in-person contact on {day} that "
+                                             "lists nobody in note_contacts; list who was seen, or fix the method")
+        for case_id, note_id, day in rows
+    ]
+
+
+def locate_for_contacted(db: Database) -> list[Finding]:
+    rows = db.execute(
+        # From the notes that search for someone, each probed in note_contacts' key: left free, SQLite
+        # read every contact and looked its note up (statewide 0.7 s instead of 0.15 s).
+        """SELECT n.case_id, n.note_id, n.locate_for FROM notes n
+           WHERE n.locate_for IS NOT NULL
+             AND EXISTS (SELECT 1 FROM note_contacts c WHERE c.note_id = n.note_id AND c.person_id = n.locate_for)"""
+    ).fetchall()
+    rows.sort()  # sorted here: an ORDER BY changes the plan
+    return [
+        Finding("locate_for_contacted", f"note {note_id} (case {case_id}) records locate efforts for {person_id} and "
+                                        "also lists them as contacted; a person searched for was not reached — "
+                                        "remove one of the two")
+        for case_id, note_id, person_id in rows
     ]
 
 

@@ -591,9 +591,23 @@ def _complete_next_step(db: Database, actor: Actor, step_id: int, expected_versi
     before = NEXT_STEPS.current(db, step_id, expected_version)
     if before["done_at"]:
         raise UserError(f"Next step {step_id} was already marked done by {before['done_by']} at {before['done_at']}.")
-    if not actor.may_approve and actor.staff_id != before["specialist_id"]:
-        raise UserError(f"{actor.staff_id} cannot close a next step of {before['specialist_id']}.")
+    if (problem := closing_problem(db, actor, before)) is not None:
+        raise UserError(problem)
     NEXT_STEPS.change(db, actor, "done", before, {"done_at": at, "done_by": actor.staff_id}, at)
+
+
+def closing_problem(db: Database, actor: Actor, step: dict) -> str | None:
+    """Why `actor` may not mark `step` done (None: they may). docs/data.md "Records created in the app": the
+    specialist it is for, a supervisor of that specialist's unit, or a manager."""
+    specialist_id = step["specialist_id"]
+    if actor.staff_id == specialist_id:
+        return None
+    unit = db.execute("SELECT unit_id FROM staff WHERE staff_id = ?", [specialist_id]).fetchone()
+    unit_id = unit[0] if unit else None
+    if may_approve_for(actor.role, actor.unit_id, unit_id):
+        return None
+    return (f"{actor.staff_id} cannot close next step {step['next_step_id']} of {specialist_id}; only "
+            f"{specialist_id}, a supervisor of unit {unit_id or '(none)'} or a manager can mark it done.")
 
 
 def list_next_steps(db: Database, specialist_id: str, *, open_only: bool = False) -> list[dict]:

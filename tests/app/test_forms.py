@@ -295,6 +295,21 @@ async def test_next_step_appears_on_the_agenda_and_is_marked_done_there(forms_db
     assert os.stat(out.parent).st_mode & 0o777 == 0o700
 
 
+async def test_a_supervisor_of_another_unit_cannot_mark_a_next_step_done_on_the_agenda(forms_db, capsys):
+    step_id = cli(capsys, "step", "add", "--db", forms_db, "--as", "SV1", "--specialist", "S1",
+                  "--text", "Call the school", "--due", "2026-11-25")[1].strip()
+    async with Host().run_test(size=(120, 40)) as pilot:
+        agenda = await open_screen(pilot, AgendaScreen(context(forms_db, actor="SV2")))  # South's supervisor
+        agenda.query_one("#steps").focus()
+        await pilot.press("d")
+        await settle(pilot)
+        assert [str(failure) for failure in pilot.app.failures] == [
+            f"SV2 cannot close next step {step_id} of S1; only S1, a supervisor of unit U1 or a manager can mark "
+            "it done."]
+        assert "Call the school" in agenda.query_one(Markdown).source  # still open on the agenda
+    assert query(forms_db, "SELECT done_at FROM next_steps") == [(None,)]
+
+
 async def test_masked_agenda_shows_initials(forms_db):
     async with Host().run_test(size=(120, 40)) as pilot:
         agenda = await open_screen(pilot, AgendaScreen(context(forms_db, masked=True)))

@@ -157,6 +157,14 @@ def flawed_db(evidence_db) -> Path:
         INSERT INTO notes VALUES ('N13', 'C2', 'S1', '2026-10-07T09:00:00-07:00', 'locate', 'none', NULL, 'K1', NULL, NULL);
         -- overlapping_placements: PL3 overlaps PL1 (to 09-19) and PL2 (from 09-20)
         INSERT INTO placements VALUES ('PL3', 'C1', 'K1', 'foster_home', 'Elm House', '2026-09-01', '2026-09-25');
+        -- placement_gap: K3 is in no placement from 06-01 to 06-09 (on C3, open since 03-01)
+        INSERT INTO placements VALUES ('PL4', 'C3', 'K3', 'in_home', NULL, '2026-03-01', '2026-05-31');
+        INSERT INTO placements VALUES ('PL5', 'C3', 'K3', 'kinship', 'Elm House', '2026-06-10', NULL);
+        -- in_person_without_contact: an office visit that lists nobody
+        INSERT INTO notes VALUES ('N14', 'C2', 'S1', '2026-10-20T09:00:00-07:00', 'visit', 'in_person', 'office', NULL, NULL, NULL);
+        -- locate_for_contacted: a call searching for A1 that also lists A1 as contacted
+        INSERT INTO notes VALUES ('N15', 'C1', 'S1', '2026-10-21T09:00:00-07:00', 'locate', 'phone', NULL, 'A1', NULL, NULL);
+        INSERT INTO note_contacts VALUES ('N15', 'A1');
         -- approver_role: a specialist's approval, another unit's revocation and plan, a specialist's note
         -- (and reconciliation: none of the three has an audit row)
         INSERT INTO exceptions (case_id, person_id, category, reason, start_month, end_month, approved_by,
@@ -193,6 +201,12 @@ EXPECTED_FINDINGS = [
     "end one before the other starts",
     "overlapping_placements: child K1 (case C1): placements PL2 and PL3 are both in effect on 2026-09-20; "
     "end one before the other starts",
+    "placement_gap: child K3 (case C3): no placement is in effect from 2026-06-01 to 2026-06-09, between "
+    "placements PL4 and PL5; record where the child was, or correct the dates",
+    "in_person_without_contact: note N14 (case C2) is an in-person contact on 2026-10-20 that lists nobody in "
+    "note_contacts; list who was seen, or fix the method",
+    "locate_for_contacted: note N15 (case C1) records locate efforts for A1 and also lists them as contacted; "
+    "a person searched for was not reached — remove one of the two",
     "approver_role: exception 2 (case C2) was approved by S1: S1 is a specialist; only a supervisor of unit U1 "
     "or a manager can approve it.",
     "approver_role: exception 2 (case C2) was revoked by SV2: SV2 supervises unit U2, not unit U1 of case C2; "
@@ -223,6 +237,59 @@ def test_check_json_lists_rules_and_problems(flawed_db, capsys):
     report = json.loads(out)
     assert code == 3 and report["ok"] is False and report["rules"] == list(RULES)
     assert [f"{p['rule']}: {p['message']}" for p in report["problems"]] == EXPECTED_FINDINGS
+
+
+def findings_of(capsys, db: Path, rule: str) -> list[str]:
+    """The messages of `rule`'s findings in `check --format json`."""
+    _, out, _ = cli(capsys, "check", "--db", db, "--format", "json")
+    return [p["message"] for p in json.loads(out)["problems"] if p["rule"] == rule]
+
+
+def placed(db: Path, *rows: tuple[str, ...], sql: str = "") -> Path:
+    """`db` with the placements `rows` (id, case, child, type, start, end) and any other `sql` run."""
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.executemany("INSERT INTO placements VALUES (?, ?, ?, ?, NULL, ?, ?)", rows)
+        conn.executescript(sql)
+    conn.close()
+    return db
+
+
+def test_a_placement_enclosed_by_a_longer_one_leaves_no_placement_gap(db_path, capsys):
+    # K1 (C1): PL1 01-05..09-19, PL2 from 09-20; PL6 inside PL1 ends 03-10, which PL1 still covers.
+    placed(db_path, ("PL6", "C1", "K1", "hospital", "2026-03-01", "2026-03-10"))
+    assert findings_of(capsys, db_path, "placement_gap") == []
+    assert len(findings_of(capsys, db_path, "overlapping_placements")) == 1
+
+
+def test_placements_back_to_back_leave_no_placement_gap(db_path, capsys):
+    # End dates are inclusive: PL1 ends 09-19 and PL2 starts 09-20 in the small database itself.
+    assert findings_of(capsys, db_path, "placement_gap") == []
+
+
+def test_a_placement_gap_counts_only_the_days_the_child_is_on_the_open_case(db_path, capsys):
+    placed(db_path, ("PL7", "C2", "K2", "foster_home", "2026-02-01", "2026-04-30"),
+           ("PL8", "C2", "K2", "kinship", "2026-07-15", None),
+           sql="UPDATE case_members SET left_on = '2026-06-30' WHERE person_id = 'K2'")
+    assert findings_of(capsys, db_path, "placement_gap") == [
+        "child K2 (case C2): no placement is in effect from 2026-05-01 to 2026-06-30, between placements PL7 and PL8; "
+        "record where the child was, or correct the dates"]
+
+
+def test_a_gap_after_the_case_closed_is_no_placement_gap(db_path, capsys):
+    placed(db_path, ("PL7", "C2", "K2", "foster_home", "2026-02-01", "2026-04-30"),
+           ("PL8", "C2", "K2", "kinship", "2026-07-15", None),
+           sql="UPDATE cases SET closed_on = '2026-04-30' WHERE case_id = 'C2'")
+    assert findings_of(capsys, db_path, "placement_gap") == []
+
+
+def test_a_locate_effort_that_lists_nobody_is_no_finding(db_path, capsys):
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("INSERT INTO notes VALUES ('N9', 'C1', 'S1', '2026-10-21T09:00:00-07:00', 'locate', 'none', "
+                     "NULL, 'A1', NULL, NULL)")
+    conn.close()
+    assert findings_of(capsys, db_path, "locate_for_contacted") == []
+    assert findings_of(capsys, db_path, "in_person_without_contact") == []
 
 
 def test_check_reports_a_damaged_page_and_skips_the_other_rules(tmp_path, capsys):

@@ -114,7 +114,7 @@ def test_records_written_through_staffing_tui_pass_check_in_a_separate_process(r
     code, out, err = check_process("--db", recorded)
     assert (code, err) == (0, "")
     assert out == (f"{recorded}: ok (integrity, foreign keys, triggers, the audit chain and its reconciliation, "
-                   "and 6 data-quality rules)\n")
+                   "and 9 data-quality rules)\n")
 
 
 # --- (a) triggers ---------------------------------------------------------------------------------

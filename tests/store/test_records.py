@@ -289,11 +289,27 @@ def test_invalid_next_step_is_refused(db_path, capsys, argv, fragment):
     assert counts(db_path) == before
 
 
-def test_next_step_of_another_specialist_cannot_be_closed_by_a_specialist(db_path, capsys):
+@pytest.mark.parametrize("closer, allowed", [
+    ("S1", True),  # the specialist it is for
+    ("SV1", True),  # a supervisor of S1's unit (U1)
+    ("M1", True),  # a manager
+    ("S2", False),  # another specialist
+    ("SV2", False),  # a supervisor of another unit (U2)
+])
+def test_a_next_step_is_closed_only_by_its_specialist_their_units_supervisor_or_a_manager(db_path, capsys, closer,
+                                                                                         allowed):
     step_id = cli(capsys, "step", "add", "--db", db_path, "--as", "SV1", "--specialist", "S1",
                   "--text", "Schedule the home visit", "--due", "2026-11-30")[1].strip()
-    code, _, err = cli(capsys, "step", "done", step_id, "--db", db_path, "--as", "S2")
-    assert code == 2 and "cannot close" in err
+    before = counts(db_path)
+    code, out, err = cli(capsys, "step", "done", step_id, "--db", db_path, "--as", closer)
+    if allowed:
+        assert code == 0, err
+        assert query(db_path, "SELECT done_by FROM next_steps") == [(closer,)]
+        return
+    assert (code, out) == (2, "")
+    assert err == (f"error: {closer} cannot close next step {step_id} of S1; only S1, a supervisor of unit U1 or a "
+                   "manager can mark it done.\n")
+    assert counts(db_path) == before
 
 
 def test_write_prints_the_record_as_json_on_request(db_path, capsys):

@@ -48,7 +48,7 @@ async def test_enter_on_a_caseload_row_opens_the_detail_with_a_12_month_strip(ca
         title = text_of(screen, "#detail-title")
         assert title.startswith("Ivy Lane · child · born 2011-09-09 (age 15) — case C1 · dependency")
         status = text_of(screen, "#detail-status")
-        assert status.startswith("November 2026: ! due — runaway, no locate efforts")
+        assert status.startswith("November 2026: ! due — runaway, no locate efforts this month")
         assert "placement: runaway since 2026-10-20" in status
         strip = screen.history.strip("K6")
         assert [month for month, _ in strip] == [Month(2025, 12).shift(i) for i in range(12)]
@@ -78,7 +78,7 @@ async def test_detail_lists_members_placements_and_staffing_records(caseload_db:
         screen = await open_ivy(pilot)
         members = {row[0]: row for row in rows_of(screen, "#members-table")}
         assert set(members) == {"Kit Lane", "Kay Lane", "Ivy Lane", "Pat Lane"}
-        assert members["Ivy Lane"][5] == "! due — runaway, no locate efforts"
+        assert members["Ivy Lane"][5] == "! due — runaway, no locate efforts this month"
         assert members["Kay Lane"][5] == "• explained — reason recorded at staffing"
         assert members["Pat Lane"][1] == "parent"
         placements = rows_of(screen, "#placements-table")
@@ -109,7 +109,7 @@ async def test_changing_month_on_the_detail_moves_the_strip_and_the_caseload(cas
         await settle(pilot)
         assert app.month == Month(2026, 10)
         assert screen.history.months[-1] == Month(2026, 10)
-        assert text_of(screen, "#detail-status").startswith("October 2026: ✗ unmet — runaway, no locate efforts")
+        assert text_of(screen, "#detail-status").startswith("October 2026: ✗ unmet — runaway, no locate efforts this month")
         assert "October 2026 · complete" in header_text(app)
         await pilot.press("escape")
         assert column(caseload_of(app), "status")[:3] == ["✗ unmet"] * 3
@@ -138,4 +138,4 @@ async def test_the_household_row_opens_the_case_as_a_whole(caseload_db: Path):
         screen = app.screen
         assert isinstance(screen, CaseDetailScreen) and screen.person_id is None
         assert text_of(screen, "#detail-title").startswith("Household · the case as a whole — case C4 · investigation")
-        assert text_of(screen, "#detail-status").startswith("November 2026: ! due — no home visit")
+        assert text_of(screen, "#detail-status").startswith("November 2026: ! due — no home visit seeing a member")

@@ -238,6 +238,37 @@ def add_runaway_and_history(path: Path) -> Path:
     return path
 
 
+def add_dated_facts(path: Path) -> Path:
+    """Extend the caseload database (`add_runaway_and_history`) with facts that change over time.
+
+    * Case C1 was Ben Brooks's (S2) from its opening, 2026-01-05, to 2026-06-30, and is Ana
+      Alvarez's (S1) since 2026-07-01 (case_assignments).
+    * Pat Lane (P1) lived in the home from 2026-01-05 to 2026-04-30 and again since 2026-11-16, his
+      whereabouts were unknown from 2026-05-10 to 2026-06-20 and he was in prison from 2026-08-03 to
+      2026-10-14 (member_periods); his rights to Kay (K2) ended on 2026-07-01 (parent_child), to Kit
+      and Ivy not.
+    """
+    db = open_database(path)
+    with db.atomic():
+        db["case_assignments"].insert_all([
+            {"case_id": "C1", "specialist_id": "S2", "start_on": "2026-01-05", "end_on": "2026-06-30"},
+            {"case_id": "C1", "specialist_id": "S1", "start_on": "2026-07-01"},
+        ])
+        db["member_periods"].insert_all([
+            {"case_id": "C1", "person_id": "P1", "fact": "resides_in_home", "start_on": "2026-01-05",
+             "end_on": "2026-04-30"},
+            {"case_id": "C1", "person_id": "P1", "fact": "resides_in_home", "start_on": "2026-11-16"},
+            {"case_id": "C1", "person_id": "P1", "fact": "whereabouts_unknown", "start_on": "2026-05-10",
+             "end_on": "2026-06-20"},
+            {"case_id": "C1", "person_id": "P1", "fact": "incarcerated", "start_on": "2026-08-03",
+             "end_on": "2026-10-14"},
+        ])
+        db.execute("UPDATE parent_child SET rights_terminated_on = '2026-07-01' "
+                   "WHERE case_id = 'C1' AND parent_id = 'P1' AND child_id = 'K2'")
+    db.close()
+    return path
+
+
 def build_forms_db(path: Path, *, as_of: str = "2026-11-18") -> Path:
     """The staffing database plus unit U2's supervisor Wes Wu (SV2) and a manager, Mia Moreno (M1)."""
     build_staffing_db(path, as_of=as_of)

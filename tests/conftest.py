@@ -27,7 +27,14 @@ from staffing_tui.modals.form_base import ProblemList
 from staffing_tui.widgets.caseload_table import CaseloadTable
 from staffing_tui.widgets.staffing_header import StaffingHeader
 from staffing_tui.widgets.units_tree import UnitsTree
-from tests.builders import add_runaway_and_history, build_forms_db, build_staffing_db, cli, small_database
+from tests.builders import (
+    add_dated_facts,
+    add_runaway_and_history,
+    build_forms_db,
+    build_staffing_db,
+    cli,
+    small_database,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -52,6 +59,12 @@ def staffing_db(tmp_path: Path) -> Path:
 def caseload_db(tmp_path: Path) -> Path:
     """The staffing database plus a runaway child and some history (see `add_runaway_and_history`)."""
     return add_runaway_and_history(build_staffing_db(tmp_path / "caseload.db"))
+
+
+@pytest.fixture
+def dated_facts_db(caseload_db: Path) -> Path:
+    """The caseload database with a transfer, dated facts and a per-child termination (`add_dated_facts`)."""
+    return add_dated_facts(caseload_db)
 
 
 @pytest.fixture

@@ -82,7 +82,7 @@ def test_report_markdown_groups_by_specialist_unseen_first(db_path, capsys):
     assert out.index("## Sam Specialist") < out.index("## Sue Specialist")
     sam = out[out.index("## Sam Specialist"):out.index("## Sue Specialist")]
     assert sam.index("**UNMET**") < sam.index("**MET**")
-    assert "runaway, no locate efforts" in sam
+    assert "runaway, no locate efforts this month" in sam
     assert "Not seen without a reason: 2" in out
 
 

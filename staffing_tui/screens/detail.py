@@ -24,6 +24,13 @@ from textual.worker import Worker, get_current_worker
 from staffing_tui.domain.model import Row
 from staffing_tui.domain.months import Month
 from staffing_tui.messages import CaseLoaded
+from staffing_tui.present.case_facts import (
+    assigned_on,
+    assignments_label,
+    dated_facts_label,
+    member_flags,
+    reading_day,
+)
 from staffing_tui.present.labels import (
     HIDDEN,
     NOTHING,
@@ -71,28 +78,6 @@ STATUS_STYLE = {
     "met": "$text-success",
     "not_required": "$text-muted",
 }
-
-
-def member_flags(member: MemberLine, month_end: date) -> str:
-    """The flags the visit rules read, in words: resides, victim, rights, whereabouts, prison."""
-    flags = []
-    if member.resides_in_home:
-        flags.append("lives in the home")
-    if member.alleged_victim:
-        flags.append("alleged victim")
-    if member.alleged_perpetrator:
-        flags.append("alleged perpetrator")
-    if member.rights_terminated_on is not None:
-        flags.append(f"rights terminated {member.rights_terminated_on.isoformat()}"
-                     if member.rights_terminated_on <= month_end else
-                     f"rights to end {member.rights_terminated_on.isoformat()}")
-    if member.whereabouts_unknown:
-        flags.append("whereabouts unknown")
-    if member.incarcerated:
-        flags.append("incarcerated")
-    if member.deceased_on is not None:
-        flags.append(f"died {member.deceased_on.isoformat()}")
-    return ", ".join(flags) or NOTHING
 
 
 def age_on(birth: date, day: date) -> int:
@@ -175,6 +160,7 @@ class CaseDetailScreen(StaffingActionScreen):
         yield StaffingHeader()
         with Vertical(id="detail-top"):
             yield Static(id="detail-title")
+            yield Static(id="detail-assigned")
             yield Static(id="detail-status")
             yield MonthStrip(id="strip")
         with TabbedContent(id="detail-tabs"):
@@ -182,6 +168,7 @@ class CaseDetailScreen(StaffingActionScreen):
                 yield DataTable(id="notes-table", cursor_type="row", zebra_stripes=True)
             with TabPane("Members", id="tab-members"):
                 yield DataTable(id="members-table", cursor_type="row", zebra_stripes=True)
+                yield Static(id="member-facts")
             with TabPane("Placements", id="tab-placements"):
                 yield DataTable(id="placements-table", cursor_type="row", zebra_stripes=True)
             with TabPane("Staffing records", id="tab-records"):
@@ -286,8 +273,9 @@ class CaseDetailScreen(StaffingActionScreen):
         case = detail.case
         closed = f", closed {case.closed_on.isoformat()}" if case.closed_on else ""
         parts.append(f" — case {shown(case.case_id)} · {words(case.case_type)} · opened {case.opened_on.isoformat()}"
-                     f"{closed} · {shown(case.specialist_name)}")
+                     f"{closed} · {self.staff_name(self.assigned_specialist())}")
         self.query_one("#detail-title", Static).update(Content.assemble(*parts))
+        self._draw_assignments()
 
         row = self.current_row()
         if row is None:
@@ -305,6 +293,28 @@ class CaseDetailScreen(StaffingActionScreen):
             )
         self.query_one("#detail-status", Static).update(status)
         self.query_one(MonthStrip).show(self.history.strip(self.person_id), month)
+
+    def case_day(self, member: MemberLine | None = None) -> date:
+        """The day the case's facts (with `member`, that member's) are read for the month shown."""
+        assert self.detail is not None and self.history is not None and self.loaded_month is not None
+        return reading_day(self.loaded_month.end, self.history.as_of, self.detail.case.closed_on,
+                           member.left_on if member is not None else None)
+
+    def assigned_specialist(self) -> str:
+        """Who had the case in the month shown: the rows of that month are credited to them."""
+        assert self.detail is not None
+        assigned = assigned_on(self.detail.assignments, self.case_day())
+        return assigned.specialist_id if assigned is not None else self.detail.case.specialist_id
+
+    def _draw_assignments(self) -> None:
+        """The case's assignment history, once it has been transferred (until then the title names
+        the one specialist it has had)."""
+        assert self.detail is not None
+        assignments = self.detail.assignments
+        line = self.query_one("#detail-assigned", Static)
+        line.display = len(assignments) > 1
+        if line.display:
+            line.update(Content.assemble(("Assigned: ", "bold"), assignments_label(assignments, self.staff_name)))
 
     def _set_tab_label(self, pane_id: str, label: str, count: int) -> None:
         self.query_one(TabbedContent).get_tab(pane_id).label = Content(f"{label} ({count})")
@@ -345,6 +355,8 @@ class CaseDetailScreen(StaffingActionScreen):
             return Text.assemble(status_label(row.status), " — ", row_reason_label(row, month))
 
         table = self.query_one("#members-table", DataTable)
+        # Redrawn (another month, the mask): the cursor stays on the member it was on; at first, the person shown.
+        keep = self.highlighted_member() or self.person_id
         count = fill_table(
             table,
             ("Name", "Role", "Born", "On the case", "Flags", f"{month_name(month)}"),
@@ -353,12 +365,35 @@ class CaseDetailScreen(StaffingActionScreen):
                  role_label(m.role),
                  NOTHING if self.masked else date_label(m.birth_date),
                  f"{date_label(m.joined_on, missing='from opening')} – {date_label(m.left_on, missing='')}".strip(" –"),
-                 member_flags(m, month.end), status_of(m.person_id))
+                 ", ".join(member_flags(m, self.case_day(m))) or NOTHING, status_of(m.person_id))
                 for m in members
             ),
             keys=[m.person_id for m in members],
         )
         self._set_tab_label("tab-members", "Members", count)
+        if keep in table.rows:
+            table.move_cursor(row=table.get_row_index(keep), animate=False)
+        self._draw_member_facts(self.highlighted_member())
+
+    def highlighted_member(self) -> str | None:
+        table = self.query_one("#members-table", DataTable)
+        if table.row_count == 0:
+            return None
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+    @on(DataTable.RowHighlighted, "#members-table")
+    def _member_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._draw_member_facts(event.row_key.value)
+
+    def _draw_member_facts(self, person_id: str | None) -> None:
+        """The highlighted member's dated facts, under the table: when each fact held, and the
+        parent's rights child by child (the Flags column says how they stood in the month)."""
+        member = self.detail.member(person_id) if self.detail is not None and person_id else None
+        line = self.query_one("#member-facts", Static)
+        line.display = member is not None
+        if member is not None:
+            line.update(Content.assemble((self.person_name(member.person_id), "bold"), ": ",
+                                         dated_facts_label(member, self.person_name, self.case_day(member))))
 
     def _draw_placements(self) -> None:
         assert self.detail is not None

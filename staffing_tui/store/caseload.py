@@ -14,7 +14,7 @@ from datetime import date
 
 from sqlite_utils import Database
 
-from staffing_tui.domain.enums import Role, Status
+from staffing_tui.domain.enums import MemberFact, Role, Status
 from staffing_tui.domain.evaluate import evaluate_month
 from staffing_tui.domain.model import Row
 from staffing_tui.domain.months import Month
@@ -66,8 +66,41 @@ class CaseSummary:
 
 
 @dataclass(frozen=True, slots=True)
+class Assignment:
+    """Who was assigned the case from when (docs/data.md "Files and columns"); `end_on` None: still."""
+
+    specialist_id: str
+    start_on: date
+    end_on: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class FactPeriod:
+    """When one of a member's dated facts held (a `member_periods` row); `end_on` None: still holds."""
+
+    fact: MemberFact
+    start_on: date
+    end_on: date | None
+
+    def covers(self, day: date) -> bool:
+        return self.start_on <= day and (self.end_on is None or day <= self.end_on)
+
+
+@dataclass(frozen=True, slots=True)
+class ChildLink:
+    """A parent's link to one child of the case, and when the parent's rights to that child ended."""
+
+    child_id: str
+    rights_terminated_on: date | None
+
+
+@dataclass(frozen=True, slots=True)
 class MemberLine:
-    """A member of the case with the flags the visit rules read."""
+    """A member of the case with the flags the visit rules read.
+
+    `periods` and `children` are the dated facts: where a fact has periods, they say when it held
+    and the boolean of the same name is not read (docs/data.md "Files and columns").
+    """
 
     person_id: str
     role: Role
@@ -81,6 +114,10 @@ class MemberLine:
     rights_terminated_on: date | None
     whereabouts_unknown: bool
     incarcerated: bool
+    #: `member_periods` rows in start order
+    periods: tuple[FactPeriod, ...] = ()
+    #: a parent's linked children (`parent_child`), with per-child rights
+    children: tuple[ChildLink, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +221,8 @@ class CaseDetail:
     plans: tuple[PlanLine, ...]
     staffing_notes: tuple[StaffingNoteLine, ...]
     next_steps: tuple[NextStepLine, ...]
+    #: who was assigned the case, in start order (`assignment_history`)
+    assignments: tuple[Assignment, ...] = ()
     #: names of everyone the lists mention (members, contacts, people searched for)
     names: dict[str, PersonName] = field(default_factory=dict)
     #: names of the staff the lists mention (authors, approvers)
@@ -211,10 +250,13 @@ def case_detail(db: Database, case_id: str, until: date, note_limit: int = RECEN
     if case_row is None:
         return None
     day = until.isoformat()
+    periods = member_periods(db, case_id)
+    children = parent_links(db, case_id)
     members = tuple(
         MemberLine(
             person_id, Role(role), _date(birth), _date(deceased), _date(joined), _date(left),
             bool(victim), bool(perpetrator), bool(resides), _date(terminated), bool(unknown), bool(jailed),
+            periods.get(person_id, ()), children.get(person_id, ()),
         )
         for person_id, role, birth, deceased, joined, left, victim, perpetrator, resides, terminated, unknown, jailed
         in db.execute(
@@ -275,9 +317,12 @@ def case_detail(db: Database, case_id: str, until: date, note_limit: int = RECEN
         {m.person_id for m in members}
         | {pid for note in notes for pid in note.contact_ids}
         | {note.locate_for for note in notes if note.locate_for}
+        | {link.child_id for m in members for link in m.children}
     )
+    assignments = assignment_history(db, case_id)
     mentioned_staff = (
         {case_row[2]}
+        | {a.specialist_id for a in assignments}
         | {note.author_id for note in notes if note.author_id}
         | {e.approved_by for e in exceptions}
         | {e.revoked_by for e in exceptions if e.revoked_by}
@@ -298,9 +343,51 @@ def case_detail(db: Database, case_id: str, until: date, note_limit: int = RECEN
         plans=plans,
         staffing_notes=staffing_notes,
         next_steps=next_steps,
+        assignments=assignments,
         names=people_names(db, mentioned_people),
         staff_names=staff,
     )
+
+
+def assignment_history(db: Database, case_id: str) -> tuple[Assignment, ...]:
+    """Who was assigned the case, in start order: its `case_assignments` rows, or, when it has none,
+    `cases.specialist_id` from the day it opened (docs/data.md "Files and columns"). Empty: no such case."""
+    return tuple(
+        Assignment(specialist_id, date.fromisoformat(start), _date(end))
+        for specialist_id, start, end in db.execute(
+            "SELECT specialist_id, start_on, end_on FROM case_assignments WHERE case_id = :case "
+            "UNION ALL SELECT specialist_id, opened_on, NULL FROM cases WHERE case_id = :case "
+            "AND NOT EXISTS (SELECT 1 FROM case_assignments WHERE case_id = :case) "
+            "ORDER BY start_on",
+            {"case": case_id},
+        )
+    )
+
+
+def member_periods(db: Database, case_id: str) -> dict[str, tuple[FactPeriod, ...]]:
+    """Each member's dated facts (`member_periods`), person id → periods in start order; one query
+    for the whole case."""
+    periods: dict[str, list[FactPeriod]] = {}
+    for person_id, fact, start, end in db.execute(
+        "SELECT person_id, fact, start_on, end_on FROM member_periods WHERE case_id = ? "
+        "ORDER BY person_id, start_on, fact",
+        [case_id],
+    ):
+        periods.setdefault(person_id, []).append(FactPeriod(MemberFact(fact), date.fromisoformat(start), _date(end)))
+    return {person_id: tuple(found) for person_id, found in periods.items()}
+
+
+def parent_links(db: Database, case_id: str) -> dict[str, tuple[ChildLink, ...]]:
+    """Each parent's linked children (`parent_child`) with the day the parent's rights to that child
+    ended, parent id → links in child order; one query for the whole case."""
+    links: dict[str, list[ChildLink]] = {}
+    for parent_id, child_id, terminated in db.execute(
+        "SELECT parent_id, child_id, rights_terminated_on FROM parent_child WHERE case_id = ? "
+        "ORDER BY parent_id, child_id",
+        [case_id],
+    ):
+        links.setdefault(parent_id, []).append(ChildLink(child_id, _date(terminated)))
+    return {parent_id: tuple(found) for parent_id, found in links.items()}
 
 
 def _recent_notes(db: Database, case_id: str, until: date, limit: int) -> tuple[NoteLine, ...]:

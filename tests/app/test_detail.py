@@ -2,10 +2,13 @@
 
 Ivy Lane (K6, case C1) was seen at Oak Home on 2026-09-15, ran away on
 2026-10-20 and has no locate efforts since: October unmet, November due.
+`dated_facts_db` adds a transfer of C1 and Pat Lane's dated facts (tests/builders.py `add_dated_facts`).
 """
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 
 import pytest
@@ -48,7 +51,7 @@ async def test_enter_on_a_caseload_row_opens_the_detail_with_a_12_month_strip(ca
         title = text_of(screen, "#detail-title")
         assert title.startswith("Ivy Lane · child · born 2011-09-09 (age 15) — case C1 · dependency")
         status = text_of(screen, "#detail-status")
-        assert status.startswith("November 2026: ! due — runaway, no locate efforts")
+        assert status.startswith("November 2026: ! due — runaway, no locate efforts this month")
         assert "placement: runaway since 2026-10-20" in status
         strip = screen.history.strip("K6")
         assert [month for month, _ in strip] == [Month(2025, 12).shift(i) for i in range(12)]
@@ -78,7 +81,7 @@ async def test_detail_lists_members_placements_and_staffing_records(caseload_db:
         screen = await open_ivy(pilot)
         members = {row[0]: row for row in rows_of(screen, "#members-table")}
         assert set(members) == {"Kit Lane", "Kay Lane", "Ivy Lane", "Pat Lane"}
-        assert members["Ivy Lane"][5] == "! due — runaway, no locate efforts"
+        assert members["Ivy Lane"][5] == "! due — runaway, no locate efforts this month"
         assert members["Kay Lane"][5] == "• explained — reason recorded at staffing"
         assert members["Pat Lane"][1] == "parent"
         placements = rows_of(screen, "#placements-table")
@@ -109,7 +112,7 @@ async def test_changing_month_on_the_detail_moves_the_strip_and_the_caseload(cas
         await settle(pilot)
         assert app.month == Month(2026, 10)
         assert screen.history.months[-1] == Month(2026, 10)
-        assert text_of(screen, "#detail-status").startswith("October 2026: ✗ unmet — runaway, no locate efforts")
+        assert text_of(screen, "#detail-status").startswith("October 2026: ✗ unmet — runaway, no locate efforts this month")
         assert "October 2026 · complete" in header_text(app)
         await pilot.press("escape")
         assert column(caseload_of(app), "status")[:3] == ["✗ unmet"] * 3
@@ -138,4 +141,99 @@ async def test_the_household_row_opens_the_case_as_a_whole(caseload_db: Path):
         screen = app.screen
         assert isinstance(screen, CaseDetailScreen) and screen.person_id is None
         assert text_of(screen, "#detail-title").startswith("Household · the case as a whole — case C4 · investigation")
-        assert text_of(screen, "#detail-status").startswith("November 2026: ! due — no home visit")
+        assert text_of(screen, "#detail-status").startswith("November 2026: ! due — no home visit seeing a member")
+
+
+# --- dated facts and assignment history -------------------------------------------------------
+
+
+async def open_members(pilot, person_id: str) -> CaseDetailScreen:
+    """Ivy's detail on the Members tab, with `person_id` highlighted."""
+    screen = await open_ivy(pilot)
+    screen.query_one(TabbedContent).active = "tab-members"
+    members = screen.query_one("#members-table", DataTable)
+    members.focus()
+    members.move_cursor(row=members.get_row_index(person_id))
+    await settle(pilot)
+    return screen
+
+
+def flags_of(screen: CaseDetailScreen, person_id: str) -> str:
+    return str(screen.query_one("#members-table", DataTable).get_row(person_id)[4])
+
+
+async def go_back_months(pilot, count: int) -> None:
+    for _ in range(count):
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+
+
+async def test_a_transferred_case_shows_each_specialist_and_their_dates(dated_facts_db: Path):
+    app = staffing_app(dated_facts_db)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_ivy(pilot)
+        assert text_of(screen, "#detail-assigned") == (
+            "Assigned: Ben Brooks 2026-01-05 – 2026-06-30 · Ana Alvarez since 2026-07-01")
+        assert text_of(screen, "#detail-title").endswith("opened 2026-01-05 · Ana Alvarez")
+        await go_back_months(pilot, 5)  # June 2026: the month Ben Brooks still had the case
+        assert app.month == Month(2026, 6)
+        assert text_of(screen, "#detail-title").endswith("opened 2026-01-05 · Ben Brooks")
+        assert screen.query_one("#detail-assigned").display
+
+
+async def test_a_case_never_transferred_has_no_assignment_line(caseload_db: Path):
+    app = staffing_app(caseload_db)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_ivy(pilot)
+        assert not screen.query_one("#detail-assigned").display
+        assert text_of(screen, "#detail-title").endswith("opened 2026-01-05 · Ana Alvarez")
+
+
+async def test_a_member_with_an_incarceration_period_shows_it_and_is_flagged_only_in_its_months(
+        dated_facts_db: Path):
+    app = staffing_app(dated_facts_db)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_members(pilot, "P1")
+        assert text_of(screen, "#member-facts") == (
+            "Pat Lane: in the home 2026-01-05 – 2026-04-30, since 2026-11-16 · "
+            "whereabouts unknown 2026-05-10 – 2026-06-20 · incarcerated 2026-08-03 – 2026-10-14 · "
+            "rights to Kay Lane ended 2026-07-01")
+        # November, read on the as-of date: home again, out of prison, rights ended to Kay alone.
+        assert flags_of(screen, "P1") == "lives in the home, rights ended to 1 of 3 children"
+        await go_back_months(pilot, 2)  # September 2026: in prison, not in the home
+        assert flags_of(screen, "P1") == "rights ended to 1 of 3 children, incarcerated"
+        await go_back_months(pilot, 3)  # June 2026: missing until the 20th, rights still intact
+        assert flags_of(screen, "P1") == "—"
+
+
+async def test_the_highlighted_member_line_follows_the_cursor(dated_facts_db: Path):
+    app = staffing_app(dated_facts_db)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_members(pilot, "P1")
+        assert text_of(screen, "#member-facts").startswith("Pat Lane: in the home")
+        await pilot.press("up")  # Ivy
+        await settle(pilot)
+        assert text_of(screen, "#member-facts") == "Ivy Lane: no dated facts recorded"
+
+
+async def test_the_masked_detail_shows_no_name_in_the_dated_facts_or_anywhere(dated_facts_db: Path):
+    app = staffing_app(dated_facts_db)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_members(pilot, "P1")
+        await pilot.press("x")
+        await settle(pilot)
+        assert app.masked
+        assert text_of(screen, "#member-facts") == (
+            "P. L.: in the home 2026-01-05 – 2026-04-30, since 2026-11-16 · "
+            "whereabouts unknown 2026-05-10 – 2026-06-20 · incarcerated 2026-08-03 – 2026-10-14 · "
+            "rights to K. L. ended 2026-07-01")
+        seen = screenshot_text(app)
+        assert "P. L." in seen and "Ben Brooks" in seen  # the screen is there; staff are not masked
+        for name in ("Lane", "Pat", "Kay", "Kit", "Ivy", "1985-01-01"):
+            assert name not in seen, name
+
+
+def screenshot_text(app) -> str:
+    """The text of the screen as a screenshot shows it (the SVG's text, without its markup)."""
+    svg = re.sub(r"<style.*?</style>", "", app.export_screenshot(), flags=re.DOTALL)
+    return html.unescape(re.sub(r"<[^>]*>", "", svg)).replace("\xa0", " ")

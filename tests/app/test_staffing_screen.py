@@ -200,7 +200,7 @@ async def test_the_caseload_shows_the_runaway_child_not_seen_with_its_placement_
         assert table_keys(table) == ["C1/K1", "C1/K6", "C1/K2", "C1/P1"]
         assert column(table, "status") == ["! due", "! due", "• explained", "✓ met"]
         assert [str(cell) for cell in table.get_row("C1/K6")] == [
-            "Ivy Lane", "! due", "runaway, no locate efforts", "runaway since 2026-10-20",
+            "Ivy Lane", "! due", "runaway, no locate efforts this month", "runaway since 2026-10-20",
             "2026-09-15", "child", "C1", "monthly face-to-face", "reunification",
         ]
         assert str(table.get_row("C1/K1")[3]) == "foster home since 2026-05-01 (Oak Home)"
@@ -221,7 +221,7 @@ async def test_not_required_rows_come_last(caseload_db: Path):
         table = await open_caseload(pilot, "S1")
         assert table_keys(table)[-1] == "C1/P1"
         assert column(table, "status")[-1] == "– not required"
-        assert column(table, "reason")[-1] == "rights terminated"
+        assert column(table, "reason")[-1] == "rights ended to every child"
 
 
 @pytest.mark.slow

@@ -1,6 +1,6 @@
 """What the screens look like, at a fixed size on a fixed date (pytest-textual-snapshot).
 
-Database: tests/conftest.py `caseload_db`, November 2026 as of 2026-11-18,
+Database: tests/conftest.py `caseload_db` (`dated_facts_db` where said), November 2026 as of 2026-11-18,
 acting as Val Vega (North Unit supervisor). Review a changed snapshot in the
 report before accepting it with `--snapshot-update`.
 """
@@ -67,3 +67,10 @@ def test_detail_in_the_light_theme(snap_compare, caseload_db: Path):
         await keys_then_settle("down", "enter", "down", "enter")(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run)
+
+
+def test_detail_of_a_transferred_case_with_a_parents_dated_facts(snap_compare, dated_facts_db: Path):
+    """Ivy's case, on the Members tab with Pat Lane highlighted: the assignment history under the
+    title, Pat's flags in November, and under the table when each of his facts held."""
+    keys = ("down", "enter", "down", "enter", "tab", "right", "tab", "down")
+    assert snap_compare(staffing_app(dated_facts_db), terminal_size=SIZE, run_before=keys_then_settle(*keys))

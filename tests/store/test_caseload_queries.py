@@ -5,10 +5,14 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from staffing_tui.domain.enums import Status
+from staffing_tui.domain.enums import MemberFact, Status
 from staffing_tui.domain.months import Month
 from staffing_tui.store.caseload import (
     CASELOAD_ORDER,
+    Assignment,
+    ChildLink,
+    FactPeriod,
+    assignment_history,
     case_detail,
     case_history,
     caseload_order,
@@ -62,3 +66,41 @@ def test_case_detail_reads_members_placements_notes_and_records_up_to_a_day(case
     assert [s.person_id for s in detail.staffing_notes] == ["K2"]
     assert detail.names["K6"].display == "Ivy Lane" and detail.staff_names["SV1"] == "Val Vega"
     assert case_detail(db, "NOPE", date(2026, 10, 31)) is None
+
+
+def test_assignment_history_lists_each_assignment_in_start_order(dated_facts_db: Path):
+    db = open_database(dated_facts_db, readonly=True)
+    assert assignment_history(db, "C1") == (
+        Assignment("S2", date(2026, 1, 5), date(2026, 6, 30)),
+        Assignment("S1", date(2026, 7, 1), None),
+    )
+    detail = case_detail(db, "C1", date(2026, 11, 18))
+    assert detail.assignments == assignment_history(db, "C1")
+    assert detail.staff_names["S2"] == "Ben Brooks"  # named, though no note or record of his is listed
+
+
+def test_a_case_without_assignment_rows_is_its_specialists_since_it_opened(caseload_db: Path):
+    db = open_database(caseload_db, readonly=True)
+    assert assignment_history(db, "C1") == (Assignment("S1", date(2026, 1, 5), None),)
+    assert assignment_history(db, "NOPE") == ()
+
+
+def test_case_detail_reads_each_members_dated_facts_with_one_query_per_kind(dated_facts_db: Path):
+    db = open_database(dated_facts_db, readonly=True)
+    statements: list[str] = []
+    db.conn.set_trace_callback(statements.append)
+    detail = case_detail(db, "C1", date(2026, 11, 18))
+    db.conn.set_trace_callback(None)
+    pat = detail.member("P1")
+    assert pat.periods == (
+        FactPeriod(MemberFact.RESIDES_IN_HOME, date(2026, 1, 5), date(2026, 4, 30)),
+        FactPeriod(MemberFact.WHEREABOUTS_UNKNOWN, date(2026, 5, 10), date(2026, 6, 20)),
+        FactPeriod(MemberFact.INCARCERATED, date(2026, 8, 3), date(2026, 10, 14)),
+        FactPeriod(MemberFact.RESIDES_IN_HOME, date(2026, 11, 16), None),
+    )
+    assert pat.children == (
+        ChildLink("K1", None), ChildLink("K2", date(2026, 7, 1)), ChildLink("K6", None),
+    )
+    assert detail.member("K6").periods == () and detail.member("K6").children == ()
+    assert sum("FROM member_periods" in sql for sql in statements) == 1
+    assert sum("FROM parent_child" in sql for sql in statements) == 1

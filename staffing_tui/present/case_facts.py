@@ -119,9 +119,12 @@ def dated_facts_label(member: MemberLine, name_of: NameOf, day: date) -> str:
 
 
 def assigned_on(assignments: Sequence[Assignment], day: date) -> Assignment | None:
-    """The assignment in effect on `day`: the last one started on or before it (None: none yet)."""
-    started = [assignment for assignment in assignments if assignment.start_on <= day]
-    return started[-1] if started else None
+    """The assignment covering `day` (None: none does — the case's own specialist then, as the
+    engine reads it: docs/policy.md "Case transfers")."""
+    for assignment in assignments:
+        if assignment.start_on <= day and (assignment.end_on is None or day <= assignment.end_on):
+            return assignment
+    return None
 
 
 def assignments_label(assignments: Sequence[Assignment], name_of: NameOf) -> str:

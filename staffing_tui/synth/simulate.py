@@ -408,7 +408,11 @@ class _MonthNotes:
         if rng.random() < efforts:
             self.note(case, self.day_in(*span), "locate_effort", rng.choice((Method.NONE, Method.WRITTEN, Method.PHONE)),
                       None, [], rng.choice(TEXTS.locate_parent).format(names=m.person.first_name), locate_for=m.person)
-        if rng.random() < 0.02:
+        # An in-person contact while the whereabouts are unknown (an integrity flag), now and then; in
+        # the "whereabouts_unknown" family two months before the last complete one.
+        seen_rate = 1.0 if case.scenario == "whereabouts_unknown" and self.month == self.agency.last_month.shift(-2) \
+            else 0.02
+        if rng.random() < seen_rate:
             day = self.day_in(*span)
             if m.on_case(day, case.opened_on):
                 self.note(case, day, "court", Method.IN_PERSON, Location.COURT, [m.person],

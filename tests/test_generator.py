@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from staffing_tui.cli import main
-from staffing_tui.domain.enums import Flag, Reason, Status
+from staffing_tui.domain.enums import Flag, MemberFact, Reason, Status
 from staffing_tui.domain.months import Month
 from staffing_tui.store.connection import get_meta, open_database
 from staffing_tui.store.evaluation import month_report
@@ -41,10 +41,10 @@ def unit_db(tmp_path_factory) -> Path:
     return path
 
 
-def rows(path: Path, sql: str) -> list[tuple]:
+def rows(path: Path, sql: str, *params: object) -> list[tuple]:
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        return conn.execute(sql).fetchall()
+        return conn.execute(sql, params).fetchall()
     finally:
         conn.close()
 
@@ -121,7 +121,7 @@ def test_unit_scale_has_every_case_type_and_special_situation(unit_db):
 SPECIAL_SITUATIONS = (
     {Reason.RUNAWAY_LOCATE_EFFORTS, Reason.WHEREABOUTS_UNKNOWN_LOCATE_EFFORTS, Reason.OUT_OF_STATE_PHONE,
      Reason.CONTACT_PLAN_FOLLOWED, Reason.EXCEPTION_APPROVED, Reason.INTERVIEWED, Reason.RIGHTS_TERMINATED},
-    {Flag.DUPLICATE_NOTE, Flag.IN_PERSON_WHILE_RUNAWAY},
+    {Flag.DUPLICATE_NOTE, Flag.IN_PERSON_WHILE_RUNAWAY, Flag.RECORDED_AFTER_MONTH},
 )
 #: What the reports of the last complete month and the month in progress show, by scale: every status
 #: in each; every reason and flag in the hand-made sample, the special situations in a generated agency.
@@ -162,6 +162,98 @@ def test_the_last_two_months_show_every_status_and_the_situations_of_the_scale(s
     assert [s.value for s in Status if s not in {row.status for row in rows}] == []
     assert sorted(r.value for r in reasons - {row.reason for row in rows}) == []
     assert sorted(f.value for f in flags - {flag for row in rows for flag in row.flags}) == []
+
+
+# --- what changes within a month, shown in the last two months of every scale ------------------------------
+
+#: The scales whose last two months show each change (statewide: the same code, one family per unit).
+CHANGING_SCALES = ("unit", "demo", "sample")
+
+
+def last_two_months(path: Path) -> tuple[str, str]:
+    """The first day of the month before `meta.as_of`'s, and `meta.as_of` (ISO dates)."""
+    (as_of,) = rows(path, "SELECT value FROM meta WHERE key = 'as_of'")[0]
+    return str(Month.of(date.fromisoformat(as_of)).previous().start), as_of
+
+
+@pytest.mark.parametrize("scale", CHANGING_SCALES)
+def test_a_case_transferred_mid_month_keeps_its_earlier_specialist_for_the_days_before(scale, generated):
+    path = generated(scale)
+    since, as_of = last_two_months(path)
+    transfers = rows(path, """
+        SELECT a.specialist_id, b.specialist_id, b.start_on FROM case_assignments a
+        JOIN case_assignments b ON b.case_id = a.case_id AND b.start_on = date(a.end_on, '+1 day')
+        WHERE b.start_on BETWEEN ? AND ?""", since, as_of)
+    assert transfers and all(old != new and start[8:] != "01" for old, new, start in transfers)
+    # Every case is assigned from its opening, last to cases.specialist_id, without a gap or an overlap.
+    assert rows(path, """
+        SELECT count(*) FROM cases c WHERE NOT EXISTS (
+            SELECT 1 FROM case_assignments a WHERE a.case_id = c.case_id AND a.start_on = c.opened_on)
+        OR NOT EXISTS (SELECT 1 FROM case_assignments a WHERE a.case_id = c.case_id AND a.end_on IS NULL
+                       AND a.specialist_id = c.specialist_id)""") == [(0,)]
+    assert rows(path, """
+        SELECT count(*) FROM case_assignments a WHERE a.end_on IS NOT NULL AND NOT EXISTS (
+            SELECT 1 FROM case_assignments b WHERE b.case_id = a.case_id AND b.start_on = date(a.end_on, '+1 day'))
+        """) == [(0,)]
+    # A note's author is the specialist who had the case on its day.
+    assert rows(path, """
+        SELECT count(*) FROM notes n JOIN case_assignments a ON a.case_id = n.case_id
+        AND substr(n.occurred_at, 1, 10) BETWEEN a.start_on AND coalesce(a.end_on, '9999-12-31')
+        WHERE n.author_id != a.specialist_id""") == [(0,)]
+
+
+@pytest.mark.parametrize("scale", CHANGING_SCALES)
+def test_a_parent_found_moving_out_and_out_of_jail_are_dated_facts_that_end_in_the_last_two_months(scale, generated):
+    path = generated(scale)
+    since, as_of = last_two_months(path)
+    ended = {fact for (fact,) in rows(path, "SELECT fact FROM member_periods WHERE end_on BETWEEN ? AND ?",
+                                      since, as_of)}
+    assert ended == {str(fact) for fact in MemberFact}
+    # The case_members column says whether the fact holds on the member's last day on the case (for
+    # readers of older exports); the periods are what counts.
+    periods: dict[tuple[str, str, str], list[tuple[str, str | None]]] = {}
+    for case_id, person_id, fact, start, end in rows(path, "SELECT * FROM member_periods"):
+        periods.setdefault((case_id, person_id, fact), []).append((start, end))
+    for (case_id, person_id, fact), dated in periods.items():
+        ((column, last_day),) = rows(path, f"""
+            SELECT m.[{fact}], min(coalesce(c.closed_on, ?), coalesce(m.left_on, ?), ?) FROM case_members m
+            JOIN cases c USING (case_id) WHERE case_id = ? AND person_id = ?""", as_of, as_of, as_of, case_id, person_id)
+        holds = any(start <= last_day and (end is None or last_day <= end) for start, end in dated)
+        assert column == holds, (case_id, person_id, fact)
+
+
+@pytest.mark.parametrize("scale", CHANGING_SCALES)
+def test_a_parents_rights_end_to_one_child_but_not_to_a_sibling(scale, generated):
+    path = generated(scale)
+    assert rows(path, """
+        SELECT count(*) FROM parent_child a JOIN parent_child b ON b.case_id = a.case_id
+        AND b.parent_id = a.parent_id AND b.child_id != a.child_id
+        JOIN case_members m ON m.case_id = a.case_id AND m.person_id = a.parent_id
+        WHERE a.rights_terminated_on BETWEEN ? AND ? AND b.rights_terminated_on IS NULL
+        AND m.rights_terminated_on IS NULL""", *last_two_months(path))[0][0] > 0
+
+
+@pytest.mark.parametrize("scale", CHANGING_SCALES)
+def test_a_call_to_an_out_of_state_placement_names_a_placement_of_the_same_case_in_effect_that_day(scale, generated):
+    path = generated(scale)
+    calls = rows(path, """
+        SELECT n.method, p.location_type, p.case_id = n.case_id,
+               substr(n.occurred_at, 1, 10) BETWEEN p.start_on AND coalesce(p.end_on, '9999-12-31'),
+               (SELECT count(*) FROM note_contacts c WHERE c.note_id = n.note_id AND c.person_id NOT IN (
+                   SELECT person_id FROM case_members m WHERE m.case_id = n.case_id))
+        FROM notes n JOIN placements p USING (placement_id)""")
+    since, as_of = last_two_months(path)
+    recent = rows(path, "SELECT count(*) FROM notes WHERE placement_id IS NOT NULL AND substr(occurred_at, 1, 10) "
+                        "BETWEEN ? AND ?", since, as_of)
+    assert recent[0][0] > 0
+    assert set(calls) == {("phone", "out_of_state", 1, 1, 0)}  # lists nobody but members (the caregiver is none)
+
+
+@pytest.mark.parametrize("scale", CHANGING_SCALES)
+def test_no_note_with_method_none_lists_anyone_contacted(scale, generated):
+    path = generated(scale)
+    assert rows(path, "SELECT count(*) FROM notes WHERE method = 'none'")[0][0] > 0
+    assert rows(path, "SELECT count(*) FROM notes JOIN note_contacts USING (note_id) WHERE method = 'none'") == [(0,)]
 
 
 def test_generate_refuses_a_database_that_holds_data(unit_db, capsys):

@@ -759,12 +759,13 @@ def test_engine_agrees_with_the_plain_reading_of_the_rules(unit_db, month):
     assert ("due" if month == Month.of(AS_OF) else "unmet") in statuses
 
 
-@pytest.mark.parametrize(("as_of", "late_rows"), [("2026-04-01", 0), ("2026-04-02", 1), ("2026-10-20", 1)],
+@pytest.mark.parametrize(("as_of", "late_rows"), [("2026-04-05", 0), ("2026-04-06", 1), ("2026-10-20", 2)],
                          ids=["the day before the staffing note", "the day it was recorded", "months later"])
 def test_engine_agrees_with_the_plain_reading_of_as_known_then(unit_db, as_of, late_rows):
-    """A reason for a miss in March 2026 was recorded at the staffing on April 2 (after March
-    ended): as of April 1 it is not on record yet; from April 2 on it explains the row, flagged
-    `recorded_after_month`. Engine and reference agree on every row, every as-of date."""
+    """A reason for a miss in March 2026 was recorded at the staffing on April 6 (after March
+    ended): as of April 5 it is not on record yet; from April 6 on it explains the row, flagged
+    `recorded_after_month` (and another from April 8). Engine and reference agree on every row,
+    every as-of date."""
     month, as_of = Month(2026, 3), date.fromisoformat(as_of)
     expected = {(r.case_id, r.person_id): r for r in reference(unit_db, month, as_of)}
     actual = {(r.case_id, r.person_id): r for r in engine_rows(unit_db, month, as_of)}

@@ -120,6 +120,46 @@ def test_october_shows_a_late_approval_that_was_not_on_record_before_it_was_made
     assert then.status is Status.UNMET and then.exception_id is None
 
 
+def test_a_case_moves_to_another_unit_mid_october_and_each_note_is_by_the_specialist_who_had_it(built):
+    """The transferred family (docs/data.md "Files and columns", case_assignments.csv): SP01 of Cottonwood
+    until October 13, SP06 of Ironwood since the 14th; the notes follow the specialist of their day."""
+    db = open_database(built, readonly=True)
+    try:
+        (case_id,) = db.execute("SELECT case_id FROM case_assignments WHERE start_on = '2026-10-14'").fetchone()
+        periods = db.execute(
+            "SELECT a.specialist_id, s.unit_id, a.start_on, a.end_on FROM case_assignments a "
+            "JOIN staff s ON s.staff_id = a.specialist_id WHERE case_id = ? ORDER BY start_on", [case_id]).fetchall()
+        authors = db.execute(
+            "SELECT author_id, min(substr(occurred_at, 1, 10)), max(substr(occurred_at, 1, 10)) FROM notes "
+            "WHERE case_id = ? GROUP BY author_id ORDER BY 2", [case_id]).fetchall()
+        current = db.execute("SELECT specialist_id FROM cases WHERE case_id = ?", [case_id]).fetchone()[0]
+    finally:
+        db.conn.close()
+    (old, old_unit, _, handed_over), (new, new_unit, taken_over, still) = periods
+    assert (old, old_unit, handed_over, new, new_unit, taken_over, still) == (
+        "SP01", "U1", "2026-10-13", "SP06", "U2", "2026-10-14", None)
+    assert current == "SP06"
+    assert [author for author, _, _ in authors] == ["SP01", "SP06"]
+    assert authors[0][2] <= "2026-10-13" < "2026-10-14" <= authors[1][1]
+
+
+def test_each_change_within_a_month_is_dated_in_october_or_november(built):
+    """One named family each: a parent found, a parent moving out, a stay in jail (member_periods), rights
+    ended to one child, a call to an out-of-state caregiver — all in the two months the sample shows."""
+    db = open_database(built, readonly=True)
+    try:
+        ended = dict(db.execute("SELECT fact, end_on FROM member_periods").fetchall())
+        one_child = db.execute("SELECT rights_terminated_on FROM parent_child "
+                               "WHERE rights_terminated_on IS NOT NULL").fetchall()
+        calls = db.execute("SELECT substr(occurred_at, 1, 10) FROM notes WHERE placement_id IS NOT NULL").fetchall()
+    finally:
+        db.conn.close()
+    assert ended == {"whereabouts_unknown": "2026-10-13", "resides_in_home": "2026-10-08",
+                     "incarcerated": "2026-11-09"}
+    assert one_child == [("2026-10-07",)]
+    assert calls == [("2026-10-12",)]
+
+
 def test_november_is_in_progress_and_october_is_complete(reports):
     assert reports["2026-11"].in_progress and not reports["2026-10"].in_progress
     assert reports["2026-11"].summary.due > 0 and reports["2026-11"].summary.unmet == 0

@@ -14,7 +14,7 @@ Everything is fictional and follows from the seed.
 * `sample_builder.py` / `scenarios.py` — the hand-made sample: one scenario
   family per rule of docs/policy.md "Evaluating a month", ordinary families, and its routine visits.
 * `scales.py` — demo, unit, statewide and sample: what each builds, anchored where.
-* `write.py` — one writer: ids, the ten files' rows through the importer
+* `write.py` — one writer: ids, the twelve files' rows through the importer
   (`import_rows`), the records through the record services, each with its
   audit row.
 """

@@ -10,7 +10,11 @@
   or APPLA, termination of parental rights, contact plans with the parents
   whose rights are intact, runaway episodes, out-of-state placements,
   incarcerated parents, parents whose whereabouts are unknown, newborn
-  siblings joining the case, partners leaving, rare exceptions (some revoked).
+  siblings joining the case, partners leaving, rare exceptions (some revoked);
+  and what changes over time: cases transferred to another specialist, a
+  parent found, moving out or in jail for a while (dated facts), a parent's
+  rights ended to one child but not a sibling, calls made to an out-of-state
+  caregiver.
 * In a small agency (`demo`, `unit`) every unit gets one family of each special
   situation (`SPECIALS`), open in the last two months, so even `--scale unit`
   shows every status of docs/policy.md "Statuses" in both the last complete month and the month
@@ -27,7 +31,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from staffing_tui.domain.enums import CaseType, ExceptionCategory, Goal, LocationType, Method, Role, StaffRole
+from staffing_tui.domain.enums import CaseType, ExceptionCategory, Goal, LocationType, MemberFact, Method, Role
+from staffing_tui.domain.enums import StaffRole
 from staffing_tui.domain.months import Month
 from staffing_tui.synth import names, texts
 from staffing_tui.synth.model import Agency, Case, ExceptionSpec, Member, Note, Person, PlanSpec, at_hour
@@ -41,7 +46,22 @@ BURN_IN_DAYS = 300
 MEAN_DEPENDENCY_DAYS = 700
 #: Special situations every unit gets at least one family of (the rest comes from the rates).
 SPECIALS = ("runaway", "out_of_state", "whereabouts_unknown", "incarcerated", "adoption", "exception",
-            "in_home", "voluntary", "investigation", "runaway_seen", "duplicate")
+            "in_home", "voluntary", "investigation", "runaway_seen", "duplicate",
+            # what changes within a month, in the last complete month (docs/data.md "Files and columns"):
+            "transfer", "whereabouts_found", "moved_out", "incarceration_period", "per_child_rights",
+            "placement_call")
+#: Special families that need a father on the case; an alleged father.
+_WITH_FATHER = ("incarcerated", "moved_out", "incarceration_period", "per_child_rights")
+_WITH_ALLEGED = ("whereabouts_unknown", "whereabouts_found")
+#: Of the ordinary dependency cases: transferred to another specialist once, and of those one that
+#: goes to another unit; a parent whose whereabouts are unknown found later; a father at home who
+#: moves out; a father away from home in jail for a while; a parent whose rights end to one child only.
+TRANSFER_RATE = 0.04
+TRANSFER_TO_ANOTHER_UNIT = 0.25
+FOUND_RATE = 0.3
+MOVE_OUT_RATE = 0.1
+JAIL_RATE = 0.05
+ONE_CHILD_TERMINATION_RATE = 0.03
 _ONE_DAY = timedelta(days=1)
 _TEEN = 13
 #: Placements a whole sibling group can share.
@@ -217,6 +237,10 @@ class GeneratedAgency(Agency):
         rng = self.rng
         last = rng.choice(NAMES.surnames)
         count = rng.choices((1, 2, 3, 4, 5), (55, 27, 12, 4.5, 1.5))[0]
+        if special == "placement_call":
+            count = 1  # a call names one placement: one child placed out of state alone
+        elif special == "per_child_rights":
+            count = max(count, 2)
         if special in ("runaway", "runaway_seen"):
             ages = [rng.randint(14, 16)] + [rng.randint(3, 12) for _ in range(count - 1)]
         else:
@@ -228,11 +252,11 @@ class GeneratedAgency(Agency):
         oldest = max(arrival.year - k.birth_date.year for k in kids)
         mother = self.person(NAMES.women, last, self.birth_for_age(oldest + rng.randint(18, 30), arrival))
         father = None
-        if rng.random() < 0.85 or special in ("incarcerated",):
+        if rng.random() < 0.85 or special in _WITH_FATHER:
             father = self.person(NAMES.men, last if rng.random() < 0.6 else rng.choice(NAMES.surnames),
                                  self.birth_for_age(oldest + rng.randint(19, 34), arrival))
         alleged = None
-        if rng.random() < 0.62 or special == "whereabouts_unknown":
+        if rng.random() < 0.62 or special in _WITH_ALLEGED:
             alleged = self.person(NAMES.men, rng.choice(NAMES.surnames),
                                   self.birth_for_age(oldest + rng.randint(18, 36), arrival))
         partner = None
@@ -348,19 +372,20 @@ class GeneratedAgency(Agency):
             closed = opened + timedelta(days=self.dependency_days())
         case = self.new_case(CaseType.DEPENDENCY, specialist, f.unit, opened, closed, special)
         end = case.closed_on or self.as_of
-        in_home = special == "in_home" or (not special and rng.random() < 0.28)
+        in_home = special in ("in_home", "moved_out") or (not special and rng.random() < 0.28)
         case.family_visits = not in_home and rng.random() < 0.7
         for kid in f.kids:
             case.add(kid, Role.CHILD, resides_in_home=in_home)
         mother = case.add(f.mother, Role.PARENT, resides_in_home=True)
         parents = [mother]
         if f.father:
-            incarcerated = special == "incarcerated" or rng.random() < 0.06
-            parents.append(case.add(f.father, Role.PARENT, resides_in_home=not incarcerated and rng.random() < 0.7,
-                                    incarcerated=incarcerated,
-                                    whereabouts_unknown=not incarcerated and rng.random() < 0.04))
+            incarcerated = special == "incarcerated" or (special not in _WITH_FATHER and rng.random() < 0.06)
+            resides = special == "moved_out" or (special != "incarceration_period" and not incarcerated
+                                                 and rng.random() < 0.7)
+            parents.append(case.add(f.father, Role.PARENT, resides_in_home=resides, incarcerated=incarcerated,
+                                    whereabouts_unknown=not incarcerated and not special and rng.random() < 0.04))
         if f.alleged:
-            unknown = special == "whereabouts_unknown" or rng.random() < 0.3
+            unknown = special in _WITH_ALLEGED or rng.random() < 0.3
             alleged = case.add(f.alleged, Role.ALLEGED_PARENT, whereabouts_unknown=unknown,
                                incarcerated=not unknown and rng.random() < 0.08)
             parents.append(alleged)
@@ -391,7 +416,10 @@ class GeneratedAgency(Agency):
         self.placements(case, kids, in_home, special)
         if len(kids) == len(f.kids):  # no goal change with a newborn: every linked child shares the goal
             self.goal_change(case, kids, parents, special)
+            self.one_child_termination(case, kids, parents, special, in_home)
+        self.dated_facts(case, parents, special)
         self.records_for(case, parents, special)
+        self.transfer(case, f.unit, special)
         if not special and rng.random() < 0.003:
             # A parent dies while the case is open (no plan or exception of theirs is affected).
             parent = rng.choice(parents)
@@ -454,7 +482,7 @@ class GeneratedAgency(Agency):
             add(LocationType.SHELTER, self.place_name(NAMES.shelters), rng.randint(3, 25))
         reunify = end is not None and rng.random() < 0.55
         home_days = rng.randint(90, 180) if reunify else 0
-        if special == "out_of_state":
+        if special in ("out_of_state", "placement_call"):
             add(LocationType.KINSHIP, self.relative_home("kinship home"), rng.randint(30, 90))
             add(LocationType.OUT_OF_STATE, f"{self.relative_home('relative home')}, {rng.choice(NAMES.states)}", None)
             return segments
@@ -545,11 +573,104 @@ class GeneratedAgency(Agency):
                 if terminated <= end:
                     parent.rights_terminated_on = terminated
 
+    def one_child_termination(self, case: SimulatedCase, kids: list[Person], parents: list[Member], special: str,
+                              in_home: bool) -> None:
+        """A parent's rights to the youngest child end (to be adopted by the caregivers) while an older
+        sibling's goal stays reunification: the parent is still visited for the sibling."""
+        rng = self.rng
+        if special == "per_child_rights":
+            ended = self.mid_month(self.last_month.previous())
+        elif special or len(kids) < 2 or in_home or rng.random() >= ONE_CHILD_TERMINATION_RATE \
+                or any(goal not in _REUNIFICATION_GOALS for _kid, goal, _day in case.goals):
+            return
+        else:
+            ended = case.opened_on + timedelta(days=rng.randint(240, 600))
+        change = max(ended - timedelta(days=rng.randint(90, 180)), case.opened_on + timedelta(days=30))
+        parent = parents[1] if special else rng.choice(parents)  # the special family's father
+        youngest = max(kids, key=lambda k: k.birth_date)
+        if not change < ended <= min(case.closed_on or self.as_of, self.as_of) or parent.left_on is not None:
+            return
+        case.goal([youngest], Goal.ADOPTION, change)
+        case.end_rights(parent.person, youngest, ended)
+
+    def dated_facts(self, case: SimulatedCase, parents: list[Member], special: str) -> None:
+        """Facts that change while the case is open (member_periods.csv): a parent whose whereabouts
+        become known, a father who moves out of the home, a father in jail for a while."""
+        rng = self.rng
+        opened = case.opened_on
+        today = min(case.closed_on or self.as_of, self.as_of)
+        shown = self.last_month.previous()  # the special families change in the last complete month
+        for parent in parents[1:]:  # the father or the alleged father: the mother's facts stay as they are
+            if parent.left_on is not None or parent.person.deceased_on is not None:
+                continue
+            if parent.whereabouts_unknown:
+                if special == "whereabouts_found" or (not special and rng.random() < FOUND_RATE):
+                    found = self.mid_month(shown) if special else self.day_between(opened + timedelta(days=45), today)
+                    if found is not None and opened < found <= today:
+                        parent.date_fact(MemberFact.WHEREABOUTS_UNKNOWN, opened, found - _ONE_DAY, today)
+            elif parent.resides_in_home:
+                if special == "moved_out" or (not special and rng.random() < MOVE_OUT_RATE):
+                    moved = self.mid_month(shown) if special else self.day_between(opened + timedelta(days=60), today)
+                    if moved is not None and opened < moved <= today:
+                        parent.date_fact(MemberFact.RESIDES_IN_HOME, opened, moved - _ONE_DAY, today)
+            elif not parent.incarcerated and (special == "incarceration_period" and parent is parents[1] or (
+                    not special and rng.random() < JAIL_RATE)):
+                self.jail_stay(parent, opened, today, special)
+
+    def jail_stay(self, parent: Member, opened: date, today: date, special: str) -> None:
+        """In jail from the last complete month into the month in progress (the special family), or for
+        a few weeks to most of a year at any time (still there on `today`: open-ended)."""
+        rng = self.rng
+        if special:
+            start = self.last_month.previous().start + timedelta(days=rng.randint(3, 12))
+            end: date | None = min(self.last_month.start + timedelta(days=rng.randint(2, 9)),
+                                   self.as_of - timedelta(days=2))
+        else:
+            start = self.day_between(opened + timedelta(days=20), today)
+            if start is None:
+                return
+            end = start + timedelta(days=rng.randint(20, 300))
+        if end is not None and end >= today:
+            end = None
+        if opened <= start <= today and (end is None or start <= end):
+            parent.date_fact(MemberFact.INCARCERATED, start, end, today)
+
+    def transfer(self, case: SimulatedCase, unit: int, special: str) -> None:
+        """Some cases move to another specialist mid-month, of the same unit or (now and then) of another."""
+        rng = self.rng
+        if special == "transfer":
+            day = self.mid_month(self.last_month.previous())
+        elif special or rng.random() >= TRANSFER_RATE:
+            return
+        else:
+            first = max(case.opened_on + timedelta(days=30), self.history_start)
+            last = min(case.closed_on or self.as_of, self.as_of) - timedelta(days=10)
+            some_day = self.day_between(first, last)
+            day = None if some_day is None else self.mid_month(Month.of(some_day))
+            if day is not None and not first <= day <= last:
+                return
+        if day is None or day <= case.opened_on or (case.closed_on is not None and day > case.closed_on):
+            return
+        units = len(self.units)
+        to = (unit + rng.randint(1, units - 1)) % units if units > 1 and (
+            special or rng.random() < TRANSFER_TO_ANOTHER_UNIT) else unit
+        colleagues = [s for s in self.specialists[to] if s != case.specialist_id]
+        if colleagues:
+            case.transfer(rng.choice(colleagues), self.units[to][0], day)
+
+    def mid_month(self, month: Month) -> date:
+        """A day in the middle of `month` (a change that month splits it)."""
+        return month.start + timedelta(days=self.rng.randint(6, 19))
+
+    def day_between(self, first: date, last: date) -> date | None:
+        return first + timedelta(days=self.rng.randint(0, (last - first).days)) if first <= last else None
+
     def records_for(self, case: SimulatedCase, parents: list[Member], special: str) -> None:
         """Contact plans for parents whose children's goal is no longer reunification; exceptions."""
         end = min(case.closed_on or self.as_of, self.as_of)
         changes = [effective for _kid, goal, effective in case.goals if goal not in _REUNIFICATION_GOALS]
-        if changes:
+        if changes and not any(case.goal_on(kid, end) in _REUNIFICATION_GOALS for kid, _goal, _day in case.goals):
+            # (A parent with a child still to be reunified is visited for that child: no plan.)
             self.contact_plans(case, parents, special, min(changes), end)
         self.parent_exceptions(case, parents, special, end)
         self.treatment_exceptions(case)
@@ -590,6 +711,8 @@ class GeneratedAgency(Agency):
             forced = special == "exception" and parent is parents[0]
             if not forced and not (parent.incarcerated and rng.random() < 0.3) and rng.random() > 0.012:
                 continue
+            if special and not forced:
+                continue  # a special family shows its situation alone
             if parent.rights_terminated_on is not None:
                 continue
             first = Month.of(case.opened_on).shift(1)
@@ -611,7 +734,8 @@ class GeneratedAgency(Agency):
                 ExceptionCategory.PARENT_OUT_OF_AREA, ExceptionCategory.PARENT_DECLINES, ExceptionCategory.COURT_ORDER)))
             created = max(start.start - timedelta(days=rng.randint(0, 10)), case.opened_on)
             spec = _exception(case, parent.person, category, _EXCEPTION_REASONS[category], start, stop, created)
-            if rng.random() < 0.1 and stop > start and start.shift(1).start - timedelta(days=3) <= self.as_of:
+            if rng.random() < 0.1 and not forced and stop > start \
+                    and start.shift(1).start - timedelta(days=3) <= self.as_of:
                 spec.revoked_from = start.shift(1)
                 spec.revoked_at = at_hour(max(spec.revoked_from.start - timedelta(days=3), created), REVOCATION_HOUR)
             case.exceptions.append(spec)

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from operator import itemgetter
 
-from staffing_tui.domain.enums import CaseType, ExceptionCategory, Goal, Location, LocationType, Method, Role
+from staffing_tui.domain.enums import CaseType, ExceptionCategory, Goal, Location, LocationType, MemberFact, Method
+from staffing_tui.domain.enums import Role
 from staffing_tui.domain.enums import StaffingReasonCode, StaffRole
 from staffing_tui.domain.months import Month
 
@@ -43,11 +44,17 @@ def names_of(people: Iterable[Person]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
+ONE_DAY = timedelta(days=1)
+#: A dated fact: (start_on, end_on — inclusive, None: still holds), a row of member_periods.csv.
+Period = tuple[date, "date | None"]
+
+
 class Member:
-    """A person's part in one case: the columns of case_members.csv."""
+    """A person's part in one case: the columns of case_members.csv, and the member's dated facts
+    (member_periods.csv)."""
 
     __slots__ = ("person", "role", "alleged_victim", "alleged_perpetrator", "resides_in_home", "rights_terminated_on",
-                 "whereabouts_unknown", "incarcerated", "joined_on", "left_on")
+                 "whereabouts_unknown", "incarcerated", "joined_on", "left_on", "periods")
 
     def __init__(self, person: Person, role: Role, *, resides_in_home: bool = False, alleged_victim: bool = False,
                  alleged_perpetrator: bool = False, whereabouts_unknown: bool = False, incarcerated: bool = False,
@@ -62,10 +69,37 @@ class Member:
         self.incarcerated = incarcerated
         self.joined_on = joined_on
         self.left_on: date | None = None
+        #: the facts dated by member_periods.csv (None: none is; most members)
+        self.periods: dict[MemberFact, list[Period]] | None = None
 
     @property
     def is_parent(self) -> bool:
         return self.role.is_parent
+
+    def date_fact(self, fact: MemberFact, start_on: date, end_on: date | None, today: date) -> None:
+        """`fact` holds from `start_on` to `end_on` (a member_periods.csv row). The case_members column
+        of the same name says whether it holds `today`, for readers of older exports; the periods are
+        what counts (docs/data.md "Files and columns")."""
+        if self.periods is None:
+            self.periods = {}
+        self.periods.setdefault(fact, []).append((start_on, end_on))
+        setattr(self, fact.value, self.holds(fact, today))
+
+    def holds(self, fact: MemberFact, day: date) -> bool:
+        """Whether `fact` holds on `day`: its periods when it has any, else its column (the whole membership)."""
+        periods = None if self.periods is None else self.periods.get(fact)
+        if periods is None:
+            return getattr(self, fact.value)
+        return any(start <= day and (end is None or day <= end) for start, end in periods)
+
+    def settled_from(self, first: date, last: date) -> date:
+        """The first day of `first`…`last` from which none of the member's dated facts changes up to
+        `last`: a month's contacts follow the facts of its last day, when the engine reads them."""
+        if self.periods is None:
+            return first
+        changes = [day for periods in self.periods.values() for start, end in periods
+                   for day in (start, None if end is None else end + ONE_DAY) if day is not None and first < day <= last]
+        return max(changes, default=first)
 
     def on_case(self, day: date, opened_on: date) -> bool:
         """On the case, born and alive on `day` (a missing `joined_on` is the case's opening day)."""
@@ -92,18 +126,22 @@ class Placement:
 
 #: A note as the writer takes it, in the columns of notes.csv: (occurred_at — local wall time,
 #: `YYYY-MM-DDTHH:MM:SS` —, case_id, author_id, note_type, method, location, locate_for, text,
-#: contacts — the sorted ids of the people contacted); location and locate_for may be None.
+#: placement_id, contacts — the sorted ids of the people contacted); location, locate_for and
+#: placement_id may be None.
 #: A plain tuple of strings, not a NamedTuple or a class: the garbage collector stops tracking such
 #: a tuple; tracking 1.5 million notes (statewide) made the simulation a quarter slower.
-Note = tuple[str, str, str, str, str, "str | None", "str | None", str, tuple[str, ...]]
+Note = tuple[str, str, str, str, str, "str | None", "str | None", str, "str | None", tuple[str, ...]]
 
 
 def note_row(occurred_at: str, case: Case, note_type: str, method: Method, location: Location | None,
-             people: Iterable[Person], text: str, locate_for: Person | None = None) -> Note:
-    """The note `case`'s specialist wrote (ids given: after `Agency.number`)."""
-    return (occurred_at, case.case_id, case.specialist_id, note_type, str(method),
+             people: Iterable[Person], text: str, locate_for: Person | None = None,
+             placement: Placement | None = None) -> Note:
+    """The note the specialist who had `case` that day wrote (ids given: after `Agency.number`);
+    `placement`: the caregiver it contacted (a call to an out-of-state foster parent)."""
+    author = case.specialist_id if len(case.assignments) == 1 else case.specialist_on(occurred_at[:10])
+    return (occurred_at, case.case_id, author, note_type, str(method),
             None if location is None else str(location), None if locate_for is None else locate_for.person_id,
-            text, tuple(sorted([p.person_id for p in people])))
+            text, None if placement is None else placement.placement_id, tuple(sorted([p.person_id for p in people])))
 
 
 #: Notes are numbered in time order, as in a real database (then by case and type).
@@ -175,14 +213,19 @@ class Case:
                  closed_on: date | None = None, scenario: str = "") -> None:
         self.case_id = ""
         self.case_type = case_type
+        #: the specialist assigned now, and their unit (cases.csv); who had it when is `assignments`
         self.specialist_id = specialist_id
         self.unit_id = unit_id
+        #: (start_on, specialist_id, unit_id) of each assignment, in order (case_assignments.csv)
+        self.assignments: list[tuple[date, str, str]] = [(opened_on, specialist_id, unit_id)]
         self.opened_on = opened_on
         self.closed_on = closed_on
         #: the situation this case was made to show ("" for an ordinary case)
         self.scenario = scenario
         self.members: list[Member] = []
         self.links: list[tuple[Person, Person]] = []  # (parent, child)
+        #: (parent, child) → the day this parent's rights to this child end (parent_child.csv)
+        self.rights_ended: dict[tuple[Person, Person], date] = {}
         self.goals: list[tuple[Person, Goal, date]] = []
         self.placements: list[Placement] = []
         self._placements_of: dict[Person, list[Placement]] = {}
@@ -203,6 +246,26 @@ class Case:
 
     def goal(self, children: Iterable[Person], goal: Goal, effective_on: date) -> None:
         self.goals.extend((child, goal, effective_on) for child in children)
+
+    def transfer(self, specialist_id: str, unit_id: str, on: date) -> None:
+        """The case moves to another specialist on `on`: the months before stay with the one who had
+        them (docs/data.md "Files and columns", case_assignments.csv)."""
+        assert on > self.assignments[-1][0], (self.scenario, on)
+        self.assignments.append((on, specialist_id, unit_id))
+        self.specialist_id, self.unit_id = specialist_id, unit_id
+
+    def specialist_on(self, day: str) -> str:
+        """Who had the case on `day` (`YYYY-MM-DD`)."""
+        return next(specialist for start, specialist, _unit in reversed(self.assignments) if start.isoformat() <= day)
+
+    def assignment_periods(self) -> Iterator[tuple[str, date, date | None]]:
+        """(specialist_id, start_on, end_on) of each assignment; the current one open-ended."""
+        for (start, specialist, _unit), following in zip(self.assignments, [*self.assignments[1:], None]):
+            yield specialist, start, None if following is None else following[0] - ONE_DAY
+
+    def end_rights(self, parent: Person, child: Person, on: date) -> None:
+        """This parent's rights to this child (not to their siblings) end on `on`."""
+        self.rights_ended[(parent, child)] = on
 
     def place(self, children: Iterable[Person], location_type: LocationType, name: str | None, start_on: date,
               end_on: date | None = None) -> None:

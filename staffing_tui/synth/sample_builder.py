@@ -21,13 +21,13 @@ from datetime import date, datetime, timedelta
 
 import pendulum
 
-from staffing_tui.domain.enums import CaseType, ExceptionCategory, Goal, Location, LocationType, Method, Role
-from staffing_tui.domain.enums import StaffingReasonCode, StaffRole
+from staffing_tui.domain.enums import CaseType, ExceptionCategory, Goal, Location, LocationType, MemberFact, Method
+from staffing_tui.domain.enums import Role, StaffingReasonCode, StaffRole
 from staffing_tui.domain.months import Month
 from staffing_tui.sample import SAMPLE_BUILDER
 from staffing_tui.synth import names, texts
-from staffing_tui.synth.model import Agency, Case, ExceptionSpec, Member, Note, Person, PlanSpec, StaffingNoteSpec
-from staffing_tui.synth.model import StepSpec, TIMEZONE, names_of, note_row
+from staffing_tui.synth.model import Agency, Case, ExceptionSpec, Member, Note, Person, Placement, PlanSpec
+from staffing_tui.synth.model import StaffingNoteSpec, StepSpec, TIMEZONE, names_of, note_row
 from staffing_tui.synth.simulate import placement_groups
 
 NAMES = names.SAMPLE
@@ -204,7 +204,7 @@ class SampleBuilder(Agency):
 
     def note(self, case: ScriptedCase, when: datetime | str, note_type: str, method: Method,
              location: Location | None, contacts: Iterable[Person], text: str,
-             locate_for: Person | None = None) -> None:
+             locate_for: Person | None = None, placement: Placement | None = None) -> None:
         when = at(when) if isinstance(when, str) else when
         contacts = tuple(contacts)
         day = when.date()
@@ -214,9 +214,11 @@ class SampleBuilder(Agency):
         for person in contacts:
             assert case.member(person).on_case(day, case.opened_on), (case.scenario, person.name, when)
         assert (method is Method.IN_PERSON) == (location is not None), (case.scenario, when)
+        assert method is not Method.NONE or not contacts, (case.scenario, when)  # docs/data.md: none lists nobody
+        assert placement is None or (placement in case.placements and placement.in_effect_on(day)), (case.scenario, when)
         case.used_minutes.add(when.strftime("%Y-%m-%dT%H:%M"))
         self.notes.append((when.strftime("%Y-%m-%dT%H:%M:%S"), case, note_type, method, location, contacts, text,
-                           locate_for))
+                           locate_for, placement))
 
     def visit_time(self, case: ScriptedCase, month: Month, first: date, last: date) -> datetime | None:
         """When a routine visit of `month` happened; None when it has not (yet)."""
@@ -258,8 +260,9 @@ class SampleBuilder(Agency):
     def _routine_parents(self, case: ScriptedCase, month: Month, day: date) -> list[Member]:
         return [
             m for m in case.members
-            if m.is_parent and case.routine(m, month, day) and not m.whereabouts_unknown
-            and not m.incarcerated and (m.rights_terminated_on is None or m.rights_terminated_on > day)
+            if m.is_parent and case.routine(m, month, day) and not m.holds(MemberFact.WHEREABOUTS_UNKNOWN, day)
+            and not m.holds(MemberFact.INCARCERATED, day)
+            and (m.rights_terminated_on is None or m.rights_terminated_on > day)
         ]
 
     def _dependency_month(self, case: ScriptedCase, month: Month, days: tuple[date, date], *, court: bool) -> None:
@@ -277,7 +280,8 @@ class SampleBuilder(Agency):
                 self._child_visit(case, month, when, location_type, place, kids, seen_at_home)
         # Parents: the couple living together is seen together, a parent living elsewhere alone.
         parents = [m for m in self._routine_parents(case, month, middle) if m.person not in seen_at_home]
-        households = [[m.person for m in parents if m.resides_in_home]] + [[m.person] for m in parents if not m.resides_in_home]
+        at_home = [m for m in parents if m.holds(MemberFact.RESIDES_IN_HOME, middle)]
+        households = [[m.person for m in at_home]] + [[m.person] for m in parents if m not in at_home]
         for household in households:
             if not household:
                 continue
@@ -311,7 +315,8 @@ class SampleBuilder(Agency):
             self.note(case, when, "phone_call", method, None, kids,
                       TEXTS.out_of_state[method is Method.VIDEO].format(names=names_of(kids)))
         elif location_type in (LocationType.IN_HOME, LocationType.TRIAL_HOME_VISIT):
-            parents = [m.person for m in self._routine_parents(case, month, when.date()) if m.resides_in_home]
+            parents = [m.person for m in self._routine_parents(case, month, when.date())
+                       if m.holds(MemberFact.RESIDES_IN_HOME, when.date())]
             seen_at_home.update(parents)
             self.note(case, when, "home_visit", Method.IN_PERSON, Location.HOME, kids + parents,
                       rng.choice(TEXTS.in_home_visit).format(names=names_of(kids + parents)))
@@ -325,12 +330,13 @@ class SampleBuilder(Agency):
     def _voluntary_month(self, case: ScriptedCase, month: Month, days: tuple[date, date]) -> None:
         when = self.visit_time(case, month, *days)
         if when is not None:
-            household = [m.person for m in case.members if m.resides_in_home and case.routine(m, month, when.date())]
+            household = [m.person for m in case.members
+                         if m.holds(MemberFact.RESIDES_IN_HOME, when.date()) and case.routine(m, month, when.date())]
             if household:
                 self.note(case, when, "home_visit", Method.IN_PERSON, Location.HOME, household,
                           self.rng.choice(TEXTS.voluntary).format(names=names_of(household)))
         for m in case.members:
-            if m.is_parent and not m.resides_in_home and self.rng.random() < 0.4:
+            if m.is_parent and not m.holds(MemberFact.RESIDES_IN_HOME, days[1]) and self.rng.random() < 0.4:
                 when = self.visit_time(case, month, *days)
                 if when is not None and case.routine(m, month, when.date()):
                     self.note(case, when, "phone_call", Method.PHONE, None, [m.person],

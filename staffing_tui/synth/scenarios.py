@@ -3,19 +3,23 @@
 Each scenario builds one case whose October and/or November 2026 rows show a
 given status, reason or flag; everyone else on the case is visited routinely
 (`SampleBuilder.routine_visits`). `tests/test_sample_db.py` checks that the two
-reports together show every status, reason and flag.
+reports together show every status, reason and flag. The last scenarios show
+what changes within a month (docs/data.md "Files and columns"): a case
+transferred to another unit, a parent found, a parent moving out, a stay in
+jail, rights ended to one child only, a call to an out-of-state caregiver.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from staffing_tui.domain.enums import CaseType, ExceptionCategory, Goal, Location, LocationType, Method, Role
-from staffing_tui.domain.enums import StaffingReasonCode
+from staffing_tui.domain.enums import CaseType, ExceptionCategory, Goal, Location, LocationType, MemberFact, Method
+from staffing_tui.domain.enums import Role, StaffingReasonCode
 from staffing_tui.domain.months import Month
 from staffing_tui.synth.model import Person, names_of
 from staffing_tui.synth.sample_builder import AS_OF, HISTORY_START, MEN, NAMES, NOVEMBER, OCTOBER, SEED, SPECIALISTS
-from staffing_tui.synth.sample_builder import TEXTS, WOMEN, SampleBuilder, ScriptedCase, d, months_from, random_day
+from staffing_tui.synth.sample_builder import TEXTS, UNIT_OF, WOMEN, SampleBuilder, ScriptedCase, d, months_from
+from staffing_tui.synth.sample_builder import random_day
 
 def scenario_runaway_with_locate_efforts(b: SampleBuilder) -> None:
     """Teen on runaway since September; calls and searches documented → explained."""
@@ -542,6 +546,127 @@ def scenario_investigation_entry_refused(b: SampleBuilder) -> None:
                     "2026-11-09 11:00")
 
 
+
+# --- what changes within a month ---------------------------------------------------------------
+
+def scenario_transferred_to_another_unit(b: SampleBuilder) -> None:
+    """Transferred on October 14 from SP01 (Cottonwood) to SP06 (Ironwood): the months before stay
+    SP01's, October and November are SP06's (each month goes to the specialist who has the case on its
+    last day); each note's author is the specialist who had the case that day."""
+    case, mother, father, kids = b.dependency_family(
+        "SP01", d("2025-11-17"), [8, 6], scenario="case transferred to another unit in October")
+    case.place(kids, LocationType.FOSTER_HOME, b.foster_home(), d("2025-11-17"))
+    case.transfer("SP06", UNIT_OF["SP06"], d("2026-10-14"))
+    b.note(case, "2026-10-14 15:00", "case_transfer", Method.NONE, None, [],
+           "Case transferred to the Ironwood Unit (the family moved into its area); transfer staffing held "
+           "with both specialists.")
+    b.next_step(case, None, "Meet the family and the foster home within two weeks of the transfer.",
+                d("2026-10-28"), "2026-10-15 09:00", done_at="2026-10-27 16:00")
+
+
+def scenario_whereabouts_become_known(b: SampleBuilder) -> None:
+    """Mother missing from the opening until October 13 (member_periods): locate efforts every month;
+    she called on the 14th and was seen on the 21st → October met (her whereabouts are known on
+    October 31, when the fact is read), September explained by the efforts."""
+    case, mother, _, kids = b.dependency_family(
+        "SP10", d("2026-04-20"), [6], father_role=Role.ALLEGED_PARENT, father_resides=False,
+        mother_resides=False, scenario="mother's whereabouts became known in October")
+    case.member(mother).date_fact(MemberFact.WHEREABOUTS_UNKNOWN, d("2026-04-20"), d("2026-10-13"), AS_OF)
+    case.place(kids, LocationType.FOSTER_HOME, b.foster_home(), d("2026-04-20"))
+    case.manual(mother, Month(2026, 4))
+    efforts = (
+        (Method.WRITTEN, f"Mailed a letter to {mother.first_name}'s last known address asking her to call the agency."),
+        (Method.NONE, f"Checked the jail roster and the shelter lists for {mother.first_name}; not found."),
+    )
+
+    def locate(when: datetime) -> None:
+        method, text = efforts[when.month % 2]
+        b.note(case, when, "locate_effort", method, None, [], text, locate_for=mother)
+
+    b.monthly(case, months_from(Month(2026, 4), OCTOBER), 8, 10, locate)
+    b.note(case, "2026-10-14 09:15", "phone_call", Method.PHONE, None, [mother],
+           f"{mother.first_name} called the agency after seeing the notice at the shelter; gave a new address "
+           "and phone number.")
+    b.note(case, "2026-10-21 11:00", "office_visit", Method.IN_PERSON, Location.OFFICE, [mother],
+           f"Met {mother.first_name} at the office; reviewed the case plan and set up visits with {kids[0].first_name}.")
+    b.note(case, "2026-11-10 14:00", "home_visit", Method.IN_PERSON, Location.HOME, [mother],
+           f"Visited {mother.first_name} at her new apartment; she has started the parenting class.")
+
+
+def scenario_parent_moves_out(b: SampleBuilder) -> None:
+    """In-home case; the father moved out on October 9 (member_periods): until then he was seen at home
+    with the family, from October on his own — his October row asks for a visit anywhere, not at home."""
+    case, mother, father, kids = b.dependency_family(
+        "SP02", d("2026-03-02"), [7, 4], scenario="in-home case, father moved out in October")
+    case.place(kids, LocationType.IN_HOME, None, d("2026-03-02"))
+    case.goals = [(k, Goal.REMAIN_WITH_FAMILY, d("2026-03-02")) for k in kids]
+    case.member(father).date_fact(MemberFact.RESIDES_IN_HOME, d("2026-03-02"), d("2026-10-08"), AS_OF)
+    case.manual(father, OCTOBER)
+    b.note(case, "2026-10-20 17:00", "office_visit", Method.IN_PERSON, Location.OFFICE, [father],
+           f"Met {father.first_name} at the office; he moved out on 10/9 to his brother's apartment. Talked about "
+           f"his time with {names_of(kids)}.")
+    b.note(case, "2026-11-07 10:00", "community_contact", Method.IN_PERSON, Location.COMMUNITY, [father],
+           f"Met {father.first_name} at the library near his new apartment; reviewed the safety plan for his "
+           "weekend visits.")
+
+
+def scenario_weeks_in_jail(b: SampleBuilder) -> None:
+    """Father in county jail from October 6 to November 9 (member_periods): a letter in October →
+    explained (incarcerated_remote_contact: in jail on October 31); seen after his release → November met."""
+    case, mother, father, kids = b.dependency_family(
+        "SP07", d("2025-08-11"), [9], father_resides=False, scenario="father in jail from October 6 to November 9")
+    case.place(kids, LocationType.KINSHIP, f"Maternal aunt ({b.person(WOMEN, mother.last_name, 44).name})",
+               d("2025-08-11"))
+    case.member(father).date_fact(MemberFact.INCARCERATED, d("2026-10-06"), d("2026-11-09"), AS_OF)
+    case.manual(father, OCTOBER)
+    b.note(case, "2026-10-15 10:00", "correspondence", Method.WRITTEN, None, [father],
+           f"Mailed a letter to {father.first_name} at the county jail with the case plan update and "
+           f"{kids[0].first_name}'s school picture.")
+    b.note(case, "2026-11-16 15:30", "office_visit", Method.IN_PERSON, Location.OFFICE, [father],
+           f"Met {father.first_name} at the office after his release on 11/9; reviewed services and the visit schedule.")
+
+
+def scenario_rights_ended_to_one_child(b: SampleBuilder) -> None:
+    """The father relinquished his rights to the younger child (to be adopted by her foster parents) on
+    October 7, not to the older one, whose goal is still reunification → he is still visited monthly."""
+    case, mother, father, kids = b.dependency_family(
+        "SP09", d("2025-02-24"), [11, 3], scenario="father's rights ended to one child in October")
+    older, younger = kids
+    case.place([older], LocationType.KINSHIP, f"Paternal grandmother ({b.person(WOMEN, father.last_name, 62).name})",
+               d("2025-02-24"))
+    case.place([younger], LocationType.FOSTER_HOME, f"{b.foster_home()} (pre-adoptive)", d("2025-02-24"))
+    case.goal([younger], Goal.ADOPTION, d("2026-05-12"))
+    case.end_rights(father, younger, d("2026-10-07"))
+    b.note(case, "2026-10-07 11:00", "court", Method.IN_PERSON, Location.COURT, [father, mother],
+           f"Hearing: {father.first_name} relinquished his rights to {younger.first_name}; the plan for "
+           f"{older.first_name} is still to go home. {mother.first_name} present.")
+
+
+def scenario_call_to_the_out_of_state_placement(b: SampleBuilder) -> None:
+    """Child placed with the grandparents in another state: monthly calls with the child; October's call
+    was with the grandmother (the note names the placement and lists nobody) → met out_of_state_phone."""
+    case, mother, father, kids = b.dependency_family(
+        "SP12", d("2025-10-27"), [10], scenario="out-of-state placement, call with the caregiver")
+    child = kids[0]
+    case.place([child], LocationType.KINSHIP, f"Maternal grandparents ({mother.last_name})", d("2025-10-27"),
+               d("2026-04-30"))
+    case.place([child], LocationType.OUT_OF_STATE, f"Maternal grandparents ({mother.last_name}), El Paso TX (ICPC)",
+               d("2026-05-01"))
+    out_of_state = case.placements[-1]
+    case.manual(child, Month(2026, 5))
+
+    def call(when: datetime) -> None:
+        if when.month == 10:
+            b.note(case, when, "phone_call", Method.PHONE, None, [],
+                   f"Monthly call with the grandmother about {child.first_name} (at soccer practice): school, "
+                   "health and the holiday visit home.", placement=out_of_state)
+        else:
+            b.note(case, when, "phone_call", Method.PHONE, None, [child],
+                   TEXTS.out_of_state[0].format(names=child.first_name))
+
+    b.monthly(case, months_from(Month(2026, 5), NOVEMBER), 12, 17, call)
+
+
 SCENARIOS = (
     scenario_runaway_with_locate_efforts,
     scenario_runaway_without_locate_efforts,
@@ -569,6 +694,12 @@ SCENARIOS = (
     scenario_investigation_remote_interview,
     scenario_new_investigation,
     scenario_investigation_entry_refused,
+    scenario_transferred_to_another_unit,
+    scenario_whereabouts_become_known,
+    scenario_parent_moves_out,
+    scenario_weeks_in_jail,
+    scenario_rights_ended_to_one_child,
+    scenario_call_to_the_out_of_state_placement,
 )
 
 

@@ -13,10 +13,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, timedelta
 
-from staffing_tui.domain.enums import CaseType, Location, LocationType, Method, Role, StaffingReasonCode
+from staffing_tui.domain.enums import CaseType, Location, LocationType, MemberFact, Method, Role, StaffingReasonCode
 from staffing_tui.domain.months import Month
 from staffing_tui.synth.families import STAFFING_NOTE_HOUR, STEP_HOUR, DONE_HOUR, TEXTS, GeneratedAgency, SimulatedCase
-from staffing_tui.synth.model import Member, Note, Person, PlanSpec, StaffingNoteSpec, StepSpec, at_hour, names_of, note_row
+from staffing_tui.synth.model import Member, Note, Person, Placement, PlanSpec, StaffingNoteSpec, StepSpec, at_hour
+from staffing_tui.synth.model import names_of, note_row
 
 #: note times: 08:00 … 16:45 in quarter hours
 _TIMES = tuple(f"T{h:02d}:{m:02d}:00" for h in range(8, 17) for m in (0, 15, 30, 45))
@@ -26,6 +27,10 @@ _PLAN_NOTE = {Method.IN_PERSON: ("home_visit", Location.OFFICE), Method.PHONE: (
 #: Share of routine visits that did not happen (a realistic few).
 MISSED_CHILD = 0.04
 MISSED_PARENT = 0.06
+#: Share of the monthly calls with a child placed out of state (alone) made to the caregiver instead.
+CAREGIVER_CALL = 0.2
+_WHEREABOUTS_UNKNOWN, _INCARCERATED, _RESIDES = (MemberFact.WHEREABOUTS_UNKNOWN, MemberFact.INCARCERATED,
+                                                 MemberFact.RESIDES_IN_HOME)
 _AT_HOME = (LocationType.IN_HOME, LocationType.TRIAL_HOME_VISIT)
 #: Children not brought to a supervised family visit.
 _NOT_AT_FAMILY_VISITS = (LocationType.RUNAWAY, LocationType.OUT_OF_STATE, *_AT_HOME)
@@ -76,7 +81,9 @@ class _MonthNotes:
     # -- writing one note
 
     def note(self, case: SimulatedCase, day: date, note_type: str, method: Method, location: Location | None,
-             people: list[Person], text: str, locate_for: Person | None = None) -> None:
+             people: list[Person], text: str, locate_for: Person | None = None,
+             placement: Placement | None = None) -> None:
+        assert method is not Method.NONE or not people  # docs/data.md "Files and columns": none lists nobody
         rng = self.rng
         day_text = self._day_texts.get(day)
         if day_text is None:
@@ -87,7 +94,7 @@ class _MonthNotes:
             if key not in self._used:
                 break
         self._used.add(key)
-        self.notes.append(note_row(occurred_at, case, note_type, method, location, people, text, locate_for))
+        self.notes.append(note_row(occurred_at, case, note_type, method, location, people, text, locate_for, placement))
 
     def day_in(self, first: date, last: date) -> date:
         return first + timedelta(days=self.rng.randint(0, (last - first).days))
@@ -158,12 +165,12 @@ class _MonthNotes:
         first, last = span
         day = self.visit_day(first, last)
         if day is not None and rng.random() > MISSED_PARENT:
-            household = [m.person for m in case.members if m.resides_in_home and m.on_case(day, case.opened_on)]
+            household = [m.person for m in case.members if m.holds(_RESIDES, day) and m.on_case(day, case.opened_on)]
             if household:
                 self.note(case, day, "home_visit", Method.IN_PERSON, Location.HOME, household,
                           rng.choice(TEXTS.voluntary).format(names=names_of(household)))
         for m in case.members:
-            if m.is_parent and not m.resides_in_home and rng.random() < 0.45:
+            if m.is_parent and not m.holds(_RESIDES, last) and rng.random() < 0.45:
                 self.call(case, m, self.day_in(first, last))
         self.collateral(case, span, rng.randint(1, 3))
 
@@ -187,10 +194,14 @@ class _MonthNotes:
         kids = [m for m in members if m.role is Role.CHILD]
         reunification = any(case.goal_on(k.person, goal_day).is_reunification_class for k in kids) or not kids
         groups = placement_groups(case, [m.person for m in kids], middle)
-        # Parents who are visited in person: rights intact, whereabouts known, not in prison.
+        handover = self.handed_over(case)
+        # Parents who are visited in person, with the others and all month: rights intact, whereabouts
+        # known, not in prison; one whose facts change this month is seen on their own, once they settle.
         active_parents = [m for m in members if m.is_parent
                           and (m.rights_terminated_on is None or m.rights_terminated_on > middle)]
-        visitable = [m for m in active_parents if not m.whereabouts_unknown and not m.incarcerated]
+        visitable = [m for m in active_parents if not m.holds(_WHEREABOUTS_UNKNOWN, last)
+                     and not m.holds(_INCARCERATED, last) and m.settled_from(first, last) == first
+                     and m.person is not handover]
         excepted = {e.person for e in case.exceptions if e.start <= month <= e.end}
         seen: set[Person] = set()
         missed: list[Person] = []
@@ -202,27 +213,32 @@ class _MonthNotes:
             day = self.visit_day(first, last)
             if day is None:
                 continue
-            if rng.random() < MISSED_CHILD and not any(k in excepted for k in group):
+            if rng.random() < MISSED_CHILD and not any(k in excepted for k in group) and not self.shows(case):
                 missed.extend(group)
                 continue
             group = [k for k in group if case.member(k).on_case(day, opened)]
             if group:
                 self.child_visit(case, span, day, location_type, name, group,
                                  [m for m in visitable if m.person not in excepted], seen)
-        # Parents.
+        # Parents, as the facts of the month's last day say (the engine reads them then), on the days
+        # since those last changed.
         for m in active_parents:
-            if m.whereabouts_unknown:
-                self.locate_parent(case, m, span)
+            settled = (m.settled_from(first, last), last)
+            if m.person is handover:
+                missed.append(m.person)
+            elif m.holds(_WHEREABOUTS_UNKNOWN, last):
+                self.locate_parent(case, m, settled)
             elif m.person in excepted:
-                # Rare exceptions: in-person contact excused, a call or letter every few months.
-                if rng.random() < 0.55:
+                # Rare exceptions: in-person contact excused, a call or letter every few months (every
+                # month in the "exception" family, so that it shows excused).
+                if rng.random() < 0.55 or case.scenario == "exception":
                     self.call(case, m, self.day_in(first, last), TEXTS.phone[0])
-            elif m.incarcerated:
-                self.incarcerated_parent(case, m, span)
+            elif m.holds(_INCARCERATED, last):
+                self.incarcerated_parent(case, m, settled)
             elif not reunification:
-                self.plan_contact(case, m, span)
+                self.plan_contact(case, m, settled)
             elif m.person not in seen:
-                self.parent_visit(case, m, span, visitable, excepted, seen, missed)
+                self.parent_visit(case, m, settled, visitable, excepted, seen, missed)
         # Supervised family visits while the children are out of the home.
         if case.family_visits and reunification:
             self.family_visits(case, span, groups, visitable, excepted)
@@ -235,20 +251,36 @@ class _MonthNotes:
                 self.note(case, day, "court", Method.IN_PERSON, Location.COURT, present,
                           rng.choice(TEXTS.court).format(names=names_of(present)))
         self.collateral(case, span, rng.randint(5, 10))
-        self.after_staffing(case, missed)
+        self.after_staffing(case, missed, handover)
+
+    def shows(self, case: SimulatedCase) -> bool:
+        """Whether this is a special family in the last two months: no visit missed by chance there,
+        so that each shows its own situation."""
+        return self.recent and bool(case.scenario)
+
+    def handed_over(self, case: SimulatedCase) -> Person | None:
+        """The parent whose visit fell between the two specialists in the month the "transfer" family's
+        case changed hands (its reason is recorded after the month); None in any other case and month."""
+        if case.scenario != "transfer" or Month.of(case.assignments[-1][0]) != self.month:
+            return None
+        return next(m.person for m in case.members if m.is_parent)
 
     def child_visit(self, case: SimulatedCase, span: tuple[date, date], day: date, location_type: LocationType,
                     name: str | None, group: list[Person], parents: list[Member], seen: set[Person]) -> None:
         """This month's visit with the children placed together (with the parents at home, if they are)."""
         rng = self.rng
         opened = case.opened_on
-        if location_type is LocationType.OUT_OF_STATE:
+        caregiver = self.caregiver_called(case, group, day) if location_type is LocationType.OUT_OF_STATE else None
+        if caregiver is not None:
+            self.note(case, day, "phone_call", Method.PHONE, None, [], TEXTS.out_of_state_caregiver[0].format(
+                names=names_of(group), place=(name or "").split(",")[-1].strip()), placement=caregiver)
+        elif location_type is LocationType.OUT_OF_STATE:
             method = rng.choice((Method.PHONE, Method.VIDEO))
             self.note(case, day, "phone_call" if method is Method.PHONE else "video_call", method, None, group,
                       TEXTS.out_of_state[method is Method.VIDEO].format(
                           names=names_of(group), place=(name or "").split(",")[-1].strip()))
         elif location_type in _AT_HOME:
-            home = [m.person for m in parents if m.resides_in_home and m.on_case(day, opened)]
+            home = [m.person for m in parents if m.holds(_RESIDES, day) and m.on_case(day, opened)]
             seen.update(home)
             people = group + home
             self.note(case, day, "home_visit", Method.IN_PERSON, Location.HOME, people,
@@ -269,6 +301,17 @@ class _MonthNotes:
                 if older:
                     self.note(case, day, "phone_call", Method.PHONE, None, older,
                               TEXTS.phone[0].format(names=names_of(older)))
+
+    def caregiver_called(self, case: SimulatedCase, group: list[Person], day: date) -> Placement | None:
+        """The out-of-state placement whose caregiver this month's call was with, instead of the child (a
+        call with the child's placement counts for the child, docs/data.md "Files and columns"); None: the
+        call was with the child. Only for a child placed there alone: a note names one placement."""
+        if case.scenario:
+            wanted = case.scenario == "placement_call" and self.recent
+        else:
+            wanted = self.rng.random() < CAREGIVER_CALL
+        placement = case.placement_on(group[0], day) if wanted and len(group) == 1 else None
+        return placement if placement is not None and placement.location_type is LocationType.OUT_OF_STATE else None
 
     def incarcerated_parent(self, case: SimulatedCase, m: Member, span: tuple[date, date]) -> None:
         """Letters and calls to the facility; now and then a visit there."""
@@ -295,11 +338,11 @@ class _MonthNotes:
         day = self.visit_day(*span)
         if day is None:
             return
-        if rng.random() < MISSED_PARENT or not m.on_case(day, opened):
+        if (rng.random() < MISSED_PARENT and not self.shows(case)) or not m.on_case(day, opened):
             missed.append(person)
             return
         location = rng.choice(_PARENT_LOCATIONS)
-        partner = [o.person for o in visitable if o is not m and o.resides_in_home and m.resides_in_home
+        partner = [o.person for o in visitable if o is not m and o.holds(_RESIDES, day) and m.holds(_RESIDES, day)
                    and o.person not in seen and o.person not in excepted
                    and o.on_case(day, opened)] if location is Location.HOME else []
         people = [person] + partner[:1]
@@ -365,7 +408,11 @@ class _MonthNotes:
         if rng.random() < efforts:
             self.note(case, self.day_in(*span), "locate_effort", rng.choice((Method.NONE, Method.WRITTEN, Method.PHONE)),
                       None, [], rng.choice(TEXTS.locate_parent).format(names=m.person.first_name), locate_for=m.person)
-        if rng.random() < 0.02:
+        # An in-person contact while the whereabouts are unknown (an integrity flag), now and then; in
+        # the "whereabouts_unknown" family two months before the last complete one.
+        seen_rate = 1.0 if case.scenario == "whereabouts_unknown" and self.month == self.agency.last_month.shift(-2) \
+            else 0.02
+        if rng.random() < seen_rate:
             day = self.day_in(*span)
             if m.on_case(day, case.opened_on):
                 self.note(case, day, "court", Method.IN_PERSON, Location.COURT, [m.person],
@@ -392,11 +439,14 @@ class _MonthNotes:
                 TEXTS.letter[0] if method is Method.WRITTEN else TEXTS.phone[0])
         self.note(case, day, note_type, method, location, [m.person], text.format(names=m.person.first_name))
 
-    def after_staffing(self, case: SimulatedCase, missed: list[Person]) -> None:
+    def after_staffing(self, case: SimulatedCase, missed: list[Person], handover: Person | None = None) -> None:
         """Some missed visits get a reason at the staffing; some lead to a next step."""
         rng = self.rng
         agency = self.agency
         for person in missed:
+            if person is handover:
+                self.handover_reason(case, person)
+                continue
             roll = rng.random()
             if roll < 0.3:
                 created = self.month.end + timedelta(days=rng.randint(1, 8))
@@ -411,6 +461,8 @@ class _MonthNotes:
                 created = self.month.end + timedelta(days=rng.randint(1, 8))
                 if created > self.as_of:
                     continue
+                if created < case.assignments[-1][0]:
+                    continue  # agreed before the case came to the specialist it is with now
                 due = created + timedelta(days=rng.randint(10, 25))
                 done = due + timedelta(days=rng.randint(-8, 10)) if rng.random() < 0.6 else None
                 if done is not None and done > self.as_of:
@@ -418,6 +470,16 @@ class _MonthNotes:
                 agency.steps.append(StepSpec(case, person, f"See {person.first_name} in person and document the visit.",
                                              due, at_hour(created, STEP_HOUR),
                                              None if done is None else at_hour(done, DONE_HOUR)))
+
+    def handover_reason(self, case: SimulatedCase, person: Person) -> None:
+        """The reason for a visit missed in a transfer, recorded at the first staffing after the month:
+        a late record, which the report shows as recorded after the month (docs/data.md
+        "Records created in the app")."""
+        created = min(self.month.end + timedelta(days=self.rng.randint(2, 6)), self.as_of)
+        self.agency.staffing_notes.append(StaffingNoteSpec(
+            case, person, self.month, StaffingReasonCode.SCHEDULING,
+            f"The case moved to a new specialist on {case.assignments[-1][0]:%m/%d}; {person.first_name}'s visit "
+            "fell in the handover and is set for early next month.", at_hour(created, STAFFING_NOTE_HOUR)))
 
 
 def placement_groups(case, children: list[Person], day: date) -> dict[tuple[LocationType, str | None], list[Person]]:

@@ -1,6 +1,6 @@
 """Writing a synthetic agency into a database, the way user data and the app's records get there.
 
-The case data (the ten CSV tables of docs/data.md "Files and columns") goes through `import_rows`, so it
+The case data (the twelve CSV tables of docs/data.md "Files and columns") goes through `import_rows`, so it
 passes exactly the validation user data passes; the notes are streamed to it a
 batch (a month) at a time. The app's records (exceptions, contact plans,
 staffing notes, next steps) are then written through the record services
@@ -136,7 +136,7 @@ def _pin_state_token(db: Database) -> None:
     db.execute("UPDATE generation SET token = ?", [int.from_bytes(digest[:8], "big", signed=True)])
 
 
-# --- the rows of the ten files ---------------------------------------------------------------------------
+# --- the rows of the twelve files ---------------------------------------------------------------------------
 
 
 def flag(value: bool) -> str:
@@ -157,22 +157,29 @@ def case_rows(agency: Agency) -> Rows:
         dict(person_id=p.person_id, first_name=p.first_name, last_name=p.last_name, birth_date=p.birth_date,
              deceased_on=p.deceased_on) for p in agency.people()
     ]
-    cases, members, links, goals, placements = (files[f"{t}.csv"] for t in (
-        "cases", "case_members", "parent_child", "permanency_goals", "placements"))
+    cases, members, links, goals, placements, assignments, periods = (files[f"{t}.csv"] for t in (
+        "cases", "case_members", "parent_child", "permanency_goals", "placements", "case_assignments",
+        "member_periods"))
     for case in agency.cases:
         cases.append(dict(case_id=case.case_id, case_type=case.case_type, specialist_id=case.specialist_id,
                           opened_on=case.opened_on, closed_on=case.closed_on))
+        for specialist, start, end in case.assignment_periods():
+            assignments.append(dict(case_id=case.case_id, specialist_id=specialist, start_on=start, end_on=end))
         for m in case.members:
             members.append(dict(
                 case_id=case.case_id, person_id=m.person.person_id, role=m.role, alleged_victim=flag(m.alleged_victim),
                 alleged_perpetrator=flag(m.alleged_perpetrator), resides_in_home=flag(m.resides_in_home),
                 rights_terminated_on=m.rights_terminated_on, whereabouts_unknown=flag(m.whereabouts_unknown),
                 incarcerated=flag(m.incarcerated), joined_on=m.joined_on, left_on=m.left_on))
+            for fact, dated in (m.periods or {}).items():
+                periods.extend(dict(case_id=case.case_id, person_id=m.person.person_id, fact=fact, start_on=start,
+                                    end_on=end) for start, end in dated)
         pairs = set()
         for parent, child in case.links:
             if (parent.person_id, child.person_id) not in pairs:
                 pairs.add((parent.person_id, child.person_id))
-                links.append(dict(case_id=case.case_id, parent_id=parent.person_id, child_id=child.person_id))
+                links.append(dict(case_id=case.case_id, parent_id=parent.person_id, child_id=child.person_id,
+                                  rights_terminated_on=case.rights_ended.get((parent, child))))
         for kid, goal, effective in case.goals:
             goals.append(dict(case_id=case.case_id, child_id=kid.person_id, goal=goal, effective_on=effective))
         for p in sorted(case.placements, key=lambda p: p.placement_id):
@@ -190,14 +197,15 @@ def note_rows(agency: Agency, ids: Ids, contacts: list[tuple[str, tuple[str, ...
     template = ids.note.template  # applied here: a method call per note costs a second statewide
     for batch in agency.note_batches():
         batch.sort(key=note_order)
-        for occurred_at, case_id, author_id, note_type, method, location, locate_for, text, people in batch:
+        for occurred_at, case_id, author_id, note_type, method, location, locate_for, text, placement_id, people \
+                in batch:
             number += 1
             note_id = template % number
             if people:
                 contacts.append((note_id, people))
             yield {"note_id": note_id, "case_id": case_id, "author_id": author_id, "occurred_at": occurred_at,
                    "note_type": note_type, "method": method, "location": location, "locate_for": locate_for,
-                   "text": text}
+                   "text": text, "placement_id": placement_id}
         progress.advance(1)
 
 

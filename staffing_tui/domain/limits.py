@@ -78,5 +78,7 @@ def parse_record_id(text: str, what: str = "record number") -> int:
 
 
 def _shown(text: str) -> str:
-    """A typed value echoed in a message, cut short (a 10,000-digit number is not repeated)."""
-    return repr(text if len(text) <= 30 else text[:27] + "...")
+    """A typed value echoed in a message, cut short (a 10,000-digit number is not repeated; nor are
+    thirty characters that repr writes as ten each)."""
+    shown = repr(text if len(text) <= 30 else text[:27] + "...")
+    return shown if len(shown) <= 40 else shown[:36] + "...'"

@@ -38,3 +38,10 @@ def test_the_window_includes_its_edges_and_nothing_beyond(parse, inside, outside
     for text in outside:
         with pytest.raises(ValueError):
             parse(text)
+
+
+def test_a_typed_value_repr_writes_long_is_still_echoed_short():
+    """Thirty characters that repr writes as ten each (found by Hypothesis): the sentence stays short."""
+    with pytest.raises(ValueError) as refused:
+        parse_record_id("\U0010ffff" * 30)
+    assert len(str(refused.value)) < 200

@@ -360,3 +360,12 @@ def test_backup_is_online_and_consistent_while_someone_writes(db_path, tmp_path,
     audited = {int(i) for (i,) in query(destination, "SELECT record_id FROM audit_log")}
     assert set(acked_before) <= copied == audited  # a committed state: each record with its audit row
     assert copied < {i for (i,) in query(db_path, "SELECT staffing_note_id FROM staffing_notes")}
+
+
+def test_an_in_person_locate_effort_that_lists_nobody_is_no_finding(db_path, capsys):
+    """Checking an address for a missing child is made in person and contacts nobody by design."""
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("INSERT INTO notes VALUES ('N9', 'C1', 'S1', '2026-10-21T09:00:00-07:00', 'locate', "
+                     "'in_person', 'community', 'K1', NULL, NULL)")
+    conn.close()
+    assert findings_of(capsys, db_path, "in_person_without_contact") == []

@@ -160,6 +160,46 @@ def test_each_change_within_a_month_is_dated_in_october_or_november(built):
     assert calls == [("2026-10-12",)]
 
 
+def _rows(reports, month: str, case_id: str) -> dict[str, tuple]:
+    return {row.person_id: (row.specialist_id, row.unit_id, row.requirement.value, row.status.value, row.reason.value,
+                            row.rights, row.whereabouts)
+            for row in reports[month].rows if row.case_id == case_id}
+
+
+def test_the_reports_show_each_change_within_a_month_as_the_revised_rules_read_it(built, reports):
+    """The named families in October and November 2026 (docs/policy.md "Which day a fact is read",
+    "Case transfers"): each dated fact read on the last in-scope day, the transfer credited to the
+    specialist of that day."""
+    db = open_database(built, readonly=True)
+    try:
+        (moved,) = db.execute("SELECT case_id FROM case_assignments WHERE start_on = '2026-10-14'").fetchone()
+        september = {row.specialist_id for row in month_report(db, Month(2026, 9), AS_OF).rows
+                     if row.case_id == moved}
+        other_calls = db.execute(
+            "SELECT count(*) FROM notes n JOIN note_contacts c ON c.note_id = n.note_id WHERE c.person_id = 'P2176' "
+            "AND n.method IN ('phone', 'video') AND n.occurred_at >= '2026-10' AND n.occurred_at < '2026-11'"
+        ).fetchone()[0]
+    finally:
+        db.conn.close()
+    # transferred on 14 October: September stays with SP01, October is SP06's, in unit U2
+    assert september == {"SP01"}
+    assert {(specialist, unit) for specialist, unit, *_ in _rows(reports, "2026-10", moved).values()} == {("SP06", "U2")}
+    # in jail 6 October – 9 November: a letter explains October; seen after the release in November
+    assert _rows(reports, "2026-10", "C1035")["P2129"][3:5] == ("explained", "incarcerated_remote_contact")
+    assert _rows(reports, "2026-11", "C1035")["P2129"][3:5] == ("met", "seen_in_person")
+    # moved out on 8 October: seen anywhere in October, no longer in the home
+    assert _rows(reports, "2026-10", "C1060")["P2230"][2:5] == ("monthly_face_to_face", "met", "seen_in_person")
+    # found on 13 October, seen on the 21st: whereabouts known, met, no in_person_while_whereabouts_unknown
+    assert _rows(reports, "2026-10", "C1067")["P2257"][3:] == ("met", "seen_in_person", "intact", "known")
+    assert not [row for row in reports["2026-10"].rows if row.person_id == "P2257" and row.flags]
+    # rights ended to the younger child only: still a parent to be seen, rights intact to the older
+    assert _rows(reports, "2026-10", "C1021")["P2076"][2:6] == ("monthly_face_to_face", "met", "seen_in_person",
+                                                                 "intact")
+    # October's only call for the out-of-state child was to the caregiver (placement_id, nobody listed)
+    assert other_calls == 0
+    assert _rows(reports, "2026-10", "C1046")["P2176"][3:5] == ("met", "out_of_state_phone")
+
+
 def test_november_is_in_progress_and_october_is_complete(reports):
     assert reports["2026-11"].in_progress and not reports["2026-10"].in_progress
     assert reports["2026-11"].summary.due > 0 and reports["2026-11"].summary.unmet == 0

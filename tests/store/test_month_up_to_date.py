@@ -113,7 +113,9 @@ def test_saves_confined_to_cases_are_applied_case_by_case_and_give_the_month_fro
                                    "(SELECT specialist_id FROM cases WHERE case_id = ?)", [moved])[0]
     saves = [  # (the case each changes, its statements)
         # reassigned to another specialist: its rows move in the order
-        (moved, [("UPDATE cases SET specialist_id = ? WHERE case_id = ?", [other_specialist, moved])]),
+        # (its assignment periods too: they decide whose rows they are, docs/policy.md "Case transfers")
+        (moved, [("UPDATE cases SET specialist_id = ? WHERE case_id = ?", [other_specialist, moved]),
+                 ("UPDATE case_assignments SET specialist_id = ? WHERE case_id = ?", [other_specialist, moved])]),
         # closed before the complete month: its rows go
         (closed, [("UPDATE cases SET closed_on = ? WHERE case_id = ?", [str(COMPLETE.shift(-1).start), closed])]),
         # a new person on a case: looked up for last seen (nobody has seen them)

@@ -20,6 +20,7 @@ from staffing_tui.domain.enums import (
     Goal,
     LocationType,
     MemberFact,
+    Reason,
     Requirement,
     Role,
     Status,
@@ -72,6 +73,10 @@ class _Index:
     locates: dict[tuple[str, str], list[NoteFacts]]
     #: placement → the notes that contacted it (notes.placement_id)
     placement_calls: dict[str, list[NoteFacts]]
+    #: (case, child) with a runaway / an out-of-state placement in the month's facts: the few the
+    #: runaway flag and rule 4 have to look at
+    runaway: set[tuple[str, str]]
+    out_of_state: set[tuple[str, str]]
     exceptions: dict[tuple[str, str], list[ExceptionFacts]]
     plans: dict[tuple[str, str], list[PlanFacts]]
     #: (case, person or None) → the day its first staffing note of the month was created
@@ -90,8 +95,15 @@ class _Index:
         for case_id, person_id, joined_on, left_on in facts.other_memberships:
             membership[(case_id, person_id)] = (joined_on, left_on)
         placements: dict[tuple[str, str], list[PlacementFacts]] = defaultdict(list)
+        runaway: set[tuple[str, str]] = set()
+        out_of_state: set[tuple[str, str]] = set()
         for p in facts.placements:
-            placements[(p.case_id, p.child_id)].append(p)
+            key = (p.case_id, p.child_id)
+            placements[key].append(p)
+            if p.location_type is LocationType.RUNAWAY:
+                runaway.add(key)
+            elif p.location_type is LocationType.OUT_OF_STATE:
+                out_of_state.add(key)
         goals: dict[tuple[str, str], list[GoalFacts]] = defaultdict(list)
         for g in facts.goals:
             goals[(g.case_id, g.child_id)].append(g)
@@ -133,8 +145,8 @@ class _Index:
         for p in facts.plans:
             plans[(p.case_id, p.parent_id)].append(p)
         staffing_notes = _first_staffing_notes(facts.staffing_notes, month)
-        return cls(members, placements, goals, children_of, notes, contacts, locates, placement_calls, exceptions,
-                   plans, staffing_notes, same_minute)
+        return cls(members, placements, goals, children_of, notes, contacts, locates, placement_calls, runaway,
+                   out_of_state, exceptions, plans, staffing_notes, same_minute)
 
     def evidence(self, case_id: str, person_id: str) -> Evidence:
         found_contacts = self.contacts.get(person_id)
@@ -286,6 +298,8 @@ def _evaluate_case(case: CaseFacts, idx: _Index, facts: MonthFacts, m: _Month) -
             case.case_type, member, month, day,
             placements=placements, goals=idx.goals.get(key, ()), linked=linked,
         )
+        terminated = decision.not_required is Reason.RIGHTS_TERMINATED or (
+            is_parent and rights_terminated(member, linked, day))
         evidence = idx.evidence(case_id, person_id)
         exception = active_exception(exceptions_of[key], month) if key in exceptions_of else None
         plan = active_plan(plans_of[key], month) if is_parent and key in plans_of else None
@@ -299,7 +313,8 @@ def _evaluate_case(case: CaseFacts, idx: _Index, facts: MonthFacts, m: _Month) -
                 is_child,
                 not is_child,
                 runaway_since,
-                bool(placements) and _called_out_of_state(evidence.contacts, placements, idx.placement_calls, month),
+                key in idx.out_of_state and _called_out_of_state(evidence.contacts, placements, idx.placement_calls,
+                                                                 month),
                 not is_child and member.holds(MemberFact.WHEREABOUTS_UNKNOWN, day),
                 not is_child and member.holds(MemberFact.INCARCERATED, day),
             )
@@ -313,7 +328,7 @@ def _evaluate_case(case: CaseFacts, idx: _Index, facts: MonthFacts, m: _Month) -
                 decision.requirement, outcome, full_month=span[0] == m.start and span[1] == m.end,
                 in_progress=in_progress, case_open_at_month_end=open_at_end, investigation_over=investigation_over,
             )
-        ever_runaway = bool(placements) and has_type_in(placements, month, LocationType.RUNAWAY)
+        ever_runaway = key in idx.runaway and has_type_in(placements, month, LocationType.RUNAWAY)
         ever_unknown = not is_child and (member.whereabouts_unknown or bool(member.periods))
         if ever_runaway or ever_unknown or person_id in duplicates:
             flags = flags_for(
@@ -340,7 +355,7 @@ def _evaluate_case(case: CaseFacts, idx: _Index, facts: MonthFacts, m: _Month) -
             facts.last_contact.get(person_id),
             _placement_view(current) if is_child else None,
             goal,
-            ("terminated" if rights_terminated(member, linked, day) else "intact") if is_parent else None,
+            ("terminated" if terminated else "intact") if is_parent else None,
             ("unknown" if member.holds(MemberFact.WHEREABOUTS_UNKNOWN, day) else "known") if not is_child else None,
             exception.exception_id if exception else None,
             plan.contact_plan_id if plan else None,

@@ -85,24 +85,32 @@ class Scope:
         A unit's or a specialist's cases are those they had on some day of the month: by
         `cases.specialist_id`, or by an assignment touching the month (a case transferred in or
         out). Which of their rows are theirs is decided per row, by the day its facts are read
-        (`in_scope`, docs/policy.md "Case transfers").
+        (`holds`, docs/policy.md "Case transfers").
         """
-        sql = (
-            "SELECT c.case_id FROM cases c LEFT JOIN staff s ON s.staff_id = c.specialist_id "
-            "WHERE c.opened_on <= :end AND (c.closed_on IS NULL OR c.closed_on >= :start)"
-        )
-        assigned = ("EXISTS (SELECT 1 FROM case_assignments a JOIN staff sa ON sa.staff_id = a.specialist_id "
-                    "WHERE a.case_id = c.case_id AND a.start_on <= :end AND (a.end_on IS NULL OR a.end_on >= :start) "
-                    "AND {})")
-        if self.unit_id is not None:
-            sql += " AND (s.unit_id = :unit_id OR " + assigned.format("sa.unit_id = :unit_id") + ")"
-        if self.specialist_id is not None:
-            sql += " AND (c.specialist_id = :specialist_id OR " + assigned.format("a.specialist_id = :specialist_id") + ")"
+        extra = ""
         if self.case_id is not None:
-            sql += " AND c.case_id = :case_id"
+            extra += " AND c.case_id = :case_id"
         if self.case_ids is not None:
-            sql += " AND c.case_id IN (SELECT value FROM json_each(:case_ids))"
-        return sql
+            extra += " AND c.case_id IN (SELECT value FROM json_each(:case_ids))"
+        is_open = "c.opened_on <= :end AND (c.closed_on IS NULL OR c.closed_on >= :start)"
+        if self.unit_id is None and self.specialist_id is None:
+            return f"SELECT c.case_id FROM cases c WHERE {is_open}{extra}"
+        by_case, by_assignment = [], []
+        if self.unit_id is not None:
+            by_case.append("s.unit_id = :unit_id")
+            by_assignment.append("sa.unit_id = :unit_id")
+        if self.specialist_id is not None:
+            by_case.append("c.specialist_id = :specialist_id")
+            by_assignment.append("a.specialist_id = :specialist_id")
+        # Two index-driven halves joined by UNION: an OR of the two would read every case.
+        return (
+            "SELECT c.case_id FROM cases c LEFT JOIN staff s ON s.staff_id = c.specialist_id "
+            f"WHERE {' AND '.join(by_case)} AND {is_open}{extra} "
+            "UNION SELECT c.case_id FROM case_assignments a JOIN staff sa ON sa.staff_id = a.specialist_id "
+            "JOIN cases c ON c.case_id = a.case_id "
+            "WHERE a.start_on <= :end AND (a.end_on IS NULL OR a.end_on >= :start) "
+            f"AND {' AND '.join(by_assignment)} AND {is_open}{extra}"
+        )
 
     def holds(self, row: Row) -> bool:
         """Whether a report row belongs to this scope (its unit and specialist are those of the day

@@ -44,6 +44,12 @@ with every figure, for scripts and CI logs. The figures:
   rows updated, their previous versions kept in casework_history), against
   `reimport_fresh_s`, the first import into an empty database (no target:
   figures to watch);
+* `report_process_*` — `staffing-tui report --format json` for the whole
+  database, last complete month, as a fresh process from the shell (output to
+  /dev/null; nothing kept from an earlier run: the first run after an import),
+  against `scan_process_s`, a fresh Python process that reads the month's
+  notes with their contacts (the raw scan above) and the members of the cases
+  open in the month with sqlite3 and exits (target < 1 s and ≤ 3×);
 * `report_rss_mb` — peak resident memory of `staffing-tui report --format
   json` for the whole database, in a fresh process (target < 200 MB);
 * `check_s` — `staffing-tui check` of the whole database in a fresh process:
@@ -92,6 +98,8 @@ TARGETS = {
     "keypress_ms": 50.0,
     "import_ratio": 1.5,
     "report_rss_mb": 200.0,
+    "report_process_s": 1.0,
+    "report_process_ratio": 3.0,
     "check_s": 5.0,
 }
 
@@ -671,6 +679,55 @@ def measure_reimport(path: Path, runs: int, data: Path, figures: Figures) -> Non
     )
 
 
+# --- the report as a process ----------------------------------------------------------------------
+
+#: The baseline of `report_process_*`: the month's notes with their contacts and the open cases'
+#: members, read by a fresh Python process with nothing but sqlite3.
+SCAN_SCRIPT = f"""
+import sqlite3, sys
+conn = sqlite3.connect(f"file:{{sys.argv[1]}}?mode=ro", uri=True)
+notes = conn.execute({RAW_SCAN!r}, [sys.argv[2], sys.argv[3]]).fetchall()
+members = conn.execute(
+    "SELECT m.case_id, m.person_id, m.role, m.resides_in_home, m.rights_terminated_on, m.whereabouts_unknown "
+    "FROM cases c JOIN case_members m ON m.case_id = c.case_id "
+    "WHERE c.opened_on < ? AND (c.closed_on IS NULL OR c.closed_on >= ?)", [sys.argv[3], sys.argv[2]]).fetchall()
+print(len(notes), len(members))
+"""
+
+
+def measure_report_process(path: Path, runs: int, figures: Figures) -> None:
+    from staffing_tui.domain.months import Month
+    from staffing_tui.store.connection import default_as_of, open_database
+
+    db = open_database(path, readonly=True)
+    month = Month.of(default_as_of(db)).previous()
+    db.close()
+    compile_package()
+    report = [bin_path("staffing-tui"), "report", "--db", str(path), "--month", str(month), "--format", "json"]
+    scan = [sys.executable, "-c", SCAN_SCRIPT, str(path), month.start.isoformat(), month.next().start.isoformat()]
+    counts = subprocess.run(scan, capture_output=True, text=True, check=True).stdout.split()
+    subprocess.run(report, stdout=subprocess.DEVNULL, check=True)  # warm the file cache
+
+    def timed(command: list[str]) -> float:
+        started = time.perf_counter()
+        subprocess.run(command, stdout=subprocess.DEVNULL, check=True)
+        return time.perf_counter() - started
+
+    report_times, scan_times = [], []
+    for _ in range(runs):  # interleaved: both see the same machine
+        scan_times.append(timed(scan))
+        report_times.append(timed(report))
+    report_s, scan_s, ratio = figures.ratio("report_process", report_times, "report_process_s", scan_times,
+                                            "scan_process_s")
+    figures.line(
+        f"`staffing-tui report --month {month} --format json` (whole database) as a fresh process: "
+        f"{report_s:.2f} s; a process scanning the month's {int(counts[0]):,} note contacts and the open cases' "
+        f"{int(counts[1]):,} members: {scan_s:.2f} s; ratio {ratio:.2f}× "
+        f"(< {TARGETS['report_process_s']:g} s: {verdict(report_s, TARGETS['report_process_s'])}; "
+        f"≤ {TARGETS['report_process_ratio']:g}×: {verdict(ratio, TARGETS['report_process_ratio'])})"
+    )
+
+
 # --- memory ----------------------------------------------------------------------------------------
 
 
@@ -815,8 +872,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5, help="runs per figure; the median is reported (default 5)")
     parser.add_argument("--scale", choices=("statewide", "unit"), default="statewide")
     parser.add_argument("--data", default=str(DEFAULT_DATA), help="where databases and CSV files are kept")
-    parser.add_argument("--only", default="eval,app,import,reimport,memory,audit",
-                        help="comma-separated figures to measure: eval, app, import, reimport, memory, audit "
+    parser.add_argument("--only", default="eval,app,import,reimport,report,memory,audit",
+                        help="comma-separated figures to measure: eval, app, import, reimport, report, memory, audit "
                              "(default: all)")
     parser.add_argument("--probe", choices=("hello", "app", "keys"), help=argparse.SUPPRESS)
     parser.add_argument("--as-staff", help=argparse.SUPPRESS)
@@ -839,6 +896,8 @@ def main(argv: list[str] | None = None) -> int:
         measure_import(path, args.runs, Path(args.data), figures)
     if "reimport" in only:
         measure_reimport(path, args.runs, Path(args.data), figures)
+    if "report" in only:
+        measure_report_process(path, args.runs, figures)
     if "memory" in only:
         measure_report_memory(path, args.runs, figures)
     if "audit" in only:

@@ -31,6 +31,15 @@ def test_report_json_gives_status_and_reason_per_person(db_path, capsys):
     assert k1["unit_id"] == "U1" and k1["specialist_id"] == "S1"
 
 
+def test_report_json_is_one_compact_ascii_line(db_path, capsys):
+    """docs/data.md "Report JSON": compact (no indentation, no spaces between tokens), ASCII, one line."""
+    _, out, _ = cli(capsys, "report", "--db", db_path, "--month", "2026-10", "--format", "json")
+    assert out.endswith("\n") and out.count("\n") == 1
+    assert out.isascii()
+    report = json.loads(out)
+    assert out == json.dumps(report, separators=(",", ":")) + "\n"
+
+
 def test_report_summary_counts_agree_with_rows(db_path, capsys):
     _, out, _ = cli(capsys, "report", "--db", db_path, "--month", "2026-10", "--format", "json")
     report = json.loads(out)

@@ -33,6 +33,19 @@ with every figure, for scripts and CI logs. The figures:
 * `keypress_ms` — a key press moving to the next specialist until their
   caseload is repainted, on the same database, once the whole database is
   evaluated (target < 50 ms);
+* `month_p95_ms`, `form_p95_ms`, `save_p95_ms`, `palette_p95_ms` — in one
+  headless app on a copy of the database (the saves write), the whole month
+  evaluated before each press, 20 presses each, key to painted at the 95th
+  percentile (target < 100 ms): `[` and `]` back and forth to the month's
+  caseload painted; `n` to the staffing note form's fields loaded, then
+  escape; a staffing note saved (ctrl+s) to the caseload painted from the
+  month evaluated after it; the last letter of a specialist's name typed in
+  the palette (ctrl+p) to its hits painted;
+* `reports_trend_s` — a fresh app, the whole month evaluated: `r` to the
+  reports with the twelve-month trend painted (median of `--runs` processes;
+  target < 2 s); `app_rss_mb` is the peak RSS of those processes at that
+  point (a supervisor's app on the database; target < 60 MB), and
+  `app_rss_after_mb` the interactions' process at their end;
 * `import_*` — `import_directory` of the database's ten CSV files (exported
   once under `benchmarks/data/csv/`) into an empty database, against
   `sqlite-utils insert --csv` of the same files into an empty database, both
@@ -87,6 +100,8 @@ DEFAULT_DATA = HERE / "data"
 SEED = 20261020
 #: Fewest (hello world, app) pairs timed for the cold start.
 COLD_START_RUNS = 9
+#: Presses timed per interaction (month change, form open, save, palette); the 95th percentile is reported.
+INTERACTION_PRESSES = 20
 #: Terminal size for the headless app runs.
 SIZE = (160, 48)
 
@@ -96,6 +111,9 @@ TARGETS = {
     "unit_eval_ms": 20.0,
     "cold_start_ratio": 2.0,
     "keypress_ms": 50.0,
+    "interaction_ms": 100.0,  # month change, form open, save, palette: 95th percentile
+    "reports_trend_s": 2.0,
+    "app_rss_mb": 60.0,
     "import_ratio": 1.5,
     "report_rss_mb": 200.0,
     "report_process_s": 1.0,
@@ -404,6 +422,63 @@ def measure_app(path: Path, runs: int, figures: Figures) -> None:
         f"(median of {len(result['latencies'])}; target < {TARGETS['keypress_ms']:g} ms: "
         f"{verdict(keypress * 1000, TARGETS['keypress_ms'])})"
     )
+    measure_interactions(path, runs, figures, as_staff)
+
+
+def percentile_95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+
+
+def measure_interactions(path: Path, runs: int, figures: Figures, as_staff: str) -> None:
+    """The app's interactions at the 95th percentile of `INTERACTION_PRESSES` presses, the reports
+    with their trend the first time (median of `runs` fresh processes), and the app's peak RSS."""
+    work = Path(tempfile.mkdtemp(prefix="staffing-app-", dir=path.parent))
+    try:
+        copy = work / path.name  # the saves write staffing notes: on a copy
+        shutil.copyfile(path, copy)
+        result = _probe("interactions", copy, as_staff, INTERACTION_PRESSES)
+        trends, rss = [], []
+        for _ in range(runs):
+            reports = _probe("reports", copy, as_staff, 1)
+            trends.append(reports["trend"])
+            rss.append(reports["rss_mb"])
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    target = TARGETS["interaction_ms"]
+    for name, label in (("month", "month change ([ and ]) to the caseload of the month painted"),
+                        ("form", "form open (n) to its fields loaded and painted"),
+                        ("save", "save (ctrl+s) to the caseload row refreshed and painted"),
+                        ("palette", "palette: the last key of a name to its hits painted")):
+        p95 = percentile_95(result[name]) * 1000
+        figures.set(f"{name}_p95_ms", p95, 1)
+        figures.line(
+            f"{label}: {p95:.0f} ms at the 95th percentile of {len(result[name])} "
+            f"(median {statistics.median(result[name]) * 1000:.0f} ms; target < {target:g} ms: {verdict(p95, target)})"
+        )
+    trend = figures.set("reports_trend_s", statistics.median(trends), 2)
+    figures.line(
+        f"reports (r) to the twelve-month trend painted, the first time in a fresh app: {trend:.2f} s "
+        f"(median of {len(trends)}; target < {TARGETS['reports_trend_s']:g} s: {verdict(trend, TARGETS['reports_trend_s'])})"
+    )
+    app_rss = figures.set("app_rss_mb", statistics.median(rss), 1)
+    after = figures.set("app_rss_after_mb", result["rss_mb"], 1)
+    figures.line(
+        f"peak RSS of the app, the whole month evaluated: {app_rss:.0f} MB (median of {len(rss)}; "
+        f"target < {TARGETS['app_rss_mb']:g} MB: {verdict(app_rss, TARGETS['app_rss_mb'])}); "
+        f"after the interactions above: {after:.0f} MB"
+    )
+
+
+def _probe(kind: str, path: Path, as_staff: str, runs: int) -> dict:
+    child = subprocess.run(
+        [sys.executable, str(Path(__file__)), "--probe", kind, "--db", str(path), "--as-staff", as_staff,
+         "--runs", str(runs)],
+        capture_output=True, text=True, check=False,
+    )
+    if child.returncode != 0 or not child.stdout.strip():
+        raise RuntimeError(f"the {kind} probe failed: {child.stderr.strip()[-2000:]}")
+    return json.loads(child.stdout.strip().splitlines()[-1])
 
 
 class PaintClock:
@@ -528,7 +603,135 @@ def probe(args: argparse.Namespace) -> None:
             print(json.dumps({"latencies": latencies, "rows": max(rows)}))
             await _settle(app, pilot)
 
-    asyncio.run({"hello": hello, "app": app_start, "keys": keys}[args.probe]())
+    async def interactions() -> None:
+        """Month change, form open, save → row refreshed, palette result: key to painted, `args.runs`
+        presses each, in steady state (the whole month evaluated before each press); then the peak RSS."""
+        from textual.command import CommandList, CommandPalette
+
+        from staffing_tui.app import build_app
+        from staffing_tui.modals.form_base import StaffingForm
+        from staffing_tui.screens.staffing import StaffingScreen
+
+        app = build_app(args.db, as_staff=args.as_staff)
+
+        def state():
+            screen = app.screen
+            if isinstance(screen, StaffingScreen):
+                evaluation = screen.evaluation
+                table = _caseload(app)
+                return ("staffing", id(evaluation), evaluation.month if evaluation else None,
+                        table.row_count if table is not None else 0)
+            if isinstance(screen, StaffingForm):
+                return ("form", screen.setup is not None)
+            if isinstance(screen, CommandPalette):
+                found = screen.query(CommandList)
+                return ("palette", screen.query_one("Input").value, found.first().option_count if found else 0)
+            return (type(screen).__name__,)
+
+        async def timed(press, accept, settle=None) -> float:
+            pressed = time.perf_counter()
+            await press()
+            await _wait(lambda: clock.first(pressed, accept) is not None, timeout=60)
+            latency = clock.first(pressed, accept) - pressed
+            if settle is not None:
+                await settle()
+            await pilot.pause()
+            return latency
+
+        async with app.run_test(size=SIZE) as pilot:
+            clock = PaintClock(app, state)
+            await _first_caseload(app, pilot)
+            await _fully_loaded(app, pilot)
+            screen = app.screen
+            table = _caseload(app)
+            table.focus()
+            await pilot.pause()
+            result: dict[str, list[float]] = {"month": [], "form": [], "save": [], "palette": []}
+
+            async def complete() -> None:
+                await _wait(lambda: isinstance(app.screen, StaffingScreen) and app.screen.evaluation is not None
+                            and app.screen.evaluation.complete)
+
+            # Month change: back and forth between the month shown and the one before.
+            shown = screen.evaluation.month
+            for n in range(args.runs):
+                target = shown.previous() if n % 2 == 0 else shown
+                key = "left_square_bracket" if n % 2 == 0 else "right_square_bracket"
+                result["month"].append(await timed(
+                    lambda key=key: pilot.press(key),
+                    lambda seen, target=target: seen[0] == "staffing" and seen[2] == target and seen[3] > 0,
+                    complete))
+            # Form open: a staffing note on the row under the cursor, then escape.
+            for n in range(args.runs):
+                result["form"].append(await timed(lambda: pilot.press("n"),
+                                                  lambda seen: seen == ("form", True)))
+                await pilot.press("escape")
+                await _wait(lambda: isinstance(app.screen, StaffingScreen))
+                await pilot.press("down")
+                await pilot.pause()
+            # Save → row refreshed: a staffing note on the next row each time (on a copy of the database).
+            for n in range(args.runs):
+                await pilot.press("n")
+                await _wait(lambda: isinstance(app.screen, StaffingForm) and app.screen.setup is not None)
+                form = app.screen
+                if form.setup.not_allowed:
+                    raise RuntimeError(f"the staffing note form refuses: {form.setup.not_allowed}")
+                form.query_one("#reason-code").value = "other"
+                form.query_one("#text").text = f"Benchmark note {n}"
+                await pilot.pause()
+                before = id(screen.evaluation)
+                result["save"].append(await timed(
+                    lambda: pilot.press("ctrl+s"),
+                    lambda seen, before=before: seen[0] == "staffing" and seen[1] != before and seen[3] > 0,
+                    complete))
+                await pilot.press("down")
+                await pilot.pause()
+            # Palette: ctrl+p, a specialist's name typed, the last key to the hits painted.
+            names = [m.name for m, _unit in screen.evaluation.specialists()][:args.runs]
+            for n in range(args.runs):
+                query = names[n % len(names)].split()[-1][:5].lower()
+                await pilot.press("ctrl+p")
+                await _wait(lambda: isinstance(app.screen, CommandPalette))
+                await pilot.press(*query[:-1])
+                await pilot.pause()
+                result["palette"].append(await timed(
+                    lambda last=query[-1]: pilot.press(last),
+                    lambda seen, query=query: seen[0] == "palette" and seen[1] == query and seen[2] > 0))
+                await pilot.press("escape")
+                await _wait(lambda: isinstance(app.screen, StaffingScreen))
+            import resource
+
+            result["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            print(json.dumps(result))
+            await _settle(app, pilot)
+
+    async def reports() -> None:
+        """A fresh app, the whole month evaluated: `r` to the reports with the twelve-month trend painted."""
+        from staffing_tui.app import build_app
+        from staffing_tui.screens.reports import ReportsScreen
+
+        app = build_app(args.db, as_staff=args.as_staff)
+
+        def state():
+            screen = app.screen
+            data = getattr(screen, "data", None) if isinstance(screen, ReportsScreen) else None
+            return data is not None and data.trend is not None
+
+        async with app.run_test(size=SIZE) as pilot:
+            clock = PaintClock(app, state)
+            await _first_caseload(app, pilot)
+            await _fully_loaded(app, pilot)
+            import resource
+
+            rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            pressed = time.perf_counter()
+            await pilot.press("r")
+            await _wait(lambda: clock.first(pressed, bool) is not None, timeout=120)
+            print(json.dumps({"trend": clock.first(pressed, bool) - pressed, "rss_mb": rss}))
+            await _settle(app, pilot)
+
+    asyncio.run({"hello": hello, "app": app_start, "keys": keys, "interactions": interactions,
+                 "reports": reports}[args.probe]())
 
 
 # --- import ------------------------------------------------------------------------------------------
@@ -875,7 +1078,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default="eval,app,import,reimport,report,memory,audit",
                         help="comma-separated figures to measure: eval, app, import, reimport, report, memory, audit "
                              "(default: all)")
-    parser.add_argument("--probe", choices=("hello", "app", "keys"), help=argparse.SUPPRESS)
+    parser.add_argument("--probe", choices=("hello", "app", "keys", "interactions", "reports"),
+                        help=argparse.SUPPRESS)
     parser.add_argument("--as-staff", help=argparse.SUPPRESS)
     parser.add_argument("--started", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)

@@ -120,7 +120,7 @@ def evaluate_for_screen(
         names: dict[str, PersonName] = {}
         if units and not MONTH_CACHE.holds(db, month, as_of):  # kept: the whole month at once, nothing first
             rows = [row for unit in units for row in month_report(db, month, as_of, unit_id=unit).rows]
-            names = people_names(db, (row.person_id for row in rows))
+            names = MONTH_CACHE.people_names(db, (row.person_id for row in rows), people_names)
             if previous is not None and previous.complete and (previous.month, previous.as_of) == (month, as_of):
                 shown = set(units)
                 kept = {staff_id: old for staff_id, old in previous.rows_by_specialist.items()
@@ -131,7 +131,8 @@ def evaluate_for_screen(
             notice = None  # said once
         report = month_report(db, month, as_of)
         # The first units' people are named already (a new dict: the first evaluation's is on screen).
-        names = {**names, **people_names(db, (row.person_id for row in report.rows if row.person_id not in names))}
+        names = {**names, **MONTH_CACHE.people_names(
+            db, (row.person_id for row in report.rows if row.person_id not in names), people_names)}
     yield evaluation(report.rows, names, None, {})
 
 

@@ -240,3 +240,32 @@ def test_the_generation_triggers_mark_nothing_but_the_state(db_path):
                              for event in ("insert", "update", "delete")}
     assert {sql.split(" BEGIN ", 1)[1] for sql in triggers.values()} == {
         "UPDATE generation SET n = n + 1, token = random(); END"}
+
+
+def test_names_are_looked_up_once_while_the_data_stays_and_again_after_anothers_write(db_path):
+    """`MonthCache.people_names`: a name asked for again is not looked up again, across a record saved
+    through the store too (it writes no one's name); after another program's write it is read afresh."""
+    from staffing_tui.store.directory import people_names
+
+    looked_up: list[list[str]] = []
+
+    def lookup(db, person_ids):
+        ids = [pid for pid in person_ids if pid is not None]
+        looked_up.append(sorted(ids))
+        return people_names(db, ids)
+
+    db = open_database(db_path)
+    first = MONTH_CACHE.people_names(db, ["K1", "K2", None, "nobody"], lookup)
+    assert set(first) == {"K1", "K2"} and looked_up == [["K1", "K2", "nobody"]]
+    assert MONTH_CACHE.people_names(db, ["K2", "K3"], lookup) == {
+        "K2": first["K2"], "K3": people_names(db, ["K3"])["K3"]}
+    assert looked_up[1:] == [["K3"]]
+    add_staffing_note(db, resolve_actor(db, "SV1"), StaffingNoteRequest(
+        case_id="C2", month=OCTOBER, reason_code="other", text="Child at camp all month.", person_id="K2"))
+    assert MONTH_CACHE.people_names(db, ["K1", "K2"], lookup) == {"K1": first["K1"], "K2": first["K2"]}
+    assert len(looked_up) == 2
+    outside = sqlite3.connect(db_path)
+    with outside:
+        outside.execute("UPDATE people SET first_name = 'Renamed' WHERE person_id = 'K2'")
+    outside.close()
+    assert MONTH_CACHE.people_names(db, ["K2"], lookup)["K2"].first_name == "Renamed"

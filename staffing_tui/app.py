@@ -106,6 +106,8 @@ class StaffingApp(App[int]):
         #: The process's own interpreter settings while the app runs tuned (`perf`).
         self._settings_before: ProcessSettings | None = None
         self._drop_controls = DropControlCharacters()
+        #: When the staffing with each specialist began: the first time their agenda was opened.
+        self._staffings: dict[str, str] = {}
 
     def get_line_filters(self) -> list[LineFilter]:
         """Textual's filters (monochrome, dim…), then the guard that keeps control characters in
@@ -244,6 +246,14 @@ class StaffingApp(App[int]):
             return "Who you are is still being looked up; try again in a moment."
         return (f"This database knows who you are (logged in as {self.identity.os_user}); "
                 "nobody can act as someone else here.")
+
+    def staffing_began(self, specialist_id: str) -> str:
+        """When the staffing with `specialist_id` began (UTC, as records are stamped): the first
+        time their agenda was opened in this session. What the actor recorded for them since is
+        what the staffing decided (the agenda export records it)."""
+        from staffing_tui.store.audit import now_text
+
+        return self._staffings.setdefault(specialist_id, now_text())
 
     # --- comfort ----------------------------------------------------------------------
 

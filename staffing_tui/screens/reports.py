@@ -64,6 +64,15 @@ class SummaryLine:
 class TrendLine:
     unit: str
     counts: tuple[int, ...]
+    #: The last month is in progress: of its count, this many are only due (the month has days
+    #: left to see them), None when the month is complete.
+    due: int | None = None
+
+    @property
+    def so_far(self) -> int:
+        """The last month's count that is final: not seen without a reason so far (unmet)."""
+        latest = self.counts[-1] if self.counts else 0
+        return latest - (self.due or 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +154,8 @@ def build_reports(db_path: Path, month: Month | None, masked: bool = False,
         )
         yield data
         trend = unseen_trend(db, unit_ids, month, as_of=report.as_of, known=[report], progress=progress)
-        yield replace(data, trend=tuple(TrendLine(unit_label(u), trend.counts(u)) for u in unit_ids))
+        due = {u: Summary.of(by_unit.get(u, [])).due for u in unit_ids} if report.in_progress else {}
+        yield replace(data, trend=tuple(TrendLine(unit_label(u), trend.counts(u), due.get(u)) for u in unit_ids))
 
 
 def _trend_span(data: ReportsData) -> str:
@@ -214,15 +224,27 @@ def trend_bars(counts: tuple[int, ...]) -> Content:
     ))
 
 
+#: After the count of a month in progress: it is the count so far, not the month's.
+SO_FAR_MARK = "…"
+
+
 def trend_line(line: TrendLine) -> Content:
-    """A unit's line: its name, a bar per month, then the numbers (the last one, the month shown, in bold)."""
+    """A unit's line: its name, a bar per month, then the numbers (the last one, the month shown, in bold).
+
+    A month in progress is not held against the unit as if it were over (docs/policy.md: a
+    person is due until the month ends): its bar and number are the unmet so far, marked `…`,
+    and those still due are shown apart ("+3 due")."""
     name = line.unit if len(line.unit) < TREND_LABEL_WIDTH else line.unit[:TREND_LABEL_WIDTH - 2] + "…"
     earlier = "".join(f"{n:>3}" for n in line.counts[:-1])
-    latest = line.counts[-1] if line.counts else 0
-    return Content.assemble(
-        f"{name:<{TREND_LABEL_WIDTH}}", trend_bars(line.counts), "  ", earlier,
+    counts = (*line.counts[:-1], line.so_far) if line.counts else line.counts
+    latest = line.so_far
+    parts: list[str | tuple[str, str]] = [
+        f"{name:<{TREND_LABEL_WIDTH}}", trend_bars(counts), "  ", earlier,
         (f"{latest:>3}", "bold $text-error" if latest else "bold $text-success"),
-    )
+    ]
+    if line.due is not None:
+        parts += [(SO_FAR_MARK, "bold"), (f" +{line.due} due", "$text-warning" if line.due else "$text-muted")]
+    return Content.assemble(*parts)
 
 
 class TrendChart(Static):
@@ -388,7 +410,9 @@ class ReportsScreen(DatabaseScreen):
     def _show_trend(self, data: ReportsData) -> None:
         self.query_one("#trend-months", Static).update(Content(
             f"{_trend_span(data)}: evaluating the months before…" if data.trend is None
-            else f"{_trend_span(data)}, one bar and one number per month"))
+            else f"{_trend_span(data)}, one bar and one number per month"
+            + (f" · {short_month(data.month)} in progress: so far{SO_FAR_MARK} +still due"
+               if data.in_progress else "")))
         self.query_one("#trend", TrendChart).show(data.trend or ())
 
     def _fill_summary(self, table_id: str, labels: list[tuple[str, ...]], summaries: list[Summary],

@@ -274,6 +274,20 @@ class StaffingApp(App[int]):
         if isinstance(self.screen, StaffingScreen):
             self.screen.select_specialist(staff_id)
 
+    def open_case(self, specialist_id: str, case_id: str, person_id: str | None) -> None:
+        """Back to the main screen with `specialist_id`'s caseload, then the case's detail for
+        `person_id` (None: the case as a whole) on it (reports' flags, the command palette)."""
+        self.jump_to_specialist(specialist_id)
+        evaluation = self.staffing_evaluation()
+        specialist = evaluation.specialist(specialist_id) if evaluation is not None else None
+        if specialist is None:
+            self.notify(f"Case {case_id} has no specialist in the units shown this month.",
+                        severity="warning", markup=False)
+            return
+        from staffing_tui.screens.detail import CaseDetailScreen
+
+        self.push_screen(CaseDetailScreen(self.db_path, specialist, case_id, person_id))
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "reports" and any(isinstance(screen, ReportsScreen) for screen in self.screen_stack):
             return False  # open already: one reports screen, not a stack of them

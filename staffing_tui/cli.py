@@ -115,15 +115,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     try:
         check_scope(db, args.unit, args.specialist)
         report = month_report(db, args.month, args.as_of, args.unit, args.specialist)
-        names = report_names(db, report, masked=args.mask) if args.format == "md" else {}
+        names = report_names(db, report, masked=args.mask) if args.format in ("md", "html") else {}
         if args.mask:
             report = render.masked_report(report)
-        if args.format == "json":
-            text = render.report_to_json(report)
-        elif args.format == "csv":
-            text = render.report_to_csv(report)
-        else:
-            text = render.report_to_markdown(report, names)
+        text = render.report_export(report, names, args.format)
     finally:
         db.close()
     _emit(args, text)
@@ -557,7 +552,8 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
     p.add_argument("--as-of", type=date_arg, metavar="DATE")
     p.add_argument("--unit", metavar="ID")
     p.add_argument("--specialist", metavar="ID")
-    p.add_argument("--format", choices=("json", "csv", "md"), default="md")
+    p.add_argument("--format", choices=("json", "csv", "md", "html"), default="md",
+                   help="html: the Markdown report as a printable page")
     _export_options(p)
     p.set_defaults(handler=cmd_report)
 

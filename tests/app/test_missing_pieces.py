@@ -12,7 +12,7 @@ from textual.widgets import Markdown
 from staffing_tui.modals.agenda import AgendaScreen
 from staffing_tui.screens.staffing import StaffingScreen
 from tests.builders import cli
-from tests.conftest import SIZE, open_caseload, settle, staffing_app
+from tests.conftest import NOVEMBER, SIZE, Recorder, caseload_of, open_caseload, settle, staffing_app
 
 
 async def test_agenda_export_records_what_the_supervisor_decided_since_the_staffing_began(
@@ -51,3 +51,102 @@ async def test_agenda_export_records_what_the_supervisor_decided_since_the_staff
     assert "Specialist: ____" in decided and "Supervisor: ____" in decided
     out = tmp_path / "staffing-tui-exports" / "agenda-S1-2026-11.md"
     assert os.stat(out).st_mode & 0o777 == 0o600 and out.read_text() == source
+
+
+# --- the reports: export (ctrl+e) and rows that open the caseload ------------------------------
+
+async def test_reports_export_writes_the_months_report_in_the_format_its_file_name_ends_with(
+        forms_db: Path, tmp_path: Path, monkeypatch):
+    from textual.widgets import Input
+
+    from staffing_tui.modals.export_prompt import ExportPrompt
+    from staffing_tui.screens.reports import ReportsScreen
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    app = staffing_app(forms_db)
+    recorder = Recorder()
+    async with app.run_test(size=SIZE, message_hook=recorder) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(app.screen, ReportsScreen)
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        prompt = app.screen
+        assert isinstance(prompt, ExportPrompt)
+        assert prompt.query_one(Input).value == "~/staffing-tui-exports/report-2026-11.md"
+        await pilot.press("enter")  # the default: Markdown
+        await settle(pilot)
+        assert isinstance(app.screen, ReportsScreen)
+        for name in ("report.csv", "report.html", "report.txt"):
+            await pilot.press("ctrl+e")
+            await settle(pilot)
+            app.screen.query_one(Input).value = str(tmp_path / name)
+            await pilot.press("enter")
+            await settle(pilot)
+        problem = str(app.screen.query_one("#export-problem").render())
+        await pilot.press("escape")
+    folder = tmp_path / "staffing-tui-exports"
+    markdown = (folder / "report-2026-11.md").read_text()
+    assert markdown.startswith("# Staffing report — 2026-11 (in progress") and "Kit Lane" in markdown
+    assert (tmp_path / "report.csv").read_text().startswith("case_id,person_id,role")
+    assert (tmp_path / "report.html").read_text().startswith("<!DOCTYPE html>")
+    assert problem == "report.txt does not say which format to write; end the file name with .md, .csv, .html or .json."
+    assert not (tmp_path / "report.txt").exists()
+    assert all(os.stat(path).st_mode & 0o777 == 0o600
+               for path in (folder / "report-2026-11.md", tmp_path / "report.csv", tmp_path / "report.html"))
+    assert recorder.messages()[-1] == (f"Staffing report for November 2026 exported to {tmp_path / 'report.html'} "
+                                       "(readable by you only).")
+
+
+async def test_masked_reports_export_shows_initials(forms_db: Path, tmp_path: Path):
+    from staffing_tui.screens.reports import export_report
+
+    out = tmp_path / "masked.md"
+    export_report(forms_db, NOVEMBER, True, out)
+    text = out.read_text()
+    assert "K. L." in text and "Kit Lane" not in text and "Oak Home" not in text
+
+
+async def test_a_reports_row_opens_that_specialists_caseload_and_a_flag_its_case(forms_db: Path):
+    import sqlite3
+
+    from staffing_tui.screens.detail import CaseDetailScreen
+    from staffing_tui.screens.reports import ReportsScreen
+    from textual.widgets import DataTable
+
+    conn = sqlite3.connect(forms_db)  # Kit's visit entered twice under two note types: a flag
+    with conn:
+        for note_id, note_type in (("N3", "child_visit"), ("N4", "placement_visit")):
+            conn.execute("INSERT INTO notes (note_id, case_id, author_id, occurred_at, note_type, method, location) "
+                         "VALUES (?, 'C1', 'S1', '2026-11-05T09:00:00', ?, 'in_person', 'placement')", [note_id, note_type])
+            conn.execute("INSERT INTO note_contacts (note_id, person_id) VALUES (?, 'K1')", [note_id])
+    conn.close()
+    app = staffing_app(forms_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        app.screen.query_one("#by-specialist", DataTable).focus()
+        await pilot.press("down", "enter")  # Ben Brooks
+        await settle(pilot)
+        assert isinstance(app.screen, StaffingScreen)
+        assert app.screen.specialist.staff_id == "S2" and caseload_of(app).has_focus
+        await pilot.press("r")
+        await settle(pilot)
+        app.screen.query_one("#by-unit", DataTable).focus()
+        await pilot.press("down", "enter")  # South Unit: its first specialist, Cora Diaz
+        await settle(pilot)
+        assert app.screen.specialist.staff_id == "S3"
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(app.screen, ReportsScreen)
+        app.screen.query_one("#flags", DataTable).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        detail = app.screen
+        assert isinstance(detail, CaseDetailScreen)
+        assert (detail.case_id, detail.person_id, detail.specialist.staff_id) == ("C1", "K1", "S1")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, StaffingScreen) and app.screen.specialist.staff_id == "S1"

@@ -150,3 +150,52 @@ async def test_a_reports_row_opens_that_specialists_caseload_and_a_flag_its_case
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, StaffingScreen) and app.screen.specialist.staff_id == "S1"
+
+
+# --- the command palette finds people and cases ------------------------------------------------
+
+async def _palette_hits(pilot, query: str) -> list[str]:
+    from textual.command import CommandList
+
+    await pilot.press("ctrl+p")
+    await settle(pilot)
+    await pilot.press(*query)
+    await pilot.pause(0.3)  # the palette searches as you type (debounced)
+    await settle(pilot)
+    options = pilot.app.screen.query_one(CommandList)
+    return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+
+
+async def test_the_palette_finds_a_person_by_name_and_opens_the_case_detail(forms_db: Path):
+    from staffing_tui.screens.detail import CaseDetailScreen
+
+    app = staffing_app(forms_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        hits = await _palette_hits(pilot, "kit la")
+        assert any("Open Kit Lane · child · case C1" in hit for hit in hits), hits
+        assert not any("Kay Lane" in hit for hit in hits)
+        await pilot.press("enter")
+        await settle(pilot)
+        detail = app.screen
+        assert isinstance(detail, CaseDetailScreen)
+        assert (detail.case_id, detail.person_id, detail.specialist.staff_id) == ("C1", "K1", "S1")
+
+
+async def test_the_palette_finds_a_case_by_id_and_masks_names(forms_db: Path):
+    from staffing_tui.screens.detail import CaseDetailScreen
+
+    app = staffing_app(forms_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("x")  # the privacy mask
+        hits = await _palette_hits(pilot, "rita")
+        assert any("Open R. R. · parent · case C3" in hit for hit in hits) and not any("Rita" in hit for hit in hits)
+        await pilot.press("escape")
+        await settle(pilot)
+        hits = await _palette_hits(pilot, "c4")
+        assert hits and "Open case C4" in hits[0], hits
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CaseDetailScreen)
+        assert (app.screen.case_id, app.screen.person_id, app.screen.specialist.staff_id) == ("C4", None, "S3")

@@ -12,6 +12,7 @@ from textual.widgets import Markdown
 from staffing_tui.modals.agenda import AgendaScreen
 from staffing_tui.screens.staffing import StaffingScreen
 from tests.builders import cli
+from tests.conftest import query
 from tests.conftest import NOVEMBER, SIZE, Recorder, caseload_of, open_caseload, settle, staffing_app
 
 
@@ -199,3 +200,54 @@ async def test_the_palette_finds_a_case_by_id_and_masks_names(forms_db: Path):
         await settle(pilot)
         assert isinstance(app.screen, CaseDetailScreen)
         assert (app.screen.case_id, app.screen.person_id, app.screen.specialist.staff_id) == ("C4", None, "S3")
+
+
+# --- a contact plan's document, read and exported again from the case detail -------------------
+
+async def test_o_on_a_plan_shows_its_stored_document_and_exports_it_again(adoption_forms_db: Path, tmp_path: Path,
+                                                                            monkeypatch, capsys):
+    forms_db = adoption_forms_db
+    from textual.widgets import Input, TabbedContent
+
+    from staffing_tui.modals.export_prompt import ExportPrompt
+    from staffing_tui.modals.plan_document import PlanDocumentScreen
+
+    code, _, err = cli(capsys, "plan", "generate", "--db", forms_db, "--as", "SV1", "--case", "C1", "--parent", "P1",
+                       "--frequency", "1", "--methods", "phone", "--arrangements", "Calls on Fridays.",
+                       "--from", "2026-11", "--review-on", "2027-01-15")
+    assert code == 0, err
+    monkeypatch.setenv("HOME", str(tmp_path))
+    app = staffing_app(forms_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.open_case("S1", "C1", "P1")
+        await settle(pilot)
+        app.screen.query_one(TabbedContent).active = "tab-records"
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        shown = app.screen
+        assert isinstance(shown, PlanDocumentScreen)
+        source = shown.query_one(Markdown).source
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        assert isinstance(app.screen, ExportPrompt)
+        assert app.screen.query_one(Input).value == "~/staffing-tui-exports/plan-1.md"
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        app.screen.query_one(Input).value = str(tmp_path / "plan-1.html")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("x", "o")  # under the mask
+        await settle(pilot)
+        masked = app.screen.query_one(Markdown).source
+    stored = query(forms_db, "SELECT document FROM contact_plans WHERE contact_plan_id = 1")[0][0]
+    assert source == stored and source.startswith("# Contact plan #1 — case C1") and "Pat Lane" in source
+    assert (tmp_path / "staffing-tui-exports" / "plan-1.md").read_text() == stored
+    html = (tmp_path / "plan-1.html").read_text()
+    assert html.startswith("<!DOCTYPE html>") and "<title>Contact plan 1 — case C1</title>" in html
+    assert "Pat Lane" not in masked and "P. L." in masked

@@ -106,6 +106,8 @@ class StaffingApp(App[int]):
         #: The process's own interpreter settings while the app runs tuned (`perf`).
         self._settings_before: ProcessSettings | None = None
         self._drop_controls = DropControlCharacters()
+        #: When the staffing with each specialist began: the first time their agenda was opened.
+        self._staffings: dict[str, str] = {}
 
     def get_line_filters(self) -> list[LineFilter]:
         """Textual's filters (monochrome, dim…), then the guard that keeps control characters in
@@ -245,6 +247,14 @@ class StaffingApp(App[int]):
         return (f"This database knows who you are (logged in as {self.identity.os_user}); "
                 "nobody can act as someone else here.")
 
+    def staffing_began(self, specialist_id: str) -> str:
+        """When the staffing with `specialist_id` began (UTC, as records are stamped): the first
+        time their agenda was opened in this session. What the actor recorded for them since is
+        what the staffing decided (the agenda export records it)."""
+        from staffing_tui.store.audit import now_text
+
+        return self._staffings.setdefault(specialist_id, now_text())
+
     # --- comfort ----------------------------------------------------------------------
 
     def action_toggle_mask(self) -> None:
@@ -263,6 +273,20 @@ class StaffingApp(App[int]):
             self.pop_screen()
         if isinstance(self.screen, StaffingScreen):
             self.screen.select_specialist(staff_id)
+
+    def open_case(self, specialist_id: str, case_id: str, person_id: str | None) -> None:
+        """Back to the main screen with `specialist_id`'s caseload, then the case's detail for
+        `person_id` (None: the case as a whole) on it (reports' flags, the command palette)."""
+        self.jump_to_specialist(specialist_id)
+        evaluation = self.staffing_evaluation()
+        specialist = evaluation.specialist(specialist_id) if evaluation is not None else None
+        if specialist is None:
+            self.notify(f"Case {case_id} has no specialist in the units shown this month.",
+                        severity="warning", markup=False)
+            return
+        from staffing_tui.screens.detail import CaseDetailScreen
+
+        self.push_screen(CaseDetailScreen(self.db_path, specialist, case_id, person_id))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "reports" and any(isinstance(screen, ReportsScreen) for screen in self.screen_stack):

@@ -54,6 +54,22 @@ record_id_arg = _argument_type(limits.parse_record_id)
 version_arg = _argument_type(lambda text: limits.parse_record_id(text, "version number"))
 
 
+def _parse_timestamp(text: str) -> str:
+    """A UTC time as the records carry it (`2026-11-18T14:03:00`), for `agenda --since`."""
+    import re
+    from datetime import datetime
+
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?", text.strip()):
+        try:
+            return datetime.fromisoformat(text.strip()).isoformat(timespec="seconds")
+        except ValueError:
+            pass
+    raise ValueError(f"{text!r} is not a time; give it as YYYY-MM-DDTHH:MM (UTC), e.g. 2026-11-18T14:00")
+
+
+timestamp_arg = _argument_type(_parse_timestamp)
+
+
 # --- commands -------------------------------------------------------------------
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -99,15 +115,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     try:
         check_scope(db, args.unit, args.specialist)
         report = month_report(db, args.month, args.as_of, args.unit, args.specialist)
-        names = report_names(db, report, masked=args.mask) if args.format == "md" else {}
+        names = report_names(db, report, masked=args.mask) if args.format in ("md", "html") else {}
         if args.mask:
             report = render.masked_report(report)
-        if args.format == "json":
-            text = render.report_to_json(report)
-        elif args.format == "csv":
-            text = render.report_to_csv(report)
-        else:
-            text = render.report_to_markdown(report, names)
+        text = render.report_export(report, names, args.format)
     finally:
         db.close()
     _emit(args, text)
@@ -356,12 +367,18 @@ def cmd_step_list(args: argparse.Namespace) -> int:
 
 def cmd_agenda(args: argparse.Namespace) -> int:
     from staffing_tui.present.agenda import agenda_to_dict, agenda_to_markdown
-    from staffing_tui.store.agenda import build_agenda
+    from staffing_tui.store.agenda import build_agenda, day_span
     from staffing_tui.store.connection import open_database
 
     db = open_database(args.db, readonly=True)
     try:
-        agenda = build_agenda(db, args.specialist, args.month, args.as_of)
+        since, until = args.since, None
+        if args.on is not None:
+            since, until = day_span(args.on)
+        if (since is not None) != (args.decided_by is not None):
+            raise UserError("--decided-by and --on (or --since) go together: say who decided and when.")
+        agenda = build_agenda(db, args.specialist, args.month, args.as_of, decided_by=args.decided_by,
+                              since=since, until=until)
         if args.mask:
             from staffing_tui.exports import privacy_mask
             from staffing_tui.present.agenda import masked_agenda
@@ -535,7 +552,8 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
     p.add_argument("--as-of", type=date_arg, metavar="DATE")
     p.add_argument("--unit", metavar="ID")
     p.add_argument("--specialist", metavar="ID")
-    p.add_argument("--format", choices=("json", "csv", "md"), default="md")
+    p.add_argument("--format", choices=("json", "csv", "md", "html"), default="md",
+                   help="html: the Markdown report as a printable page")
     _export_options(p)
     p.set_defaults(handler=cmd_report)
 
@@ -638,6 +656,12 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
     p.add_argument("--month", required=True, type=month_arg, metavar="YYYY-MM")
     p.add_argument("--as-of", type=date_arg, metavar="DATE")
     p.add_argument("--format", choices=("md", "json"), default="md")
+    p.add_argument("--decided-by", metavar="STAFF_ID",
+                   help="record what this supervisor decided at the staffing (with --on or --since), and lines to sign")
+    when = p.add_mutually_exclusive_group()
+    when.add_argument("--on", type=date_arg, metavar="DATE", help="the day of the staffing (UTC)")
+    when.add_argument("--since", type=timestamp_arg, metavar="TIMESTAMP",
+                      help="the staffing's start, as YYYY-MM-DDTHH:MM[:SS] (UTC)")
     _export_options(p)
     p.set_defaults(handler=cmd_agenda)
 

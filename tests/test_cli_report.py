@@ -177,3 +177,11 @@ def test_init_creates_current_schema_and_refuses_to_overwrite(tmp_path, capsys):
     db.close()
     code, _, err = cli(capsys, "init", "--db", path)
     assert code == 2 and "already exists" in err
+
+
+def test_report_html_is_the_markdown_report_as_a_printable_page(db_path, capsys):
+    code, out, err = cli(capsys, "report", "--db", db_path, "--month", "2026-10", "--format", "html")
+    assert code == 0, err
+    assert out.startswith("<!DOCTYPE html>") and "<title>Staffing report — 2026-10</title>" in out
+    assert "<h1>Staffing report — 2026-10 (complete, as of 2026-11-10)</h1>" in out and "Kit Testperson" in out
+    assert "<script" not in out

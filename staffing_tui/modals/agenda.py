@@ -5,7 +5,9 @@ first, then who is still to be seen, plans and exceptions to review, open next
 steps and integrity flags — rendered from the same Markdown the CLI's
 `agenda --format md` prints. From here the supervisor marks open next steps
 done (`d`), adds one (`s`), and exports the agenda to a private Markdown file
-(`ctrl+e`).
+(`ctrl+e`). The agenda ends with what the acting supervisor decided since the staffing
+with this specialist began (the first time the agenda was opened for them in this session):
+staffing notes, exceptions, plans and next steps, then lines to sign.
 """
 
 from __future__ import annotations
@@ -44,10 +46,15 @@ class AgendaView:
     specialist_name: str
 
 
-def load_agenda(db_path: Path, ctx: FormContext) -> AgendaView:
-    """Build the agenda; under the privacy mask, initials and no placement names (as `agenda --mask`)."""
+def load_agenda(db_path: Path, ctx: FormContext, since: str | None = None) -> AgendaView:
+    """Build the agenda; under the privacy mask, initials and no placement names (as `agenda --mask`).
+
+    With `since` (when the staffing began) and someone acting, it ends with what they decided at
+    the staffing and lines to sign (as `agenda --decided-by --since`)."""
+    decided_by = ctx.actor_id if since is not None else None
     with database_at(db_path, readonly=True) as db:
-        agenda = build_agenda(db, ctx.specialist_id, ctx.month)
+        agenda = build_agenda(db, ctx.specialist_id, ctx.month, decided_by=decided_by,
+                              since=since if decided_by is not None else None)
         if ctx.masked:
             mask = privacy_mask(db, person_ids=(row.person_id for row in agenda.report.rows),
                                 case_ids={row.case_id for row in agenda.report.rows})
@@ -107,9 +114,11 @@ class AgendaScreen(DatabaseScreen, ModalScreen[int | None]):
     AgendaScreen #export-path { width: 1fr; margin-right: 1; background: $boost; }
     """
 
-    def __init__(self, ctx: FormContext) -> None:
+    def __init__(self, ctx: FormContext, since: str | None = None) -> None:
         super().__init__(ctx.db_path)
         self.ctx = ctx
+        #: When the staffing began (UTC): the records the actor created since are its decisions.
+        self.since = since
         self.view: AgendaView | None = None
         self.changes = 0
 
@@ -140,7 +149,7 @@ class AgendaScreen(DatabaseScreen, ModalScreen[int | None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="agenda", name="build the agenda")
     def _load(self) -> None:
-        view = load_agenda(self.db_path, self.ctx)
+        view = load_agenda(self.db_path, self.ctx, self.since)
         if not get_current_worker().is_cancelled:
             self.post_message(AgendaLoaded(view))
 

@@ -187,3 +187,21 @@ def _row_list(title: str, rows: list[Row], names: Mapping[str, str], text) -> li
         person = names.get(r.person_id, r.person_id) if r.person_id else r.case_id
         lines.append(f"- {_md(r.case_id)} · {_md(person)}: {text(r)}")
     return lines + [""]
+
+
+#: The formats a report is exported in, by the ending of the file's name (the app's ctrl+e).
+REPORT_FORMATS = ("md", "csv", "html", "json")
+
+
+def report_export(report: MonthReport, names: Mapping[str, str], fmt: str) -> str:
+    """The report as a file in `fmt`: Markdown, CSV, JSON, or the Markdown as a printable HTML page."""
+    if fmt == "csv":
+        return report_to_csv(report)
+    if fmt == "json":
+        return report_to_json(report)
+    markdown = report_to_markdown(report, names)
+    if fmt == "html":
+        from staffing_tui.present.plan import markdown_to_html
+
+        return markdown_to_html(markdown, title=f"Staffing report — {report.month}")
+    return markdown

@@ -204,4 +204,6 @@ class StaffingActionScreen(DatabaseScreen):
             if result is not None:  # the agenda changed something (a step marked done)
                 self.staffing_app.reload_screens()
 
-        self.app.push_screen(form_of("agenda")(self.form_context(ActionTarget(target.specialist))), callback=closed)
+        since = self.staffing_app.staffing_began(target.specialist.staff_id)
+        self.app.push_screen(form_of("agenda")(self.form_context(ActionTarget(target.specialist)), since=since),
+                             callback=closed)

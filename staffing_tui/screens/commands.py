@@ -1,4 +1,5 @@
-"""The command palette (ctrl+p): the app's actions and "Jump to specialist: NAME"."""
+"""The command palette (ctrl+p): the app's actions, "Jump to specialist: NAME", and people and
+cases found by name or case id ("amelia zap", "C1056"): choosing one opens the case's detail."""
 
 from __future__ import annotations
 
@@ -7,6 +8,10 @@ from functools import partial
 from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+
+from staffing_tui.screens.base import database_at
+from staffing_tui.store.directory import FoundMember, find_members, initials_of
 
 from staffing_tui.present.labels import shown, staff_label
 from staffing_tui.screens.actions import STAFFING_ACTIONS, StaffingActionScreen
@@ -65,3 +70,33 @@ class StaffingCommands(Provider):
             score = matcher.match(title)
             if score > 0:
                 yield Hit(score, matcher.highlight(title), callback, help=help_text)
+        app = self.staffing_app
+        if not hasattr(app, "open_case"):
+            return
+        import asyncio
+
+        # A read in a thread, as every database call of the app: the palette stays responsive.
+        found = await asyncio.to_thread(self._find, query)
+        masked = app.masked
+        for rank, member in enumerate(found):
+            title, help_text = member_hit(member, masked, app.staffing_evaluation())
+            yield Hit(0.9 - rank * 0.01, Content(title), partial(app.open_case, member.specialist_id, member.case_id,
+                                                        member.person_id), help=help_text)
+
+    def _find(self, query: str) -> list[FoundMember]:
+        with database_at(self.staffing_app.db_path, readonly=True) as db:
+            return find_members(db, query)
+
+
+def member_hit(member: FoundMember, masked: bool, evaluation) -> tuple[str, str]:
+    """The palette's line for a person (initials under the mask) or a case, and its help line."""
+    case = f"case {shown(member.case_id)}" + (" (closed)" if member.closed_on else "")
+    if member.person_id is None:
+        title = f"Open case {shown(member.case_id)}" + (" (closed)" if member.closed_on else "")
+    else:
+        name = (initials_of(member.first_name, member.last_name, member.person_id) if masked
+                else " ".join(part for part in (member.first_name, member.last_name) if part) or member.person_id)
+        role = (member.role or "").replace("_", " ")
+        title = f"Open {shown(name)} · {role} · {case}"
+    specialist = evaluation.specialist(member.specialist_id) if evaluation is not None else None
+    return title, f"on the caseload of {staff_label(specialist) if specialist else shown(member.specialist_id)}"

@@ -144,6 +144,8 @@ class CaseDetailScreen(StaffingActionScreen):
                 tooltip="Revoke an exception from a month on, saying why (Staffing records tab)"),
         Binding("w", "change_record('withdraw')", "Withdraw", id="detail.withdraw",
                 tooltip="Withdraw a staffing note recorded in error, saying why (Staffing records tab)"),
+        Binding("o", "open_plan", "Plan doc", id="detail.open_plan",
+                tooltip="Read the highlighted contact plan's document and export it again (Staffing records tab)"),
         *ACTION_BINDINGS,
     ]
 
@@ -436,6 +438,7 @@ class CaseDetailScreen(StaffingActionScreen):
                  f"superseded by #{p.superseded_by}" if p.superseded_by else "active")
                 for p in detail.plans
             ],
+            keys=[str(p.contact_plan_id) for p in detail.plans],
         )
         self._record_section(
             "staffing-notes", "Staffing notes",
@@ -512,6 +515,27 @@ class CaseDetailScreen(StaffingActionScreen):
     def action_back(self) -> None:
         self.app.pop_screen()
 
+    # --- a contact plan's document, read and exported again (o, enter on a plan) ---------
+
+    def action_open_plan(self) -> None:
+        if self.detail is None or not self.detail.plans:
+            self.notify("This case has no contact plan.", severity="warning", markup=False)
+            return
+        table = self.query_one("#plans-table", DataTable)
+        if not table.has_focus:
+            table.focus()
+        self.open_plan(int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value))
+
+    @on(DataTable.RowSelected, "#plans-table")
+    def _plan_selected(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value is not None:
+            self.open_plan(int(event.row_key.value))
+
+    def open_plan(self, plan_id: int) -> None:
+        from staffing_tui.modals.plan_document import PlanDocumentScreen  # when first used, as the forms
+
+        self.app.push_screen(PlanDocumentScreen(self.db_path, plan_id, masked=self.masked))
+
     # --- revoke an exception, withdraw a staffing note (v, w) -------------------------
 
     def records_shown(self) -> bool:
@@ -544,6 +568,10 @@ class CaseDetailScreen(StaffingActionScreen):
         return None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open_plan":
+            if not self.records_shown():
+                return False  # not in the footer: it acts on the Staffing records tab
+            return True if self.detail is not None and self.detail.plans else None
         if action == "change_record":
             if not self.records_shown():
                 return False  # not in the footer: it acts on the Staffing records tab

@@ -58,12 +58,23 @@ class SummaryLine:
     label: str
     unit: str
     summary: Summary
+    #: The specialist whose caseload the row opens (a unit's row: its first specialist), if any.
+    opens: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class TrendLine:
     unit: str
     counts: tuple[int, ...]
+    #: The last month is in progress: of its count, this many are only due (the month has days
+    #: left to see them), None when the month is complete.
+    due: int | None = None
+
+    @property
+    def so_far(self) -> int:
+        """The last month's count that is final: not seen without a reason so far (unmet)."""
+        latest = self.counts[-1] if self.counts else 0
+        return latest - (self.due or 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +84,8 @@ class FlagLine:
     role: str
     specialist: str
     flag: str
+    #: What the row opens: the case (for the person, None: the whole case) on its specialist's caseload.
+    opens: tuple[str, str, str | None] | None = None  # (specialist_id, case_id, person_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,15 +130,19 @@ def build_reports(db_path: Path, month: Month | None, masked: bool = False,
         def unit_label(unit_id: str | None) -> str:
             return shown(names.get(unit_id, unit_id)) if unit_id else NO_UNIT
 
-        unit_lines = tuple(SummaryLine(unit_label(u), unit_label(u), Summary.of(by_unit.get(u, []))) for u in unit_ids)
         order = {unit_id: index for index, unit_id in enumerate(unit_ids)}
         specialist_lines = tuple(
-            SummaryLine(shown(names.get(spec, spec)), unit_label(rows[0].unit_id), Summary.of(rows))
+            SummaryLine(shown(names.get(spec, spec)), unit_label(rows[0].unit_id), Summary.of(rows), spec)
             for spec, rows in sorted(
                 by_specialist.items(),
                 key=lambda item: (order.get(item[1][0].unit_id, len(order)), names.get(item[0], item[0]).casefold()),
             )
         )
+        first_of_unit: dict[str | None, str] = {}
+        for spec, rows in sorted(by_specialist.items(), key=lambda item: names.get(item[0], item[0]).casefold()):
+            first_of_unit.setdefault(rows[0].unit_id, spec)
+        unit_lines = tuple(SummaryLine(unit_label(u), unit_label(u), Summary.of(by_unit.get(u, [])), first_of_unit.get(u))
+                           for u in unit_ids)
         federal = federal_report(db, fiscal_year_of(month), min(report.as_of, month.end))
         flags = tuple(
             FlagLine(
@@ -134,6 +151,7 @@ def build_reports(db_path: Path, month: Month | None, masked: bool = False,
                 str(row.role).replace("_", " ") if isinstance(row.role, Role) else "",
                 shown(names.get(row.specialist_id, row.specialist_id)),
                 flags_label((flag,)),
+                (row.specialist_id, row.case_id, row.person_id),
             )
             for row in report.rows
             for flag in row.integrity_flags
@@ -145,7 +163,8 @@ def build_reports(db_path: Path, month: Month | None, masked: bool = False,
         )
         yield data
         trend = unseen_trend(db, unit_ids, month, as_of=report.as_of, known=[report], progress=progress)
-        yield replace(data, trend=tuple(TrendLine(unit_label(u), trend.counts(u)) for u in unit_ids))
+        due = {u: Summary.of(by_unit.get(u, [])).due for u in unit_ids} if report.in_progress else {}
+        yield replace(data, trend=tuple(TrendLine(unit_label(u), trend.counts(u), due.get(u)) for u in unit_ids))
 
 
 def _trend_span(data: ReportsData) -> str:
@@ -195,6 +214,32 @@ class TrendProgress(Message):
         self.worker, self.done, self.total = worker, done, total
 
 
+class ReportExported(Message):
+    def __init__(self, month: Month, path: Path) -> None:
+        super().__init__()
+        self.month, self.path = month, path
+
+
+def export_report(db_path: Path, month: Month, masked: bool, path: Path) -> None:
+    """Write the month's staffing report (every row, as `staffing-tui report`) to `path`, in the
+    format its ending names; under the mask with initials and no placement names."""
+    from staffing_tui.exports import prepare_export, write_private_text
+    from staffing_tui.modals.export_prompt import export_format
+    from staffing_tui.present.report import REPORT_FORMATS, masked_report, report_export
+
+    fmt = export_format(path, REPORT_FORMATS)
+    with database_at(db_path, readonly=True) as db:
+        report = month_report(db, month)
+        names = report_names(db, report, masked=masked)
+    if masked:
+        report = masked_report(report)
+    text = report_export(report, names, fmt)
+    prepare_export(path)
+    # The path was typed (or accepted) and Export pressed: an earlier export there is replaced, as
+    # the agenda's; the database's own files, links, pipes and devices never are.
+    write_private_text(path, text, replace=True, database=db_path)
+
+
 class _Stopped(Exception):
     """The load was cancelled (another month was asked for): stop evaluating its trend."""
 
@@ -214,15 +259,27 @@ def trend_bars(counts: tuple[int, ...]) -> Content:
     ))
 
 
+#: After the count of a month in progress: it is the count so far, not the month's.
+SO_FAR_MARK = "…"
+
+
 def trend_line(line: TrendLine) -> Content:
-    """A unit's line: its name, a bar per month, then the numbers (the last one, the month shown, in bold)."""
+    """A unit's line: its name, a bar per month, then the numbers (the last one, the month shown, in bold).
+
+    A month in progress is not held against the unit as if it were over (docs/policy.md: a
+    person is due until the month ends): its bar and number are the unmet so far, marked `…`,
+    and those still due are shown apart ("+3 due")."""
     name = line.unit if len(line.unit) < TREND_LABEL_WIDTH else line.unit[:TREND_LABEL_WIDTH - 2] + "…"
     earlier = "".join(f"{n:>3}" for n in line.counts[:-1])
-    latest = line.counts[-1] if line.counts else 0
-    return Content.assemble(
-        f"{name:<{TREND_LABEL_WIDTH}}", trend_bars(line.counts), "  ", earlier,
+    counts = (*line.counts[:-1], line.so_far) if line.counts else line.counts
+    latest = line.so_far
+    parts: list[str | tuple[str, str]] = [
+        f"{name:<{TREND_LABEL_WIDTH}}", trend_bars(counts), "  ", earlier,
         (f"{latest:>3}", "bold $text-error" if latest else "bold $text-success"),
-    )
+    ]
+    if line.due is not None:
+        parts += [(SO_FAR_MARK, "bold"), (f" +{line.due} due", "$text-warning" if line.due else "$text-muted")]
+    return Content.assemble(*parts)
 
 
 class TrendChart(Static):
@@ -250,6 +307,8 @@ class ReportsScreen(DatabaseScreen):
         Binding("escape", "close", "Back", id="reports.close"),
         Binding("left_square_bracket", "previous_month", "Prev month", id="reports.previous_month"),
         Binding("right_square_bracket", "next_month", "Next month", id="reports.next_month"),
+        Binding("ctrl+e", "export", "Export", id="reports.export",
+                tooltip="Export the month's staffing report: Markdown, CSV, HTML or JSON"),
     ]
 
     DEFAULT_CSS = """
@@ -334,6 +393,8 @@ class ReportsScreen(DatabaseScreen):
             return
 
     def work_failed(self, worker: Worker) -> None:
+        if worker.group == "reports-export":
+            return  # the message says why; the reports on screen are untouched
         self.query_one("#reports-body").loading = False
         if self.data is not None and self.data.trend is None:
             self.query_one("#trend-months", Static).update(Content(
@@ -370,8 +431,9 @@ class ReportsScreen(DatabaseScreen):
         self.query_one("#federal", Static).update(federal_text(data.federal))
         flags = self.query_one("#flags", DataTable)
         flags.clear()
-        for line in data.flags:
-            flags.add_row(Text(line.case_id), Text(line.person), line.role, Text(line.specialist), line.flag)
+        for index, line in enumerate(data.flags):
+            flags.add_row(Text(line.case_id), Text(line.person), line.role, Text(line.specialist), line.flag,
+                          key=str(index))
         flags.display = bool(data.flags)
         self.query_one("#flags-none").display = not data.flags
         self.query_one("#reports-body").loading = False
@@ -388,15 +450,17 @@ class ReportsScreen(DatabaseScreen):
     def _show_trend(self, data: ReportsData) -> None:
         self.query_one("#trend-months", Static).update(Content(
             f"{_trend_span(data)}: evaluating the months before…" if data.trend is None
-            else f"{_trend_span(data)}, one bar and one number per month"))
+            else f"{_trend_span(data)}, one bar and one number per month"
+            + (f" · {short_month(data.month)} in progress: so far{SO_FAR_MARK} +still due"
+               if data.in_progress else "")))
         self.query_one("#trend", TrendChart).show(data.trend or ())
 
     def _fill_summary(self, table_id: str, labels: list[tuple[str, ...]], summaries: list[Summary],
                       total: Summary | None = None) -> None:
         table = self.query_one(table_id, DataTable)
         table.clear()
-        for (name, *rest), summary in zip(labels, summaries, strict=True):
-            table.add_row(Text(name), *self._numbers(summary), *(Text(part) for part in rest))
+        for index, ((name, *rest), summary) in enumerate(zip(labels, summaries, strict=True)):
+            table.add_row(Text(name), *self._numbers(summary), *(Text(part) for part in rest), key=str(index))
         if total is not None:
             table.add_row(Text("All units", style="bold"), *self._numbers(total, bold=True))
 
@@ -420,6 +484,63 @@ class ReportsScreen(DatabaseScreen):
 
     def action_close(self) -> None:
         self.app.pop_screen()
+
+    # --- export (ctrl+e) ---------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "export":
+            return True if self.data is not None else None
+        return True
+
+    def action_export(self) -> None:
+        if self.data is None:
+            return
+        from staffing_tui.exports import default_export_path
+        from staffing_tui.modals.export_prompt import ExportPrompt
+        from staffing_tui.present.report import REPORT_FORMATS
+
+        month = self.data.month
+
+        def chosen(path: Path | None) -> None:
+            if path is not None:
+                self._export(month, self.masked, path)
+
+        self.app.push_screen(ExportPrompt(f"Export the staffing report for {month_name(month)} to",
+                                          default_export_path(f"report-{month}.md"), REPORT_FORMATS), chosen)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="reports-export", name="export the report")
+    def _export(self, month: Month, masked: bool, path: Path) -> None:
+        export_report(self.db_path, month, masked, path)
+        self.post_message(ReportExported(month, path))
+
+    @on(ReportExported)
+    def _exported(self, message: ReportExported) -> None:
+        self.notify(f"Staffing report for {month_name(message.month)} exported to {message.path} "
+                    "(readable by you only).", markup=False)
+
+    # --- a row opens the caseload (enter) ---------------------------------------------------
+
+    @on(DataTable.RowSelected, "#by-unit, #by-specialist")
+    def _summary_selected(self, event: DataTable.RowSelected) -> None:
+        if self.data is None or event.row_key.value is None:
+            return
+        lines = self.data.units if event.data_table.id == "by-unit" else self.data.specialists
+        index = int(event.row_key.value)
+        if index >= len(lines):
+            return  # the "All units" line
+        if lines[index].opens is None:
+            self.notify("Nobody on this unit has a caseload this month.", severity="warning", markup=False)
+            return
+        if (jump := getattr(self.app, "jump_to_specialist", None)) is not None:  # the app, not a test's host
+            jump(lines[index].opens)
+
+    @on(DataTable.RowSelected, "#flags")
+    def _flag_selected(self, event: DataTable.RowSelected) -> None:
+        if self.data is None or event.row_key.value is None:
+            return
+        line = self.data.flags[int(event.row_key.value)]
+        if line.opens is not None and (open_case := getattr(self.app, "open_case", None)) is not None:
+            open_case(*line.opens)
 
     def action_previous_month(self) -> None:
         if self.data is not None:

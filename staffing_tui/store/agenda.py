@@ -10,10 +10,69 @@ from sqlite_utils import Database
 from staffing_tui.domain.enums import Reason, Status
 from staffing_tui.domain.model import Row
 from staffing_tui.domain.months import Month
-from staffing_tui.store.directory import check_scope
+from staffing_tui.errors import UserError
+from staffing_tui.store.directory import check_scope, staff_members
 from staffing_tui.store.evaluation import MonthReport, month_report, report_names
 from staffing_tui.store.records import list_next_steps
-from staffing_tui.store.sql import fetch_dicts
+from staffing_tui.store.sql import fetch_dicts, id_chunks, marks
+
+
+#: Reasons a person was not seen that hold only while a fact holds: re-checked at each staffing.
+RECHECK_REASONS = frozenset({
+    Reason.RUNAWAY_LOCATE_EFFORTS, Reason.WHEREABOUTS_UNKNOWN_LOCATE_EFFORTS, Reason.INCARCERATED_REMOTE_CONTACT,
+    Reason.EXCEPTION_APPROVED,
+})
+
+
+@dataclass(slots=True)
+class StaffingDecisions:
+    """The records `decided_by` created for the specialist's cases from `since` (and before
+    `until`, when given): what was decided at the staffing, for the agenda export to record."""
+
+    decided_by: str
+    since: str
+    until: str | None = None
+    staffing_notes: list[dict] = field(default_factory=list)
+    exceptions: list[dict] = field(default_factory=list)
+    plans: list[dict] = field(default_factory=list)
+    steps_agreed: list[dict] = field(default_factory=list)
+    steps_done: list[dict] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return (len(self.staffing_notes) + len(self.exceptions) + len(self.plans) + len(self.steps_agreed)
+                + len(self.steps_done))
+
+
+def day_span(day: date) -> tuple[str, str]:
+    """(since, until) covering `day` in the timestamps the records carry (UTC, ISO 8601)."""
+    return f"{day.isoformat()}T00:00:00", f"{date.fromordinal(day.toordinal() + 1).isoformat()}T00:00:00"
+
+
+def staffing_decisions(db: Database, specialist_id: str, case_ids: list[str], decided_by: str, since: str,
+                       until: str | None = None) -> StaffingDecisions:
+    """What `decided_by` recorded for `specialist_id` (on `case_ids`, their cases) from `since`:
+    staffing notes, exceptions, contact plans, next steps agreed and next steps marked done."""
+    decisions = StaffingDecisions(decided_by, since, until)
+    window = "{col} >= ? AND (? IS NULL OR {col} < ?)"
+    cases = sorted(set(case_ids))
+    for chunk in id_chunks(cases):
+        in_cases = f"case_id IN ({marks(chunk)})"
+        created = window.format(col="created_at")
+        params = [decided_by, since, until, until, *chunk]
+        decisions.staffing_notes += fetch_dicts(db, f"SELECT * FROM staffing_notes WHERE created_by = ? AND {created} "
+                                                    f"AND {in_cases} ORDER BY created_at, staffing_note_id", params)
+        decisions.exceptions += fetch_dicts(db, f"SELECT * FROM exceptions WHERE created_by = ? AND {created} "
+                                                f"AND {in_cases} ORDER BY created_at, exception_id", params)
+        decisions.plans += fetch_dicts(db, f"SELECT * FROM contact_plans WHERE created_by = ? AND {created} "
+                                           f"AND {in_cases} ORDER BY created_at, contact_plan_id", params)
+    decisions.steps_agreed = fetch_dicts(
+        db, f"SELECT * FROM next_steps WHERE specialist_id = ? AND created_by = ? AND {window.format(col='created_at')} "
+            "ORDER BY created_at, next_step_id", [specialist_id, decided_by, since, until, until])
+    decisions.steps_done = fetch_dicts(
+        db, f"SELECT * FROM next_steps WHERE specialist_id = ? AND done_by = ? AND {window.format(col='done_at')} "
+            "ORDER BY done_at, next_step_id", [specialist_id, decided_by, since, until, until])
+    return decisions
 
 
 @dataclass(slots=True)
@@ -28,6 +87,11 @@ class Agenda:
     exceptions_to_review: list[dict] = field(default_factory=list)
     next_steps: list[dict] = field(default_factory=list)
     flagged: list[Row] = field(default_factory=list)
+    #: Explained or excused, not seen for a reason that can change (a runaway, a parent whose
+    #: whereabouts are unknown, an incarcerated parent, an exception): to re-check at the staffing.
+    recheck: list[Row] = field(default_factory=list)
+    #: What was decided at the staffing (`staffing_decisions`), when asked for.
+    decisions: StaffingDecisions | None = None
 
     @property
     def days_left(self) -> int:
@@ -40,7 +104,10 @@ ASSIGNED_ON = ("coalesce((SELECT a.specialist_id FROM case_assignments a WHERE a
                "AND a.start_on <= ?1 AND (a.end_on IS NULL OR a.end_on >= ?1)), c.specialist_id)")
 
 
-def build_agenda(db: Database, specialist_id: str, month: Month, as_of: date | None = None) -> Agenda:
+def build_agenda(db: Database, specialist_id: str, month: Month, as_of: date | None = None, *,
+                 decided_by: str | None = None, since: str | None = None, until: str | None = None) -> Agenda:
+    """The agenda; with `decided_by` and `since`, also what they decided at the staffing
+    (`staffing_decisions`) for the export to record."""
     check_scope(db, None, specialist_id)
     report = month_report(db, month, as_of, specialist_id=specialist_id)
     agenda = Agenda(specialist_id, report, report_names(db, report))
@@ -49,6 +116,8 @@ def build_agenda(db: Database, specialist_id: str, month: Month, as_of: date | N
             agenda.not_seen.append(row)
         elif row.status is Status.DUE:
             agenda.due.append(row)
+        elif row.status in (Status.EXPLAINED, Status.EXCUSED) and row.reason in RECHECK_REASONS:
+            agenda.recheck.append(row)
         if row.reason is Reason.NO_CONTACT_PLAN:
             agenda.plans_missing.append(row)
         if row.integrity_flags:  # a late record is no problem to fix (docs/policy.md "As known then")
@@ -68,4 +137,12 @@ def build_agenda(db: Database, specialist_id: str, month: Month, as_of: date | N
         "AND (e.review_on <= ? OR e.end_month <= ?) ORDER BY e.end_month",
         [day, specialist_id, str(month), month_end, str(month.next())])
     agenda.next_steps = list_next_steps(db, specialist_id, open_only=True)
+    if decided_by is not None and since is not None:
+        agenda.decisions = staffing_decisions(db, specialist_id, [row.case_id for row in report.rows], decided_by,
+                                              since, until)
+        deciding = staff_members(db, {decided_by})
+        if not deciding:
+            raise UserError(f"There is no staff member {decided_by!r} to have decided at the staffing; "
+                            "give the staff id of the supervisor who held it.")
+        agenda.names.update({m.staff_id: m.name for m in deciding.values()})
     return agenda

@@ -205,3 +205,43 @@ def unit_rosters(db: Database, also_staff_ids: Iterable[str] = ()) -> list[UnitR
 
 def _by_name(member: StaffMember) -> tuple[str, str]:
     return (member.name.casefold(), member.staff_id)
+
+
+@dataclass(frozen=True, slots=True)
+class FoundMember:
+    """A person on a case (or a case as a whole: `person_id` None), found by name or case id."""
+
+    case_id: str
+    person_id: str | None
+    first_name: str | None
+    last_name: str | None
+    role: str | None
+    specialist_id: str
+    closed_on: str | None
+
+
+def find_members(db: Database, query: str, limit: int = 20) -> list[FoundMember]:
+    """People whose names start with every word of `query` ("amelia zap": Amelia Zapata), with
+    each case they are on, and the cases whose id starts with `query` (as a whole case); open
+    cases first. Case-insensitive; fewer than two characters find nothing."""
+    words = query.split()
+    if len("".join(words)) < 2:
+        return []
+    found: list[FoundMember] = []
+    if len(words) == 1:
+        found += [FoundMember(row[0], None, None, None, None, row[1], row[2]) for row in db.execute(
+            "SELECT case_id, specialist_id, closed_on FROM cases WHERE case_id LIKE ? ESCAPE '\\' "
+            "ORDER BY closed_on IS NOT NULL, case_id LIMIT ?", [_prefix(words[0]), limit])]
+    name_match = " AND ".join("(p.first_name LIKE ? ESCAPE '\\' OR p.last_name LIKE ? ESCAPE '\\')" for _ in words)
+    params = [pattern for word in words for pattern in (_prefix(word), _prefix(word))]
+    found += [FoundMember(*row) for row in db.execute(
+        "SELECT m.case_id, p.person_id, p.first_name, p.last_name, m.role, c.specialist_id, c.closed_on "
+        "FROM people p JOIN case_members m ON m.person_id = p.person_id JOIN cases c ON c.case_id = m.case_id "
+        f"WHERE {name_match} ORDER BY c.closed_on IS NOT NULL, p.last_name, p.first_name, m.case_id LIMIT ?",
+        [*params, limit - len(found)])]
+    return found[:limit]
+
+
+def _prefix(word: str) -> str:
+    """A LIKE pattern for what starts with `word` (its own % and _ taken literally)."""
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"

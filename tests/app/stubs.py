@@ -20,9 +20,10 @@ OPENED: list[tuple[str, tuple]] = []
 
 
 class _Stub(ModalScreen[object]):
-    def __init__(self, *args: object) -> None:
+    def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__()
         self.args = args
+        self.kwargs = kwargs  # the agenda's `since`
         OPENED.append((type(self).__name__, args))
 
     def compose(self) -> ComposeResult:

@@ -77,8 +77,18 @@ async def test_trend_shows_twelve_months_per_unit_ending_with_the_month(flagged_
     assert [line.unit for line in lines] == ["North Unit", "South Unit"] and all(len(line.counts) == 12 for line in lines)
     assert lines[1].counts[-1] == 4 and lines[0].counts[-1] == 0  # South: 4 not seen without a reason in November
     assert shown == [trend_line(line).plain for line in lines]
-    assert shown[1].startswith("South Unit") and shown[1].endswith("  4")
-    assert "Dec 2025 → Nov 2026" in caption
+    # November is in progress: South's 4 are all still due, none unmet so far (issue 17).
+    assert lines[1].due == 4 and lines[1].so_far == 0
+    assert shown[1].startswith("South Unit") and shown[1].endswith("  0… +4 due")
+    assert "Dec 2025 → Nov 2026" in caption and "Nov 2026 in progress: so far… +still due" in caption
+
+
+def test_the_month_in_progress_is_drawn_as_so_far_with_those_due_apart():
+    counts = (0, 2, 4, 0, 1, 0, 0, 0, 0, 0, 3, 4)
+    line = trend_line(TrendLine("North", counts, due=3))
+    # Its bar is the 1 unmet so far, not a full bar of 4; the 3 due are apart.
+    assert line.plain == "North            ▁▅█▁▃▁▁▁▁▁▆▃  " + "".join(f"{n:>3}" for n in counts[:-1]) + "  1… +3 due"
+    assert len(line.plain) <= 78  # the reports screen's width at 80 columns
 
 
 def test_a_trend_line_is_the_unit_a_bar_per_month_and_the_numbers():
@@ -195,7 +205,8 @@ async def test_the_trend_says_how_many_of_the_months_before_are_evaluated(flagge
         finally:
             release.set()
         await settle(pilot)
-        assert str(label.render()) == "Dec 2025 → Nov 2026, one bar and one number per month"
+        assert str(label.render()) == ("Dec 2025 → Nov 2026, one bar and one number per month"
+                                       " · Nov 2026 in progress: so far… +still due")
 
 
 @pytest.mark.slow

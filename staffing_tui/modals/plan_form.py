@@ -50,6 +50,7 @@ from staffing_tui.store.records import (
     plan_problems,
     today_in,
 )
+from staffing_tui.widgets.check_list import CheckList
 
 #: The document names the family: not shown while the screen is being shared.
 MASKED_DOCUMENT = ("The document names the family, so it is not shown under the privacy mask (x). "
@@ -133,7 +134,7 @@ class ContactPlanForm(StaffingForm):
         yield Static(id="eligibility", classes="form-blocked")
         yield FormRow("Frequency", Select([(label, n) for n, label in FREQUENCIES], value=1,
                                           allow_blank=False, compact=True, id="frequency"))
-        yield FormRow("Methods", SelectionList[str](
+        yield FormRow("Methods", CheckList(
             *(Selection(METHOD_WORDS[str(m)], str(m), m == PLAN_METHODS[0]) for m in PLAN_METHODS),
             id="methods",
         ))

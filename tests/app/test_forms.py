@@ -216,6 +216,22 @@ async def test_contact_plan_by_phone_only_is_not_followed_by_an_office_visit(ado
     assert f"Contact plan #{plan_id}" in document and "by telephone" in document
 
 
+async def test_contact_methods_read_ticked_or_not_without_colour(adoption_forms_db):
+    """Issue 17: every box showed `X`, ticked or not; symbol and word, as every status."""
+    async with Host().run_test(size=(120, 40)) as pilot:
+        form = await open_screen(pilot, ContactPlanForm(context(adoption_forms_db, person="P1")))
+        methods = form.query_one("#methods", SelectionList)
+
+        def drawn() -> list[str]:
+            return [methods.render_line(y).text.rstrip() for y in range(4)]
+
+        assert drawn() == ["[x] in person", "[ ] by telephone", "[ ] by video call", "[ ] in writing"]
+        methods.select("phone")
+        methods.deselect("in_person")
+        await pilot.pause()
+        assert drawn() == ["[ ] in person", "[x] by telephone", "[ ] by video call", "[ ] in writing"]
+
+
 @pytest.mark.slow
 async def test_plan_form_says_why_a_reunification_parent_needs_no_plan(forms_db):
     async with Host().run_test(size=(120, 40)) as pilot:

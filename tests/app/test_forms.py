@@ -281,6 +281,26 @@ async def test_staffing_note_needs_a_reason_code(forms_db):
     assert query(forms_db, "SELECT count(*) FROM staffing_notes") == [(1,)]  # the fixture's own note
 
 
+async def test_a_row_explained_by_a_staffing_note_opens_on_that_note_and_cannot_get_a_second(forms_db):
+    [(note_id, text)] = query(forms_db, "SELECT staffing_note_id, text FROM staffing_notes")
+    async with Host().run_test(size=(120, 40)) as pilot:
+        form = await open_screen(pilot, StaffingNoteForm(context(forms_db, person="K2")))  # Kay: explained
+        existing = str(form.query_one("#existing-note", Static).render())
+        assert existing.startswith(f"Already explained by staffing note {note_id}: ")
+        assert "To replace it, withdraw it first" in existing
+        assert form.query_one("#text", TextArea).text == text and form.query_one("#text", TextArea).read_only
+        assert form.query_one("#save", Button).disabled
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert pilot.app.screen is form
+        # Another person of the case has no note: a blank form, Save on.
+        form.query_one("#person", Select).value = "K1"
+        await pilot.pause()
+        assert not form.query_one("#existing-note", Static).has_class("-shown")
+        assert form.query_one("#text", TextArea).text == "" and not form.query_one("#save", Button).disabled
+    assert query(forms_db, "SELECT count(*) FROM staffing_notes") == [(1,)]
+
+
 @pytest.mark.slow
 async def test_next_step_appears_on_the_agenda_and_is_marked_done_there(forms_db, tmp_path, monkeypatch):
     async with Host().run_test(size=(120, 40)) as pilot:

@@ -17,7 +17,7 @@ from staffing_tui.screens import actions
 from staffing_tui.screens.staffing import StaffingScreen
 from staffing_tui.store.connection import open_database
 from tests.app import stubs
-from tests.conftest import SIZE, Recorder, column, header_text, open_caseload, settle, staffing_app
+from tests.conftest import SIZE, Recorder, column, header_text, open_caseload, query, settle, staffing_app
 
 #: Slow: each test drives the app through Pilot (a second or more each).
 pytestmark = pytest.mark.slow
@@ -223,6 +223,38 @@ async def test_the_real_exception_form_end_to_end_excuses_the_child(caseload_db:
         assert str(table.get_row("C1/K1")[1]) == "◦ excused"
         await pilot.press("down", "down", "down", "p")  # Pat Lane, the parent
         assert isinstance(app.screen, ContactPlanForm)
+
+
+async def test_n_again_after_a_save_opens_the_saved_note_instead_of_writing_a_second(caseload_db: Path):
+    """Issue 17: after a save the rows re-sort and the cursor follows the saved person; `n` again
+    wrote a second staffing note for the same person and month without a word."""
+    from textual.widgets import Button, Select, Static, TextArea
+
+    from staffing_tui.modals.note_form import StaffingNoteForm
+
+    app = staffing_app(caseload_db)
+    async with app.run_test(size=SIZE) as pilot:
+        table = await open_caseload(pilot, "S1")
+        person = table.cursor_key.split("/")[1]
+        await pilot.press("n")
+        await settle(pilot)
+        app.screen.query_one("#reason-code", Select).value = "scheduling"
+        app.screen.query_one("#text", TextArea).load_text("Visit moved twice by the placement.")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, StaffingScreen)
+        assert table.cursor_key.split("/")[1] == person  # the cursor followed the saved person
+        await pilot.press("n")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, StaffingNoteForm)
+        [(note_id,)] = query(caseload_db, "SELECT staffing_note_id FROM staffing_notes WHERE person_id = ?", [person])
+        assert str(form.query_one("#existing-note", Static).render()).startswith(
+            f"Already explained by staffing note {note_id}: Could not be scheduled")
+        assert form.query_one("#save", Button).disabled
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    assert query(caseload_db, "SELECT count(*) FROM staffing_notes WHERE person_id = ?", [person]) == [(1,)]
 
 
 async def test_after_a_save_the_state_is_brought_up_to_date_for_the_saved_case_only(caseload_db: Path, monkeypatch):

@@ -322,7 +322,10 @@ class ContactPlanForm(StaffingForm):
         path.focus()
 
     def action_cancel(self) -> None:
-        self.dismiss(self.plan_id)  # None until saved; after saving the Close button lands here too
+        if self.plan_id is None:
+            super().action_cancel()  # not saved: asks before throwing away what was typed
+        else:
+            self.dismiss(self.plan_id)  # after saving the Close button lands here too
 
     def action_close(self) -> None:
         self.dismiss(self.plan_id)

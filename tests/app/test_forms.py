@@ -356,9 +356,29 @@ async def test_masked_agenda_shows_initials(forms_db):
 @pytest.mark.slow
 async def test_escape_cancels_with_none_and_writes_nothing(forms_db):
     async with Host().run_test(size=(120, 40)) as pilot:
+        await open_screen(pilot, StaffingNoteForm(context(forms_db)))
+        await pilot.press("escape")  # nothing typed: closes at once
+        await settle(pilot)
+        assert pilot.app.results == [None]
+    assert query(forms_db, "SELECT count(*) FROM audit_log") == [(0,)]
+
+
+@pytest.mark.slow
+async def test_escape_asks_before_throwing_away_what_was_typed(forms_db):
+    from staffing_tui.modals.discard import DiscardTyped
+
+    async with Host().run_test(size=(120, 40)) as pilot:
         form = await open_screen(pilot, StaffingNoteForm(context(forms_db)))
         form.query_one("#reason-code", Select).value = "scheduling"
+        form.query_one("#text", TextArea).focus()
+        await pilot.press(*"Visit moved")
         await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, DiscardTyped) and pilot.app.results == []
+        await pilot.press("n")  # keep editing: everything typed is still there
+        await settle(pilot)
+        assert pilot.app.screen is form and form.query_one("#text", TextArea).text == "Visit moved"
+        await pilot.press("escape", "y")
         await settle(pilot)
         assert pilot.app.results == [None]
     assert query(forms_db, "SELECT count(*) FROM audit_log") == [(0,)]

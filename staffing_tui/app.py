@@ -192,16 +192,20 @@ class StaffingApp(App[int]):
     def _settle_identity(self, evaluation: MonthEvaluation) -> None:
         """The month's worker looked up who acts (`evaluation.acting`): on a verified database the
         logged-in staff member; else `--as`, or without it, ask."""
-        me = self.identity = evaluation.identity
+        me = evaluation.identity
+        # Who acts is set before who this process is: the header says "browsing only" for an
+        # identity without an actor, so the other order flashed it at start with `--as` (issue 17).
         if me is not None and me.verified:
             self._act_as_logged_in(me, evaluation.acting)
-        elif not self.as_staff:
-            self.action_choose_identity()
-        elif evaluation.acting is not None:
+            self.identity = me
+        elif evaluation.acting is not None and self.as_staff:
             self.actor = evaluation.acting
+            self.identity = me
         else:
-            self.notify(f"There is no staff member {self.as_staff!r} in this database (--as); choose who you are.",
-                        title="Unknown user", severity="error", timeout=12, markup=False)
+            self.identity = me  # the picker is offered on an unverified database only
+            if self.as_staff:
+                self.notify(f"There is no staff member {self.as_staff!r} in this database (--as); "
+                            "choose who you are.", title="Unknown user", severity="error", timeout=12, markup=False)
             self.action_choose_identity()
 
     def _act_as_logged_in(self, me: Identity, member: StaffMember | None) -> None:

@@ -226,6 +226,8 @@ class StaffingForm(SaveOrCancel):
         self.attempted = False
         self._recheck_timer = None
         self._people_of_case: str | None = None  # the case whose members the person picker lists
+        #: The fields as the form opened them (`_field_values`): escape asks before throwing away more.
+        self._opened_with: tuple | None = None
 
     # --- what subclasses provide ------------------------------------------------------------
 
@@ -364,6 +366,41 @@ class StaffingForm(SaveOrCancel):
         self.show_not_allowed(setup.not_allowed)
         self.call_after_refresh(self._focus_first_field)
         self.fields_changed()
+        self.call_after_refresh(self._remember_opened_fields)
+
+    def _remember_opened_fields(self) -> None:
+        self._opened_with = self._field_values()
+
+    def _field_values(self) -> tuple:
+        """Every field's value, to tell whether anything was typed or chosen since the form opened."""
+        values: list[object] = []
+        for widget in self.query("#form-fields Input, #form-fields Select, #form-fields TextArea, "
+                                 "#form-fields SelectionList"):
+            if isinstance(widget, TextArea):
+                values.append(widget.text)
+            elif isinstance(widget, SelectionList):
+                values.append(tuple(widget.selected))
+            else:
+                values.append(widget.value)
+        return tuple(values)
+
+    @property
+    def typed(self) -> bool:
+        """Whether anything was typed or chosen since the form opened."""
+        return self._opened_with is not None and self._field_values() != self._opened_with
+
+    def action_cancel(self) -> None:
+        """Escape: close with nothing saved — asking first when something was typed (issue 17)."""
+        if not self.typed:
+            self.dismiss(None)
+            return
+        from staffing_tui.modals.discard import DiscardTyped
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(DiscardTyped(self.TITLE.split(":")[0].lower()), callback=answered)
 
     def _focus_first_field(self) -> None:
         # Case and person come from the row the form was opened on: start on the first choice to make.

@@ -50,6 +50,7 @@ from staffing_tui.store.records import (
     plan_problems,
     today_in,
 )
+from staffing_tui.widgets.check_list import CheckList
 
 #: The document names the family: not shown while the screen is being shared.
 MASKED_DOCUMENT = ("The document names the family, so it is not shown under the privacy mask (x). "
@@ -133,7 +134,7 @@ class ContactPlanForm(StaffingForm):
         yield Static(id="eligibility", classes="form-blocked")
         yield FormRow("Frequency", Select([(label, n) for n, label in FREQUENCIES], value=1,
                                           allow_blank=False, compact=True, id="frequency"))
-        yield FormRow("Methods", SelectionList[str](
+        yield FormRow("Methods", CheckList(
             *(Selection(METHOD_WORDS[str(m)], str(m), m == PLAN_METHODS[0]) for m in PLAN_METHODS),
             id="methods",
         ))
@@ -321,7 +322,10 @@ class ContactPlanForm(StaffingForm):
         path.focus()
 
     def action_cancel(self) -> None:
-        self.dismiss(self.plan_id)  # None until saved; after saving the Close button lands here too
+        if self.plan_id is None:
+            super().action_cancel()  # not saved: asks before throwing away what was typed
+        else:
+            self.dismiss(self.plan_id)  # after saving the Close button lands here too
 
     def action_close(self) -> None:
         self.dismiss(self.plan_id)

@@ -29,16 +29,30 @@ from staffing_tui.domain.months import Month
 from staffing_tui.present.escape import for_terminal
 from staffing_tui.store.directory import PersonName, StaffMember, Unit
 
-#: Symbol + word for each status; the word is what a screen reader or a
-#: colour-blind user relies on.
-STATUS_LABELS: dict[Status, str] = {
-    Status.UNMET: "✗ unmet",
-    Status.DUE: "! due",
-    Status.EXPLAINED: "• explained",
-    Status.EXCUSED: "• excused",
-    Status.MET: "✓ met",
-    Status.NOT_REQUIRED: "– not required",
+#: The one symbol of each status, wherever it is drawn (the caseload, the month strip and its
+#: legend, the help, the reports): one table, so a status never has two symbols (issue 17).
+#: Explained and excused differ by symbol too, for the strip where no word fits.
+STATUS_SYMBOLS: dict[Status, str] = {
+    Status.UNMET: "✗",
+    Status.DUE: "!",
+    Status.EXPLAINED: "•",
+    Status.EXCUSED: "◦",
+    Status.MET: "✓",
+    Status.NOT_REQUIRED: "–",
 }
+
+#: The word of each status: what a screen reader or a colour-blind user relies on.
+STATUS_WORDS: dict[Status, str] = {
+    Status.UNMET: "unmet",
+    Status.DUE: "due",
+    Status.EXPLAINED: "explained",
+    Status.EXCUSED: "excused",
+    Status.MET: "met",
+    Status.NOT_REQUIRED: "not required",
+}
+
+#: Symbol + word for each status, so colour is never the only signal.
+STATUS_LABELS: dict[Status, str] = {status: f"{symbol} {STATUS_WORDS[status]}" for status, symbol in STATUS_SYMBOLS.items()}
 
 #: What each status means, for the help's legend.
 STATUS_MEANINGS: dict[Status, str] = {
@@ -49,10 +63,6 @@ STATUS_MEANINGS: dict[Status, str] = {
     Status.MET: "seen as required",
     Status.NOT_REQUIRED: "no visit requirement this month",
 }
-
-#: The symbol alone, for the month strip where a word does not fit.
-STATUS_SYMBOLS: dict[Status, str] = {status: label.split(" ", 1)[0] for status, label in STATUS_LABELS.items()}
-STATUS_SYMBOLS[Status.EXCUSED] = "◦"  # the strip has no word to tell it from "explained"
 
 #: A month in which the person was not on the case (or the case was not open).
 OFF_CASE_SYMBOL = "·"

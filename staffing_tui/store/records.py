@@ -482,11 +482,48 @@ def staffing_note_problems(db: Database, actor: Actor, req: StaffingNoteRequest)
     if case is not None:
         if req.month < case.first_month or (case.last_month is not None and req.month > case.last_month):
             problems.append(f"month: case {case.case_id} is not open in {req.month}.")
+        if (problem := second_note_problem(db, req.case_id, req.person_id, req.month)) is not None:
+            problems.append(problem)
     return problems
 
 
+def active_staffing_note(db: Database, case_id: str, person_id: str | None, month: Month) -> dict | None:
+    """The staffing note that explains (case, person — None: the case itself —, month), if one does:
+    at most one is not withdrawn (`second_note_problem`)."""
+    return fetch_dict(db, "SELECT * FROM staffing_notes WHERE case_id = ? AND person_id IS ? AND month = ? "
+                          "AND withdrawn_at IS NULL ORDER BY staffing_note_id LIMIT 1",
+                      [case_id, person_id, str(month)])
+
+
+def active_staffing_notes(db: Database, case_ids: list[str], month: Month) -> dict[tuple[str, str | None], dict]:
+    """The notes not withdrawn for `month` on `case_ids`, by (case, person — None: the case itself)."""
+    found: dict[tuple[str, str | None], dict] = {}
+    if case_ids:
+        for note in fetch_dicts(db, f"SELECT * FROM staffing_notes WHERE month = ? AND withdrawn_at IS NULL "
+                                    f"AND case_id IN ({marks(case_ids)}) ORDER BY staffing_note_id",
+                                [str(month), *case_ids]):
+            found.setdefault((note["case_id"], note["person_id"]), note)
+    return found
+
+
+def second_note_problem(db: Database, case_id: str, person_id: str | None, month: Month) -> str | None:
+    """Why a new staffing note for (case, person or the case, month) is refused: one already explains it.
+
+    docs/policy.md "Reasons recorded at a staffing": a note documents *the* reason someone was not
+    seen that month; a second one (issue 17: saved without a word after the rows re-sorted) would
+    leave two reasons and two authors for one row. A note recorded in error is withdrawn, and then
+    may be replaced. No name or note text in the sentence: the CLI prints it.
+    """
+    note = active_staffing_note(db, case_id, person_id, month)
+    if note is None:
+        return None
+    whom = f"person: {person_id}" if person_id is not None else f"person: case {case_id} itself"
+    return (f"{whom} is already explained in {month} by staffing note {note['staffing_note_id']} "
+            f"({note['reason_code']}, by {note['author']} on {note['created_at'][:10]}); withdraw it first to "
+            "replace it, or add what is new as a next step.")
+
+
 def add_staffing_note(db: Database, actor: Actor, req: StaffingNoteRequest, *, at: str | None = None) -> int:
-    _fail(staffing_note_problems(db, actor, req), "staffing note")
     at = at or now_text()
     record = {
         "case_id": req.case_id, "person_id": req.person_id, "month": str(req.month),
@@ -494,6 +531,9 @@ def add_staffing_note(db: Database, actor: Actor, req: StaffingNoteRequest, *, a
         "created_at": at, "created_by": actor.staff_id,
     }
     with saving(db, req.case_id):
+        # Validated inside the write transaction: two supervisors saving a note for one row at
+        # once cannot both pass the one-note check.
+        _fail(staffing_note_problems(db, actor, req), "staffing note")
         return STAFFING_NOTES.create(db, actor, record, at)
 
 

@@ -216,6 +216,22 @@ async def test_contact_plan_by_phone_only_is_not_followed_by_an_office_visit(ado
     assert f"Contact plan #{plan_id}" in document and "by telephone" in document
 
 
+async def test_contact_methods_read_ticked_or_not_without_colour(adoption_forms_db):
+    """Issue 17: every box showed `X`, ticked or not; symbol and word, as every status."""
+    async with Host().run_test(size=(120, 40)) as pilot:
+        form = await open_screen(pilot, ContactPlanForm(context(adoption_forms_db, person="P1")))
+        methods = form.query_one("#methods", SelectionList)
+
+        def drawn() -> list[str]:
+            return [methods.render_line(y).text.rstrip() for y in range(4)]
+
+        assert drawn() == ["[x] in person", "[ ] by telephone", "[ ] by video call", "[ ] in writing"]
+        methods.select("phone")
+        methods.deselect("in_person")
+        await pilot.pause()
+        assert drawn() == ["[ ] in person", "[x] by telephone", "[ ] by video call", "[ ] in writing"]
+
+
 @pytest.mark.slow
 async def test_plan_form_says_why_a_reunification_parent_needs_no_plan(forms_db):
     async with Host().run_test(size=(120, 40)) as pilot:
@@ -263,6 +279,26 @@ async def test_staffing_note_needs_a_reason_code(forms_db):
         await settle(pilot)
         assert "reason_code: choose the reason that fits." in problems_shown(form)
     assert query(forms_db, "SELECT count(*) FROM staffing_notes") == [(1,)]  # the fixture's own note
+
+
+async def test_a_row_explained_by_a_staffing_note_opens_on_that_note_and_cannot_get_a_second(forms_db):
+    [(note_id, text)] = query(forms_db, "SELECT staffing_note_id, text FROM staffing_notes")
+    async with Host().run_test(size=(120, 40)) as pilot:
+        form = await open_screen(pilot, StaffingNoteForm(context(forms_db, person="K2")))  # Kay: explained
+        existing = str(form.query_one("#existing-note", Static).render())
+        assert existing.startswith(f"Already explained by staffing note {note_id}: ")
+        assert "To replace it, withdraw it first" in existing
+        assert form.query_one("#text", TextArea).text == text and form.query_one("#text", TextArea).read_only
+        assert form.query_one("#save", Button).disabled
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert pilot.app.screen is form
+        # Another person of the case has no note: a blank form, Save on.
+        form.query_one("#person", Select).value = "K1"
+        await pilot.pause()
+        assert not form.query_one("#existing-note", Static).has_class("-shown")
+        assert form.query_one("#text", TextArea).text == "" and not form.query_one("#save", Button).disabled
+    assert query(forms_db, "SELECT count(*) FROM staffing_notes") == [(1,)]
 
 
 @pytest.mark.slow
@@ -320,9 +356,29 @@ async def test_masked_agenda_shows_initials(forms_db):
 @pytest.mark.slow
 async def test_escape_cancels_with_none_and_writes_nothing(forms_db):
     async with Host().run_test(size=(120, 40)) as pilot:
+        await open_screen(pilot, StaffingNoteForm(context(forms_db)))
+        await pilot.press("escape")  # nothing typed: closes at once
+        await settle(pilot)
+        assert pilot.app.results == [None]
+    assert query(forms_db, "SELECT count(*) FROM audit_log") == [(0,)]
+
+
+@pytest.mark.slow
+async def test_escape_asks_before_throwing_away_what_was_typed(forms_db):
+    from staffing_tui.modals.discard import DiscardTyped
+
+    async with Host().run_test(size=(120, 40)) as pilot:
         form = await open_screen(pilot, StaffingNoteForm(context(forms_db)))
         form.query_one("#reason-code", Select).value = "scheduling"
+        form.query_one("#text", TextArea).focus()
+        await pilot.press(*"Visit moved")
         await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, DiscardTyped) and pilot.app.results == []
+        await pilot.press("n")  # keep editing: everything typed is still there
+        await settle(pilot)
+        assert pilot.app.screen is form and form.query_one("#text", TextArea).text == "Visit moved"
+        await pilot.press("escape", "y")
         await settle(pilot)
         assert pilot.app.results == [None]
     assert query(forms_db, "SELECT count(*) FROM audit_log") == [(0,)]

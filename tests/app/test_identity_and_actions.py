@@ -17,7 +17,7 @@ from staffing_tui.screens import actions
 from staffing_tui.screens.staffing import StaffingScreen
 from staffing_tui.store.connection import open_database
 from tests.app import stubs
-from tests.conftest import SIZE, Recorder, column, header_text, open_caseload, settle, staffing_app
+from tests.conftest import SIZE, Recorder, column, header_text, open_caseload, query, settle, staffing_app
 
 #: Slow: each test drives the app through Pilot (a second or more each).
 pytestmark = pytest.mark.slow
@@ -130,7 +130,7 @@ async def test_e_opens_the_exception_form_for_the_person_and_a_save_refreshes_th
         assert ctx == FormContext(caseload_db, "SV1", "S1", Month(2026, 11), "C1", "K1", False)
         assert recorder.messages("information") == ["Exception 1 saved."]
         # Evaluated again at once: Kit is excused now, and the badge counts one fewer.
-        assert column(table, "status")[:2] == ["! due", "• excused"]
+        assert column(table, "status")[:2] == ["! due", "◦ excused"]
         assert table.get_row("C1/K1")[2].plain == "exception approved"
         assert app.screen.evaluation.unseen_without_reason("S1") == 1
 
@@ -145,6 +145,47 @@ async def test_the_same_keys_work_on_the_detail_and_refresh_it(caseload_db: Path
         detail = app.screen
         assert detail.current_row().reason == "exception_approved"
         assert "Exceptions (1)" in str(detail.query_one("#exceptions-heading").render())
+
+
+async def test_excused_has_one_symbol_in_the_caseload_and_in_the_strip_legend(caseload_db: Path, monkeypatch):
+    from staffing_tui.widgets.month_strip import MonthStrip
+
+    stub_action(monkeypatch, "exception", "SavingExceptionForm")
+    app = staffing_app(caseload_db)
+    async with app.run_test(size=SIZE) as pilot:
+        table = await open_caseload(pilot, "S1")
+        await pilot.press("e")  # Kit excused
+        await settle(pilot)
+        [in_caseload] = [label for label in column(table, "status") if label.endswith(" excused")]
+        await pilot.press("down", "enter")  # Kit's row (now second) → the detail
+        await settle(pilot)
+        legend = str(app.screen.query_one(MonthStrip).render()).splitlines()[-1].split()
+        in_legend = legend[legend.index("excused") - 1]
+        assert in_caseload == f"{in_legend} excused"
+        explained = legend[legend.index("explained") - 1]
+        assert in_legend != explained  # told apart without colour, where the strip has no word
+
+
+async def test_with_as_the_header_never_says_browsing_only(caseload_db: Path, monkeypatch):
+    """Issue 17: "browsing only" flashed at start with `--as`. Every state the header is asked to
+    draw (it redraws whenever who-is-acting changes) names the acting user, never "browsing only"."""
+    from staffing_tui.widgets.staffing_header import StaffingHeader, right_variants
+
+    asked: list[str] = []
+    real_refresh = StaffingHeader.refresh
+
+    def refresh(header, *args, **kwargs):
+        app = header.app
+        asked.append(" · ".join(right_variants(app.actor, app.identity)[0]))
+        return real_refresh(header, *args, **kwargs)
+
+    monkeypatch.setattr(StaffingHeader, "refresh", refresh)
+    app = staffing_app(caseload_db, as_staff="SV1")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert header_text(app).endswith("Val Vega · supervisor · identity not verified")
+    assert "Val Vega · supervisor · identity not verified" in asked
+    assert not [words for words in asked if "browsing only" in words]
 
 
 async def test_a_cancelled_form_changes_nothing(caseload_db: Path, monkeypatch):
@@ -179,9 +220,41 @@ async def test_the_real_exception_form_end_to_end_excuses_the_child(caseload_db:
         await settle(pilot)
         assert isinstance(app.screen, StaffingScreen)
         assert recorder.messages("information") == ["Exception 1 saved."]
-        assert str(table.get_row("C1/K1")[1]) == "• excused"
+        assert str(table.get_row("C1/K1")[1]) == "◦ excused"
         await pilot.press("down", "down", "down", "p")  # Pat Lane, the parent
         assert isinstance(app.screen, ContactPlanForm)
+
+
+async def test_n_again_after_a_save_opens_the_saved_note_instead_of_writing_a_second(caseload_db: Path):
+    """Issue 17: after a save the rows re-sort and the cursor follows the saved person; `n` again
+    wrote a second staffing note for the same person and month without a word."""
+    from textual.widgets import Button, Select, Static, TextArea
+
+    from staffing_tui.modals.note_form import StaffingNoteForm
+
+    app = staffing_app(caseload_db)
+    async with app.run_test(size=SIZE) as pilot:
+        table = await open_caseload(pilot, "S1")
+        person = table.cursor_key.split("/")[1]
+        await pilot.press("n")
+        await settle(pilot)
+        app.screen.query_one("#reason-code", Select).value = "scheduling"
+        app.screen.query_one("#text", TextArea).load_text("Visit moved twice by the placement.")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, StaffingScreen)
+        assert table.cursor_key.split("/")[1] == person  # the cursor followed the saved person
+        await pilot.press("n")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, StaffingNoteForm)
+        [(note_id,)] = query(caseload_db, "SELECT staffing_note_id FROM staffing_notes WHERE person_id = ?", [person])
+        assert str(form.query_one("#existing-note", Static).render()).startswith(
+            f"Already explained by staffing note {note_id}: Could not be scheduled")
+        assert form.query_one("#save", Button).disabled
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    assert query(caseload_db, "SELECT count(*) FROM staffing_notes WHERE person_id = ?", [person]) == [(1,)]
 
 
 async def test_after_a_save_the_state_is_brought_up_to_date_for_the_saved_case_only(caseload_db: Path, monkeypatch):

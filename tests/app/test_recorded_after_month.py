@@ -51,7 +51,7 @@ async def test_caseload_rows_say_in_words_that_their_record_came_after_october_e
     async with app.run_test(size=SIZE) as pilot:
         table = await open_caseload(pilot, "S1")
 
-        assert cells(table, "C1/K6")[1:3] == ["• excused", "exception approved · approved after October ended"]
+        assert cells(table, "C1/K6")[1:3] == ["◦ excused", "exception approved · approved after October ended"]
         assert cells(table, "C1/K1")[1:3] == ["• explained",
                                               "reason recorded at staffing · recorded after October ended"]
         assert not any("recorded_after_month" in cell for key in ("C1/K6", "C1/K1") for cell in cells(table, key))
@@ -70,7 +70,7 @@ async def test_detail_screen_says_the_exception_was_approved_after_october_ended
         assert isinstance(screen, CaseDetailScreen)
 
         status = " ".join(str(screen.query_one("#detail-status").render()).split())
-        assert status.startswith("October 2026: • excused — exception approved · approved after October ended")
+        assert status.startswith("October 2026: ◦ excused — exception approved · approved after October ended")
         assert "⚠" not in status  # a late approval is allowed: not an integrity problem
         members = screen.query_one("#members-table")
         assert str(members.get_row("K1")[-1]) == "• explained — reason recorded at staffing · recorded after October ended"

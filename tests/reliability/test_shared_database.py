@@ -41,6 +41,7 @@ import pytest
 from sqlite_utils import Database
 
 from staffing_tui.cli import EXIT_BAD_INPUT, EXIT_BUSY, EXIT_OK
+from staffing_tui.domain.months import Month
 from staffing_tui.store import schema
 from staffing_tui.store.audit import row_hash
 from staffing_tui.store.connection import connect_readonly, open_database, set_meta
@@ -95,7 +96,9 @@ def older_database(path: Path, owner: Account, mode: int) -> None:
 
 
 def note_add(db: Path, case: str, person: str, n: int, *extra: str) -> list[str]:
-    return ["note", "add", "--db", str(db), "--case", case, "--person", person, "--month", MONTH,
+    """The `n`th write's note: each one for its own month (one staffing note per person and month)."""
+    month = str(Month.parse(MONTH).shift(n))
+    return ["note", "add", "--db", str(db), "--case", case, "--person", person, "--month", month,
             "--reason-code", "scheduling", "--text", f"Write {n}: the visit could not be scheduled.", *extra]
 
 
@@ -318,8 +321,8 @@ def test_user_logname_and_home_naming_the_other_account_change_nothing(runner, g
     db = shared_unit(runner, group, folder)
     posing = {group.supervisor: group.manager, group.manager: group.supervisor}
     ids = {}
-    for account, other in posing.items():
-        result = runner.run(account, *note_add(db, "C1", "K1", 1), env=other.login_environment)
+    for n, (account, other) in enumerate(posing.items(), 1):
+        result = runner.run(account, *note_add(db, "C1", "K1", n), env=other.login_environment)
         assert result["code"] == EXIT_OK, result
         ids[account] = result["out"].strip()
     assert audit_of(db, "staffing_notes") == [(ids[group.supervisor], "SV1", group.supervisor.name, 1),

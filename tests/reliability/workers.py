@@ -66,8 +66,9 @@ def main() -> int:
             table, argv = "exceptions", exception_add(args.db, args.actor, args.case, args.person, month)
             month = month.next()
         else:
+            # One staffing note per person and month: each note for the next month.
             table, argv = "staffing_notes", note_add(args.db, args.actor, args.case, args.person,
-                                                     Month.parse(args.first_month), n)
+                                                     Month.parse(args.first_month).shift(n), n)
         code, out, err = run_cli(*argv)
         if code != 0:
             print(f"fail {code} {err.strip()}", flush=True)

@@ -242,6 +242,26 @@ def test_staffing_note_explains_the_month(db_path, capsys):
     assert (row["status"], row["reason"]) == ("explained", "staffing_reason")
 
 
+def test_one_staffing_note_per_person_and_month_until_it_is_withdrawn(db_path, capsys):
+    note = ["note", "add", "--db", db_path, "--as", "SV1", "--case", "C2", "--person", "K2", "--month", "2026-10",
+            "--reason-code", "hospitalized", "--text", "In hospital all month."]
+    code, out, err = cli(capsys, *note)
+    assert code == 0, err
+    first = out.strip()
+    code, _, err = cli(capsys, *note[:-1], "A second reason for the same month.")
+    assert code == 2
+    assert err.strip() == (f"error: person: K2 is already explained in 2026-10 by staffing note {first} (hospitalized, by SV1 "
+                           f"on {query(db_path, 'SELECT created_at FROM staffing_notes')[0][0][:10]}); withdraw it "
+                           "first to replace it, or add what is new as a next step.")
+    assert query(db_path, "SELECT count(*) FROM staffing_notes") == [(1,)]  # nothing written
+    # Another month, or the case itself, is another row: allowed.
+    assert cli(capsys, *note[:11], "2026-09", *note[12:])[0] == 0
+    assert cli(capsys, *note[:8], "--month", "2026-10", *note[12:])[0] == 0
+    # A withdrawn note explains nothing: it may be replaced.
+    assert cli(capsys, "note", "withdraw", first, "--db", db_path, "--as", "SV1", "--reason", "Recorded in error.")[0] == 0
+    assert cli(capsys, *note[:-1], "Back home on the 3rd; hospital again on the 5th.")[0] == 0
+
+
 def test_specialist_cannot_author_a_staffing_note(db_path, capsys):
     code, _, err = cli(capsys, "note", "add", "--db", db_path, "--as", "S1", "--case", "C2", "--person", "K2",
                        "--month", "2026-10", "--reason-code", "hospitalized", "--text", "In hospital.")

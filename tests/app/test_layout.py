@@ -1,0 +1,98 @@
+"""Issue 17: a layout that works at 80×24 first (the caseload, its detail line, the header).
+
+Database: tests/conftest.py `caseload_db`, November 2026 as of 2026-11-18, acting as Val Vega.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets.data_table import ColumnKey
+
+from staffing_tui.domain.months import Month
+from staffing_tui.store.audit import resolve_actor
+from staffing_tui.store.connection import open_database
+from staffing_tui.store.records import ExceptionRequest, create_exception
+from staffing_tui.widgets.caseload_table import FITTED, fitted_widths
+from tests.conftest import open_caseload, row_detail_text, settle, staffing_app
+
+#: Slow: each test drives the app through Pilot.
+pytestmark = pytest.mark.slow
+
+
+def visible_text(table) -> list[str]:
+    """The table's lines as drawn on screen (what is not scrolled to is not there)."""
+    return [strip.text for strip in table.render_lines(table.scrollable_content_region.reset_offset)]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_name_status_reason_and_placement_are_on_screen_without_scrolling(caseload_db: Path, size):
+    app = staffing_app(caseload_db)
+    async with app.run_test(size=size) as pilot:
+        table = await open_caseload(pilot, "S1")
+        fitted_end = sum(table.columns[ColumnKey(key)].get_render_width(table) for key in FITTED)
+        assert table.region.x + fitted_end <= table.scrollable_content_region.right
+        ivy = next(line for line in visible_text(table) if line.startswith(" Ivy Lane"))
+        name, status, reason, placement = (ivy[table.region.x + sum(
+            table.columns[ColumnKey(k)].get_render_width(table) for k in FITTED[:i]):][
+            :table.columns[ColumnKey(key)].get_render_width(table)].strip() for i, key in enumerate(FITTED))
+        assert (name, status, placement) == ("Ivy Lane", "! due", "runaway")
+        assert reason.startswith("runaway, no")
+
+
+def test_the_fitted_columns_give_way_so_all_four_fit_in_80_columns():
+    natural = {"name": 33, "status": 14, "reason": 41, "placement": 19}
+    widths = fitted_widths(78, natural)
+    assert sum(widths.values()) + 2 * len(FITTED) <= 78
+    assert widths["status"] == 14 and widths["placement"] == 19  # words never cut
+    assert widths["reason"] >= 12
+
+
+async def test_the_detail_line_shows_the_highlighted_rows_reason_whole_when_its_cell_is_cut(caseload_db: Path):
+    db = open_database(caseload_db)
+    db.execute("UPDATE people SET first_name = 'Maximiliana', last_name = 'Featherstonehaugh' WHERE person_id = 'K6'")
+    db.conn.commit()
+    db.close()
+    app = staffing_app(caseload_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = await open_caseload(pilot, "S1")
+        await pilot.press("down")  # Ivy, the runaway child, renamed to a long name
+        assert table.cursor_key == "C1/K6"
+        line = next(line for line in visible_text(table) if line.startswith(" Maximiliana"))
+        assert "…" in line and "runaway, no locate efforts this month" not in line
+        detail = row_detail_text(app)
+        assert detail.startswith("Maximiliana Featherstonehaugh · ! due: runaway, no locate efforts this month")
+        assert "placement: runaway since 2026-10-20" in detail and "last seen 2026-09-15" in detail
+        assert app.screen.query_one("#row-detail").region.bottom <= 23  # above the footer
+
+
+async def test_an_excused_rows_detail_line_names_the_exceptions_category_and_last_month(caseload_db: Path):
+    db = open_database(caseload_db)
+    create_exception(db, resolve_actor(db, "SV1"), ExceptionRequest(
+        "C1", "K1", "child_in_treatment", "Residential treatment limits visits this quarter.",
+        Month(2026, 11), Month(2027, 1)), at="2026-11-10T17:00:00Z")
+    db.close()
+    app = staffing_app(caseload_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = await open_caseload(pilot, "S1")
+        keys = [key.value for key in table.rows]
+        await pilot.press(*["down"] * keys.index("C1/K1"))
+        await settle(pilot)
+        assert table.cursor_row_shown.status == "excused"
+        detail = row_detail_text(app)
+        assert "• excused: exception approved" in detail
+        assert "exception: Child is in treatment, through January 2027" in detail
+
+
+async def test_the_detail_line_keeps_the_placement_name_off_screen_under_the_mask(caseload_db: Path):
+    app = staffing_app(caseload_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_caseload(pilot, "S1")
+        assert "(Oak Home)" in row_detail_text(app) and "Kit" in row_detail_text(app)
+        await pilot.press("x")
+        detail = row_detail_text(app)
+        assert "Oak Home" not in detail and "Kit" not in detail
+        assert "placement: foster home since 2026-05-01" in detail
+
+

@@ -15,7 +15,8 @@ from staffing_tui.store.audit import resolve_actor
 from staffing_tui.store.connection import open_database
 from staffing_tui.store.records import ExceptionRequest, create_exception
 from staffing_tui.widgets.caseload_table import FITTED, fitted_widths
-from tests.conftest import open_caseload, row_detail_text, settle, staffing_app
+from staffing_tui.widgets.staffing_header import StaffingHeader
+from tests.conftest import header_text, open_caseload, row_detail_text, settle, staffing_app
 
 #: Slow: each test drives the app through Pilot.
 pytestmark = pytest.mark.slow
@@ -96,3 +97,19 @@ async def test_the_detail_line_keeps_the_placement_name_off_screen_under_the_mas
         assert "placement: foster home since 2026-05-01" in detail
 
 
+
+
+@pytest.mark.parametrize("name", ["Marisol Brandtner", "Marisol Brandtner-Okonkwo de la Fuente"])
+async def test_at_80_columns_the_header_keeps_who_is_acting_and_the_mask_badge(caseload_db: Path, name: str):
+    db = open_database(caseload_db)
+    db.execute("UPDATE staff SET name = ? WHERE staff_id = 'SV1'", [name])
+    db.conn.commit()
+    db.close()
+    app = staffing_app(caseload_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("x")
+        header = header_text(app)
+        assert header.endswith(f"{name} · not verified MASKED")
+        assert header.startswith("Nov 2026")  # the month stays; the as-of date gives way first
+        assert app.screen.query_one(StaffingHeader).render().cell_length <= 78

@@ -8,15 +8,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.widgets import Static
 from textual.widgets.data_table import ColumnKey
 
 from staffing_tui.domain.months import Month
+from staffing_tui.modals.exception_form import ExceptionForm
 from staffing_tui.store.audit import resolve_actor
 from staffing_tui.store.connection import open_database
 from staffing_tui.store.records import ExceptionRequest, create_exception
 from staffing_tui.widgets.caseload_table import FITTED, fitted_widths
 from staffing_tui.widgets.staffing_header import StaffingHeader
-from tests.conftest import header_text, open_caseload, row_detail_text, settle, staffing_app
+from tests.conftest import Host, context, header_text, open_caseload, open_screen, row_detail_text, settle, staffing_app
 
 #: Slow: each test drives the app through Pilot.
 pytestmark = pytest.mark.slow
@@ -113,3 +115,14 @@ async def test_at_80_columns_the_header_keeps_who_is_acting_and_the_mask_badge(c
         assert header.endswith(f"{name} · not verified MASKED")
         assert header.startswith("Nov 2026")  # the month stays; the as-of date gives way first
         assert app.screen.query_one(StaffingHeader).render().cell_length <= 78
+
+
+async def test_at_80x24_the_exception_forms_quarterly_contact_reminder_shows_without_scrolling(forms_db):
+    async with Host().run_test(size=(80, 24)) as pilot:
+        form = await open_screen(pilot, ExceptionForm(context(forms_db, person="P1")))
+        reminder = form.query_one("#quarterly", Static)
+        assert reminder.has_class("-shown")
+        region = reminder.region
+        assert region.height >= 1 and region.bottom <= 24
+        # Every line drawn where it is, none scrolled away under the fields.
+        assert all(form.get_widget_at(region.x + 1, y)[0] is reminder for y in range(region.y, region.bottom))

@@ -126,3 +126,27 @@ async def test_at_80x24_the_exception_forms_quarterly_contact_reminder_shows_wit
         assert region.height >= 1 and region.bottom <= 24
         # Every line drawn where it is, none scrolled away under the fields.
         assert all(form.get_widget_at(region.x + 1, y)[0] is reminder for y in range(region.y, region.bottom))
+
+
+async def test_the_plan_preview_is_rendered_markdown_and_ctrl_t_edits_its_text(adoption_forms_db):
+    from textual.widgets import Markdown, TextArea
+    from textual.widgets._markdown import MarkdownH1
+
+    from staffing_tui.modals.plan_form import ContactPlanForm
+
+    async with Host().run_test(size=(80, 24)) as pilot:
+        form = await open_screen(pilot, ContactPlanForm(context(adoption_forms_db, person="K1")))
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+        view = form.query_one("#document-view", Markdown)
+        area = form.query_one("#document", TextArea)
+        assert view.display and not area.display  # rendered, the raw text out of sight
+        assert view.source == area.text and "# Contact plan — case C1" in view.source
+        heading = view.query_one(MarkdownH1)
+        assert "Contact plan — case C1" in str(heading.content) and "#" not in str(heading.content).split("—")[0]
+        await pilot.press("ctrl+t")
+        assert area.display and not view.display and form.focused is area
+        area.insert("\nSaturday visits.\n", area.document.end)
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        assert view.display and "Saturday visits." in view.source

@@ -269,7 +269,8 @@ class StaffingApp(App[int]):
 
     def action_reports(self) -> None:
         if self.month is not None:
-            self.push_screen(ReportsScreen(self.db_path, self.month, self.masked))
+            self.push_screen(ReportsScreen(self.db_path, self.month, self.masked,
+                                           home_unit=self.actor.unit_id if self.actor is not None else None))
 
     def jump_to_specialist(self, staff_id: str) -> None:
         """Back to the main screen with `staff_id`'s caseload (command palette)."""

@@ -16,6 +16,7 @@ from staffing_tui.domain.months import Month
 from staffing_tui.store.audit import Identity
 from staffing_tui.store.caseload import CaseDetail, CaseHistory
 from staffing_tui.store.directory import PersonName, StaffMember, Unit, UnitRoster
+from staffing_tui.store.records import ExceptionSummary
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +85,15 @@ class MonthEvaluation:
 
     def specialist(self, staff_id: str) -> StaffMember | None:
         return next((member for member, _ in self.specialists() if member.staff_id == staff_id), None)
+
+
+class ExceptionRead(Message):
+    """The exception a caseload row rests on, read for the row's detail line (None: not found)."""
+
+    def __init__(self, exception_id: int, summary: ExceptionSummary | None) -> None:
+        super().__init__()
+        self.exception_id = exception_id
+        self.summary = summary
 
 
 class MonthEvaluated(Message):

@@ -225,6 +225,11 @@ def column(table, key: str) -> list[str]:
     return [str(cell) for cell in table.get_column(key)]
 
 
+def row_detail_text(app: StaffingApp) -> str:
+    """The caseload's detail line (the highlighted row in full), spaces folded."""
+    return " ".join(str(app.screen.query_one("#row-detail").render()).split())
+
+
 def header_text(app: StaffingApp) -> str:
     return " ".join(str(app.screen.query_one(StaffingHeader).render()).split())
 

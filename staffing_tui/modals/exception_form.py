@@ -90,6 +90,9 @@ class ExceptionForm(StaffingForm):
         )
         yield FormRow("Review on", date_input(self.default_review(first), id="review", optional=True),
                       hint_for("review"))
+
+    def compose_below(self) -> ComposeResult:
+        # Outside the scrolling fields, above the buttons: visible without scrolling at 80×24 (issue 17).
         yield Static(id="quarterly", classes="form-blocked")
 
     @staticmethod

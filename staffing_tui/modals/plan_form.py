@@ -6,8 +6,9 @@ whose whereabouts are known. The form
 
 1. checks the parent is eligible (`plan_eligibility_problem`) and says why not;
 2. takes frequency, methods, arrangements, months and review date;
-3. **Preview** (ctrl+g) generates the document from the case data into an
-   editable text area;
+3. **Preview** (ctrl+g) generates the document from the case data and shows it
+   rendered (Markdown); **Edit** (ctrl+t) turns it into an editable text area
+   and back into the rendered view;
 4. **Approve & save** (ctrl+s) creates the plan with that (edited) document in
    one transaction — or with a freshly generated one when no preview was made;
 5. after saving, **Export** (ctrl+e) writes the stored document as Markdown or
@@ -27,7 +28,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Button, Input, Label, Select, SelectionList, Static, TextArea
+from textual.widgets import Button, Input, Label, Markdown, Select, SelectionList, Static, TextArea
 from textual.widgets.selection_list import Selection
 from textual.worker import get_current_worker
 
@@ -100,6 +101,8 @@ class ContactPlanForm(StaffingForm):
     BINDINGS = [
         *form_bindings(SAVE_LABEL),
         Binding("ctrl+g", "preview", "Preview document", priority=True, id="plan.preview"),
+        Binding("ctrl+t", "edit_document", "Edit document", priority=True, id="plan.edit_document",
+                tooltip="Edit the previewed document as text; again: show it rendered"),
         Binding("ctrl+e", "export", "Export", priority=True, id="plan.export"),
         # Once saved, escape closes with the plan id (shown instead of "Cancel").
         Binding("escape", "close", "Close", id="plan.close"),
@@ -109,7 +112,12 @@ class ContactPlanForm(StaffingForm):
     ContactPlanForm #form-dialog { width: 110; }
     ContactPlanForm #methods { height: auto; border: none; padding: 0; background: $boost; }
     ContactPlanForm #arrangements { height: 5; }
-    ContactPlanForm #document { height: 16; }
+    ContactPlanForm #document { height: 16; display: none; }
+    ContactPlanForm.-editing #document { display: block; }
+    ContactPlanForm #document-view { display: none; height: auto; margin: 0; padding: 0 1; background: $boost; }
+    ContactPlanForm.-previewed #document-view { display: block; }
+    ContactPlanForm.-editing #document-view { display: none; }
+    ContactPlanForm #document-view MarkdownH1 { margin: 0; }
     ContactPlanForm #document-state { color: $text-muted; }
     ContactPlanForm #export-row { display: none; height: auto; margin-bottom: 1; }
     ContactPlanForm.-saved #export-row { display: block; }
@@ -160,6 +168,8 @@ class ContactPlanForm(StaffingForm):
             Static(Content(MASKED_DOCUMENT if self.ctx.masked else
                            "Press ctrl+g (Preview) to generate the document from the case data, then edit it."),
                    id="document-state"),
+            # Rendered, not raw Markdown (issue 17); the text area holds the text and edits it.
+            Markdown(id="document-view"),
             TextArea(soft_wrap=True, id="document", language=None),
         )
 
@@ -236,6 +246,8 @@ class ContactPlanForm(StaffingForm):
             return True if self.may_preview else None
         if action == "export":
             return self.plan_id is not None
+        if action == "edit_document":
+            return self._previewed is not None and self.plan_id is None
         return super().check_action(action, parameters)
 
     # --- the request -------------------------------------------------------------------------
@@ -286,14 +298,30 @@ class ContactPlanForm(StaffingForm):
             self.post_message(DocumentGenerated(request, document))
 
     @on(DocumentGenerated)
-    def _document_generated(self, message: DocumentGenerated) -> None:
+    async def _document_generated(self, message: DocumentGenerated) -> None:
         self._previewed = message.request
-        area = self.query_one("#document", TextArea)
-        area.load_text(message.document)
+        self.query_one("#document", TextArea).load_text(message.document)
         self.query_one("#document-state", Static).update(
-            Content("Generated from the case data; edit it before approving if needed."))
-        area.focus()
-        area.scroll_visible()
+            Content("Generated from the case data; ctrl+t edits it before approving if needed."))
+        self.remove_class("-editing")
+        self.add_class("-previewed")
+        view = self.query_one("#document-view", Markdown)
+        await view.update(message.document)
+        view.scroll_visible(animate=False)
+        self.refresh_bindings()
+
+    async def action_edit_document(self) -> None:
+        """The previewed document as text to edit, or (again) rendered with the edits."""
+        area = self.query_one("#document", TextArea)
+        if self.has_class("-editing"):
+            self.remove_class("-editing")
+            view = self.query_one("#document-view", Markdown)
+            await view.update(area.text)
+            view.scroll_visible(animate=False)
+        else:
+            self.add_class("-editing")
+            area.focus()
+            area.scroll_visible(animate=False)
 
     @on(Button.Pressed, "#preview")
     def _preview_pressed(self) -> None:
@@ -309,6 +337,9 @@ class ContactPlanForm(StaffingForm):
             widget.disabled = True
         self.query_one("#arrangements", TextArea).read_only = True
         self.query_one("#document", TextArea).read_only = True
+        if self.has_class("-editing"):
+            self.remove_class("-editing")
+            self.query_one("#document-view", Markdown).update(self.query_one("#document", TextArea).text)
         for button_id in ("#preview", "#save"):
             self.query_one(button_id).display = False
         self.query_one("#cancel", Button).label = "Close esc"

@@ -207,6 +207,14 @@ def reason_label(reason: Reason) -> str:
     return REASON_LABELS.get(reason, str(reason).replace("_", " "))
 
 
+def category_label(category: object) -> str:
+    """An exception's category in plain words ("Parent declines contact")."""
+    try:
+        return CATEGORY_LABELS[ExceptionCategory(str(category))]
+    except ValueError:
+        return words(category)
+
+
 def requirement_label(requirement: Requirement) -> str:
     return REQUIREMENT_LABELS[requirement]
 
@@ -239,6 +247,17 @@ def placement_label(placement: PlacementView | None, *, masked: bool = False) ->
     if placement.location_name and not masked:
         label += f" ({shown(placement.location_name)})"
     return label
+
+
+def placement_status_label(row: Row) -> str:
+    """Where the person is, in the directory's words, short enough for the caseload at 80 columns:
+    a child's location type ("foster home", "runaway"), an adult whose whereabouts are unknown
+    ("whereabouts unknown"); the dates and names are in `placement_label` (the row's detail line)."""
+    if row.placement is not None:
+        return words(row.placement.location_type)
+    if row.whereabouts == "unknown":
+        return "whereabouts unknown"
+    return NOTHING
 
 
 def person_label(person_id: str | None, names: dict[str, PersonName], *, masked: bool = False) -> str:

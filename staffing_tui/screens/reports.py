@@ -104,8 +104,12 @@ class ReportsData:
 
 
 def build_reports(db_path: Path, month: Month | None, masked: bool = False,
-                  progress: Callable[[int, int], None] | None = None) -> Iterator[ReportsData]:
+                  progress: Callable[[int, int], None] | None = None,
+                  home_unit: str | None = None) -> Iterator[ReportsData]:
     """Everything the reports screen shows, from one connection (runs in the worker).
+
+    `home_unit` (the acting supervisor's unit) comes first: in the units, the specialists
+    and the trend (issue 17).
 
     Yields twice: first the month (summaries, federal measure, flags) with
     `trend` None, then the same with the twelve-month trend, which needs the
@@ -123,7 +127,7 @@ def build_reports(db_path: Path, month: Month | None, masked: bool = False,
         for row in report.rows:
             by_unit[row.unit_id].append(row)
             by_specialist[row.specialist_id].append(row)
-        unit_ids: list[str | None] = [unit.unit_id for unit in units]
+        unit_ids: list[str | None] = sorted((unit.unit_id for unit in units), key=lambda u: u != home_unit)
         if None in by_unit:
             unit_ids.append(None)
 
@@ -300,6 +304,23 @@ class TrendChart(Static):
         self.update(Content("\n").join(trend_line(line) for line in lines))
 
 
+class ReportTable(DataTable):
+    """A table in the scrolling reports page: an arrow past its first or last row reads on, into
+    the next table when it shows already, else a line of the page (`ReportsScreen.read_past`)."""
+
+    def action_cursor_down(self) -> None:
+        if self.row_count and self.cursor_row < self.row_count - 1:
+            super().action_cursor_down()
+        elif isinstance(self.screen, ReportsScreen):
+            self.screen.read_past(self, 1)
+
+    def action_cursor_up(self) -> None:
+        if self.row_count and self.cursor_row > 0:
+            super().action_cursor_up()
+        elif isinstance(self.screen, ReportsScreen):
+            self.screen.read_past(self, -1)
+
+
 class ReportsScreen(DatabaseScreen):
     """Unit and specialist summaries, the trend, the federal measure and integrity flags for a month."""
 
@@ -321,10 +342,13 @@ class ReportsScreen(DatabaseScreen):
     ReportsScreen #flags-none { color: $text-success; }
     """
 
-    def __init__(self, db_path: Path, month: Month | None = None, masked: bool = False) -> None:
+    def __init__(self, db_path: Path, month: Month | None = None, masked: bool = False,
+                 home_unit: str | None = None) -> None:
         super().__init__(db_path)
         self.month = month
         self.masked = masked
+        #: the acting supervisor's unit, listed first
+        self.home_unit = home_unit
         self.data: ReportsData | None = None
 
     def compose(self) -> ComposeResult:
@@ -332,9 +356,9 @@ class ReportsScreen(DatabaseScreen):
         with VerticalScroll(id="reports-body"):
             yield Static(id="reports-state", classes="section-note")
             yield Label("By unit", classes="section-title")
-            yield DataTable(cursor_type="row", zebra_stripes=True, id="by-unit")
+            yield ReportTable(cursor_type="row", zebra_stripes=True, id="by-unit")
             yield Label("By specialist", classes="section-title")
-            yield DataTable(cursor_type="row", zebra_stripes=True, id="by-specialist")
+            yield ReportTable(cursor_type="row", zebra_stripes=True, id="by-specialist")
             yield Static(Content("“No reason” = not seen without a documented reason (unmet + due): "
                                  "the number that should be zero."), classes="section-note")
             yield Label("Not seen without a reason, last 12 months", classes="section-title")
@@ -344,7 +368,7 @@ class ReportsScreen(DatabaseScreen):
             yield Static(id="federal")
             yield Label("Integrity flags to fix", classes="section-title")
             yield Static(Content("None this month."), id="flags-none")
-            yield DataTable(cursor_type="row", zebra_stripes=True, id="flags")
+            yield ReportTable(cursor_type="row", zebra_stripes=True, id="flags")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -358,8 +382,9 @@ class ReportsScreen(DatabaseScreen):
             for label, key in last:
                 table.add_column(label, key=key)
         flags = self.query_one("#flags", DataTable)
-        for label, key in (("Case", "case"), ("Person", "person"), ("Role", "role"),
-                           ("Specialist", "specialist"), ("Flag", "flag")):
+        # The flag first: its words are the longest, and what there is to fix (whole at 80 columns).
+        for label, key in (("Flag", "flag"), ("Person", "person"), ("Case", "case"), ("Role", "role"),
+                           ("Specialist", "specialist")):
             flags.add_column(label, key=key)
         self.watch(self.app, "masked", self._mask_changed, init=False)
         self.load(self.month)
@@ -385,7 +410,8 @@ class ReportsScreen(DatabaseScreen):
             self.post_message(TrendProgress(worker, done, total))
 
         try:
-            for stage, data in enumerate(build_reports(self.db_path, month, self.masked, progress)):
+            for stage, data in enumerate(build_reports(self.db_path, month, self.masked, progress,
+                                                                 home_unit=self.home_unit)):
                 if worker.is_cancelled:
                     return
                 self.post_message(ReportsLoaded(worker, data, trend_only=stage > 0))
@@ -432,7 +458,7 @@ class ReportsScreen(DatabaseScreen):
         flags = self.query_one("#flags", DataTable)
         flags.clear()
         for index, line in enumerate(data.flags):
-            flags.add_row(Text(line.case_id), Text(line.person), line.role, Text(line.specialist), line.flag,
+            flags.add_row(line.flag, Text(line.person), Text(line.case_id), line.role, Text(line.specialist),
                           key=str(index))
         flags.display = bool(data.flags)
         self.query_one("#flags-none").display = not data.flags
@@ -475,6 +501,23 @@ class ReportsScreen(DatabaseScreen):
                 style += f" {colours['text-error'] if value else colours['text-success']}"
             cells.append(Text(str(value), style=style.strip(), justify="right"))
         return cells
+
+    # --- reading with the arrows ----------------------------------------------------------------
+
+    def read_past(self, table: ReportTable, step: int) -> None:
+        """An arrow past `table`'s last (`step` 1) or first (-1) row: into the next (previous) table
+        when part of it shows, else the page scrolls a line that way."""
+        body = self.query_one("#reports-body", VerticalScroll)
+        tables = [each for each in self.query(ReportTable) if each.display]
+        index = tables.index(table) + step if table in tables else -1
+        if 0 <= index < len(tables) and tables[index].row_count:
+            following, view = tables[index], body.region
+            showing = following.region.y < view.bottom if step > 0 else following.region.bottom > view.y
+            if showing:
+                following.move_cursor(row=0 if step > 0 else following.row_count - 1, animate=False)
+                following.focus()
+                return
+        body.scroll_relative(y=step, animate=False)
 
     # --- actions -----------------------------------------------------------------------------
 

@@ -26,7 +26,7 @@ from staffing_tui.domain.evaluate import is_in_progress
 from staffing_tui.domain.model import Row
 from staffing_tui.domain.months import Month
 from staffing_tui.errors import UserError
-from staffing_tui.messages import MonthEvaluated, MonthEvaluation
+from staffing_tui.messages import ExceptionRead, MonthEvaluated, MonthEvaluation
 from staffing_tui.present.labels import month_name, staff_label
 from staffing_tui.screens.actions import (
     ACTION_BINDINGS,
@@ -49,8 +49,10 @@ from staffing_tui.store.directory import (
 )
 from staffing_tui.store.evaluation import Summary, month_report
 from staffing_tui.store.month_cache import MONTH_CACHE
+from staffing_tui.store.records import ExceptionSummary, exception_summary
 from staffing_tui.widgets.caseload_table import CaseloadTable, matching_rows
 from staffing_tui.widgets.filter_input import FilterInput
+from staffing_tui.widgets.row_detail import RowDetail
 from staffing_tui.widgets.staffing_header import StaffingHeader
 from staffing_tui.widgets.units_tree import SpecialistEntry, TreeEntry, UnitsTree
 
@@ -189,6 +191,8 @@ class StaffingScreen(StaffingActionScreen):
         self.evaluation: MonthEvaluation | None = None
         self.specialist: StaffMember | None = None
         self._binding_state: tuple[bool | None, ...] = ()
+        #: The exceptions read for the detail line, by id (emptied when a record is saved).
+        self._exceptions: dict[int, ExceptionSummary | None] = {}
 
     def compose(self) -> ComposeResult:
         yield StaffingHeader()
@@ -200,6 +204,7 @@ class StaffingScreen(StaffingActionScreen):
                 yield Static(id="people-heading")
                 yield FilterInput(id="caseload-filter")
                 yield CaseloadTable(id="caseload")
+                yield RowDetail(id="row-detail")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -220,6 +225,13 @@ class StaffingScreen(StaffingActionScreen):
                 return
             self.post_message(MonthEvaluated(evaluation))
 
+    @work(thread=True, exclusive=True, exit_on_error=False, group="exception", name="read the exception")
+    def _read_exception(self, exception_id: int) -> None:
+        with database_at(self.db_path, readonly=True) as db:
+            summary = exception_summary(db, exception_id)
+        if not get_current_worker().is_cancelled:
+            self.post_message(ExceptionRead(exception_id, summary))
+
     # --- starting work ----------------------------------------------------
 
     def load_month(self, month: Month | None) -> None:
@@ -231,6 +243,7 @@ class StaffingScreen(StaffingActionScreen):
 
     def reload(self) -> None:
         """Evaluate the month shown again (a record was saved): badges and caseload follow."""
+        self._exceptions.clear()
         self.load_month(self.evaluation.month if self.evaluation else self.requested_month)
 
     def _app_month_changed(self, month: Month | None) -> None:
@@ -282,6 +295,7 @@ class StaffingScreen(StaffingActionScreen):
             return
         if not self.evaluation.covers(self.specialist):
             self.query_one(CaseloadTable).show_rows([], {}, masked=self.staffing_app.masked)
+            self._show_row_detail()
             self._set_heading(Content.from_markup(
                 "[b]$name[/b] · $month: evaluating the rest of the units…",
                 name=staff_label(self.specialist), month=month_name(self.evaluation.month),
@@ -295,6 +309,7 @@ class StaffingScreen(StaffingActionScreen):
                                                 month=self.evaluation.month)
         self._set_heading(caseload_heading(self.specialist, self.evaluation.month, rows, len(shown), query))
         self._refresh_bindings_if_changed()
+        self._show_row_detail()
 
     @on(Tree.NodeSelected, "#units")
     def _node_selected(self, event: Tree.NodeSelected[TreeEntry]) -> None:
@@ -315,6 +330,28 @@ class StaffingScreen(StaffingActionScreen):
     def _row_highlighted(self) -> None:
         # Exceptions and plans are for a person: the household row greys them in the footer.
         self._refresh_bindings_if_changed()
+        self._show_row_detail()
+
+    def _show_row_detail(self) -> None:
+        """The highlighted row in full under the table; an exception it rests on is read once."""
+        detail = self.query_one(RowDetail)
+        row = self.query_one(CaseloadTable).cursor_row_shown
+        detail.display = self.evaluation is not None and row is not None
+        if self.evaluation is None or row is None:
+            return
+        exception = None
+        if row.exception_id is not None:
+            if row.exception_id in self._exceptions:
+                exception = self._exceptions[row.exception_id]
+            else:
+                self._read_exception(row.exception_id)
+        detail.show_row(row, self.evaluation.names, masked=self.staffing_app.masked, month=self.evaluation.month,
+                        exception=exception)
+
+    @on(ExceptionRead)
+    def _exception_read(self, message: ExceptionRead) -> None:
+        self._exceptions[message.exception_id] = message.summary
+        self._show_row_detail()
 
     def _refresh_bindings_if_changed(self) -> None:
         """Redraw the footer only when a key's state changed: it is the costly part of a keypress."""

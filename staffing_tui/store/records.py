@@ -323,6 +323,27 @@ def get_exception(db: Database, exception_id: int) -> dict:
     return EXCEPTIONS.get(db, exception_id)
 
 
+@dataclass(frozen=True, slots=True)
+class ExceptionSummary:
+    """What the caseload's detail line says of an exception: its category and its last month
+    (the month before it was revoked from, when it was)."""
+
+    exception_id: int
+    category: str
+    last_month: Month
+
+
+def exception_summary(db: Database, exception_id: int) -> ExceptionSummary | None:
+    row = fetch_dict(db, "SELECT category, end_month, revoked_from FROM exceptions WHERE exception_id = ?",
+                     [exception_id])
+    if row is None:
+        return None
+    last = Month.parse(row["end_month"])
+    if row["revoked_from"]:
+        last = min(last, Month.parse(row["revoked_from"]).previous())
+    return ExceptionSummary(exception_id, row["category"], last)
+
+
 def list_exceptions(db: Database, case_id: str | None = None, person_id: str | None = None,
                     exception_id: int | None = None) -> list[dict]:
     where, params = _filters(case_id=case_id, person_id=person_id, exception_id=exception_id)

@@ -15,7 +15,7 @@ from staffing_tui.present.labels import (
     date_label,
     goal_label,
     person_label,
-    placement_label,
+    placement_status_label,
     reason_label,
     requirement_label,
     role_label,
@@ -28,7 +28,8 @@ from staffing_tui.store.caseload import row_key
 from staffing_tui.store.directory import PersonName
 
 #: Who, then whether and why they were not seen and where the child is: those
-#: come first so they are on screen at 80 columns; the rest scrolls sideways.
+#: come first and are fitted to the width (`fitted_widths`), so they are on screen at 80 columns;
+#: the rest scrolls sideways. What a cell cuts short is whole in the row's detail line.
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("name", "Name"),
     ("status", "Status"),
@@ -40,6 +41,37 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("requirement", "Requirement"),
     ("goal", "Goal"),
 )
+
+
+#: The fitted columns, and how narrow each may get before the reason is cut instead.
+FITTED: tuple[str, ...] = ("name", "status", "reason", "placement")
+NAME_AT_MOST = 22
+PLACEMENT_AT_MOST = 19
+REASON_AT_LEAST = 12
+
+
+def fitted_widths(available: int, natural: dict[str, int], padding: int = 1) -> dict[str, int]:
+    """Widths (without padding) for the fitted columns, so that all four fit in `available` cells.
+
+    Status and placement keep their words (placement up to `PLACEMENT_AT_MOST`); the name is cut at
+    `NAME_AT_MOST`; the reason takes what is left, and below `REASON_AT_LEAST` the name gives way."""
+    room = available - 2 * padding * len(FITTED)
+    status = natural["status"]
+    placement = min(natural["placement"], PLACEMENT_AT_MOST)
+    name = min(natural["name"], NAME_AT_MOST)
+    reason = room - status - placement - name
+    if reason < REASON_AT_LEAST:
+        name = max(8, name - (REASON_AT_LEAST - reason))
+        reason = room - status - placement - name
+    return {"name": name, "status": status, "reason": max(4, min(reason, natural["reason"])),
+            "placement": placement}
+
+
+def cut(text: str, width: int) -> Text:
+    """`text` in one line of `width` cells, with an ellipsis where it is cut (Text: never markup)."""
+    cell = Text(text, no_wrap=True, overflow="ellipsis")
+    cell.truncate(width, overflow="ellipsis")
+    return cell
 
 
 def filter_text(row: Row, names: dict[str, PersonName]) -> str:
@@ -101,10 +133,44 @@ class CaseloadTable(DataTable):
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes, cursor_type="row", zebra_stripes=True)
+        #: What `show_rows` was last given, to fit again when the width changes.
+        self._shown: tuple[Sequence[Row], dict[str, PersonName], bool, Month | None] = ((), {}, False, None)
+        self._widths: dict[str, int] = {}
+        #: The rows shown, by key (the screen's detail line reads the highlighted one).
+        self.rows_by_key: dict[str, Row] = {}
 
     def on_mount(self) -> None:
+        self._add_columns()
+
+    def _add_columns(self) -> None:
         for key, label in COLUMNS:
-            self.add_column(label, key=key)
+            self.add_column(label, key=key, width=self._widths.get(key))
+
+    def on_resize(self) -> None:
+        rows, names, masked, month = self._shown
+        if rows and self._fit(rows, names, masked, month) != self._widths:
+            self.show_rows(rows, names, masked=masked, month=month)
+
+    def _available_width(self) -> int:
+        # The vertical scrollbar's room is kept whether or not it shows, so the fit does not flip.
+        return self.size.width - self.styles.scrollbar_size_vertical
+
+    def _fit(self, rows: Sequence[Row], names: dict[str, PersonName], masked: bool,
+             month: Month | None) -> dict[str, int]:
+        if self._available_width() <= 0:
+            return {}
+        natural = {
+            "name": max(len(label) for label in ("Name", *(person_label(r.person_id, names, masked=masked)
+                                                             for r in rows))),
+            "status": max(len(label) for label in ("Status", *(status_label(r.status) for r in rows))),
+            "reason": max(len(label) for label in ("Reason", *(self._reason(r, month) for r in rows))),
+            "placement": max(len(label) for label in ("Placement", *(placement_status_label(r) for r in rows))),
+        }
+        return fitted_widths(self._available_width(), natural, self.cell_padding)
+
+    @staticmethod
+    def _reason(row: Row, month: Month | None) -> str:
+        return row_reason_label(row, month) if month is not None else reason_label(row.reason)
 
     @property
     def cursor_key(self) -> str | None:
@@ -119,23 +185,40 @@ class CaseloadTable(DataTable):
 
         `month`: the rows' month, to say in words when a row's record was made after it ended."""
         keep = self.cursor_key
-        self.clear()
+        self._shown = (rows, names, masked, month)
+        widths = self._fit(rows, names, masked, month) if rows else self._widths
+        if widths != self._widths:
+            self._widths = widths
+            self.clear(columns=True)
+            self._add_columns()
+        else:
+            self.clear()
+        self.rows_by_key = {}
+        wide = 1 << 16
         for row in rows:
+            key = row_key(row.case_id, row.person_id)
+            self.rows_by_key[key] = row
             self.add_row(
                 # Text, not str: DataTable reads a str as markup, and names are data.
-                Text(person_label(row.person_id, names, masked=masked)),
+                cut(person_label(row.person_id, names, masked=masked), widths.get("name", wide)),
                 self._status_cell(row.status),
-                Text(row_reason_label(row, month) if month is not None else reason_label(row.reason)),
-                Text(placement_label(row.placement, masked=masked)),
+                cut(self._reason(row, month), widths.get("reason", wide)),
+                cut(placement_status_label(row), widths.get("placement", wide)),
                 Text(date_label(row.last_seen, missing="never")),
                 Text(role_label(row.role)),
                 Text(shown(row.case_id)),
                 Text(requirement_label(row.requirement)),
                 Text(goal_label(row.goal)),
-                key=row_key(row.case_id, row.person_id),
+                key=key,
             )
         if keep is not None and keep in self.rows:
             self.move_cursor(row=self.get_row_index(keep), animate=False, scroll=True)
+
+    @property
+    def cursor_row_shown(self) -> Row | None:
+        """The row under the cursor (None when the table is empty)."""
+        key = self.cursor_key
+        return self.rows_by_key.get(key) if key is not None else None
 
     def _status_cell(self, status: Status) -> Text:
         style = self.get_component_rich_style(f"caseload-table--{status}", partial=True)

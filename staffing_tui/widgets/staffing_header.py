@@ -38,11 +38,15 @@ def month_state(month: Month, as_of: date) -> str:
 
 def left_variants(month: Month | None, as_of: date | None) -> list[Words]:
     """The month, its state and the as-of date; fullest first: with the app's name, without it,
-    then with the month abbreviated ("Nov 2026")."""
+    with the month abbreviated ("Nov 2026"), then without the as-of date, then the month alone
+    (at 80 columns the identity and the mask badge on the right come first, issue 17)."""
     if month is None:
         return [["Staffing", "loading…"], ["loading…"]]
-    state = [month_state(month, as_of), f"as of {as_of.isoformat()}"] if as_of is not None else []
-    return [["Staffing", month_name(month), *state], [month_name(month), *state], [short_month(month), *state]]
+    if as_of is None:
+        return [["Staffing", month_name(month)], [month_name(month)], [short_month(month)]]
+    state, day = month_state(month, as_of), f"as of {as_of.isoformat()}"
+    return [["Staffing", month_name(month), state, day], [month_name(month), state, day],
+            [short_month(month), state, day], [short_month(month), state], [short_month(month)]]
 
 
 def right_variants(actor: StaffMember | None, me: Identity | None) -> list[Words]:
@@ -76,10 +80,16 @@ def header_variants(month: Month | None, as_of: date | None, actor: StaffMember 
         yield lefts[left], rights[right]
 
 
-def header_line(left: Words, right: Words, badge: str, width: int) -> Content:
-    """`left` at the left edge; `right` and the badge at the right edge, `width` cells in all."""
+def header_line(left: Words, right: Words, badge: str, width: int, *, cut_left: bool = False) -> Content:
+    """`left` at the left edge; `right` and the badge at the right edge, `width` cells in all.
+
+    With `cut_left`, a left that does not fit is cut (with an ellipsis), never who is acting or the
+    mask badge."""
     left_content = Content.assemble((left[0], "bold"), *(f" · {part}" for part in left[1:]))
     right_content = Content.assemble(" · ".join(right), *(("  ", (badge, "bold reverse $warning")) if badge else ()))
+    room = width - right_content.cell_length - 1
+    if cut_left and left_content.cell_length > room:
+        left_content = left_content.truncate(max(room, 1), ellipsis=True)
     gap = max(1, width - left_content.cell_length - right_content.cell_length)
     return Content.assemble(left_content, " " * gap, right_content)
 
@@ -105,10 +115,10 @@ class StaffingHeader(Widget):
         app = cast(ShownSession, self.app)
         badge = " MASKED " if app.masked else ""
         width = self.content_region.width or 80
-        line = Content("")
-        # The first that fits; the shortest is cut with an ellipsis when even it does not.
+        # The first that fits; the shortest has its left part cut with an ellipsis when even it does not.
+        left, right = [], []
         for left, right in header_variants(app.month, app.as_of, app.actor, app.identity):
             line = header_line(left, right, badge, width)
             if line.cell_length <= width:
-                break
-        return line.truncate(width, ellipsis=True)
+                return line
+        return header_line(left, right, badge, width, cut_left=True).truncate(width, ellipsis=True)

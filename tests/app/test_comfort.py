@@ -25,6 +25,7 @@ from tests.conftest import (
     column,
     header_text,
     open_caseload,
+    row_detail_text,
     settle,
     staffing_app,
     table_keys,
@@ -122,7 +123,8 @@ async def test_x_masks_names_birth_dates_and_placement_names_everywhere(caseload
         assert app.masked
         assert "MASKED" in header_text(app)
         assert column(table, "name") == ["K. L.", "I. L.", "K. L.", "P. L."]
-        assert column(table, "placement")[0] == "foster home since 2026-05-01"  # no "(Oak Home)"
+        assert column(table, "placement")[0] == "foster home"
+        assert "placement: foster home since 2026-05-01 · " in row_detail_text(app)  # no "(Oak Home)"
         await pilot.press("down", "enter")
         await settle(pilot)
         detail = app.screen

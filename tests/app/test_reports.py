@@ -107,7 +107,7 @@ async def test_federal_measure_year_to_date_and_integrity_flags(flagged_db):
     assert "FFY 2027" in federal and "complete: Oct 2026" in federal
     assert "Visit rate" in federal and "standard 95%" in federal and "standard 50%" in federal
     duplicate = "same contact entered twice under different note types"
-    assert flags == [["C1", "Kit Lane", "child", "Ana Alvarez", duplicate]]
+    assert flags == [[duplicate, "Kit Lane", "C1", "child", "Ana Alvarez"]]
 
 
 @pytest.mark.slow
@@ -274,3 +274,50 @@ async def test_in_the_app_the_unit_summary_shows_every_unit_and_the_total(flagge
     async with app.run_test(size=(120, 40)) as pilot:
         table = (await reports_from_the_main_screen(pilot)).query_one("#by-unit", DataTable)
         assert table.row_count == 3 and table.size.height == 4  # header, two units and the total
+
+
+# --- issue 17: the reports at 80×24 -----------------------------------------------------------
+
+
+async def test_the_supervisors_own_unit_comes_first_in_units_specialists_and_trend(flagged_db):
+    app = staffing_app(flagged_db, as_staff="SV2")  # Wes Wu, South Unit
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReportsScreen)
+        assert [row[0] for row in table_rows(screen.query_one("#by-unit", DataTable))] == [
+            "South Unit", "North Unit", "All units"]
+        assert [row[0] for row in table_rows(screen.query_one("#by-specialist", DataTable))] == [
+            "Cora Diaz", "Ana Alvarez", "Ben Brooks"]
+        assert [line.unit for line in screen.query_one(TrendChart).lines] == ["South Unit", "North Unit"]
+
+
+async def test_the_arrows_read_down_the_whole_reports_page_and_back(flagged_db):
+    async with Host().run_test(size=(80, 24)) as pilot:
+        screen = await show_reports(pilot, flagged_db)
+        body = screen.query_one("#reports-body")
+        assert body.max_scroll_y > 0 and body.scroll_y == 0
+        for _ in range(60):
+            await pilot.press("down")
+        assert body.scroll_y == body.max_scroll_y  # to the end of the page
+        assert app_focused_id(pilot) == "flags"  # through the tables on the way
+        for _ in range(60):
+            await pilot.press("up")
+        assert body.scroll_y == 0 and app_focused_id(pilot) == "by-unit"
+
+
+async def test_at_80_columns_the_integrity_flag_is_whole_on_screen(flagged_db):
+    async with Host().run_test(size=(80, 24)) as pilot:
+        screen = await show_reports(pilot, flagged_db)
+        flags = screen.query_one("#flags", DataTable)
+        flags.focus()
+        await pilot.pause()
+        line = flags.render_line(1).text  # the first row under the header
+        assert "same contact entered twice under different note types" in line
+
+
+def app_focused_id(pilot) -> str | None:
+    focused = pilot.app.focused
+    return focused.id if focused is not None else None

@@ -33,6 +33,7 @@ from tests.conftest import (
     column,
     header_text,
     open_caseload,
+    row_detail_text,
     settle,
     staffing_app,
     table_keys,
@@ -200,10 +201,12 @@ async def test_the_caseload_shows_the_runaway_child_not_seen_with_its_placement_
         assert table_keys(table) == ["C1/K1", "C1/K6", "C1/K2", "C1/P1"]
         assert column(table, "status") == ["! due", "! due", "• explained", "✓ met"]
         assert [str(cell) for cell in table.get_row("C1/K6")] == [
-            "Ivy Lane", "! due", "runaway, no locate efforts this month", "runaway since 2026-10-20",
+            "Ivy Lane", "! due", "runaway, no locate efforts this month", "runaway",
             "2026-09-15", "child", "C1", "monthly face-to-face", "reunification",
         ]
-        assert str(table.get_row("C1/K1")[3]) == "foster home since 2026-05-01 (Oak Home)"
+        # The placement column is the directory's status; since when and where: the detail line.
+        assert str(table.get_row("C1/K1")[3]) == "foster home"
+        assert "placement: foster home since 2026-05-01 (Oak Home)" in row_detail_text(app)
         heading = str(app.screen.query_one("#people-heading").render())
         assert "2 not seen without a reason" in heading and "1 with a documented reason" in heading
         assert "1 seen · 0 not required" in heading

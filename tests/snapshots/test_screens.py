@@ -43,6 +43,14 @@ def test_caseload_focused(snap_compare, caseload_db: Path):
     assert snap_compare(staffing_app(caseload_db), terminal_size=SIZE, run_before=keys_then_settle("down", "enter"))
 
 
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_caseload_at_80x24_and_120x40(snap_compare, caseload_db: Path, size):
+    """Enter on Ana, down to Ivy: name, status, reason and placement without scrolling sideways;
+    Ivy's row whole in the detail line under the table (issue 17)."""
+    assert snap_compare(staffing_app(caseload_db), terminal_size=size,
+                        run_before=keys_then_settle("down", "enter", "down"))
+
+
 def test_caseload_masked_and_filtered(snap_compare, caseload_db: Path):
     """Privacy mask on and the filter "lane due": initials, no placement names, MASKED in the header."""
     keys = ("down", "enter", "x", "slash", *"lane due", "enter")

@@ -283,7 +283,7 @@ def cmd_plan_generate(args: argparse.Namespace) -> int:
     db, actor = _open_for_write(args)
     methods = tuple(m.strip() for m in args.methods.split(",") if m.strip())
     req = records.PlanRequest(args.case, args.parent, args.frequency, methods, args.arrangements,
-                              args.from_month, args.to_month, args.review_on)
+                              args.from_month, args.to_month, args.review_on, replaces=args.replaces)
     plan_id = records.create_contact_plan(db, actor, req)
     _print_record(args, records.get_contact_plan(db, plan_id), "contact plan", plan_id)
     return EXIT_OK
@@ -600,6 +600,8 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
     p.add_argument("--from", dest="from_month", required=True, type=month_arg, metavar="YYYY-MM")
     p.add_argument("--to", dest="to_month", type=month_arg, metavar="YYYY-MM")
     p.add_argument("--review-on", required=True, type=date_arg, metavar="DATE")
+    p.add_argument("--replaces", type=record_id_arg, metavar="PLAN_ID",
+                   help="the plan in force for this parent that this one replaces (required when there is one)")
     p.set_defaults(handler=cmd_plan_generate)
     p = plan.add_parser("list", help="list contact plans")
     p.add_argument("--db", required=True, metavar="PATH")

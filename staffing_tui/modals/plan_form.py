@@ -28,7 +28,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Button, Input, Label, Markdown, Select, SelectionList, Static, TextArea
+from textual.widgets import Button, Checkbox, Input, Label, Markdown, Select, SelectionList, Static, TextArea
 from textual.widgets.selection_list import Selection
 from textual.worker import get_current_worker
 
@@ -45,6 +45,7 @@ from staffing_tui.store.audit import Actor
 from staffing_tui.store.plan_document import plan_document_text
 from staffing_tui.store.records import (
     PlanRequest,
+    active_plan_for,
     create_contact_plan,
     get_contact_plan,
     plan_eligibility_problem,
@@ -67,6 +68,8 @@ class PlanExtra:
     #: (case id, parent id) → why a plan does not fit (None: eligible).
     eligibility: dict[tuple[str, str], str | None]
     today: date
+    #: (case id, parent id) → the plan in force (a new one replaces it, and says so)
+    active: dict[tuple[str, str], dict]
 
 
 class DocumentGenerated(Message):
@@ -127,11 +130,16 @@ class ContactPlanForm(StaffingForm):
     ContactPlanForm #export-state.-done { color: $text-success; }
     ContactPlanForm.-saved #export-state { display: block; }
     ContactPlanForm #eligibility { margin-bottom: 1; }
+    ContactPlanForm #replace-row { display: none; height: auto; margin-bottom: 1; }
+    ContactPlanForm #replace-row.-shown { display: block; }
+    ContactPlanForm #replaces { width: 1fr; color: $warning; }
     """
 
     def __init__(self, ctx: FormContext) -> None:
         super().__init__(ctx)
         self.plan_id: int | None = None
+        #: (case, parent) whose plan in force the fields were last filled in from
+        self._filled_from: tuple[str, str] | None = None
         #: The request the document in the text area was generated from (None: no preview yet).
         self._previewed: PlanRequest | None = None
 
@@ -140,6 +148,9 @@ class ContactPlanForm(StaffingForm):
     def compose_fields(self) -> ComposeResult:
         first = self.ctx.month
         yield Static(id="eligibility", classes="form-blocked")
+        with Horizontal(id="replace-row"):
+            yield Checkbox("", id="confirm-replace", compact=True)
+            yield Static(id="replaces")
         yield FormRow("Frequency", Select([(label, n) for n, label in FREQUENCIES], value=1,
                                           allow_blank=False, compact=True, id="frequency"))
         yield FormRow("Methods", CheckList(
@@ -194,7 +205,8 @@ class ContactPlanForm(StaffingForm):
             for member in choice.members
             if member.role.is_parent
         }
-        return PlanExtra(eligibility, today_in(db))
+        active = {key: plan for key in eligibility if (plan := active_plan_for(db, *key)) is not None}
+        return PlanExtra(eligibility, today_in(db), active)
 
     def preferred_person(self, case: CaseChoice, preferred: str | None) -> str | None:
         """The row's parent; on another member's row, the case's first eligible parent."""
@@ -214,14 +226,47 @@ class ContactPlanForm(StaffingForm):
         return self.setup.extra.eligibility.get((case.info.case_id, member.person_id))
 
     @property
+    def replaced_plan(self) -> dict | None:
+        """The plan in force for the chosen parent, which saving this one replaces."""
+        case, member = self.chosen_case_choice(), self.chosen_member()
+        if self.setup is None or case is None or member is None:
+            return None
+        return self.setup.extra.active.get((case.info.case_id, member.person_id))
+
+    @property
     def may_save(self) -> bool:
-        return super().may_save and self.plan_id is None and self.ineligible_reason is None
+        replacing = self.replaced_plan is not None
+        confirmed = not replacing or self.query_one("#confirm-replace", Checkbox).value
+        return super().may_save and self.plan_id is None and self.ineligible_reason is None and confirmed
+
+    def _show_replacement(self) -> None:
+        """A parent with a plan in force: its terms filled in (once per parent) and the replacement
+        said, to be confirmed before saving — a plan is never replaced silently."""
+        plan = self.replaced_plan
+        row = self.query_one("#replace-row")
+        row.set_class(plan is not None, "-shown")
+        if plan is None:
+            return
+        self.query_one("#replaces", Static).update(Content(
+            f"Replaces contact plan {plan['contact_plan_id']} (in force from {plan['start_month']}, its terms "
+            "filled in below): tick to confirm the replacement."))
+        key = (plan["case_id"], plan["parent_id"])
+        if self._filled_from == key:
+            return
+        self._filled_from = key
+        self.query_one("#frequency", Select).value = int(plan["frequency_months"])
+        methods = self.query_one("#methods", SelectionList)
+        methods.deselect_all()
+        for method in (m for m in plan["methods"].split(",") if m):
+            methods.select(method)
+        self.query_one("#arrangements", TextArea).text = plan["arrangements"] or ""
 
     @property
     def may_preview(self) -> bool:
         return self.may_save and not self.ctx.masked
 
     def fields_changed(self) -> None:
+        self._show_replacement()
         reason = self.ineligible_reason
         eligibility = self.query_one("#eligibility", Static)
         eligibility.update(Content(f"No contact plan for this parent: {shown(reason)}" if reason else ""))
@@ -268,6 +313,7 @@ class ContactPlanForm(StaffingForm):
             start_month=start, end_month=end, review_on=review,
             # The previewed (and maybe edited) text; None lets the service generate it.
             document=self.query_one("#document", TextArea).text if self._previewed is not None else None,
+            replaces=(self.replaced_plan or {}).get("contact_plan_id"),
         )
 
     def problems_of(self, db: Database, actor: Actor, request: PlanRequest) -> list[str]:

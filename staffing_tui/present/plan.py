@@ -47,6 +47,8 @@ class PlanDocumentData:
     approved_by: str | None = None
     approved_at: str | None = None
     exception_note: str | None = None  # the quarterly minimum when an exception applies
+    #: the plan this one replaces: "#5, in force from 2026-08" (None: the parent's first plan)
+    replaces: str | None = None
 
 
 def _frequency_words(months: int) -> str:
@@ -61,6 +63,7 @@ def render_plan_markdown(d: PlanDocumentData) -> str:
     lines = [
         title,
         "",
+        *([f"**Replaces:** contact plan {md(d.replaces)}  "] if d.replaces else []),
         f"**Parent:** {parent} ({md(d.parent_role.replace('_', ' '))})  ",
         f"**Case:** {md(d.case_id)} ({md(d.case_type)}), specialist {md(d.specialist)}, {md(d.unit)}  ",
         f"**Parental rights:** {md(d.rights)}  ",
@@ -111,6 +114,14 @@ def render_plan_markdown(d: PlanDocumentData) -> str:
 #: Markdown that could fetch, link or run something: off in the HTML page, whatever the
 #: (possibly hand-edited, possibly older) document holds. Raw HTML is escaped (`html` False).
 _INERT_IN_HTML = ["link", "image", "autolink", "reference", "html_inline", "html_block"]
+
+
+def numbered(document: str, plan_id: int) -> str:
+    """A document previewed before its plan had a number, headed with it once saved."""
+    head, newline, rest = document.partition("\n")
+    if head.startswith("# Contact plan — "):
+        head = f"# Contact plan #{plan_id} — " + head.removeprefix("# Contact plan — ")
+    return head + newline + rest
 
 
 def plan_export(document: str, plan_id: int, case_id: str, fmt: str) -> str:

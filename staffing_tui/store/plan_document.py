@@ -6,6 +6,7 @@ form's preview) or of a stored plan (`plan_document`, when a plan is saved witho
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from sqlite_utils import Database
@@ -75,7 +76,18 @@ def plan_document_data(db: Database, terms: PlanRequest, *, plan_id: int | None 
         start_month=str(start_month), end_month=str(terms.end_month) if terms.end_month else None,
         review_on=terms.review_on.isoformat() if terms.review_on else None,
         approved_by=approver, approved_at=approved_at, exception_note=exception_note,
+        replaces=_replaced(db, terms.replaces, plan_id),
     )
+
+
+def _replaced(db: Database, replaces: int | None, plan_id: int | None) -> str | None:
+    """"#5, in force from 2026-08": the plan named as replaced, or the one a stored plan superseded."""
+    row = (db.execute("SELECT contact_plan_id, start_month FROM contact_plans WHERE contact_plan_id = ?", [replaces])
+           if replaces is not None else
+           db.execute("SELECT contact_plan_id, start_month FROM contact_plans WHERE superseded_by = ?", [plan_id])
+           if plan_id is not None else None)
+    found = row.fetchone() if row is not None else None
+    return f"#{found[0]}, in force from {found[1]}" if found else None
 
 
 def plan_document_text(db: Database, terms: PlanRequest, *, plan_id: int | None = None,
@@ -96,8 +108,9 @@ def stored_terms(plan: dict) -> PlanRequest:
     )
 
 
-def plan_document(db: Database, plan_id: int) -> str:
-    """The Markdown document of a stored plan, generated from the case data."""
+def plan_document(db: Database, plan_id: int, *, replaces: int | None = None) -> str:
+    """The Markdown document of a stored plan, generated from the case data (`replaces`: the plan it
+    is about to supersede, before that is recorded)."""
     plan = get_contact_plan(db, plan_id)
-    return plan_document_text(db, stored_terms(plan), plan_id=plan_id, approved_by=plan["approved_by"],
-                              approved_at=plan["approved_at"])
+    return plan_document_text(db, replace(stored_terms(plan), replaces=replaces), plan_id=plan_id,
+                              approved_by=plan["approved_by"], approved_at=plan["approved_at"])

@@ -370,6 +370,8 @@ class PlanRequest:
     end_month: Month | None = None
     review_on: date | None = None
     document: str | None = None  # edited text; None = generate from the case data
+    #: the plan in force this one replaces (it must be named: a plan is never replaced silently)
+    replaces: int | None = None
 
     def __post_init__(self) -> None:
         _clean_free_text(self, "arrangements", "document")
@@ -425,7 +427,19 @@ def plan_problems(db: Database, actor: Actor, req: PlanRequest) -> list[str]:
         problems.append(f"to: the end month {req.end_month} is before the start month {req.start_month}.")
     if req.review_on is not None and req.review_on < req.start_month.start:
         problems.append(f"review_on: {req.review_on} is before the plan starts.")
+    if (problem := replacement_problem(active_plan_for(db, req.case_id, req.parent_id), req.replaces)) is not None:
+        problems.append(problem)
     return problems
+
+
+def replacement_problem(active: dict | None, replaces: int | None) -> str | None:
+    """A new plan replaces the plan in force only when it names it (docs/policy.md "Contact plans")."""
+    if active is not None and replaces != active["contact_plan_id"]:
+        return (f"replaces: contact plan {active['contact_plan_id']} (from {active['start_month']}) is in force for "
+                f"this parent; name it as the plan this one replaces (--replaces {active['contact_plan_id']}).")
+    if active is None and replaces is not None:
+        return f"replaces: contact plan {replaces} is not in force for this parent; leave replaces out."
+    return None
 
 
 def canonical_methods(methods) -> str:
@@ -440,6 +454,7 @@ def active_plan_for(db: Database, case_id: str, parent_id: str) -> dict | None:
 
 def create_contact_plan(db: Database, actor: Actor, req: PlanRequest, *, at: str | None = None) -> int:
     """Generate (or take the edited) document, approve it as `actor`, supersede the old plan."""
+    from staffing_tui.present.plan import numbered
     from staffing_tui.store.plan_document import plan_document
 
     problems = plan_problems(db, actor, req)
@@ -454,8 +469,11 @@ def create_contact_plan(db: Database, actor: Actor, req: PlanRequest, *, at: str
     }
     with saving(db, req.case_id):
         previous = active_plan_for(db, req.case_id, req.parent_id)
+        # Checked again inside the write: another supervisor may have replaced it meanwhile.
+        _fail([p for p in [replacement_problem(previous, req.replaces)] if p], "contact plan")
         plan_id = db["contact_plans"].insert({**record, "document": ""}).last_pk
-        document = req.document or plan_document(db, plan_id)
+        document = (numbered(req.document, plan_id) if req.document
+                    else plan_document(db, plan_id, replaces=req.replaces))
         db.execute("UPDATE contact_plans SET document = ? WHERE contact_plan_id = ?", [document, plan_id])
         write_audit(db, actor, "create", "contact_plans", plan_id, after=CONTACT_PLANS.get(db, plan_id), at=at)
         if previous is not None:

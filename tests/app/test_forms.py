@@ -22,7 +22,7 @@ import os
 from pathlib import Path
 
 import pytest
-from textual.widgets import Button, Input, Markdown, Select, SelectionList, Static, TextArea
+from textual.widgets import Button, Checkbox, Input, Markdown, Select, SelectionList, Static, TextArea
 
 from staffing_tui.domain.enums import Reason, Status
 from staffing_tui.modals.agenda import AgendaScreen
@@ -214,6 +214,40 @@ async def test_contact_plan_by_phone_only_is_not_followed_by_an_office_visit(ado
     assert status_of(adoption_forms_db, "P1") == (Status.DUE, Reason.CONTACT_PLAN_NOT_FOLLOWED)
     [(document,)] = query(adoption_forms_db, "SELECT document FROM contact_plans WHERE contact_plan_id = ?", [plan_id])
     assert f"Contact plan #{plan_id}" in document and "by telephone" in document
+
+
+async def test_p_on_a_parent_with_a_plan_opens_its_terms_and_replaces_it_only_when_confirmed(adoption_forms_db,
+                                                                                               capsys):
+    """Issue 17, bug 2: `p` on a parent with a plan in force opened a blank form, and saving
+    superseded the plan without a word. Now the form opens on its terms, says what it replaces,
+    saves only once the replacement is confirmed, and the new document names the plan it replaces."""
+    code, out, err = cli(capsys, "plan", "generate", "--db", adoption_forms_db, "--as", "SV1", "--case", "C1",
+                         "--parent", "P1", "--frequency", "2", "--methods", "phone,written",
+                         "--arrangements", "Calls on Tuesday evenings; letters forwarded by the specialist.",
+                         "--from", "2026-10", "--review-on", "2027-01-15")
+    assert code == 0, err
+    first = int(out)
+    async with Host().run_test(size=(120, 40)) as pilot:
+        form = await open_screen(pilot, ContactPlanForm(context(adoption_forms_db, person="P1")))
+        await settle(pilot)
+        assert form.query_one("#replace-row").has_class("-shown")
+        assert f"Replaces contact plan {first} (in force from 2026-10" in str(form.query_one("#replaces").render())
+        assert form.query_one("#frequency", Select).value == 2
+        assert sorted(form.query_one("#methods", SelectionList).selected) == ["phone", "written"]
+        assert form.query_one("#arrangements", TextArea).text.startswith("Calls on Tuesday evenings")
+        await pilot.press("ctrl+s")  # not confirmed: nothing is replaced
+        await settle(pilot)
+        assert form.plan_id is None and query(adoption_forms_db, "SELECT count(*) FROM contact_plans") == [(1,)]
+        form.query_one("#confirm-replace", Checkbox).value = True
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        second = form.plan_id
+    assert second is not None
+    assert query(adoption_forms_db, "SELECT superseded_by FROM contact_plans WHERE contact_plan_id = ?",
+                 [first]) == [(second,)]
+    [(document,)] = query(adoption_forms_db, "SELECT document FROM contact_plans WHERE contact_plan_id = ?", [second])
+    assert document.startswith(f"# Contact plan #{second} — case C1") and f"contact plan \\#{first}" in document
 
 
 async def test_contact_methods_read_ticked_or_not_without_colour(adoption_forms_db):

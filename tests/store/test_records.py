@@ -149,11 +149,12 @@ def sql_exec(db_path, statement, params=()):
 
 
 def generate_plan(capsys, db_path, *, actor="SV1", parent="A1", frequency="1", methods="in_person,phone",
-                  start="2026-09"):
+                  start="2026-09", replaces: int | None = None):
     return cli(capsys, "plan", "generate", "--db", db_path, "--as", actor, "--case", "C1", "--parent", parent,
                "--frequency", frequency, "--methods", methods,
                "--arrangements", "Visits at the agency office, supervised by the specialist; bus pass provided.",
-               "--from", start, "--review-on", "2027-01-15")
+               "--from", start, "--review-on", "2027-01-15",
+               *(["--replaces", str(replaces)] if replaces is not None else []))
 
 
 def test_non_reunification_parent_without_plan_is_no_contact_plan(adoption_db, capsys):
@@ -202,9 +203,29 @@ def test_frequency_outside_1_to_3_is_refused(adoption_db, capsys):
     assert code == 2 and "frequency" in err
 
 
+def test_a_plan_in_force_is_never_replaced_silently(adoption_db, capsys):
+    """A second plan must name the plan it replaces (issue 17, bug 2); naming a plan not in force is refused too."""
+    first = int(generate_plan(capsys, adoption_db)[1])
+    code, out, err = generate_plan(capsys, adoption_db, start="2026-11")
+    assert (code, out) == (2, "") and f"contact plan {first} (from 2026-09) is in force" in err
+    assert f"--replaces {first}" in err
+    code, _, err = generate_plan(capsys, adoption_db, start="2026-11", replaces=first + 7)
+    assert code == 2 and "leave replaces out" not in err and "is in force" in err
+    assert query(adoption_db, "SELECT count(*) FROM contact_plans") == [(1,)]
+
+
+def test_the_replacing_plans_document_is_numbered_and_names_the_plan_it_replaces(adoption_db, capsys):
+    first = int(generate_plan(capsys, adoption_db)[1])
+    second = int(generate_plan(capsys, adoption_db, start="2026-11", replaces=first)[1])
+    (document,) = query(adoption_db, f"SELECT document FROM contact_plans WHERE contact_plan_id = {second}")[0]
+    assert document.startswith(f"# Contact plan #{second} — case C1")
+    assert f"**Replaces:** contact plan \\#{first}, in force from 2026-09" in document  # Markdown-escaped "#"
+
+
 def test_new_plan_supersedes_the_old_which_is_kept(adoption_db, capsys):
     first = int(generate_plan(capsys, adoption_db)[1])
-    second = int(generate_plan(capsys, adoption_db, start="2026-11", methods="written", frequency="3")[1])
+    second = int(generate_plan(capsys, adoption_db, start="2026-11", methods="written", frequency="3",
+                               replaces=first)[1])
     assert query(adoption_db, "SELECT contact_plan_id, superseded_by FROM contact_plans ORDER BY 1") == [
         (first, second), (second, None)]
     # October is still judged by the first plan, November by the second.

@@ -271,10 +271,12 @@ def write_records(db: Database, agency: Agency, os_user: str) -> dict[str, int]:
             written[id(spec)] = write("exceptions", records.create_exception, who, records.ExceptionRequest(
                 case.case_id, spec.person.person_id, str(spec.category), spec.reason, spec.start, spec.end, spec.review_on),
                 at=stamp)
-        elif kind == _PLAN:  # supersedes the parent's plan in force, as the app does
+        elif kind == _PLAN:  # replaces the parent's plan in force, naming it, as the app does
+            in_force = records.active_plan_for(db, case.case_id, spec.parent.person_id)
             write("contact_plans", records.create_contact_plan, who, records.PlanRequest(
                 case.case_id, spec.parent.person_id, spec.frequency, tuple(str(m) for m in spec.methods),
-                spec.arrangements, spec.start, spec.end, spec.review_on), at=stamp)
+                spec.arrangements, spec.start, spec.end, spec.review_on,
+                replaces=in_force["contact_plan_id"] if in_force else None), at=stamp)
         elif kind == _STAFFING_NOTE:
             write("staffing_notes", records.add_staffing_note, who, records.StaffingNoteRequest(
                 case.case_id, spec.month, str(spec.reason_code), spec.text, _id_of(spec.person)), at=stamp)

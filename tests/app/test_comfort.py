@@ -83,6 +83,24 @@ async def test_slash_filters_the_caseload_in_memory_and_escape_clears(caseload_d
 
 
 @pytest.mark.slow
+async def test_another_specialist_clears_the_filter_and_says_so(caseload_db: Path):
+    recorder = Recorder()
+    app = staffing_app(caseload_db)
+    async with app.run_test(size=SIZE, message_hook=recorder) as pilot:
+        table = await open_caseload(pilot, "S1")
+        await pilot.press("slash", *"runaway", "enter")
+        assert table_keys(table) == ["C1/K6"]
+        await pilot.press("escape", "down")  # back to the tree, on to the next specialist
+        await pilot.pause()
+        line = app.screen.query_one(FilterInput)
+        assert line.value == "" and not line.display
+        heading = str(app.screen.query_one("#people-heading").render())
+        assert "matching" not in heading
+        assert table_keys(table) == ["C2/K3"]  # the next specialist's whole caseload
+        assert any("“runaway”" in message and "cleared" in message for message in recorder.messages())
+
+
+@pytest.mark.slow
 async def test_the_filter_matches_names_case_ids_statuses_and_reason_words(caseload_db: Path):
     app = staffing_app(caseload_db)
     async with app.run_test(size=SIZE) as pilot:

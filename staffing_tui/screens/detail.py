@@ -217,7 +217,11 @@ class CaseDetailScreen(StaffingActionScreen):
     def _case_loaded(self, message: CaseLoaded) -> None:
         if message.case_id != self.case_id:
             return
+        asked = self.staffing_app.month
+        if asked is not None and message.month != asked:
+            return  # read for a month asked for before the one now being read
         self.detail, self.history, self.loaded_month = message.detail, message.history, message.month
+        self.shown_month = message.month
         self.query_one("#detail-tabs").loading = False
         self._redraw()
 

@@ -240,8 +240,12 @@ class StaffingScreen(StaffingActionScreen):
 
     @on(MonthEvaluated)
     def _month_evaluated(self, message: MonthEvaluated) -> None:
-        # Not stopped: the message goes on to the app, which takes the month from it.
+        # Not stopped: the message goes on to the app, which takes the month from it at first.
+        asked = self.staffing_app.month
+        if asked is not None and message.evaluation.month != asked:
+            return  # a month asked for before the one now being read: its rows would not be wanted
         evaluation = self.evaluation = message.evaluation
+        self.shown_month = evaluation.month  # the header's month changes with the rows, not before
         tree = self.query_one(UnitsTree)
         tree.show_rosters(evaluation.rosters, evaluation.badge, home_unit=evaluation.home_unit)
         tree.loading = False

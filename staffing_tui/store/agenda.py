@@ -10,7 +10,7 @@ from sqlite_utils import Database
 from staffing_tui.domain.enums import Reason, Status
 from staffing_tui.domain.model import Row
 from staffing_tui.domain.months import Month
-from staffing_tui.store.directory import check_scope
+from staffing_tui.store.directory import check_scope, people_names
 from staffing_tui.store.evaluation import MonthReport, month_report, report_names
 from staffing_tui.store.records import list_next_steps
 from staffing_tui.store.sql import fetch_dicts
@@ -68,4 +68,13 @@ def build_agenda(db: Database, specialist_id: str, month: Month, as_of: date | N
         "AND (e.review_on <= ? OR e.end_month <= ?) ORDER BY e.end_month",
         [day, specialist_id, str(month), month_end, str(month.next())])
     agenda.next_steps = list_next_steps(db, specialist_id, open_only=True)
+    # The agenda names the people of its records (a parent's plan, a person's exception), not their ids.
+    agenda.names.update({pid: person.display for pid, person in people_names(db, record_people(agenda)).items()
+                         if pid not in agenda.names})
     return agenda
+
+
+def record_people(agenda: Agenda) -> set[str]:
+    """The people the agenda's plans, exceptions and next steps are about."""
+    return ({p["parent_id"] for p in agenda.plans_to_review} | {e["person_id"] for e in agenda.exceptions_to_review}
+            | {s["person_id"] for s in agenda.next_steps if s.get("person_id")})

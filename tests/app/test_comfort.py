@@ -241,6 +241,27 @@ async def test_light_theme_renders_the_caseload_and_detail(caseload_db: Path):
 
 
 @pytest.mark.slow
+async def test_the_agenda_names_people_and_categories_in_words_not_ids_or_codes(caseload_db: Path, capsys):
+    for argv in (("exception", "add", "--db", caseload_db, "--as", "SV1", "--case", "C1", "--person", "P1",
+                  "--category", "parent_declines", "--reason", "Pat declines visits until the hearing.",
+                  "--from", "2026-11", "--to", "2026-11", "--review-on", "2026-11-25"),
+                 ("step", "add", "--db", caseload_db, "--as", "SV1", "--specialist", "S1", "--case", "C1",
+                  "--person", "K1", "--due", "2026-11-30", "--text", "Ask the school about attendance.")):
+        code, _, err = cli(capsys, *argv)
+        assert code == 0, err
+    app = staffing_app(caseload_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_caseload(pilot, "S1")
+        await pilot.press("a")
+        await settle(pilot)
+        source = app.screen.query_one(Markdown).source
+    assert "- exception 1 for Pat Lane (case C1, parent declines contact): ends 2026-11" in source
+    assert "Ask the school about attendance. (Kit Lane, case C1)" in source
+    assert "Ivy Lane (child, case C1)" in source
+    assert not re.search(r"\b(P1|K1|parent_declines)\b", source)
+
+
+@pytest.mark.slow
 async def test_x_masks_names_in_free_text_whatever_their_capitals_but_not_words_starting_with_them(
         caseload_db: Path, capsys):
     code, _, err = cli(capsys, "step", "add", "--db", caseload_db, "--as", "SV1", "--specialist", "S1",

@@ -80,7 +80,8 @@ class StaffingApp(App[int]):
     actor: var[StaffMember | None] = var(None)
     #: Who this process is in the database (docs/evidence.md "Who acted"); None until the first evaluation.
     identity: var[Identity | None] = var(None)
-    #: The month shown (None until the first evaluation).
+    #: The month asked for (`[` `]` `m`; None until the first evaluation). Each screen says which
+    #: month its rows are for (`shown_month`): until they are read, the header says "loading …".
     month: var[Month | None] = var(None)
     #: The as-of date of the month shown (meta.as_of or today).
     as_of: var[date | None] = var(None)
@@ -147,7 +148,8 @@ class StaffingApp(App[int]):
         evaluation = message.evaluation
         first = self.month is None
         self.as_of = evaluation.as_of
-        self.month = evaluation.month
+        if first:
+            self.month = evaluation.month  # perhaps not the one asked for (one that had not started)
         if first and evaluation.read_only:
             self.notify(f"{self.db_path} is read-only: you can look around, but nothing can be saved.",
                         title="Read-only database", severity="warning", timeout=10, markup=False)

@@ -199,8 +199,11 @@ class ContactPlanForm(StaffingForm):
     # --- loading -----------------------------------------------------------------------------
 
     def load_extra(self, db: Database, setup: FormSetup) -> PlanExtra:
+        # People by their names on screen (initials under the mask), never by their ids.
+        labels = {m.person_id: m.label for choice in setup.cases.values() for m in choice.members}
         eligibility = {
-            (case_id, member.person_id): plan_eligibility_problem(db, case_id, member.person_id, self.ctx.month)
+            (case_id, member.person_id): plan_eligibility_problem(db, case_id, member.person_id, self.ctx.month,
+                                                                  name=lambda person_id: labels.get(person_id, person_id))
             for case_id, choice in setup.cases.items()
             for member in choice.members
             if member.role.is_parent

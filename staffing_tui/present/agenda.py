@@ -7,9 +7,9 @@ import dataclasses
 from staffing_tui.domain.model import Row
 from staffing_tui.exports import PrivacyMask
 from staffing_tui.present.escape import for_markdown_cell as _md
-from staffing_tui.present.labels import REASON_LABELS
+from staffing_tui.present.labels import CATEGORY_LABELS, REASON_LABELS, flags_label, words
 from staffing_tui.present.report import row_to_dict
-from staffing_tui.store.agenda import Agenda, StaffingDecisions
+from staffing_tui.store.agenda import Agenda, StaffingDecisions, record_people
 
 #: Free-text fields of the agenda's records, scrubbed of known names under the mask.
 _FREE_TEXT = ("text", "reason", "arrangements")
@@ -32,10 +32,12 @@ def masked_agenda(agenda: Agenda, mask: PrivacyMask) -> Agenda:
         return out
 
     report = dataclasses.replace(agenda.report, rows=[row(r) for r in agenda.report.rows])
+    # A record's person the mask does not know (not a member of a case shown) keeps no name: the id.
+    unmasked = record_people(agenda) - set(mask.initials)
     return dataclasses.replace(
         agenda,
         report=report,
-        names={**agenda.names, **mask.initials},
+        names={**{k: v for k, v in agenda.names.items() if k not in unmasked}, **mask.initials},
         not_seen=[row(r) for r in agenda.not_seen],
         recheck=[row(r) for r in agenda.recheck],
         decisions=masked_decisions(agenda.decisions, record),
@@ -91,7 +93,24 @@ def agenda_to_dict(agenda: Agenda) -> dict:
 
 def _who(agenda: Agenda, row: Row) -> str:
     person = agenda.names.get(row.person_id, row.person_id) if row.person_id else "case home visit"
-    return f"{_md(person)} ({row.role or 'case'}, {_md(row.case_id)})"
+    return f"{_md(person)} ({words(row.role or 'case')}, case {_md(row.case_id)})"
+
+
+def _name(agenda: Agenda, person_id: str) -> str:
+    """A person as the agenda names them (initials under the mask), never a bare id when a name is known."""
+    return _md(agenda.names.get(person_id, person_id))
+
+
+def _category(code: str) -> str:
+    """An exception category in words ("Parent declines contact"), the code itself if unknown."""
+    label = next((label for category, label in CATEGORY_LABELS.items() if str(category) == code), words(code))
+    return label[:1].lower() + label[1:]  # within a sentence
+
+
+def _next_step_who(agenda: Agenda, step: dict) -> str:
+    """"Kit Lane, case C1", or "case C1" for a step about the whole case."""
+    person = f"{_name(agenda, step['person_id'])}, " if step.get("person_id") else ""
+    return f"{person}case {_md(step['case_id'])}"
 
 
 def agenda_to_markdown(agenda: Agenda) -> str:
@@ -114,17 +133,17 @@ def agenda_to_markdown(agenda: Agenda) -> str:
             [f"- {_who(agenda, r)}: {REASON_LABELS[r.reason]}" for r in agenda.due])
     section("Contact plans missing", [f"- {_who(agenda, r)}" for r in agenda.plans_missing])
     section("Contact plans due for review",
-            [f"- plan {p['contact_plan_id']} ({_md(p['case_id'])}, parent {_md(p['parent_id'])}): "
+            [f"- plan {p['contact_plan_id']} with {_name(agenda, p['parent_id'])} (parent, case {_md(p['case_id'])}): "
              f"review on {_md(p['review_on'])}" for p in agenda.plans_to_review])
     section("Exceptions ending or due for review",
-            [f"- exception {e['exception_id']} ({_md(e['case_id'])}, {_md(e['person_id'])}, {_md(e['category'])}): "
-             f"ends {_md(e['end_month'])}, review on {_md(e['review_on'])}" for e in agenda.exceptions_to_review])
+            [f"- exception {e['exception_id']} for {_name(agenda, e['person_id'])} (case {_md(e['case_id'])}, "
+             f"{_md(_category(e['category']))}): ends {_md(e['end_month'])}, review on {_md(e['review_on'])}"
+             for e in agenda.exceptions_to_review])
     section("Open next steps",
             [f"- [ ] #{s['next_step_id']} due {_md(s['due_on'])}: {_md(s['text'])}"
-             + (f" ({_md(s['case_id'])})" if s["case_id"] else "") for s in agenda.next_steps])
+             + (f" ({_next_step_who(agenda, s)})" if s["case_id"] else "") for s in agenda.next_steps])
     section("Integrity flags to fix",
-            [f"- {_who(agenda, r)}: {', '.join(f.replace('_', ' ') for f in r.integrity_flags)}"
-             for r in agenda.flagged])
+            [f"- {_who(agenda, r)}: {_md(flags_label(r.integrity_flags))}" for r in agenda.flagged])
     if agenda.decisions is not None:
         lines += decisions_markdown(agenda, agenda.decisions)
     return "\n".join(lines)

@@ -13,9 +13,11 @@ from typing import TYPE_CHECKING, Any, cast
 
 from textual import events
 from textual.binding import Binding
+from textual.reactive import var
 from textual.screen import Screen
 
 from staffing_tui.domain.enums import StaffRole
+from staffing_tui.domain.months import Month
 from staffing_tui.modals.context import FormContext
 from staffing_tui.present.labels import shown, staff_label
 from staffing_tui.screens.base import DatabaseScreen
@@ -122,6 +124,10 @@ class StaffingActionScreen(DatabaseScreen):
     Subclasses put `ACTION_BINDINGS` in their own `BINDINGS`.
     """
 
+    #: The month whose rows the screen shows, set when they are drawn: the app's `month` is the one
+    #: asked for, and may still be loading. The header says both; a form is for this one.
+    shown_month: var[Month | None] = var(None)
+
     @property
     def staffing_app(self) -> StaffingApp:
         return cast("StaffingApp", self.app)
@@ -135,6 +141,8 @@ class StaffingActionScreen(DatabaseScreen):
         target = self.action_target()
         if target is None:
             return "Choose a specialist first."
+        if self.shown_month is None:
+            return "The month is still being read; try again in a moment."
         if kind == "agenda":
             return None
         action = STAFFING_ACTIONS[kind]
@@ -165,12 +173,14 @@ class StaffingActionScreen(DatabaseScreen):
 
     def form_context(self, target: ActionTarget) -> FormContext:
         app = self.staffing_app
-        assert app.month is not None  # the screens offer actions once a month is shown
+        # The month of the rows on screen, not the one asked for: while another month loads, a form
+        # opened from these rows is about them (`refusal`: none before the first rows are drawn).
+        assert self.shown_month is not None
         return FormContext(
             db_path=self.db_path,
             actor_id=app.actor_id,
             specialist_id=target.specialist.staff_id,
-            month=app.month,
+            month=self.shown_month,
             case_id=target.case_id,
             person_id=target.person_id,
             masked=app.masked,

@@ -57,6 +57,7 @@ from staffing_tui.screens.actions import (
 )
 from staffing_tui.screens.base import database_at
 from staffing_tui.store.caseload import (
+    RECENT_NOTES,
     CaseDetail,
     CaseHistory,
     ExceptionLine,
@@ -146,6 +147,8 @@ class CaseDetailScreen(StaffingActionScreen):
                 tooltip="Withdraw a staffing note recorded in error, saying why (Staffing records tab)"),
         Binding("o", "open_plan", "Plan doc", id="detail.open_plan",
                 tooltip="Read the highlighted contact plan's document and export it again (Staffing records tab)"),
+        Binding("l", "all_notes", "All notes", id="detail.all_notes",
+                tooltip=f"List all the case's notes, not only the latest {RECENT_NOTES} (Notes tab)"),
         *ACTION_BINDINGS,
     ]
 
@@ -157,6 +160,8 @@ class CaseDetailScreen(StaffingActionScreen):
         self.detail: CaseDetail | None = None
         self.history: CaseHistory | None = None
         self.loaded_month: Month | None = None
+        #: `l` asked for every note of the case (else the latest `RECENT_NOTES`)
+        self.all_notes = False
 
     def compose(self) -> ComposeResult:
         yield StaffingHeader()
@@ -168,6 +173,7 @@ class CaseDetailScreen(StaffingActionScreen):
         with TabbedContent(id="detail-tabs"):
             with TabPane("Notes", id="tab-notes"):
                 yield DataTable(id="notes-table", cursor_type="row", zebra_stripes=True)
+                yield Static(id="note-text")
             with TabPane("Members", id="tab-members"):
                 yield DataTable(id="members-table", cursor_type="row", zebra_stripes=True)
                 yield Static(id="member-facts")
@@ -191,10 +197,10 @@ class CaseDetailScreen(StaffingActionScreen):
     # --- loading ----------------------------------------------------------------
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="case", name="load the case")
-    def _load_case(self, case_id: str, month: Month) -> None:
+    def _load_case(self, case_id: str, month: Month, note_limit: int | None) -> None:
         with database_at(self.db_path, readonly=True) as db:
             history = case_history(db, case_id, month)
-            detail = case_detail(db, case_id, min(month.end, history.as_of))
+            detail = case_detail(db, case_id, min(month.end, history.as_of), note_limit)
         if not get_current_worker().is_cancelled:
             self.post_message(CaseLoaded(case_id, month, detail, history))
 
@@ -203,7 +209,7 @@ class CaseDetailScreen(StaffingActionScreen):
         if month is None:
             return
         self.query_one("#detail-tabs").loading = self.detail is None
-        self._load_case(self.case_id, month)
+        self._load_case(self.case_id, month, None if self.all_notes else RECENT_NOTES)
 
     def _app_month_changed(self, month: Month | None) -> None:
         if month is not None and month != self.loaded_month:
@@ -213,7 +219,11 @@ class CaseDetailScreen(StaffingActionScreen):
     def _case_loaded(self, message: CaseLoaded) -> None:
         if message.case_id != self.case_id:
             return
+        asked = self.staffing_app.month
+        if asked is not None and message.month != asked:
+            return  # read for a month asked for before the one now being read
         self.detail, self.history, self.loaded_month = message.detail, message.history, message.month
+        self.shown_month = message.month
         self.query_one("#detail-tabs").loading = False
         self._redraw()
 
@@ -333,17 +343,62 @@ class CaseDetailScreen(StaffingActionScreen):
                 text.append(self.person_name(person_id), style="bold" if person_id == self.person_id else "")
             return text if contact_ids else Text(NOTHING)
 
+        table = self.query_one("#notes-table", DataTable)
+        keep = self.highlighted_note()  # more notes read, or the mask: the cursor stays on its note
+        # The text is not a column: cut to fit it said little, and at 80 columns it was off-screen.
+        # The highlighted note's whole text is under the table (`_draw_note_text`).
         count = fill_table(
-            self.query_one("#notes-table", DataTable),
-            ("Date", "Time", "Type", "Method", "Where", "Contact with", "Locate for", "By", "Text"),
+            table,
+            ("Date", "Time", "Type", "Method", "Where", "Contact with", "Locate for", "By"),
             (
                 (note.day, note.time, words(note.note_type), words(note.method), words(note.location),
                  contacts(note.contact_ids), self.person_name(note.locate_for) if note.locate_for else NOTHING,
-                 self.staff_name(note.author_id), self.free_text(note.text)[:80])
+                 self.staff_name(note.author_id))
                 for note in notes
             ),
+            keys=[note.note_id for note in notes],
         )
-        self._set_tab_label("tab-notes", "Notes", count)
+        total = self.detail.notes_total
+        label = f"Notes ({count} of {total})" if total > count else f"Notes ({count})"
+        self.query_one(TabbedContent).get_tab("tab-notes").label = Content(label)
+        if keep in table.rows:
+            table.move_cursor(row=table.get_row_index(keep), animate=False)
+        self._draw_note_text(self.highlighted_note())
+
+    def highlighted_note(self) -> str | None:
+        table = self.query_one("#notes-table", DataTable)
+        if table.row_count == 0:
+            return None
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+    @on(DataTable.RowHighlighted, "#notes-table")
+    def _note_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._draw_note_text(event.row_key.value)
+
+    def _draw_note_text(self, note_id: str | None) -> None:
+        """The highlighted note's whole text under the table, wrapped to the width; then, when only
+        the latest notes are listed, how many there are and the key that lists them all."""
+        detail = self.detail
+        note = next((n for n in detail.notes if n.note_id == note_id), None) if detail is not None else None
+        line = self.query_one("#note-text", Static)
+        line.display = detail is not None and (note is not None or detail.notes_total > len(detail.notes))
+        if not line.display or detail is None:
+            return
+        parts: list[tuple[str, str] | str] = []
+        if note is not None:
+            parts += [(f"{note.day} {note.time} · {self.staff_name(note.author_id)}: ", "bold"),
+                      self.free_text(note.text)]
+        if detail.notes_total > len(detail.notes):
+            parts += ["\n" if parts else "",
+                      (f"The latest {len(detail.notes)} of {detail.notes_total} notes; l lists them all.",
+                       "$text-muted")]
+        line.update(Content.assemble(*parts))
+
+    def action_all_notes(self) -> None:
+        if self.detail is None or self.detail.notes_total <= len(self.detail.notes):
+            return
+        self.all_notes = True
+        self.reload()
 
     def _draw_members(self) -> None:
         assert self.detail is not None and self.history is not None and self.loaded_month is not None
@@ -572,6 +627,8 @@ class CaseDetailScreen(StaffingActionScreen):
             if not self.records_shown():
                 return False  # not in the footer: it acts on the Staffing records tab
             return True if self.detail is not None and self.detail.plans else None
+        if action == "all_notes":  # in the footer while some of the case's notes are not listed
+            return self.detail is not None and self.detail.notes_total > len(self.detail.notes)
         if action == "change_record":
             if not self.records_shown():
                 return False  # not in the footer: it acts on the Staffing records tab

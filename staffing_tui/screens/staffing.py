@@ -27,7 +27,7 @@ from staffing_tui.domain.model import Row
 from staffing_tui.domain.months import Month
 from staffing_tui.errors import UserError
 from staffing_tui.messages import ExceptionRead, MonthEvaluated, MonthEvaluation
-from staffing_tui.present.labels import month_name, staff_label
+from staffing_tui.present.labels import month_name, shown, staff_label
 from staffing_tui.screens.actions import (
     ACTION_BINDINGS,
     HELP_BINDING,
@@ -254,8 +254,12 @@ class StaffingScreen(StaffingActionScreen):
 
     @on(MonthEvaluated)
     def _month_evaluated(self, message: MonthEvaluated) -> None:
-        # Not stopped: the message goes on to the app, which takes the month from it.
+        # Not stopped: the message goes on to the app, which takes the month from it at first.
+        asked = self.staffing_app.month
+        if asked is not None and message.evaluation.month != asked:
+            return  # a month asked for before the one now being read: its rows would not be wanted
         evaluation = self.evaluation = message.evaluation
+        self.shown_month = evaluation.month  # the header's month changes with the rows, not before
         tree = self.query_one(UnitsTree)
         tree.show_rosters(evaluation.rosters, evaluation.badge, home_unit=evaluation.home_unit)
         tree.loading = False
@@ -267,9 +271,24 @@ class StaffingScreen(StaffingActionScreen):
         self.refresh_bindings()  # a loading tree offers no bindings; now it does again
 
     def show_specialist(self, specialist: StaffMember) -> None:
-        """Show `specialist`'s caseload for the month: rows already in memory, no query."""
+        """Show `specialist`'s caseload for the month: rows already in memory, no query.
+
+        A filter typed for one specialist's caseload is cleared for another's (and the user told),
+        or their caseload would open as "showing 0 of 20" for words that were never about them.
+        """
+        if self.specialist is not None and specialist.staff_id != self.specialist.staff_id:
+            self._clear_filter_for(specialist)
         self.specialist = specialist
         self._show_caseload()
+
+    def _clear_filter_for(self, specialist: StaffMember) -> None:
+        filter_input = self.query_one(FilterInput)
+        query = filter_input.value.strip()
+        filter_input.value = ""
+        filter_input.remove_class("-active")
+        if query:
+            self.notify(f"Filter “{shown(query)}” cleared: showing all of {staff_label(specialist)}'s caseload.",
+                        markup=False)
 
     def select_specialist(self, staff_id: str) -> bool:
         """Move the tree to `staff_id`, show their caseload and focus it (command palette)."""

@@ -11,7 +11,7 @@ from staffing_tui.domain.enums import Reason, Status
 from staffing_tui.domain.model import Row
 from staffing_tui.domain.months import Month
 from staffing_tui.errors import UserError
-from staffing_tui.store.directory import check_scope, staff_members
+from staffing_tui.store.directory import check_scope, people_names, staff_members
 from staffing_tui.store.evaluation import MonthReport, month_report, report_names
 from staffing_tui.store.records import list_next_steps
 from staffing_tui.store.sql import fetch_dicts, id_chunks, marks
@@ -145,4 +145,13 @@ def build_agenda(db: Database, specialist_id: str, month: Month, as_of: date | N
             raise UserError(f"There is no staff member {decided_by!r} to have decided at the staffing; "
                             "give the staff id of the supervisor who held it.")
         agenda.names.update({m.staff_id: m.name for m in deciding.values()})
+    # The agenda names the people of its records (a parent's plan, a person's exception), not their ids.
+    agenda.names.update({pid: person.display for pid, person in people_names(db, record_people(agenda)).items()
+                         if pid not in agenda.names})
     return agenda
+
+
+def record_people(agenda: Agenda) -> set[str]:
+    """The people the agenda's plans, exceptions and next steps are about."""
+    return ({p["parent_id"] for p in agenda.plans_to_review} | {e["person_id"] for e in agenda.exceptions_to_review}
+            | {s["person_id"] for s in agenda.next_steps if s.get("person_id")})

@@ -227,6 +227,8 @@ class CaseDetail:
     names: dict[str, PersonName] = field(default_factory=dict)
     #: names of the staff the lists mention (authors, approvers)
     staff_names: dict[str, str] = field(default_factory=dict)
+    #: how many notes the case has on or before the day read (`notes` may be only the latest of them)
+    notes_total: int = 0
 
     def member(self, person_id: str | None) -> MemberLine | None:
         return next((m for m in self.members if m.person_id == person_id), None)
@@ -236,8 +238,10 @@ def _date(value: str | None) -> date | None:
     return date.fromisoformat(value[:10]) if value else None
 
 
-def case_detail(db: Database, case_id: str, until: date, note_limit: int = RECENT_NOTES) -> CaseDetail | None:
+def case_detail(db: Database, case_id: str, until: date, note_limit: int | None = RECENT_NOTES) -> CaseDetail | None:
     """The case's members, placements, recent notes and staffing records (None: no such case).
+
+    `note_limit` notes at most, the latest (None: all of them); `notes_total` says how many there are.
 
     Notes and placements are those on or before `until` (the end of the month
     shown, or the as-of date when earlier), so going back a month shows the
@@ -277,6 +281,7 @@ def case_detail(db: Database, case_id: str, until: date, note_limit: int = RECEN
         )
     )
     notes = _recent_notes(db, case_id, until, note_limit)
+    notes_total = len(notes) if note_limit is None or len(notes) < note_limit else _notes_until(db, case_id, until)
     exceptions = tuple(
         ExceptionLine(*row)
         for row in db.execute(
@@ -346,6 +351,7 @@ def case_detail(db: Database, case_id: str, until: date, note_limit: int = RECEN
         assignments=assignments,
         names=people_names(db, mentioned_people),
         staff_names=staff,
+        notes_total=notes_total,
     )
 
 
@@ -390,12 +396,18 @@ def parent_links(db: Database, case_id: str) -> dict[str, tuple[ChildLink, ...]]
     return {parent_id: tuple(found) for parent_id, found in links.items()}
 
 
-def _recent_notes(db: Database, case_id: str, until: date, limit: int) -> tuple[NoteLine, ...]:
-    """The case's latest `limit` notes on or before `until`, with their contact-with lists."""
+def _notes_until(db: Database, case_id: str, until: date) -> int:
+    """How many notes the case has on or before `until`."""
+    return db.execute("SELECT count(*) FROM notes WHERE case_id = ? AND substr(occurred_at, 1, 10) <= ?",
+                      [case_id, until.isoformat()]).fetchone()[0]
+
+
+def _recent_notes(db: Database, case_id: str, until: date, limit: int | None) -> tuple[NoteLine, ...]:
+    """The case's latest `limit` notes (None: all) on or before `until`, with their contact-with lists."""
     rows = db.execute(
         "SELECT note_id, occurred_at, note_type, method, location, author_id, locate_for, text FROM notes "
         "WHERE case_id = ? AND substr(occurred_at, 1, 10) <= ? ORDER BY occurred_at DESC, note_id DESC LIMIT ?",
-        [case_id, until.isoformat(), limit],
+        [case_id, until.isoformat(), -1 if limit is None else limit],
     ).fetchall()
     contacts: dict[str, list[str]] = {}
     ids = [row[0] for row in rows]

@@ -17,6 +17,7 @@ what they meant is the text around them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -377,31 +378,38 @@ class PlanRequest:
         _clean_free_text(self, "arrangements", "document")
 
 
-def plan_eligibility_problem(db: Database, case_id: str, parent_id: str, month: Month) -> str | None:
+def plan_eligibility_problem(db: Database, case_id: str, parent_id: str, month: Month,
+                             name: Callable[[str], str] | None = None) -> str | None:
     """Why a contact plan does not fit this parent (None when it does).
 
     docs/policy.md "Parents: reunification or not": a plan is developed with each parent whose rights are intact and
     whose whereabouts are known, when the goal is not reunification.
+
+    People are named by `name` (the app: their names, initials under the mask); without it, by
+    their ids, as an error of the command line says them (never a name in an error).
     """
+    called = name or (lambda person_id: person_id)
+    parent = called(parent_id)
     member = _member(db, case_id, parent_id)
     if member is None:
-        return f"{parent_id} is not a member of case {case_id}."
+        return f"{parent} is not a member of case {case_id}."
     if member["role"] not in ("parent", "alleged_parent"):
-        return f"{parent_id} is a {member['role'].replace('_', ' ')} on case {case_id}, not a parent."
+        return f"{parent} is a {member['role'].replace('_', ' ')} on case {case_id}, not a parent."
     if member["rights_terminated_on"] and member["rights_terminated_on"] <= month.end.isoformat():
-        return f"{parent_id}'s parental rights were terminated on {member['rights_terminated_on']}; no contact plan is required."
+        return f"{parent}'s parental rights were terminated on {member['rights_terminated_on']}; no contact plan is required."
     if member["whereabouts_unknown"]:
-        return f"{parent_id}'s whereabouts are unknown; document locate efforts instead of a contact plan."
+        return f"{parent}'s whereabouts are unknown; document locate efforts instead of a contact plan."
     children = [r["child_id"] for r in fetch_dicts(db, "SELECT child_id FROM parent_child WHERE case_id = ? AND parent_id = ?",
                                              [case_id, parent_id])]
     if not children:
-        return f"{parent_id} has no linked child on case {case_id}, so the goal counts as reunification (monthly visits)."
+        return f"{parent} has no linked child on case {case_id}, so the goal counts as reunification (monthly visits)."
     goals = [GoalFacts(r["case_id"], r["child_id"], r["goal"], date.fromisoformat(r["effective_on"]))
              for r in fetch_dicts(db, "SELECT * FROM permanency_goals WHERE case_id = ?", [case_id])]
     for child_id in children:
         goal = goal_on([g for g in goals if g.child_id == child_id], month.end)
         if goal in ("reunification", "remain_with_family"):
-            return (f"child {child_id}'s goal in {month} is {goal.replace('_', ' ')}, so {parent_id} is seen "
+            child = f"{called(child_id)}'s" if name is not None else f"child {child_id}'s"
+            return (f"{child} goal in {month} is {goal.replace('_', ' ')}, so {parent} is seen "
                     "monthly; a contact plan is for goals other than reunification.")
     return None
 

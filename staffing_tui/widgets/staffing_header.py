@@ -20,6 +20,9 @@ WATCHED = ("month", "as_of", "actor", "identity", "masked")
 
 Words = list[str]
 
+#: The screen attribute naming the month whose rows it shows (screens.actions `shown_month`).
+SHOWN_MONTH = "shown_month"
+
 
 class ShownSession(Protocol):
     """What the header reads off the app (the app's reactive attributes, `WATCHED`): a widget
@@ -32,21 +35,37 @@ class ShownSession(Protocol):
     masked: bool
 
 
+class ShownMonth(Protocol):
+    """A screen showing one month's rows: the header takes the month from it, not from the app."""
+
+    shown_month: Month | None
+
+
 def month_state(month: Month, as_of: date) -> str:
     return "in progress" if is_in_progress(month, as_of) else "complete"
 
 
-def left_variants(month: Month | None, as_of: date | None) -> list[Words]:
+def left_variants(month: Month | None, as_of: date | None, loading: Month | None = None) -> list[Words]:
     """The month, its state and the as-of date; fullest first: with the app's name, without it,
     with the month abbreviated ("Nov 2026"), then without the as-of date, then the month alone
-    (at 80 columns the identity and the mask badge on the right come first, issue 17)."""
+    (at 80 columns the identity and the mask badge on the right come first, issue 17).
+
+    `month` is the month whose rows are on screen; `loading`, another month asked for and still
+    being read: it is named as such, never as the month shown (its rows are not there yet).
+    """
     if month is None:
         return [["Staffing", "loading…"], ["loading…"]]
+    waiting: Words = []
+    short_waiting: Words = []
+    if loading is not None and loading != month:
+        waiting, short_waiting = [f"loading {month_name(loading)}…"], [f"loading {short_month(loading)}…"]
     if as_of is None:
-        return [["Staffing", month_name(month)], [month_name(month)], [short_month(month)]]
+        return [["Staffing", month_name(month), *waiting], [month_name(month), *waiting],
+                [short_month(month), *short_waiting]]
     state, day = month_state(month, as_of), f"as of {as_of.isoformat()}"
-    return [["Staffing", month_name(month), state, day], [month_name(month), state, day],
-            [short_month(month), state, day], [short_month(month), state], [short_month(month)]]
+    return [["Staffing", month_name(month), state, day, *waiting], [month_name(month), state, day, *waiting],
+            [short_month(month), state, day, *short_waiting], [short_month(month), state, *short_waiting],
+            [short_month(month), *short_waiting]]
 
 
 def right_variants(actor: StaffMember | None, me: Identity | None) -> list[Words]:
@@ -66,10 +85,10 @@ def right_variants(actor: StaffMember | None, me: Identity | None) -> list[Words
 
 
 def header_variants(month: Month | None, as_of: date | None, actor: StaffMember | None,
-                    me: Identity | None) -> Iterator[tuple[Words, Words]]:
+                    me: Identity | None, loading: Month | None = None) -> Iterator[tuple[Words, Words]]:
     """The header's words, left and right, from the fullest to the shortest: each step shortens
     one side, the left (the app's name goes first) and the right by turns."""
-    lefts, rights = left_variants(month, as_of), right_variants(actor, me)
+    lefts, rights = left_variants(month, as_of, loading), right_variants(actor, me)
     left = right = 0
     yield lefts[left], rights[right]
     while left < len(lefts) - 1 or right < len(rights) - 1:
@@ -110,14 +129,28 @@ class StaffingHeader(Widget):
     def on_mount(self) -> None:
         for attribute in WATCHED:
             self.watch(self.app, attribute, lambda _value: self.refresh(), init=False)
+        if hasattr(self.screen, SHOWN_MONTH):
+            self.watch(self.screen, SHOWN_MONTH, lambda _value: self.refresh(), init=False)
+
+    def months(self) -> tuple[Month | None, Month | None]:
+        """The month whose rows the screen shows, and the month asked for while it is still being read
+        (None: none is). A screen without rows of a month (`SHOWN_MONTH`) shows the app's month."""
+        asked = cast(ShownSession, self.app).month
+        if not hasattr(self.screen, SHOWN_MONTH):
+            return asked, None
+        shown_month = cast(ShownMonth, self.screen).shown_month
+        if shown_month is None:
+            return None, None
+        return shown_month, asked if asked != shown_month else None
 
     def render(self) -> Content:
         app = cast(ShownSession, self.app)
         badge = " MASKED " if app.masked else ""
         width = self.content_region.width or 80
+        month, loading = self.months()
         # The first that fits; the shortest has its left part cut with an ellipsis when even it does not.
         left, right = [], []
-        for left, right in header_variants(app.month, app.as_of, app.actor, app.identity):
+        for left, right in header_variants(month, app.as_of, app.actor, app.identity, loading):
             line = header_line(left, right, badge, width)
             if line.cell_length <= width:
                 return line

@@ -84,6 +84,24 @@ async def test_slash_filters_the_caseload_in_memory_and_escape_clears(caseload_d
 
 
 @pytest.mark.slow
+async def test_another_specialist_clears_the_filter_and_says_so(caseload_db: Path):
+    recorder = Recorder()
+    app = staffing_app(caseload_db)
+    async with app.run_test(size=SIZE, message_hook=recorder) as pilot:
+        table = await open_caseload(pilot, "S1")
+        await pilot.press("slash", *"runaway", "enter")
+        assert table_keys(table) == ["C1/K6"]
+        await pilot.press("escape", "down")  # back to the tree, on to the next specialist
+        await pilot.pause()
+        line = app.screen.query_one(FilterInput)
+        assert line.value == "" and not line.display
+        heading = str(app.screen.query_one("#people-heading").render())
+        assert "matching" not in heading
+        assert table_keys(table) == ["C2/K3"]  # the next specialist's whole caseload
+        assert any("“runaway”" in message and "cleared" in message for message in recorder.messages())
+
+
+@pytest.mark.slow
 async def test_the_filter_matches_names_case_ids_statuses_and_reason_words(caseload_db: Path):
     app = staffing_app(caseload_db)
     async with app.run_test(size=SIZE) as pilot:
@@ -222,6 +240,27 @@ async def test_light_theme_renders_the_caseload_and_detail(caseload_db: Path):
         await settle(pilot)
         assert isinstance(app.screen, CaseDetailScreen)
         assert "runaway" in app.export_screenshot()
+
+
+@pytest.mark.slow
+async def test_the_agenda_names_people_and_categories_in_words_not_ids_or_codes(caseload_db: Path, capsys):
+    for argv in (("exception", "add", "--db", caseload_db, "--as", "SV1", "--case", "C1", "--person", "P1",
+                  "--category", "parent_declines", "--reason", "Pat declines visits until the hearing.",
+                  "--from", "2026-11", "--to", "2026-11", "--review-on", "2026-11-25"),
+                 ("step", "add", "--db", caseload_db, "--as", "SV1", "--specialist", "S1", "--case", "C1",
+                  "--person", "K1", "--due", "2026-11-30", "--text", "Ask the school about attendance.")):
+        code, _, err = cli(capsys, *argv)
+        assert code == 0, err
+    app = staffing_app(caseload_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_caseload(pilot, "S1")
+        await pilot.press("a")
+        await settle(pilot)
+        source = app.screen.query_one(Markdown).source
+    assert "- exception 1 for Pat Lane (case C1, parent declines contact): ends 2026-11" in source
+    assert "Ask the school about attendance. (Kit Lane, case C1)" in source
+    assert "Ivy Lane (child, case C1)" in source
+    assert not re.search(r"\b(P1|K1|parent_declines)\b", source)
 
 
 @pytest.mark.slow

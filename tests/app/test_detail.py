@@ -18,6 +18,7 @@ from staffing_tui.domain.enums import Status
 from staffing_tui.domain.months import Month
 from staffing_tui.screens.detail import CaseDetailScreen
 from staffing_tui.screens.staffing import StaffingScreen
+from staffing_tui.store.connection import open_database
 from staffing_tui.widgets.month_strip import MonthStrip
 from tests.conftest import SIZE, caseload_of, column, header_text, open_caseload, settle, staffing_app
 
@@ -71,8 +72,51 @@ async def test_detail_lists_the_case_notes_with_whom_they_contacted(caseload_db:
         assert [row[0] for row in notes] == ["2026-11-03", "2026-10-05", "2026-09-15"]
         assert notes[2][:6] == ["2026-09-15", "14:00", "placement visit", "in person", "placement",
                                 "Kit Lane, Kay Lane, Ivy Lane"]
-        assert notes[2][-1] == "Saw Kit, Kay and Ivy at Oak Home."
+        assert notes[2][-1] == "Ana Alvarez"  # who wrote it; its text is under the table
         assert str(screen.query_one(TabbedContent).get_tab("tab-notes").label) == "Notes (3)"
+        await pilot.press("down", "down")
+        assert text_of(screen, "#note-text") == "2026-09-15 14:00 · Ana Alvarez: Saw Kit, Kay and Ivy at Oak Home."
+
+
+#: A note longer than any table column: its whole text is read under the table.
+LONG_NOTE = ("Court review: the judge kept the current plan, asked for a sibling visit schedule before the next "
+             "hearing, and ordered a school records check for Ivy before December.")
+
+
+def add_many_notes(path: Path, count: int) -> None:
+    """`count` more October phone calls with Pat on case C1, the latest (2026-10-31) with `LONG_NOTE`."""
+    db = open_database(path)
+    with db.atomic():
+        db["notes"].insert_all(
+            {"note_id": f"NX{i}", "case_id": "C1", "author_id": "S1",
+             "occurred_at": f"2026-10-{31 - i // 4:02d}T{11 - i % 4:02d}:00:00", "note_type": "phone_call",
+             "method": "phone", "text": LONG_NOTE if i == 0 else f"Call {i} with Pat."}
+            for i in range(count)
+        )
+        db["note_contacts"].insert_all({"note_id": f"NX{i}", "person_id": "P1"} for i in range(count))
+    db.close()
+
+
+async def test_notes_say_how_many_are_listed_of_how_many_and_l_lists_them_all(caseload_db: Path):
+    add_many_notes(caseload_db, 58)  # 61 notes in all by November
+    app = staffing_app(caseload_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_ivy(pilot)
+        tab = screen.query_one(TabbedContent).get_tab("tab-notes")
+        assert str(tab.label) == "Notes (40 of 61)"
+        assert "The latest 40 of 61 notes; l lists them all." in text_of(screen, "#note-text")
+        assert [key.label.plain for key in screen.query_one("#notes-table", DataTable).columns.values()] == [
+            "Date", "Time", "Type", "Method", "Where", "Contact with", "Locate for", "By"]
+        await pilot.press("down")  # the 2026-10-31 call, whose text is longer than 80 characters
+        assert f"2026-10-31 11:00 · Ana Alvarez: {LONG_NOTE}" in text_of(screen, "#note-text")
+        await pilot.press("l")
+        await settle(pilot)
+        assert str(tab.label) == "Notes (61)"
+        assert screen.query_one("#notes-table", DataTable).row_count == 61
+        assert screen.highlighted_note() == "NX0"  # still on the note being read
+        assert "lists them all" not in text_of(screen, "#note-text")
+        await pilot.press("x")  # the mask hides note text, which may name people
+        assert LONG_NOTE[:20] not in text_of(screen, "#note-text")
 
 
 async def test_detail_lists_members_placements_and_staffing_records(caseload_db: Path):

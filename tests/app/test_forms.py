@@ -271,11 +271,22 @@ async def test_plan_form_says_why_a_reunification_parent_needs_no_plan(forms_db)
     async with Host().run_test(size=(120, 40)) as pilot:
         form = await open_screen(pilot, ContactPlanForm(context(forms_db, person="P1")))
         eligibility = str(form.query_one("#eligibility", Static).render())
-        assert "goal in 2026-11 is reunification" in eligibility
+        # Named as on screen, never by id ("child K1's goal…, so P1 is seen…").
+        assert eligibility == ("No contact plan for this parent: Kit Lane's goal in 2026-11 is reunification, "
+                               "so Pat Lane is seen monthly; a contact plan is for goals other than reunification.")
         assert form.query_one("#save", Button).disabled and form.query_one("#preview", Button).disabled
         await pilot.press("ctrl+s")
         await settle(pilot)
     assert query(forms_db, "SELECT count(*) FROM contact_plans") == [(0,)]
+
+
+@pytest.mark.slow
+async def test_plan_form_names_the_child_and_parent_by_initials_under_the_mask(forms_db):
+    async with Host().run_test(size=(120, 40)) as pilot:
+        form = await open_screen(pilot, ContactPlanForm(context(forms_db, person="P1", masked=True)))
+        eligibility = str(form.query_one("#eligibility", Static).render())
+        assert eligibility.startswith("No contact plan for this parent: K. L.'s goal in 2026-11 is reunification, "
+                                      "so P. L. is seen monthly")
 
 
 @pytest.mark.slow

@@ -121,8 +121,14 @@ async def test_the_detail_screen_shows_hostile_names_and_notes_as_escapes_and_se
         assert isinstance(screen, CaseDetailScreen) and screen.person_id == "K1"
         assert plain(screen.query_one("#detail-title", Static)).startswith(KIT_SHOWN)
         notes = assert_cells_show_escapes(screen.query_one("#notes-table", DataTable))
-        assert "Saw Kit\\x1b]0;TITLE\\x07 at \\x1b[2JOak\\x1b[8m Home\\x9b" in notes
         assert "placement\\x1b[2J visit" in notes
+        notes_table = screen.query_one("#notes-table", DataTable)  # the highlighted note's text is under it
+        hostile = next(note.note_id for note in screen.detail.notes if note.text and note.text.startswith("Saw Kit"))
+        notes_table.move_cursor(row=notes_table.get_row_index(hostile))
+        await pilot.pause()
+        text = plain(screen.query_one("#note-text", Static))
+        assert "Saw Kit\\x1b]0;TITLE\\x07 at \\x1b[2JOak\\x1b[8m Home\\x9b" in text
+        assert not ANY_CONTROL.search(text)
         for table in screen.query(DataTable):
             assert_cells_show_escapes(table)
         tabs = screen.query_one(TabbedContent)

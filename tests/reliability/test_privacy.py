@@ -378,7 +378,7 @@ def test_agenda_with_mask_shows_initials_and_scrubs_free_text(plan_db, capsys, f
         agenda = json.loads(masked)
         assert all("document" not in plan for plan in agenda["contact_plans_to_review"])
     else:
-        assert "K. T. (child, C1)" in masked
+        assert "K. T. (child, case C1)" in masked
 
 
 SHOUTED = "ANN TESTPERSON meets kit at the office; oak foster\nhome drives. The kitchen is upstairs."

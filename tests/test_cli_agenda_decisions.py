@@ -44,7 +44,7 @@ def test_agenda_lists_people_not_seen_for_a_reason_to_recheck(db_path, capsys):
     code, out, _ = cli(capsys, "agenda", "--db", db_path, "--specialist", "S1", "--month", "2026-10")
     assert code == 0
     recheck = out.split("## Not seen, for a reason: re-check", 1)[1].split("##", 1)[0]
-    assert recheck.strip() == "- Kay Testperson (child, C2): excused · exception approved"
+    assert recheck.strip() == "- Kay Testperson (child, case C2): excused · exception approved"
     assert "Decided at this staffing" not in out and "Signatures" not in out  # only when asked for
 
 

@@ -144,7 +144,7 @@ def test_a_plan_superseded_today_still_governs_october_as_of_10_november(db_path
 
     staffing_tui("plan", "generate", "--db", db_path, "--as", "SV1", "--case", "C1", "--parent", "A1",
                  "--frequency", "1", "--methods", "phone", "--arrangements", "A monthly call instead.",
-                 "--from", "2026-10", "--review-on", "2027-01-15")
+                 "--from", "2026-10", "--review-on", "2027-01-15", "--replaces", str(first))
 
     assert report(db_path, THEN) == before
     a1 = next(r for r in json.loads(before)["rows"] if r["person_id"] == "A1")

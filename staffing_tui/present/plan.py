@@ -116,14 +116,6 @@ def render_plan_markdown(d: PlanDocumentData) -> str:
 _INERT_IN_HTML = ["link", "image", "autolink", "reference", "html_inline", "html_block"]
 
 
-def numbered(document: str, plan_id: int) -> str:
-    """A document previewed before its plan had a number, headed with it once saved."""
-    head, newline, rest = document.partition("\n")
-    if head.startswith("# Contact plan — "):
-        head = f"# Contact plan #{plan_id} — " + head.removeprefix("# Contact plan — ")
-    return head + newline + rest
-
-
 def plan_export(document: str, plan_id: int, case_id: str, fmt: str) -> str:
     """A stored plan's document as exported: the Markdown itself (`fmt` "md"), or a printable
     HTML page (`fmt` "html") titled with the plan and its case."""

@@ -98,6 +98,14 @@ def plan_document_text(db: Database, terms: PlanRequest, *, plan_id: int | None 
                                                    approved_at=approved_at))
 
 
+def numbered(document: str, plan_id: int) -> str:
+    """A document previewed before its plan had a number, headed with it once saved."""
+    head, newline, rest = document.partition("\n")
+    if head.startswith("# Contact plan — "):
+        head = f"# Contact plan #{plan_id} — " + head.removeprefix("# Contact plan — ")
+    return head + newline + rest
+
+
 def stored_terms(plan: dict) -> PlanRequest:
     """The terms of a stored `contact_plans` row, as a request would give them."""
     return PlanRequest(

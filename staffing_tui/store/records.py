@@ -462,8 +462,7 @@ def active_plan_for(db: Database, case_id: str, parent_id: str) -> dict | None:
 
 def create_contact_plan(db: Database, actor: Actor, req: PlanRequest, *, at: str | None = None) -> int:
     """Generate (or take the edited) document, approve it as `actor`, supersede the old plan."""
-    from staffing_tui.present.plan import numbered
-    from staffing_tui.store.plan_document import plan_document
+    from staffing_tui.store.plan_document import numbered, plan_document
 
     problems = plan_problems(db, actor, req)
     _fail(problems, "contact plan")

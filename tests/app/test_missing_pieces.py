@@ -43,7 +43,7 @@ async def test_agenda_export_records_what_the_supervisor_decided_since_the_staff
         await settle(pilot)
         assert isinstance(app.screen, StaffingScreen)
     recheck = source.split("## Not seen, for a reason: re-check", 1)[1].split("##", 1)[0]
-    assert recheck.strip() == "- Kit Lane (child, C1): excused · exception approved"
+    assert recheck.strip() == "- Kit Lane (child, case C1): excused · exception approved"
     decided = source.split("## Decided at this staffing", 1)[1]
     assert "Recorded by Val Vega" in decided and ": 2 records." in decided
     assert "- exception 1 · Kit Lane (C1): child in treatment, 2026-11 – 2026-12" in decided

@@ -112,7 +112,7 @@ def test_only_the_units_supervisor_or_a_manager_revokes(evidence_db, capsys, act
 def test_only_the_units_supervisor_or_a_manager_approves_a_contact_plan(evidence_db, capsys, actor, allowed):
     code, _, err = cli(capsys, "plan", "generate", "--db", evidence_db, "--as", actor, "--case", "C1", "--parent",
                        "A1", "--frequency", "2", "--methods", "written", "--arrangements", "Letters monthly.",
-                       "--from", "2026-11", "--review-on", "2027-02-01")
+                       "--from", "2026-11", "--review-on", "2027-02-01", "--replaces", "1")
     assert (code == 0) is allowed, err
     if not allowed:
         assert "approved_by: SV2 supervises unit U2" in err

@@ -151,7 +151,7 @@ def adoption(db):
 
 def test_plan_superseded_after_the_as_of_day_still_governs_as_of_that_day(db, adoption):
     second = create_contact_plan(db, resolve_actor(db, "SV1"), PlanRequest(
-        "C1", "A1", 1, ("phone",), "A monthly call instead.", OCTOBER), at="2026-11-15T17:00:00Z")
+        "C1", "A1", 1, ("phone",), "A monthly call instead.", OCTOBER, replaces=adoption), at="2026-11-15T17:00:00Z")
 
     then = row(db, "A1", "2026-11-10")
     assert (then.status, then.reason, then.contact_plan_id, then.flags) == (
@@ -163,7 +163,7 @@ def test_plan_superseded_after_the_as_of_day_still_governs_as_of_that_day(db, ad
 
 def test_plan_approved_after_the_month_ended_and_followed_is_flagged(db, adoption):
     second = create_contact_plan(db, resolve_actor(db, "SV1"), PlanRequest(
-        "C1", "A1", 1, ("in_person", "phone"), "A visit or a call each month.", OCTOBER),
+        "C1", "A1", 1, ("in_person", "phone"), "A visit or a call each month.", OCTOBER, replaces=adoption),
         at="2026-11-15T17:00:00Z")
 
     later = row(db, "A1", "2026-11-15")

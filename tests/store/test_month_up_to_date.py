@@ -305,7 +305,7 @@ def test_every_record_service_tells_the_cache_exactly_the_cases_it_changed_and_t
         ("contact plan", lambda: create_contact_plan(writer, supervisor, PlanRequest(
             "C1", "A1", 1, ("in_person",), "Monthly visit at the office.", OCTOBER))),
         ("superseding plan", lambda: create_contact_plan(writer, supervisor, PlanRequest(
-            "C1", "A1", 1, ("phone",), "A monthly call instead.", OCTOBER))),
+            "C1", "A1", 1, ("phone",), "A monthly call instead.", OCTOBER, replaces=1))),
         ("staffing note", lambda: add_staffing_note(writer, supervisor, StaffingNoteRequest(
             "C2", OCTOBER, "other", "Child at camp all month.", "K2"))),
         ("withdrawal", lambda: withdraw_staffing_note(writer, supervisor, 1, "Recorded on the wrong child.")),

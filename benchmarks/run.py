@@ -671,9 +671,23 @@ def probe(args: argparse.Namespace) -> None:
                 await pilot.pause()
             # Save → row refreshed: a staffing note on the next row each time (on a copy of the database).
             for n in range(args.runs):
-                await pilot.press("n")
-                await _wait(lambda: isinstance(app.screen, StaffingForm) and app.screen.setup is not None)
-                form = app.screen
+                # A row no staffing note explains yet (one note per person and month); a caseload
+                # with fewer free rows than presses measures the ones it has.
+                form = None
+                for _row in range(max(table.row_count, 1)):
+                    await pilot.press("n")
+                    await _wait(lambda: isinstance(app.screen, StaffingForm) and app.screen.setup is not None)
+                    await pilot.pause()
+                    if getattr(app.screen, "existing", None) is None:
+                        form = app.screen
+                        break
+                    await pilot.press("escape")
+                    await _wait(lambda: isinstance(app.screen, StaffingScreen))
+                    table.focus()
+                    table.move_cursor(row=(table.cursor_row + 1) % max(table.row_count, 1))
+                    await pilot.pause()
+                if form is None:
+                    break
                 if form.setup.not_allowed:
                     raise RuntimeError(f"the staffing note form refuses: {form.setup.not_allowed}")
                 form.query_one("#reason-code").value = "other"

@@ -84,7 +84,7 @@ async def test_an_excused_rows_detail_line_names_the_exceptions_category_and_las
         await settle(pilot)
         assert table.cursor_row_shown.status == "excused"
         detail = row_detail_text(app)
-        assert "• excused: exception approved" in detail
+        assert "◦ excused: exception approved" in detail
         assert "exception: Child is in treatment, through January 2027" in detail
 
 

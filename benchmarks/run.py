@@ -1072,8 +1072,9 @@ def audited_writes(target: Path, *, hashing: bool) -> tuple[float, float]:
                 records.add_next_step(db, actor, records.NextStepRequest(specialist, f"Step {n}", date(2026, 12, 1),
                                                                          case_id))
             else:
-                records.add_staffing_note(db, actor, records.StaffingNoteRequest(case_id, month, "scheduling",
-                                                                                 f"Note {n}"))
+                # One month each: one staffing note per case and month (the case is open-ended).
+                records.add_staffing_note(db, actor, records.StaffingNoteRequest(case_id, month.shift(n // 2),
+                                                                                 "scheduling", f"Note {n}"))
         return time.perf_counter() - started, spent[0]
     finally:
         audit.row_hash = original

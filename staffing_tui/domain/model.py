@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Iterable
 
 from staffing_tui.domain.enums import (
     CaseType,
@@ -24,6 +25,26 @@ from staffing_tui.domain.enums import (
     Status,
 )
 from staffing_tui.domain.months import Month
+
+def in_span(day: date, start_on: date, end_on: date | None) -> bool:
+    """Whether `day` is in the inclusive span `start_on`…`end_on` (None: open-ended)."""
+    return start_on <= day and (end_on is None or day <= end_on)
+
+
+def fact_holds(periods: Iterable[tuple[MemberFact, date, date | None]], fact: MemberFact, day: date,
+               undated: bool) -> bool:
+    """Whether a member's `fact` holds on `day`: on exactly the days of its periods when it has any
+    (member_periods), else `undated` — the case_members column, for the whole membership
+    (docs/policy.md "Facts that change over time"). The engine, the detail screen and the simulator
+    all read the facts through this one rule."""
+    dated = False
+    for name, start_on, end_on in periods:
+        if name is fact:
+            if in_span(day, start_on, end_on):
+                return True
+            dated = True
+    return False if dated else undated
+
 
 #: The decorator of the records built by the ten thousand per month (facts and report rows).
 #: They are read-only by convention but not `frozen`: a frozen dataclass sets each field through
@@ -57,7 +78,7 @@ class CaseFacts:
     def assigned_on(self, day: date) -> tuple[str, str | None]:
         """(specialist, unit) assigned on `day`: the assignment covering it, else `specialist_id`."""
         for a in self.assignments:
-            if a.start_on <= day and (a.end_on is None or day <= a.end_on):
+            if in_span(day, a.start_on, a.end_on):
                 return a.specialist_id, a.unit_id
         return self.specialist_id, self.unit_id
 
@@ -82,20 +103,9 @@ class MemberFacts:
     periods: tuple[tuple[MemberFact, date, date | None], ...] = ()
 
     def holds(self, fact: MemberFact, day: date) -> bool:
-        """Whether `fact` holds for this member on `day`."""
-        dated = False
-        for name, start_on, end_on in self.periods:
-            if name is fact:
-                if start_on <= day and (end_on is None or day <= end_on):
-                    return True
-                dated = True
-        if dated:
-            return False
-        if fact is MemberFact.RESIDES_IN_HOME:
-            return self.resides_in_home
-        if fact is MemberFact.WHEREABOUTS_UNKNOWN:
-            return self.whereabouts_unknown
-        return self.incarcerated
+        """Whether `fact` holds for this member on `day` (its boolean is named after the fact)."""
+        undated = getattr(self, fact.value)
+        return fact_holds(self.periods, fact, day, undated) if self.periods else undated  # most have no periods
 
 
 @record

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 
 from staffing_tui.domain.enums import MemberFact
+from staffing_tui.domain.model import fact_holds, in_span
 from staffing_tui.store.caseload import Assignment, ChildLink, FactPeriod, MemberLine
 
 #: A dated fact as a period reads: "incarcerated 2026-08-03 – 2026-10-14".
@@ -43,14 +44,8 @@ def reading_day(month_end: date, as_of: date, *last_days: date | None) -> date:
 def fact_on(member: MemberLine, fact: MemberFact, day: date) -> bool:
     """Whether `fact` held for `member` on `day`: read from its periods when it has any, else the
     case_members boolean, which then holds for the whole membership (docs/data.md "Files and columns")."""
-    periods = [period for period in member.periods if period.fact == fact]
-    if periods:
-        return any(period.covers(day) for period in periods)
-    return {
-        MemberFact.RESIDES_IN_HOME: member.resides_in_home,
-        MemberFact.WHEREABOUTS_UNKNOWN: member.whereabouts_unknown,
-        MemberFact.INCARCERATED: member.incarcerated,
-    }[fact]
+    return fact_holds(((p.fact, p.start_on, p.end_on) for p in member.periods), fact, day,
+                      getattr(member, fact.value))
 
 
 def rights_flag(member: MemberLine, day: date) -> str | None:
@@ -121,10 +116,7 @@ def dated_facts_label(member: MemberLine, name_of: NameOf, day: date) -> str:
 def assigned_on(assignments: Sequence[Assignment], day: date) -> Assignment | None:
     """The assignment covering `day` (None: none does — the case's own specialist then, as the
     engine reads it: docs/policy.md "Case transfers")."""
-    for assignment in assignments:
-        if assignment.start_on <= day and (assignment.end_on is None or day <= assignment.end_on):
-            return assignment
-    return None
+    return next((a for a in assignments if in_span(day, a.start_on, a.end_on)), None)
 
 
 def assignments_label(assignments: Sequence[Assignment], name_of: NameOf) -> str:

@@ -82,9 +82,6 @@ class FactPeriod:
     start_on: date
     end_on: date | None
 
-    def covers(self, day: date) -> bool:
-        return self.start_on <= day and (self.end_on is None or day <= self.end_on)
-
 
 @dataclass(frozen=True, slots=True)
 class ChildLink:

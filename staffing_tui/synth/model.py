@@ -17,6 +17,7 @@ from operator import itemgetter
 from staffing_tui.domain.enums import CaseType, ExceptionCategory, Goal, Location, LocationType, MemberFact, Method
 from staffing_tui.domain.enums import Role
 from staffing_tui.domain.enums import StaffingReasonCode, StaffRole
+from staffing_tui.domain.model import fact_holds
 from staffing_tui.domain.months import Month
 
 #: The agencies' time zone (the database default, `meta.timezone`): note times and record times are
@@ -87,10 +88,8 @@ class Member:
 
     def holds(self, fact: MemberFact, day: date) -> bool:
         """Whether `fact` holds on `day`: its periods when it has any, else its column (the whole membership)."""
-        periods = None if self.periods is None else self.periods.get(fact)
-        if periods is None:
-            return getattr(self, fact.value)
-        return any(start <= day and (end is None or day <= end) for start, end in periods)
+        periods = () if self.periods is None else self.periods.get(fact, ())
+        return fact_holds(((fact, start, end) for start, end in periods), fact, day, getattr(self, fact.value))
 
     def settled_from(self, first: date, last: date) -> date:
         """The first day of `first`…`last` from which none of the member's dated facts changes up to

@@ -10,7 +10,7 @@ re-draws rows already in memory, so it is instant.
 from __future__ import annotations
 
 import os
-from collections import defaultdict
+from dataclasses import replace
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -26,7 +26,7 @@ from staffing_tui.domain.evaluate import is_in_progress
 from staffing_tui.domain.model import Row
 from staffing_tui.domain.months import Month
 from staffing_tui.errors import UserError
-from staffing_tui.messages import ExceptionRead, MonthEvaluated, MonthEvaluation
+from staffing_tui.messages import ExceptionRead, MonthEvaluated, MonthEvaluation, UnitsEvaluated
 from staffing_tui.present.labels import month_name, shown, staff_label
 from staffing_tui.screens.actions import (
     ACTION_BINDINGS,
@@ -42,12 +42,13 @@ from staffing_tui.store.connection import default_as_of
 from staffing_tui.store.directory import (
     PersonName,
     StaffMember,
+    UnitRoster,
     people_names,
     staff_member,
     staff_with_cases,
     unit_rosters,
 )
-from staffing_tui.store.evaluation import Summary, month_report
+from staffing_tui.store.evaluation import Summary, kept_month_counts, month_counts, month_report
 from staffing_tui.store.month_cache import MONTH_CACHE
 from staffing_tui.store.records import ExceptionSummary, exception_summary
 from staffing_tui.widgets.caseload_table import CaseloadTable, matching_rows
@@ -63,19 +64,16 @@ def evaluate_for_screen(
     *,
     fall_back: bool = False,
     first: Iterable[str | None] = (),
-    previous: MonthEvaluation | None = None,
     acting: str | None = None,
 ) -> Iterator[MonthEvaluation]:
-    """Evaluate `month` (default: the as-of month) for the screen: the units in `first`, then everyone.
+    """Evaluate `month` (default: the as-of month) for the screen: the rows of the units in `first`
+    and of the acting user's unit (or else the first unit of the tree), and everyone's counts.
 
-    Yields twice (once when the whole month is in the month cache). First
-    the units in `first` and the acting user's (or else
-    the first unit of the tree), each one `month_report` of a few
-    milliseconds, so the screen paints at once even on a statewide database;
-    where `previous` holds the same month as of the same day, the other
-    units keep its rows meanwhile (a record was just saved in a shown unit).
-    Then the whole database in one `month_report` call, grouped by specialist
-    so each badge is a count, not another evaluation.
+    Each unit is one `month_report` of a few milliseconds; the counts of the whole database come
+    from the month kept in the database (`month_counts`, a few milliseconds), so the screen paints
+    once, at once, even on a statewide database. When the month is not kept (a new as-of day,
+    another process's write) it yields twice: the units first, then with the counts once the whole
+    month is evaluated (and kept, where the database can be written).
 
     `acting` is the staff id the app acts as: their unit is evaluated first
     too, and opened in the tree (`home_unit`). On a database with verified
@@ -97,45 +95,40 @@ def evaluate_for_screen(
             if not fall_back:
                 raise UserError(f"{not_started}.")
             notice, month = f"{not_started}; showing {month_name(latest)}.", latest
-        in_progress = is_in_progress(month, as_of)
-        read_only = not os.access(db_path, os.W_OK)
-        rosters = tuple(unit_rosters(db, also_staff_ids=staff_with_cases(db, month)))
+        rosters = MONTH_CACHE.per_state(
+            db, ("rosters", month), lambda: tuple(unit_rosters(db, also_staff_ids=staff_with_cases(db, month))))
         me = identity(db)
         acting = me.staff_id if me.verified else acting
         actor = staff_member(db, acting) if acting else None
         home_unit = actor.unit_id if actor is not None else None
-
-        def evaluation(rows: list[Row], names: dict[str, PersonName], units: frozenset[str] | None,
-                       kept: dict[str, list[Row]]) -> MonthEvaluation:
-            by_specialist: dict[str, list[Row]] = defaultdict(list, kept)
-            for row in rows:
-                by_specialist[row.specialist_id].append(row)
-            return MonthEvaluation(month=month, as_of=as_of, in_progress=in_progress, rosters=rosters,
-                                   rows_by_specialist=dict(by_specialist), names=names, notice=notice,
-                                   read_only=read_only, evaluated_units=units, acting=actor,
-                                   identity=me)
-
         units = [unit for unit in (*first, home_unit) if unit is not None]
         if not units and rosters and rosters[0].unit is not None:
             units.append(rosters[0].unit.unit_id)  # nobody's unit to start from: the top of the tree
-        units = list(dict.fromkeys(units))
-        names: dict[str, PersonName] = {}
-        if units and not MONTH_CACHE.holds(db, month, as_of):  # kept: the whole month at once, nothing first
-            rows = [row for unit in units for row in month_report(db, month, as_of, unit_id=unit).rows]
-            names = MONTH_CACHE.people_names(db, (row.person_id for row in rows), people_names)
-            if previous is not None and previous.complete and (previous.month, previous.as_of) == (month, as_of):
-                shown = set(units)
-                kept = {staff_id: old for staff_id, old in previous.rows_by_specialist.items()
-                        if not old or old[0].unit_id not in shown}
-                yield evaluation(rows, {**previous.names, **names}, None, kept)
-            else:
-                yield evaluation(rows, names, frozenset(units), {})
-            notice = None  # said once
-        report = month_report(db, month, as_of)
-        # The first units' people are named already (a new dict: the first evaluation's is on screen).
-        names = {**names, **MONTH_CACHE.people_names(
-            db, (row.person_id for row in report.rows if row.person_id not in names), people_names)}
-    yield evaluation(report.rows, names, None, {})
+        units = frozenset(units)
+        rows, names = rows_of_units(db, month, as_of, units, rosters)
+        evaluation = MonthEvaluation(
+            month=month, as_of=as_of, in_progress=is_in_progress(month, as_of), rosters=rosters,
+            notice=notice, read_only=not os.access(db_path, os.W_OK), acting=actor, identity=me,
+            counts=kept_month_counts(db, month, as_of),
+        ).with_rows(units, rows, names)
+        yield replace(evaluation, notice=notice)
+        if evaluation.counts is None:
+            yield replace(evaluation, counts=month_counts(db, month, as_of, keep=True))
+
+
+def rows_of_units(db, month: Month, as_of, units: Iterable[str | None],
+                  rosters: Iterable[UnitRoster]) -> tuple[list[Row], dict[str, PersonName]]:
+    """The rows of `units` (None: the staff in no unit, each their own scope) and their people's names."""
+    rows: list[Row] = []
+    for unit in units:
+        if unit is not None:
+            rows.extend(month_report(db, month, as_of, unit_id=unit).rows)
+            continue
+        for roster in rosters:
+            if roster.unit is None:
+                for member in roster.specialists:
+                    rows.extend(month_report(db, month, as_of, specialist_id=member.staff_id).rows)
+    return rows, MONTH_CACHE.people_names(db, (row.person_id for row in rows), people_names)
 
 
 def caseload_heading(specialist: StaffMember, month: Month, rows: list[Row], shown: int, query: str) -> Content:
@@ -193,6 +186,8 @@ class StaffingScreen(StaffingActionScreen):
         self._binding_state: tuple[bool | None, ...] = ()
         #: The exceptions read for the detail line, by id (emptied when a record is saved).
         self._exceptions: dict[int, ExceptionSummary | None] = {}
+        #: The month and units last asked for on demand (a caseload of a unit not evaluated yet).
+        self._units_asked: tuple[Month, frozenset[str | None]] | None = None
 
     def compose(self) -> ComposeResult:
         yield StaffingHeader()
@@ -217,13 +212,19 @@ class StaffingScreen(StaffingActionScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="month", name="evaluate the month")
     def _evaluate_month(self, month: Month | None, fall_back: bool, first: tuple[str | None, ...],
-                        previous: MonthEvaluation | None, acting: str | None) -> None:
+                        acting: str | None) -> None:
         worker = get_current_worker()
-        for evaluation in evaluate_for_screen(self.db_path, month, fall_back=fall_back, first=first,
-                                              previous=previous, acting=acting):
+        for evaluation in evaluate_for_screen(self.db_path, month, fall_back=fall_back, first=first, acting=acting):
             if worker.is_cancelled:
                 return
             self.post_message(MonthEvaluated(evaluation))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="units", name="evaluate a unit")
+    def _evaluate_units(self, evaluation: MonthEvaluation, units: frozenset[str | None]) -> None:
+        with database_at(self.db_path, readonly=True) as db:
+            rows, names = rows_of_units(db, evaluation.month, evaluation.as_of, units, evaluation.rosters)
+        if not get_current_worker().is_cancelled:
+            self.post_message(UnitsEvaluated(evaluation.month, evaluation.as_of, units, rows, names))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="exception", name="read the exception")
     def _read_exception(self, exception_id: int) -> None:
@@ -238,8 +239,8 @@ class StaffingScreen(StaffingActionScreen):
         """Evaluate `month`: the shown specialist's and the acting user's units first, then everyone."""
         self.query_one(UnitsTree).loading = self.evaluation is None or self.evaluation.month != month
         app = self.staffing_app
-        first = (self.specialist.unit_id if self.specialist else None,)
-        self._evaluate_month(month, self.evaluation is None, first, self.evaluation, app.actor_id or app.as_staff)
+        first = (self.specialist.unit_id,) if self.specialist else ()
+        self._evaluate_month(month, self.evaluation is None, first, app.actor_id or app.as_staff)
 
     def reload(self) -> None:
         """Evaluate the month shown again (a record was saved): badges and caseload follow."""
@@ -269,6 +270,16 @@ class StaffingScreen(StaffingActionScreen):
             self.specialist = evaluation.specialist(self.specialist.staff_id) or self.specialist
         self._show_caseload()
         self.refresh_bindings()  # a loading tree offers no bindings; now it does again
+
+    @on(UnitsEvaluated)
+    def _units_evaluated(self, message: UnitsEvaluated) -> None:
+        evaluation = self.evaluation
+        self._units_asked = None
+        if evaluation is None or (evaluation.month, evaluation.as_of) != (message.month, message.as_of):
+            return  # another month is shown now
+        evaluation = self.evaluation = evaluation.with_rows(message.units, message.rows, message.names)
+        self.query_one(UnitsTree).show_rosters(evaluation.rosters, evaluation.badge, home_unit=evaluation.home_unit)
+        self._show_caseload()
 
     def show_specialist(self, specialist: StaffMember) -> None:
         """Show `specialist`'s caseload for the month: rows already in memory, no query.
@@ -313,10 +324,14 @@ class StaffingScreen(StaffingActionScreen):
             )
             return
         if not self.evaluation.covers(self.specialist):
+            units = frozenset({self.specialist.unit_id})
+            if self._units_asked != (self.evaluation.month, units):  # not asked for already
+                self._units_asked = (self.evaluation.month, units)
+                self._evaluate_units(self.evaluation, units)
             self.query_one(CaseloadTable).show_rows([], {}, masked=self.staffing_app.masked)
             self._show_row_detail()
             self._set_heading(Content.from_markup(
-                "[b]$name[/b] · $month: evaluating the rest of the units…",
+                "[b]$name[/b] · $month: evaluating the unit's caseloads…",
                 name=staff_label(self.specialist), month=month_name(self.evaluation.month),
             ))
             self._refresh_bindings_if_changed()

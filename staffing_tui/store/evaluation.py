@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -30,13 +31,20 @@ class Summary:
     unseen_without_reason: int = 0
 
     @classmethod
-    def of(cls, rows: list[Row]) -> "Summary":
+    def of(cls, rows: Iterable[Row]) -> "Summary":
         counts = {status: 0 for status in Status}
         for row in rows:
             counts[row.status] += 1
+        return cls.of_counts(counts)
+
+    @classmethod
+    def of_counts(cls, counts: Mapping[Status, int]) -> "Summary":
+        """The summary of rows counted per status (`counts` may lack a status: none of it)."""
+        counts = {status: counts.get(status, 0) for status in Status}
+        rows = sum(counts.values())
         return cls(
-            rows=len(rows),
-            required=len(rows) - counts[Status.NOT_REQUIRED],
+            rows=rows,
+            required=rows - counts[Status.NOT_REQUIRED],
             met=counts[Status.MET],
             excused=counts[Status.EXCUSED],
             explained=counts[Status.EXPLAINED],
@@ -45,6 +53,50 @@ class Summary:
             not_required=counts[Status.NOT_REQUIRED],
             unseen_without_reason=counts[Status.UNMET] + counts[Status.DUE],
         )
+
+
+    def __add__(self, other: "Summary") -> "Summary":
+        return Summary(*(getattr(self, name) + getattr(other, name) for name in self.__slots__))
+
+
+_NONE = Summary()
+
+
+@dataclass(frozen=True, slots=True)
+class MonthCounts:
+    """A whole-database month counted per unit and specialist, without its rows: what the badges,
+    the reports' summaries and the trend show (a statewide month's rows are 16,000; its counts a few
+    hundred)."""
+
+    month: Month
+    as_of: date
+    #: (unit of the rows, specialist) → their summary
+    by_pair: Mapping[tuple[str | None, str], Summary]
+    #: specialist → their rows' summary in every unit (made from `by_pair`)
+    _specialists: dict[str, Summary] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        totals: dict[str, Summary] = {}
+        for (_unit, spec), summary in self.by_pair.items():
+            totals[spec] = totals[spec] + summary if spec in totals else summary
+        object.__setattr__(self, "_specialists", totals)
+
+    def specialist(self, specialist_id: str) -> Summary:
+        """`specialist_id`'s rows in every unit (a look-up: badges ask for hundreds)."""
+        return self._specialists.get(specialist_id, _NONE)
+
+    def by_specialist(self) -> dict[str, Summary]:
+        return dict(self._specialists)
+
+    def by_unit(self) -> dict[str | None, Summary]:
+        totals: dict[str | None, Summary] = {}
+        for (unit, _spec), summary in self.by_pair.items():
+            totals[unit] = totals[unit] + summary if unit in totals else summary
+        return totals
+
+    @property
+    def total(self) -> Summary:
+        return sum(self.by_pair.values(), Summary())
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,3 +150,33 @@ def report_names(db: Database, report: MonthReport, masked: bool = False) -> dic
     people = people_names(db, (r.person_id for r in report.rows))
     names.update({pid: p.initials if masked else p.display for pid, p in people.items()})
     return names
+
+
+def counts_of(month: Month, as_of: date, rows: Iterable[Row]) -> MonthCounts:
+    """`rows` counted per (unit, specialist) and status."""
+    counts: dict[tuple[str | None, str], dict[Status, int]] = {}
+    for row in rows:
+        pair = counts.setdefault((row.unit_id, row.specialist_id), {})
+        pair[row.status] = pair.get(row.status, 0) + 1
+    return MonthCounts(month, as_of, {pair: Summary.of_counts(c) for pair, c in counts.items()})
+
+
+def kept_month_counts(db: Database, month: Month, as_of: date) -> MonthCounts | None:
+    """`month`'s counts if they can be had at once (the month is kept), else None."""
+    if MONTH_CACHE.holds(db, month, as_of):
+        return counts_of(month, as_of, MONTH_CACHE.rows(db, month, as_of))
+    return None
+
+
+def month_counts(db: Database, month: Month, as_of: date | None = None, *, keep: bool = False) -> MonthCounts:
+    """`month` for the whole database, counted per unit and specialist (docs/performance.md
+    "Months kept in the database"). With `keep`, a month evaluated here is kept in the database
+    when it can be written."""
+    as_of = resolve_as_of(db, month, as_of)
+    return counts_of(month, as_of, MONTH_CACHE.rows(db, month, as_of))
+
+
+def month_flagged(db: Database, month: Month, as_of: date | None = None) -> list[Row]:
+    """The rows of `month` with a flag, for the whole database, in report order."""
+    as_of = resolve_as_of(db, month, as_of)
+    return [row for row in MONTH_CACHE.rows(db, month, as_of) if row.flags]

@@ -87,17 +87,22 @@ async def test_badge_is_red_above_zero_and_green_at_zero(caseload_db: Path):
 
 
 @pytest.mark.slow
-async def test_the_month_is_evaluated_for_the_first_unit_then_once_for_all_and_switching_reads_nothing(
+async def test_the_month_is_evaluated_for_the_first_unit_counted_once_for_all_and_another_unit_on_demand(
     caseload_db: Path, monkeypatch
 ):
     calls = []
-    real = staffing_screen.month_report
+    real_report, real_counts = staffing_screen.month_report, staffing_screen.month_counts
 
     def counting(db, month, *args, **kwargs):
-        calls.append((month, args, kwargs))
-        return real(db, month, *args, **kwargs)
+        calls.append(("rows", month, kwargs))
+        return real_report(db, month, *args, **kwargs)
+
+    def counting_all(db, month, *args, **kwargs):
+        calls.append(("counts", month, {}))
+        return real_counts(db, month, *args, **kwargs)
 
     monkeypatch.setattr(staffing_screen, "month_report", counting)
+    monkeypatch.setattr(staffing_screen, "month_counts", counting_all)
     app = staffing_app(caseload_db)
     async with app.run_test(size=SIZE) as pilot:
         table = await open_caseload(pilot, "S1")
@@ -105,24 +110,29 @@ async def test_the_month_is_evaluated_for_the_first_unit_then_once_for_all_and_s
         await pilot.press("escape", "down")  # Ben: shown from memory, at once
         assert table_keys(caseload_of(app)) == ["C2/K3"]
         assert not app.workers  # no worker was started for it
-        await pilot.press("down", "down")  # Cora
+        assert tree_of(app).root.children[1].children  # the other unit's badges are known already
+        await pilot.press("down", "down")  # Cora, in the other unit: her unit is evaluated now
+        await app.workers.wait_for_complete()
+        await pilot.pause()
         assert len(caseload_of(app).rows) == 4
-    # the unit shown first (the supervisor's and the tree's first), then one call for the whole database
-    assert [(month, kwargs) for month, _, kwargs in calls] == [(Month(2026, 11), {"unit_id": "U1"}),
-                                                               (Month(2026, 11), {})]
+    # the unit shown first (the supervisor's and the tree's first), the whole database counted once
+    # (the app holds no other unit's rows), then Cora's unit when the user moved to it
+    assert calls == [("rows", Month(2026, 11), {"unit_id": "U1"}), ("counts", Month(2026, 11), {}),
+                     ("rows", Month(2026, 11), {"unit_id": "U2"})]
 
 
 @pytest.mark.slow
-async def test_while_the_rest_is_evaluated_other_units_show_an_ellipsis_and_say_so(caseload_db: Path, monkeypatch):
+async def test_while_the_rest_is_counted_other_units_show_an_ellipsis_and_a_caseload_is_evaluated_on_demand(
+    caseload_db: Path, monkeypatch
+):
     release = threading.Event()
-    real = staffing_screen.month_report
+    real = staffing_screen.month_counts
 
     def slow_for_everyone(db, month, *args, **kwargs):
-        if not kwargs.get("unit_id"):
-            release.wait(10)  # the whole database: held until the test has looked
+        release.wait(10)  # the whole database: held until the test has looked
         return real(db, month, *args, **kwargs)
 
-    monkeypatch.setattr(staffing_screen, "month_report", slow_for_everyone)
+    monkeypatch.setattr(staffing_screen, "month_counts", slow_for_everyone)
     app = staffing_app(caseload_db)
     async with app.run_test(size=SIZE) as pilot:
         for _ in range(200):
@@ -140,35 +150,35 @@ async def test_while_the_rest_is_evaluated_other_units_show_an_ellipsis_and_say_
         }
         assert [unit.unseen for unit in (node.data for node in tree.root.children)] == [2, None]
         assert "Cora Diaz …" in drawn_lines(tree)
-        await pilot.press("down", "down", "down", "down")  # Cora, South Unit: not evaluated yet
-        assert caseload_of(app).row_count == 0
-        assert "Cora Diaz · November 2026: evaluating the rest of the units" in str(
-            app.screen.query_one("#people-heading").render())
+        await pilot.press("down", "down", "down", "down")  # Cora, South Unit: her unit is evaluated now
+        for _ in range(200):
+            if caseload_of(app).row_count:
+                break
+            await pilot.pause(0.01)
+        assert caseload_of(app).row_count == 4  # before the rest of the database is counted
+        assert not app.screen.evaluation.complete
+        assert specialist_badges(tree_of(app))["Cora Diaz"] == "Cora Diaz 4 not seen"
         release.set()
         await settle(pilot)
         assert app.screen.evaluation.complete
-        assert caseload_of(app).row_count == 4
-        assert specialist_badges(tree_of(app))["Cora Diaz"] == "Cora Diaz 4 not seen"
         assert "Cora Diaz 4 not seen" in drawn_lines(tree)  # as drawn on screen, not only as labelled
         assert "South Unit · Desert 4 not seen" in drawn_lines(tree)
 
 
-def test_a_reload_of_the_same_month_keeps_the_other_units_until_everyone_is_evaluated(caseload_db: Path):
+def test_the_screen_holds_the_rows_of_the_units_shown_and_the_counts_of_everyone(caseload_db: Path):
     first, complete = staffing_screen.evaluate_for_screen(caseload_db, None, first=["U1"])
-    assert first.evaluated_units == frozenset({"U1"}) and complete.complete
+    assert first.evaluated_units == frozenset({"U1"}) and not first.complete and complete.complete
     assert set(first.rows_by_specialist) == {"S1", "S2"}
-    # the whole month is in the month cache now: it comes at once, nothing first
-    cached = list(staffing_screen.evaluate_for_screen(caseload_db, None, first=["U2"], previous=complete))
+    assert complete.rows_by_specialist == first.rows_by_specialist  # no other unit's rows
+    assert complete.counts.specialist("S3").unseen_without_reason == 4
+    assert complete.badge(complete.specialist("S3")) == 4
+    # the whole month is counted now: it comes at once
+    cached = list(staffing_screen.evaluate_for_screen(caseload_db, None, first=["U2"]))
     assert [e.complete for e in cached] == [True]
-    assert cached[0].rows_by_specialist == complete.rows_by_specialist
-    MONTH_CACHE.clear()  # as after a write: the month is evaluated again, the shown unit first
-    again = list(staffing_screen.evaluate_for_screen(caseload_db, None, first=["U2"], previous=complete))
-    assert [e.complete for e in again] == [True, True]
-    assert again[0].rows_by_specialist == complete.rows_by_specialist  # U2 fresh, U1 kept: nothing changed
-    assert again[0].names.keys() == complete.names.keys()
-    # another month (or as-of day) is never mixed in: the other units wait
-    other = next(staffing_screen.evaluate_for_screen(caseload_db, Month(2026, 10), first=["U2"], previous=complete))
-    assert other.evaluated_units == frozenset({"U2"})
+    assert set(cached[0].rows_by_specialist) == {"S3"}
+    MONTH_CACHE.clear()  # as after a write: the month is counted again, the shown unit first
+    again = list(staffing_screen.evaluate_for_screen(caseload_db, None, first=["U2"]))
+    assert [e.complete for e in again] == [False, True]
 
 
 async def test_opens_at_the_as_of_month_and_the_header_says_month_state_date_and_user(caseload_db: Path):

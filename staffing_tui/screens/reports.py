@@ -27,14 +27,22 @@ from textual.widgets import DataTable, Footer, Header, Label, Static
 from textual.worker import Worker, get_current_worker
 
 from staffing_tui.domain.enums import Role
+from staffing_tui.domain.evaluate import is_in_progress
 from staffing_tui.domain.federal import RESIDENCE_STANDARD, VISIT_STANDARD, FederalMeasure, fiscal_year_of
 from staffing_tui.domain.months import Month
 from staffing_tui.present.federal import percent
 from staffing_tui.present.labels import flags_label, month_name, short_month, shown
 from staffing_tui.screens.base import DatabaseScreen, database_at
 from staffing_tui.store.connection import default_as_of
-from staffing_tui.store.directory import list_units
-from staffing_tui.store.evaluation import Summary, month_report, report_names
+from staffing_tui.store.directory import list_units, people_names, staff_members
+from staffing_tui.store.evaluation import (
+    Summary,
+    month_counts,
+    month_flagged,
+    month_report,
+    report_names,
+    resolve_as_of,
+)
 from staffing_tui.store.federal import federal_report
 from staffing_tui.store.trends import trend_months, unseen_trend
 
@@ -119,14 +127,16 @@ def build_reports(db_path: Path, month: Month | None, masked: bool = False,
     """
     with database_at(db_path, readonly=True) as db:
         month = month or Month.of(default_as_of(db))
-        report = month_report(db, month)
-        names = report_names(db, report, masked=masked)
+        as_of = resolve_as_of(db, month, None)
+        counts = month_counts(db, month, as_of, keep=True)
+        flagged = month_flagged(db, month, as_of)
         units = list_units(db)
-        by_unit: dict[str | None, list] = defaultdict(list)
-        by_specialist: dict[str, list] = defaultdict(list)
-        for row in report.rows:
-            by_unit[row.unit_id].append(row)
-            by_specialist[row.specialist_id].append(row)
+        specialists = {spec for _unit, spec in counts.by_pair}
+        names: dict[str, str] = {unit.unit_id: unit.name for unit in units}
+        names.update({m.staff_id: m.name for m in staff_members(db, specialists).values()})
+        people = people_names(db, (row.person_id for row in flagged))
+        names.update({pid: p.initials if masked else p.display for pid, p in people.items()})
+        by_unit = counts.by_unit()
         unit_ids: list[str | None] = sorted((unit.unit_id for unit in units), key=lambda u: u != home_unit)
         if None in by_unit:
             unit_ids.append(None)
@@ -135,19 +145,23 @@ def build_reports(db_path: Path, month: Month | None, masked: bool = False,
             return shown(names.get(unit_id, unit_id)) if unit_id else NO_UNIT
 
         order = {unit_id: index for index, unit_id in enumerate(unit_ids)}
+        # A specialist's line is under the unit of their rows (a specialist moved mid-month: the first).
+        pairs = sorted(counts.by_pair, key=lambda pair: (order.get(pair[0], len(order)),
+                                                         names.get(pair[1], pair[1]).casefold(), pair[1]))
+        unit_of: dict[str, str | None] = {}
+        for unit_id, spec in pairs:
+            unit_of.setdefault(spec, unit_id)
+        by_specialist = counts.by_specialist()
         specialist_lines = tuple(
-            SummaryLine(shown(names.get(spec, spec)), unit_label(rows[0].unit_id), Summary.of(rows), spec)
-            for spec, rows in sorted(
-                by_specialist.items(),
-                key=lambda item: (order.get(item[1][0].unit_id, len(order)), names.get(item[0], item[0]).casefold()),
-            )
+            SummaryLine(shown(names.get(spec, spec)), unit_label(unit_id), by_specialist[spec], spec)
+            for spec, unit_id in unit_of.items()
         )
         first_of_unit: dict[str | None, str] = {}
-        for spec, rows in sorted(by_specialist.items(), key=lambda item: names.get(item[0], item[0]).casefold()):
-            first_of_unit.setdefault(rows[0].unit_id, spec)
-        unit_lines = tuple(SummaryLine(unit_label(u), unit_label(u), Summary.of(by_unit.get(u, [])), first_of_unit.get(u))
+        for spec in sorted(unit_of, key=lambda spec: names.get(spec, spec).casefold()):
+            first_of_unit.setdefault(unit_of[spec], spec)
+        unit_lines = tuple(SummaryLine(unit_label(u), unit_label(u), by_unit.get(u, Summary()), first_of_unit.get(u))
                            for u in unit_ids)
-        federal = federal_report(db, fiscal_year_of(month), min(report.as_of, month.end))
+        federal = federal_report(db, fiscal_year_of(month), min(as_of, month.end))
         flags = tuple(
             FlagLine(
                 shown(row.case_id),
@@ -157,17 +171,18 @@ def build_reports(db_path: Path, month: Month | None, masked: bool = False,
                 flags_label((flag,)),
                 (row.specialist_id, row.case_id, row.person_id),
             )
-            for row in report.rows
+            for row in flagged
             for flag in row.integrity_flags
         )
+        in_progress = is_in_progress(month, as_of)
         data = ReportsData(
-            month=report.month, as_of=report.as_of, in_progress=report.in_progress,
-            units=unit_lines, total=report.summary, specialists=specialist_lines,
+            month=month, as_of=as_of, in_progress=in_progress,
+            units=unit_lines, total=counts.total, specialists=specialist_lines,
             trend_months=trend_months(month), trend=None, federal=federal, flags=flags,
         )
         yield data
-        trend = unseen_trend(db, unit_ids, month, as_of=report.as_of, known=[report], progress=progress)
-        due = {u: Summary.of(by_unit.get(u, [])).due for u in unit_ids} if report.in_progress else {}
+        trend = unseen_trend(db, unit_ids, month, as_of=as_of, known=[counts], progress=progress)
+        due = {u: by_unit.get(u, Summary()).due for u in unit_ids} if in_progress else {}
         yield replace(data, trend=tuple(TrendLine(unit_label(u), trend.counts(u), due.get(u)) for u in unit_ids))
 
 

@@ -2,8 +2,9 @@
 
 The number that should be zero — people not seen without a documented reason
 (`unmet` + `due`, docs/policy.md "Statuses") — followed over the last
-twelve months, one line per unit. Each month is evaluated once for the whole
-database and its rows grouped by unit, never once per unit.
+twelve months, one line per unit. Each month is counted once for the whole
+database (read from the month kept in the database, docs/performance.md
+"Months kept in the database"), never evaluated once per unit.
 """
 
 from __future__ import annotations
@@ -16,8 +17,7 @@ from sqlite_utils import Database
 
 from staffing_tui.domain.months import Month
 from staffing_tui.store.connection import default_as_of
-from staffing_tui.store.evaluation import MonthReport, month_report
-from staffing_tui.store.month_cache import MONTH_CACHE
+from staffing_tui.store.evaluation import MonthCounts, kept_month_counts, month_counts
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,40 +43,37 @@ def unseen_trend(
     last_month: Month,
     months: int = 12,
     as_of: date | None = None,
-    known: Iterable[MonthReport] = (),
+    known: Iterable[MonthCounts] = (),
     progress: Callable[[int, int], None] | None = None,
 ) -> UnseenTrend:
     """Per unit, how many people were not seen without a reason in each of `months` months.
 
     `units` are the unit ids to report (None: staff in no unit); a unit with
-    no rows in a month counts 0. `known` are whole-database reports already
-    evaluated with the same as-of date (e.g. the report of `last_month`),
-    reused instead of evaluated again. Months that start after the as-of date
-    cannot be evaluated and count 0. `progress(done, total)` is called after
-    each month evaluated here (`total`: the months neither reused nor in the
-    month cache when the trend starts, so the count does not jump).
+    no rows in a month counts 0. `known` are whole-database months counted
+    already with the same as-of date (e.g. `last_month`), reused instead of
+    counted again. Months that start after the as-of date cannot be evaluated
+    and count 0. Each month's counts come from the month kept in the database
+    (`month_counts`); `progress(done, total)` is called after each month that
+    was not and had to be evaluated (`total`: those months, so the count does
+    not jump).
     """
     as_of = as_of or default_as_of(db)
     window = trend_months(last_month, months)
-    reused = {
-        report.month: report
-        for report in known
-        if report.as_of == as_of and report.unit_id is None and report.specialist_id is None
-    }
+    reused = {counted.month: counted for counted in known if counted.as_of == as_of}
     counts: dict[str | None, list[int]] = {unit_id: [0] * len(window) for unit_id in units}
     pending = {month for month in window
-               if month.start <= as_of and month not in reused and not MONTH_CACHE.holds(db, month, as_of)}
+               if month.start <= as_of and month not in reused and kept_month_counts(db, month, as_of) is None}
     done = 0
     for index, month in enumerate(window):
         if month.start > as_of:
             continue
-        report = reused.get(month)
-        if report is None:
-            report = month_report(db, month, as_of)
+        counted = reused.get(month)
+        if counted is None:
+            counted = month_counts(db, month, as_of, keep=True)
             if progress is not None and month in pending:
                 done += 1
                 progress(done, len(pending))
-        for row in report.rows:
-            if row.unseen_without_reason and row.unit_id in counts:
-                counts[row.unit_id][index] += 1
+        for unit_id, summary in counted.by_unit().items():
+            if unit_id in counts:
+                counts[unit_id][index] = summary.unseen_without_reason
     return UnseenTrend(window, {unit_id: tuple(values) for unit_id, values in counts.items()})

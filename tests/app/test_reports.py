@@ -171,7 +171,7 @@ def hold_the_trend_after(monkeypatch, months: int):
     import threading
 
     release = threading.Event()
-    real = trends.month_report
+    real = trends.month_counts
     evaluated: list[tuple[int, Month]] = []
 
     def held(db, month, *args, **kwargs):
@@ -180,7 +180,7 @@ def hold_the_trend_after(monkeypatch, months: int):
         evaluated.append((threading.get_ident(), month))
         return real(db, month, *args, **kwargs)
 
-    monkeypatch.setattr(trends, "month_report", held)
+    monkeypatch.setattr(trends, "month_counts", held)
     return release, evaluated
 
 

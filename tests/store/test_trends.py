@@ -9,19 +9,19 @@ from __future__ import annotations
 from staffing_tui.domain.months import Month
 from staffing_tui.store import trends
 from staffing_tui.store.connection import open_database
-from staffing_tui.store.evaluation import month_report
+from staffing_tui.store.evaluation import month_counts
 from tests.conftest import NOVEMBER
 
 
-def test_unseen_trend_evaluates_each_month_once_for_every_unit(forms_db, monkeypatch):
+def test_unseen_trend_counts_each_month_once_for_every_unit(forms_db, monkeypatch):
     evaluated: list[Month] = []
-    real = trends.month_report
+    real = trends.month_counts
 
     def counting(db, month, as_of=None, *args, **kwargs):
         evaluated.append(month)
         return real(db, month, as_of, *args, **kwargs)
 
-    monkeypatch.setattr(trends, "month_report", counting)
+    monkeypatch.setattr(trends, "month_counts", counting)
     db = open_database(forms_db)
     try:
         known = real(db, NOVEMBER)
@@ -43,9 +43,9 @@ def test_the_trend_counts_only_the_months_it_has_to_evaluate(forms_db):
     MONTH_CACHE.clear()
     db = open_database(forms_db)
     try:
-        known = month_report(db, NOVEMBER)
+        known = month_counts(db, NOVEMBER)
         for month in (Month(2026, 10), Month(2026, 6)):
-            month_report(db, month, known.as_of)  # already in the month cache: served, not counted
+            month_counts(db, month, known.as_of)  # kept already: served, not counted
         steps: list[tuple[int, int]] = []
         trends.unseen_trend(db, ["U1"], NOVEMBER, known=[known],
                             progress=lambda done, total: steps.append((done, total)))

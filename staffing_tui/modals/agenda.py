@@ -23,7 +23,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Footer, Input, Markdown, Static
+from textual.widgets import Button, DataTable, Input, Markdown, Static
 from textual.worker import Worker, get_current_worker
 
 from staffing_tui.exports import default_export_path, export_path, prepare_export, privacy_mask, write_private_text
@@ -35,6 +35,7 @@ from staffing_tui.screens.base import DatabaseScreen, database_at
 from staffing_tui.store.agenda import build_agenda
 from staffing_tui.store.audit import resolve_actor
 from staffing_tui.store.records import complete_next_step
+from staffing_tui.widgets.key_footer import KeyFooter
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +135,7 @@ class AgendaScreen(DatabaseScreen, ModalScreen[int | None]):
                 filename = f"agenda-{self.ctx.specialist_id}-{self.ctx.month}.md"
                 yield Input(default_export_path(filename), compact=True, id="export-path")
                 yield Button("Export ^e", id="export", compact=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#steps", DataTable)

@@ -36,7 +36,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Input, Select, SelectionList, Static, TextArea
+from textual.widgets import Button, Input, Select, SelectionList, Static, TextArea
 from textual.worker import Worker, get_current_worker
 
 from staffing_tui.domain.enums import Role
@@ -49,6 +49,7 @@ from staffing_tui.store.audit import Actor, resolve_actor
 from staffing_tui.store.connection import default_as_of
 from staffing_tui.store.directory import people_names, staff_members
 from staffing_tui.store.records import CaseInfo, approval_problem, specialist_cases
+from staffing_tui.widgets.key_footer import KeyFooter
 
 #: Members listed in this order in the person pickers.
 _ROLE_ORDER = {role: index for index, role in enumerate(Role)}
@@ -228,6 +229,9 @@ class StaffingForm(SaveOrCancel):
         self._people_of_case: str | None = None  # the case whose members the person picker lists
         #: The fields as the form opened them (`_field_values`): escape asks before throwing away more.
         self._opened_with: tuple | None = None
+        #: What the form opens with, read before it was shown (`screens.actions`: the form is then
+        #: drawn once, filled in, instead of loading and drawn again).
+        self.preloaded: FormSetup | None = None
 
     # --- what subclasses provide ------------------------------------------------------------
 
@@ -296,7 +300,7 @@ class StaffingForm(SaveOrCancel):
             yield from self.compose_below()
             with Horizontal(id="form-buttons"):
                 yield from self.compose_buttons()
-        yield Footer()
+        yield KeyFooter()
 
     @staticmethod
     def _picker(widget_id: str, prompt: str, no_one: str | None) -> Select:
@@ -310,6 +314,9 @@ class StaffingForm(SaveOrCancel):
         return Select([], prompt=prompt, compact=True, id=widget_id)
 
     def on_mount(self) -> None:
+        if self.preloaded is not None:
+            self._apply(self.preloaded)
+            return
         self.query_one("#form-fields").loading = True
         self.query_one("#save", Button).disabled = True
         self._load()
@@ -318,6 +325,13 @@ class StaffingForm(SaveOrCancel):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="form-load", name="open the form")
     def _load(self) -> None:
+        setup = self.build_setup()
+        if not get_current_worker().is_cancelled:
+            self.post_message(FormLoaded(setup))
+
+    def build_setup(self) -> FormSetup:
+        """What the form opens with: the specialist's cases, who acts and whether they may save, and
+        the form's own (`load_extra`). Reads the database: call it in a thread worker."""
         ctx = self.ctx
         with database_at(self.db_path) as db:
             cases = load_cases(db, ctx)
@@ -339,13 +353,15 @@ class StaffingForm(SaveOrCancel):
                 specialist_name=staff_label(specialist) if specialist else shown(ctx.specialist_id),
                 cases=cases,
             )
-            setup = replace(setup, extra=self.load_extra(db, setup))
-        if not get_current_worker().is_cancelled:
-            self.post_message(FormLoaded(setup))
+            return replace(setup, extra=self.load_extra(db, setup))
 
     @on(FormLoaded)
     def _loaded(self, message: FormLoaded) -> None:
-        setup = self.setup = message.setup
+        self._apply(message.setup)
+
+    def _apply(self, setup: FormSetup) -> None:
+        """Fill the form in from `setup`."""
+        self.setup = setup
         self.query_one("#form-subject", Static).update(Content.assemble(
             f"{setup.specialist_name}'s caseload · ", (month_name(self.ctx.month), "bold"),
             f" · acting as {setup.actor_label}",

@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Markdown, Static
+from textual.widgets import Markdown, Static
 from textual.worker import Worker
 
 from staffing_tui.exports import default_export_path, prepare_export, privacy_mask, write_private_text
@@ -22,6 +22,7 @@ from staffing_tui.present.escape import for_terminal
 from staffing_tui.present.plan import plan_export
 from staffing_tui.screens.base import DatabaseScreen, database_at
 from staffing_tui.store.records import get_contact_plan
+from staffing_tui.widgets.key_footer import KeyFooter
 
 #: The endings a plan is exported with.
 PLAN_FORMATS = ("md", "html")
@@ -89,7 +90,7 @@ class PlanDocumentScreen(DatabaseScreen, ModalScreen[None]):
             yield Static(id="plan-state")
             with VerticalScroll(id="plan-body"):
                 yield Markdown(id="plan-document")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#plan-state").display = False

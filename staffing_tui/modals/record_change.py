@@ -25,7 +25,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Button, Footer, Input, Static
+from textual.widgets import Button, Input, Static
 from textual.worker import Worker
 
 from staffing_tui.domain.months import Month
@@ -35,6 +35,7 @@ from staffing_tui.modals.form_base import SaveOrCancel, form_bindings
 from staffing_tui.screens.base import database_at
 from staffing_tui.store.audit import Actor, resolve_actor
 from staffing_tui.store.records import (
+from staffing_tui.widgets.key_footer import KeyFooter
     MIN_WITHDRAW_REASON_LENGTH,
     StaleRecord,
     revoke_exception,
@@ -136,7 +137,7 @@ class RecordChangeDialog(SaveOrCancel):
             with Horizontal(id="change-buttons"):
                 yield Button(f"{self.SAVE_LABEL} ^s", id="save", variant="error", compact=True)
                 yield Button("Cancel esc", id="cancel", compact=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#reason", Input).focus()

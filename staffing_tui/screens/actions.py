@@ -11,10 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
-from textual import events
+from textual import events, on, work
 from textual.binding import Binding
+from textual.message import Message
 from textual.reactive import var
 from textual.screen import Screen
+from textual.worker import get_current_worker
 
 from staffing_tui.domain.enums import StaffRole
 from staffing_tui.domain.months import Month
@@ -26,6 +28,7 @@ from staffing_tui.store.directory import StaffMember
 
 if TYPE_CHECKING:
     from staffing_tui.app import StaffingApp
+    from staffing_tui.modals.form_base import FormSetup, StaffingForm
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +73,14 @@ ACTION_BINDINGS = [
     Binding("a", "agenda", "Agenda", id="staffing.agenda",
             tooltip="The specialist's staffing agenda for the month (exportable)"),
 ]
+
+class FormReady(Message):
+    """A form's opening data is read (`StaffingActionScreen._open_form`): show it."""
+
+    def __init__(self, form: StaffingForm, setup: FormSetup, noun: str) -> None:
+        super().__init__()
+        self.form, self.setup, self.noun = form, setup, noun
+
 
 #: Keys whose refusal is explained when pressed (a disabled binding is otherwise silent).
 ACTION_KEYS: dict[str, str] = {"e": "exception", "p": "plan", "n": "note", "s": "step", "a": "agenda"}
@@ -198,11 +209,33 @@ class StaffingActionScreen(DatabaseScreen):
         assert target is not None
         action = STAFFING_ACTIONS[kind]
 
+        form = form_of(kind)(self.form_context(target))
+        if hasattr(form, "build_setup"):
+            self._open_form(form, action.noun)
+        else:
+            self._show_form(form, None, action.noun)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="form-open", name="open the form")
+    def _open_form(self, form: StaffingForm, noun: str) -> None:
+        """Read what `form` opens with, then show it: drawn once, filled in (a form shown first and
+        filled in after took two full draws of the screen, and its reading waited on the first)."""
+        setup = form.build_setup()
+        if not get_current_worker().is_cancelled:
+            self.post_message(FormReady(form, setup, noun))
+
+    @on(FormReady)
+    def _form_ready(self, message: FormReady) -> None:
+        if self.app.screen is self:  # else the user went elsewhere meanwhile
+            self._show_form(message.form, message.setup, message.noun)
+
+    def _show_form(self, form: Screen[Any], setup: FormSetup | None, noun: str) -> None:
         def saved(record_id: object) -> None:
             if record_id is not None:
-                self.staffing_app.record_saved(action.noun, record_id)
+                self.staffing_app.record_saved(noun, record_id)
 
-        self.app.push_screen(form_of(kind)(self.form_context(target)), callback=saved)
+        if setup is not None:
+            form.preloaded = setup  # type: ignore[attr-defined]
+        self.app.push_screen(form, callback=saved)
 
     def action_agenda(self) -> None:
         target = self.action_target()

@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Static, TabbedContent, TabPane
 from textual.worker import Worker, get_current_worker
 
 from staffing_tui.domain.model import Row
@@ -69,6 +69,7 @@ from staffing_tui.store.caseload import (
 from staffing_tui.store.directory import StaffMember
 from staffing_tui.widgets.month_strip import MonthStrip
 from staffing_tui.widgets.staffing_header import StaffingHeader
+from staffing_tui.widgets.key_footer import KeyFooter
 
 #: Status colours for the words in the status line (as in the caseload).
 STATUS_STYLE = {
@@ -186,7 +187,7 @@ class CaseDetailScreen(StaffingActionScreen):
                         yield DataTable(id=f"{part}-table", cursor_type="row", classes="records-table")
             with TabPane("Next steps", id="tab-steps"):
                 yield DataTable(id="steps-table", cursor_type="row", zebra_stripes=True)
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#detail-title", Static).update(Content(f"Case {shown(self.case_id)} · loading…"))

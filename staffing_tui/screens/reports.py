@@ -23,7 +23,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Label, Static
+from textual.widgets import DataTable, Header, Label, Static
 from textual.worker import Worker, get_current_worker
 
 from staffing_tui.domain.enums import Role
@@ -45,6 +45,7 @@ from staffing_tui.store.evaluation import (
 )
 from staffing_tui.store.federal import federal_report
 from staffing_tui.store.trends import trend_months, unseen_trend
+from staffing_tui.widgets.key_footer import KeyFooter
 
 #: Summary columns: (Summary field, header). "No reason" = unmet + due, the
 #: number that should be zero: first, so it stays on screen at 80 columns.
@@ -384,7 +385,7 @@ class ReportsScreen(DatabaseScreen):
             yield Label("Integrity flags to fix", classes="section-title")
             yield Static(Content("None this month."), id="flags-none")
             yield ReportTable(cursor_type="row", zebra_stripes=True, id="flags")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = "Reports"

@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import DataTable, Footer, Static, Tree
+from textual.widgets import DataTable, Static, Tree
 from textual.worker import Worker, get_current_worker
 
 from staffing_tui.domain.evaluate import is_in_progress
@@ -56,6 +56,7 @@ from staffing_tui.widgets.filter_input import FilterInput
 from staffing_tui.widgets.row_detail import RowDetail
 from staffing_tui.widgets.staffing_header import StaffingHeader
 from staffing_tui.widgets.units_tree import SpecialistEntry, TreeEntry, UnitsTree
+from staffing_tui.widgets.key_footer import KeyFooter
 
 
 def evaluate_for_screen(
@@ -200,7 +201,7 @@ class StaffingScreen(StaffingActionScreen):
                 yield FilterInput(id="caseload-filter")
                 yield CaseloadTable(id="caseload")
                 yield RowDetail(id="row-detail")
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         self._set_heading(Content("Evaluating the month…"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -34,9 +35,16 @@ class Summary:
         counts = {status: 0 for status in Status}
         for row in rows:
             counts[row.status] += 1
+        return cls.of_counts(counts)
+
+    @classmethod
+    def of_counts(cls, counts: Mapping[Status, int]) -> "Summary":
+        """The summary of rows counted per status (`store.kept_months` counts them in SQL)."""
+        counts = {status: counts.get(status, 0) for status in Status}
+        rows = sum(counts.values())
         return cls(
-            rows=len(rows),
-            required=len(rows) - counts[Status.NOT_REQUIRED],
+            rows=rows,
+            required=rows - counts[Status.NOT_REQUIRED],
             met=counts[Status.MET],
             excused=counts[Status.EXCUSED],
             explained=counts[Status.EXPLAINED],

@@ -3,7 +3,8 @@
 The number that should be zero — people not seen without a documented reason
 (`unmet` + `due`, docs/policy.md "Statuses") — followed over the last
 twelve months, one line per unit. Each month is evaluated once for the whole
-database and its rows grouped by unit, never once per unit.
+database and its rows grouped by unit, never once per unit; a month kept in the database
+(`store.kept_months`) is counted in SQL instead.
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ from datetime import date
 
 from sqlite_utils import Database
 
+from staffing_tui.domain.enums import Status
 from staffing_tui.domain.months import Month
 from staffing_tui.store.connection import default_as_of
 from staffing_tui.store.evaluation import MonthReport, month_report
+from staffing_tui.store.kept_months import counts_if_kept, find_kept
 from staffing_tui.store.month_cache import MONTH_CACHE
 
 
@@ -65,12 +68,21 @@ def unseen_trend(
     }
     counts: dict[str | None, list[int]] = {unit_id: [0] * len(window) for unit_id in units}
     pending = {month for month in window
-               if month.start <= as_of and month not in reused and not MONTH_CACHE.holds(db, month, as_of)}
+               if month.start <= as_of and month not in reused and not MONTH_CACHE.holds(db, month, as_of)
+               and find_kept(db, month, as_of) is None}
     done = 0
     for index, month in enumerate(window):
         if month.start > as_of:
             continue
         report = reused.get(month)
+        if report is None and not MONTH_CACHE.holds(db, month, as_of):
+            # Kept in the database and current: counted in SQL, no row built (store.kept_months).
+            kept = counts_if_kept(db, month, as_of)
+            if kept is not None:
+                for (unit_id, _specialist), by_status in kept.items():
+                    if unit_id in counts:
+                        counts[unit_id][index] += by_status.get(Status.UNMET, 0) + by_status.get(Status.DUE, 0)
+                continue
         if report is None:
             report = month_report(db, month, as_of)
             if progress is not None and month in pending:

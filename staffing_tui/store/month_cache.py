@@ -136,6 +136,9 @@ class MonthCache:
         #: people's names per (file, state): one state kept (the app's), the ids asked for so far
         self._names: dict[tuple, dict] = {}
         self._lock = threading.Lock()
+        #: whether months kept in the database are read (`store.kept_months`); the benchmark's
+        #: "from nothing" figures turn it off to time the engine itself
+        self.read_kept = True
 
     def people_names(self, db: Database, person_ids: Iterable[str | None], lookup) -> dict:
         """`lookup(db, ids)` (`directory.people_names`) for the ids not asked for before in `db`'s
@@ -176,7 +179,7 @@ class MonthCache:
             return list(rows) if scope == Scope() else [row for row in rows if scope.holds(row)]
         from staffing_tui.store.kept_months import rows_if_kept  # (it reads this module)
 
-        rows = rows_if_kept(db, month, as_of, scope)
+        rows = rows_if_kept(db, month, as_of, scope) if self.read_kept else None
         if rows is not None:  # kept in the database (`store.kept_months`), current
             if scope == Scope() and key is not None and self.key(db, month, as_of) == key:
                 self._put(key, _Kept(tuple(rows)), None)

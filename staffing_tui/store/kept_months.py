@@ -43,7 +43,9 @@ database without a file; keeping never fails a caller (it only logs at debug lev
 
 The guard: every insert, update or delete on the three tables is refused by a trigger unless
 `staffing_keeping()` says this module is writing on that connection (`connection.keeping_switch`):
-the sqlite3 shell has no such function, so a hand edit cannot change what a report shows.
+the sqlite3 shell has no such function, so a hand edit cannot change what a report shows. A month
+is served only while every guard trigger is there as m010 creates it (`_guarded`): with one
+dropped, the rows could have been edited, and `check` says a guard is missing.
 Dropping the tables is harmless: nothing kept, everything evaluated. They are not evidence: no
 audit row, no generation, and `check`, backups and exports leave them alone.
 """
@@ -74,6 +76,7 @@ from staffing_tui.store.evaluation import Summary
 from staffing_tui.store.facts import Latest, Scope, database_calendar
 from staffing_tui.store.month_cache import State, _file_of, data_state, evaluated
 from staffing_tui.store.row_codec import COMPACT, report_head, row_from_dict, row_text
+from staffing_tui.store.schema import kept_guards
 
 logger = logging.getLogger(__name__)
 
@@ -241,6 +244,8 @@ def find_kept(db: Database, month: Month, as_of: date) -> Kept | None:
     if state is None:
         return None
     try:
+        if not _guarded(conn):
+            return None
         found = conn.execute(
             "SELECT kept_id, gen_n, gen_token FROM kept_months "
             "WHERE month = ? AND as_of = ? AND calendar = ? AND engine = ?",
@@ -252,6 +257,16 @@ def find_kept(db: Database, month: Month, as_of: date) -> Kept | None:
     except sqlite3.Error:  # an older schema read as it is (m010 not there yet)
         return None
     return Kept(found[0], month, as_of, saved, state)
+
+
+def _guarded(conn: sqlite3.Connection) -> bool:
+    """Whether every guard trigger of the kept tables is there as schema m010 creates it: without
+    one, anybody could have changed the kept rows, and none is served."""
+    guards = kept_guards()
+    found = dict(conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN (SELECT value FROM json_each(?))",
+        [json.dumps(list(guards))]).fetchall())
+    return found == guards
 
 
 def _where(kept: Kept, scope: Scope) -> tuple[str, dict]:

@@ -684,13 +684,20 @@ def m010_kept_months(db: Database) -> None:
             case_id TEXT NOT NULL,
             PRIMARY KEY (kept_id, case_id)) WITHOUT ROWID"""
     )
-    for table in KEPT_TABLES:
-        for event in ("INSERT", "UPDATE", "DELETE"):
-            db.execute(
-                f"CREATE TRIGGER {table}_{event.lower()}_guard BEFORE {event} ON {table} "
-                f"WHEN NOT {KEEPING_FUNCTION}() "
-                f"BEGIN SELECT RAISE(ABORT, '{table} is written by staffing-tui only (staffing-tui prepare)'); END"
-            )
+    for sql in kept_guards().values():
+        db.execute(sql)
+
+
+def kept_guards() -> dict[str, str]:
+    """The guard triggers of the kept months (m010), name → SQL: `store.kept_months` serves a month
+    only while all of them are there, as created here."""
+    return {
+        f"{table}_{event.lower()}_guard": (
+            f"CREATE TRIGGER {table}_{event.lower()}_guard BEFORE {event} ON {table} "
+            f"WHEN NOT {KEEPING_FUNCTION}() "
+            f"BEGIN SELECT RAISE(ABORT, '{table} is written by staffing-tui only (staffing-tui prepare)'); END")
+        for table in KEPT_TABLES for event in ("INSERT", "UPDATE", "DELETE")
+    }
 
 
 #: The audit columns a row's hash covers, in order (`audit_payload`).

@@ -230,13 +230,27 @@ def test_a_hand_edit_of_the_kept_tables_is_refused(db_path):
     assert_served_as_evaluated(db_path, COMPLETE)
 
 
-def test_dropping_the_kept_tables_means_evaluating(db_path):
+def test_a_guard_dropped_means_nothing_kept_is_served_and_check_says_so(db_path, capsys):
+    shell = sqlite3.connect(db_path)
+    shell.executescript("DROP TRIGGER kept_rows_update_guard; UPDATE kept_rows SET status = 'met';")
+    shell.close()
+    db = open_database(db_path, readonly=True)
+    assert find_kept(db, COMPLETE, AS_OF) is None and report_json(db, COMPLETE, AS_OF) is None
+    assert month_report(db, COMPLETE, AS_OF).rows == fresh(db_path, COMPLETE)
+    code, out, _ = cli(capsys, "check", "--db", db_path)
+    assert code == 3 and "trigger kept_rows_update_guard is missing: the database no longer refuses hand edits " \
+        "of kept_rows, so no month kept there is served" in out
+
+
+def test_dropping_the_kept_tables_means_evaluating_and_check_finds_nothing_about_them(db_path, capsys):
+    before = cli(capsys, "check", "--db", db_path)
     shell = sqlite3.connect(db_path)
     shell.executescript("DROP TABLE kept_saved; DROP TABLE kept_rows; DROP TABLE kept_months;")
     shell.close()
     db = open_database(db_path, readonly=True)
     assert find_kept(db, COMPLETE, AS_OF) is None and report_json(db, COMPLETE, AS_OF) is None
     assert month_report(db, COMPLETE, AS_OF).rows == fresh(db_path, COMPLETE)
+    assert cli(capsys, "check", "--db", db_path) == before
 
 
 def test_check_reports_nothing_about_the_kept_months(db_path, capsys):

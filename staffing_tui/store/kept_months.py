@@ -149,7 +149,9 @@ def _can_keep(db: Database) -> bool:
 def keep_months(db: Database, months: Iterable[Month], as_of: date) -> int:
     """Evaluate each of `months` for the whole database as of `as_of` and keep it at the data's
     state now, one transaction per month, replacing an entry of the same key; entries of another
-    state go (they can never be served again). How many months were kept.
+    state, calendar or engine go (they can never be served again), and those of another as-of day
+    (the database keeps one day's months: a statewide month is about 7 MB). How many months were
+    kept.
 
     Nothing on a read-only database, inside a transaction, or without a file; months that start
     after `as_of` cannot be evaluated and are left out. Never raises: a caller that already
@@ -181,8 +183,11 @@ def _keep(db: Database, months: list[Month], as_of: date) -> int:
         with _keeping(db), db.atomic():
             if state is None or data_state(conn) != state or _calendar(db) != calendar:
                 return kept  # written meanwhile: what was evaluated is of the past
-            conn.execute("DELETE FROM kept_months WHERE gen_n != ? OR gen_token != ?", state)
             key = [str(month), as_of.isoformat(), calendar, engine()]
+            # What can never be served again goes (another state, calendar or engine), and so do other
+            # as-of days: the database holds one day's months (a statewide month is about 7 MB).
+            conn.execute("DELETE FROM kept_months WHERE gen_n != ? OR gen_token != ? OR as_of != ? OR calendar != ? "
+                         "OR engine != ?", [*state, *key[1:]])
             conn.execute("DELETE FROM kept_months WHERE month = ? AND as_of = ? AND calendar = ? AND engine = ?", key)
             kept_id = conn.execute(
                 "INSERT INTO kept_months (month, as_of, calendar, engine, gen_n, gen_token, kept_at) "

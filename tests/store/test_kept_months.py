@@ -310,8 +310,18 @@ def test_prepare_keeps_the_recent_months_and_says_so_in_one_line(small_path, cap
     assert out == small_json(small_path)
     code, out, _ = cli(capsys, "prepare", "--db", small_path, "--months", "2", "--as-of", "2026-11-12")
     assert code == 0 and out.startswith("kept 2 of 2 months (2026-10 to 2026-11) as of 2026-11-12 in ")
-    # entries of the same state stay; the new as-of day is a new key
-    assert find_kept(db, OCTOBER, date(2026, 11, 12)) is not None and find_kept(db, OCTOBER, SMALL_AS_OF) is not None
+    # a new as-of day is a new key, and the database keeps one day's months
+    assert find_kept(db, OCTOBER, date(2026, 11, 12)) is not None and find_kept(db, OCTOBER, SMALL_AS_OF) is None
+    assert db.execute("SELECT DISTINCT as_of FROM kept_months").fetchall() == [("2026-11-12",)]
+
+
+def test_keeping_again_replaces_what_can_never_be_served(small_path, monkeypatch):
+    db = open_database(small_path)
+    assert keep_months(db, [OCTOBER], SMALL_AS_OF) == 1
+    monkeypatch.setattr(kept_months, "engine", lambda: "another-program")
+    assert keep_months(db, [OCTOBER, Month(2026, 9)], SMALL_AS_OF) == 2
+    assert db.execute("SELECT month, engine FROM kept_months ORDER BY month").fetchall() == [
+        ("2026-09", "another-program"), ("2026-10", "another-program")]
 
 
 def test_prepare_refuses_a_bad_number_of_months_in_one_sentence(small_path, capsys):

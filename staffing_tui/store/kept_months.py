@@ -150,7 +150,7 @@ def keep_months(db: Database, months: Iterable[Month], as_of: date) -> int:
     """Evaluate each of `months` for the whole database as of `as_of` and keep it at the data's
     state now, one transaction per month, replacing an entry of the same key; entries of another
     state, calendar or engine go (they can never be served again), and those of another as-of day
-    (the database keeps one day's months: a statewide month is about 7 MB). How many months were
+    (the database keeps one day's months: a statewide month is about 9 MB). How many months were
     kept.
 
     Nothing on a read-only database, inside a transaction, or without a file; months that start
@@ -185,7 +185,7 @@ def _keep(db: Database, months: list[Month], as_of: date) -> int:
                 return kept  # written meanwhile: what was evaluated is of the past
             key = [str(month), as_of.isoformat(), calendar, engine()]
             # What can never be served again goes (another state, calendar or engine), and so do other
-            # as-of days: the database holds one day's months (a statewide month is about 7 MB).
+            # as-of days: the database holds one day's months (a statewide month is about 9 MB).
             conn.execute("DELETE FROM kept_months WHERE gen_n != ? OR gen_token != ? OR as_of != ? OR calendar != ? "
                          "OR engine != ?", [*state, *key[1:]])
             conn.execute("DELETE FROM kept_months WHERE month = ? AND as_of = ? AND calendar = ? AND engine = ?", key)

@@ -217,6 +217,24 @@ def test_a_save_through_saving_is_followed_and_the_next_read_is_a_fresh_evaluati
     assert month_report(open_database(db_path, readonly=True), COMPLETE, AS_OF).rows == after
 
 
+def test_a_save_commits_even_when_the_kept_months_cannot_follow_it_and_they_are_not_served(db_path, monkeypatch):
+    from contextlib import nullcontext
+
+    monkeypatch.setattr(kept_months, "_keeping", lambda db: nullcontext())  # the guard refuses the move
+    writer = open_database(db_path)
+    case_id, placement_id = writer.execute(
+        "SELECT p.case_id, p.placement_id FROM placements p JOIN cases c ON c.case_id = p.case_id "
+        "WHERE c.closed_on IS NULL AND p.end_on IS NULL ORDER BY 1, 2").fetchone()
+    with saving(writer, case_id):
+        writer.execute("UPDATE placements SET location_name = 'Moved on' WHERE placement_id = ?", [placement_id])
+    monkeypatch.undo()
+    reader = open_database(db_path, readonly=True)
+    assert reader.execute("SELECT location_name FROM placements WHERE placement_id = ?",
+                          [placement_id]).fetchone() == ("Moved on",)
+    assert find_kept(reader, COMPLETE, AS_OF) is None and report_json(reader, COMPLETE, AS_OF) is None
+    assert month_report(reader, COMPLETE, AS_OF).rows == fresh(db_path, COMPLETE)
+
+
 def test_a_hand_edit_of_the_kept_tables_is_refused(db_path):
     shell = sqlite3.connect(db_path)  # as the sqlite3 shell: no staffing_keeping() there
     for sql in ("UPDATE kept_rows SET status = 'met'", "DELETE FROM kept_rows",

@@ -109,20 +109,59 @@ def cmd_report(args: argparse.Namespace) -> int:
     from staffing_tui.present import report as render
     from staffing_tui.store.connection import open_database
     from staffing_tui.store.directory import check_scope
-    from staffing_tui.store.evaluation import month_report, report_names
+    from staffing_tui.store.evaluation import month_report, report_names, resolve_as_of
 
     db = open_database(args.db, readonly=True)
     try:
         check_scope(db, args.unit, args.specialist)
-        report = month_report(db, args.month, args.as_of, args.unit, args.specialist)
-        names = report_names(db, report, masked=args.mask) if args.format in ("md", "html") else {}
-        if args.mask:
-            report = render.masked_report(report)
-        text = render.report_export(report, names, args.format)
+        text = None
+        if args.format == "json" and not args.mask:
+            # A month kept in the database and current prints from its kept rows, byte for byte
+            # the evaluated report (store.kept_months); None: evaluate.
+            from staffing_tui.store.kept_months import report_json
+
+            text = report_json(db, args.month, resolve_as_of(db, args.month, args.as_of), args.unit, args.specialist)
+        if text is None:
+            report = month_report(db, args.month, args.as_of, args.unit, args.specialist)
+            names = report_names(db, report, masked=args.mask) if args.format in ("md", "html") else {}
+            if args.mask:
+                report = render.masked_report(report)
+            text = render.report_export(report, names, args.format)
     finally:
         db.close()
     _emit(args, text)
     return EXIT_OK
+
+
+def cmd_prepare(args: argparse.Namespace) -> int:
+    import time
+
+    from staffing_tui.domain.months import Month
+    from staffing_tui.store.connection import default_as_of, open_database
+    from staffing_tui.store.kept_months import keep_recent_months
+
+    started = time.perf_counter()
+    db = open_database(args.db)  # a read-only file: one sentence, exit 2 (nothing can be kept in it)
+    try:
+        as_of = args.as_of or default_as_of(db)
+        kept = keep_recent_months(db, args.months, as_of)
+    finally:
+        db.close()
+    last = Month.of(as_of)
+    span = f"{last.shift(1 - args.months)} to {last}" if args.months > 1 else str(last)
+    _print_committed(f"kept {kept} of {args.months} months ({span}) as of {as_of.isoformat()} "
+                     f"in {time.perf_counter() - started:.1f} s\n", f"kept {kept} months", "the summary")
+    return EXIT_OK
+
+
+def _months_arg(text: str) -> int:
+    try:
+        months = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of months") from None
+    if not 1 <= months <= 36:
+        raise argparse.ArgumentTypeError(f"{months} months: give 1 to 36")
+    return months
 
 
 def _emit(args: argparse.Namespace, text: str) -> None:
@@ -508,7 +547,7 @@ def _case_masks(db):
 # --- parser -----------------------------------------------------------------------
 
 COMMANDS = ("init", "import", "report", "federal", "exception", "plan", "note", "step", "agenda", "check", "backup",
-            "generate", "history")
+            "generate", "history", "prepare")
 
 
 def build_parser(command: str | None) -> argparse.ArgumentParser:
@@ -556,6 +595,14 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
                    help="html: the Markdown report as a printable page")
     _export_options(p)
     p.set_defaults(handler=cmd_report)
+
+    p = sub.add_parser("prepare", help="evaluate the recent months once and keep them in the database "
+                                       "(a nightly job: the first report of the day is instant)")
+    p.add_argument("--db", required=True, metavar="PATH")
+    p.add_argument("--months", type=_months_arg, default=13, metavar="N",
+                   help="the as-of month and the N-1 before it (default 13: the reports' twelve-month trend)")
+    p.add_argument("--as-of", type=date_arg, metavar="DATE", help="default: meta.as_of or today")
+    p.set_defaults(handler=cmd_prepare)
 
     p = sub.add_parser("federal", help="federal caseworker-visit measure for a fiscal year")
     p.add_argument("--db", required=True, metavar="PATH")

@@ -19,11 +19,15 @@ from staffing_tui.store.connection import open_database, set_meta
 
 def dump(path: Path) -> list[str]:
     """Every statement that would rebuild the database at `path`: two equal dumps, two equal databases
-    (but for `generation.token`, random by design, see schema m006: the generation number stands)."""
+    (but for `generation.token`, random by design, see schema m006: the generation number stands;
+    and for the token and the time each month was kept with, schema m010)."""
     conn = sqlite3.connect(path)
     try:
-        statements = [line for line in conn.iterdump() if not line.startswith('INSERT INTO "generation"')]
-        return statements + [repr(row) for row in conn.execute("SELECT id, n FROM generation")]
+        statements = [line for line in conn.iterdump()
+                      if not line.startswith(('INSERT INTO "generation"', 'INSERT INTO "kept_months"'))]
+        return statements + [repr(row) for row in conn.execute("SELECT id, n FROM generation")] + [
+            repr(row) for row in conn.execute(
+                "SELECT kept_id, month, as_of, calendar, engine, gen_n FROM kept_months ORDER BY kept_id")]
     finally:
         conn.close()
 

@@ -281,7 +281,7 @@ def test_benchmark_script_runs_at_unit_scale(tmp_path):
     assert last.startswith("benchmark: ")
     names = {item.split("=")[0] for item in last.removeprefix("benchmark: ").split()}
     assert {"eval_first_ratio", "eval_saved_ratio", "eval_cached_ratio", "eval_inputs_ratio", "unit_eval_ms", "cold_start_ratio", "keypress_ms", "import_ratio",
-            "report_process_ratio", "report_rss_mb", "check_s", "audit_write_ms", "audit_write_nohash_ms", "audit_hash_us"} <= names
+            "report_process_ratio", "report_process_cold_s", "eval_kept_ratio", "unit_kept_ms", "report_rss_mb", "check_s", "audit_write_ms", "audit_write_nohash_ms", "audit_hash_us"} <= names
 
 
 def test_the_generated_import_is_recorded_deterministically(unit_db):

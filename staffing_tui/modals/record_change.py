@@ -35,12 +35,12 @@ from staffing_tui.modals.form_base import SaveOrCancel, form_bindings
 from staffing_tui.screens.base import database_at
 from staffing_tui.store.audit import Actor, resolve_actor
 from staffing_tui.store.records import (
-from staffing_tui.widgets.key_footer import KeyFooter
     MIN_WITHDRAW_REASON_LENGTH,
     StaleRecord,
     revoke_exception,
     withdraw_staffing_note,
 )
+from staffing_tui.widgets.key_footer import KeyFooter
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from staffing_tui.domain.model import Row
 from staffing_tui.present.escape import for_csv, for_markdown_cell
 from staffing_tui.present.labels import REASON_LABELS
 from staffing_tui.store.evaluation import MonthReport
+from staffing_tui.store.row_codec import COMPACT, report_head, row_to_dict
 
 #: Status order for a staffing: not seen without reason first.
 STATUS_ORDER = {
@@ -35,51 +36,18 @@ def _iso(value) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def row_to_dict(row: Row) -> dict:
-    placement = None
-    if row.placement is not None:
-        placement = {
-            "location_type": str(row.placement.location_type),
-            "location_name": row.placement.location_name,
-            "since": _iso(row.placement.since),
-        }
-    return {
-        "case_id": row.case_id,
-        "person_id": row.person_id,
-        "role": str(row.role) if row.role else None,
-        "case_type": str(row.case_type),
-        "unit_id": row.unit_id,
-        "specialist_id": row.specialist_id,
-        "requirement": str(row.requirement),
-        "status": str(row.status),
-        "reason": str(row.reason),
-        "last_seen": _iso(row.last_seen),
-        "last_contact": _iso(row.last_contact),
-        "placement": placement,
-        "goal": str(row.goal) if row.goal else None,
-        "rights": row.rights,
-        "whereabouts": row.whereabouts,
-        "exception_id": row.exception_id,
-        "contact_plan_id": row.contact_plan_id,
-        "flags": [str(f) for f in row.flags],
-    }
-
-
 def report_to_dict(report: MonthReport) -> dict:
-    return {
-        "month": str(report.month),
-        "as_of": report.as_of.isoformat(),
-        "in_progress": report.in_progress,
-        "scope": {"unit_id": report.unit_id, "specialist_id": report.specialist_id},
-        "summary": asdict(report.summary),
-        "rows": [row_to_dict(r) for r in report.rows],
-    }
+    head = report_head(str(report.month), report.as_of, report.in_progress, report.unit_id, report.specialist_id,
+                       asdict(report.summary))
+    return {**head, "rows": [row_to_dict(r) for r in report.rows]}
 
 
 def report_to_json(report: MonthReport) -> str:
     """Compact JSON, ASCII, one line (docs/data.md "Report JSON"): `indent` would force Python's
-    pure-Python encoder, three times slower than the C one on a statewide month."""
-    return json.dumps(report_to_dict(report), separators=(",", ":")) + "\n"
+    pure-Python encoder, three times slower than the C one on a statewide month. A month kept in the
+    database is printed from its kept row texts instead (`store.kept_months.report_json`), byte for
+    byte this text."""
+    return json.dumps(report_to_dict(report), separators=COMPACT) + "\n"
 
 
 def report_to_csv(report: MonthReport) -> str:

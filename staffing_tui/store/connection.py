@@ -21,7 +21,9 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from staffing_tui.errors import Busy, DatabaseProblem, UserError
-from staffing_tui.store.schema import AUDIT_CHAIN_VERSION, DEFAULT_TIMEZONE, SCHEMA_VERSION, migrations
+from staffing_tui.store.schema import (
+    AUDIT_CHAIN_VERSION, DEFAULT_TIMEZONE, KEEPING_FUNCTION, SCHEMA_VERSION, migrations,
+)
 
 BUSY_TIMEOUT_MS = 5000
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -427,6 +429,7 @@ def _connect_and_migrate(path: Path, readonly: bool) -> Database:
         # connections (and finding them scans every installed package, ~20 ms a process).
         db = StaffingDatabase(conn, execute_plugins=False)
         db.immediate = not readonly
+        keeping_switch(db)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         _refuse_foreign(db, path)  # before anything (even the journal mode) is changed
         if not readonly:
@@ -456,6 +459,19 @@ def _connect_and_migrate(path: Path, readonly: bool) -> Database:
             db.close()
         raise
     return db
+
+
+def keeping_switch(db: Database) -> list[int]:
+    """The switch of `staffing_keeping()` on `db`'s connection (schema m010): the SQL function the
+    guard of the kept months asks, 1 while `store.kept_months` writes on this connection (the
+    switch's count is above 0), else 0. Registered once per connection, here for every connection
+    `open_database` makes; the sqlite3 shell has no such function, so its writes are refused."""
+    switch = getattr(db, "_keeping_switch", None)
+    if switch is None:
+        switch = [0]
+        db.conn.create_function(KEEPING_FUNCTION, 0, lambda: 1 if switch[0] > 0 else 0)
+        db._keeping_switch = switch  # type: ignore[attr-defined]
+    return switch
 
 
 def is_busy(exc: BaseException) -> bool:

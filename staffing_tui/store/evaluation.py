@@ -39,7 +39,8 @@ class Summary:
 
     @classmethod
     def of_counts(cls, counts: Mapping[Status, int]) -> "Summary":
-        """The summary of rows counted per status (`counts` may lack a status: none of it)."""
+        """The summary of rows counted per status (`counts` may lack a status: none of it;
+        `store.kept_months` counts them in SQL)."""
         counts = {status: counts.get(status, 0) for status in Status}
         rows = sum(counts.values())
         return cls(
@@ -162,21 +163,66 @@ def counts_of(month: Month, as_of: date, rows: Iterable[Row]) -> MonthCounts:
 
 
 def kept_month_counts(db: Database, month: Month, as_of: date) -> MonthCounts | None:
-    """`month`'s counts if they can be had at once (the month is kept), else None."""
+    """`month`'s counts if they can be had at once — the whole month is held by this process, or
+    kept in the database and current (counted in SQL) — else None."""
+    from staffing_tui.store.kept_months import counts_if_kept
+
     if MONTH_CACHE.holds(db, month, as_of):
         return counts_of(month, as_of, MONTH_CACHE.rows(db, month, as_of))
-    return None
+    kept = counts_if_kept(db, month, as_of)
+    if kept is None:
+        return None
+    return MonthCounts(month, as_of, {pair: Summary.of_counts(by_status) for pair, by_status in kept.items()})
 
 
 def month_counts(db: Database, month: Month, as_of: date | None = None, *, keep: bool = False) -> MonthCounts:
     """`month` for the whole database, counted per unit and specialist (docs/performance.md
-    "Months kept in the database"). With `keep`, a month evaluated here is kept in the database
-    when it can be written."""
+    "Months kept in the database"): from the month kept in the database when it is current,
+    otherwise evaluated. With `keep`, a month evaluated here is kept in the database first when
+    its file can be written (the next reader, in any process, counts it in SQL), and this
+    process holds none of its rows."""
     as_of = resolve_as_of(db, month, as_of)
+    counted = kept_month_counts(db, month, as_of)
+    if counted is not None:
+        return counted
+    if keep and _kept_for_later(db, month, as_of):
+        counted = kept_month_counts(db, month, as_of)
+        if counted is not None:
+            return counted
     return counts_of(month, as_of, MONTH_CACHE.rows(db, month, as_of))
 
 
+def _kept_for_later(db: Database, month: Month, as_of: date) -> bool:
+    """Evaluate `month` and keep it in the database, on a connection of its own that may write
+    (`db` is often read-only); False when the file cannot be written or nothing was kept."""
+    import os
+
+    from staffing_tui.store.connection import database_file, open_database
+    from staffing_tui.store.kept_months import keep_months
+
+    if db.conn.in_transaction:
+        return False
+    try:
+        path = database_file(db.conn)
+    except Exception:  # noqa: BLE001 — no file: nothing to keep
+        return False
+    if not path or not os.access(path, os.W_OK):
+        return False
+    writer = open_database(path)
+    try:
+        return keep_months(writer, [month], as_of) > 0
+    finally:
+        writer.close()
+
+
 def month_flagged(db: Database, month: Month, as_of: date | None = None) -> list[Row]:
-    """The rows of `month` with a flag, for the whole database, in report order."""
+    """The rows of `month` with a flag, for the whole database, in report order (from the month kept
+    in the database when it is current: only the flagged rows are read)."""
+    from staffing_tui.store.kept_months import find_kept, kept_flagged
+
     as_of = resolve_as_of(db, month, as_of)
+    if not MONTH_CACHE.holds(db, month, as_of) and (kept := find_kept(db, month, as_of)) is not None:
+        flagged = kept_flagged(db, kept)
+        if find_kept(db, month, as_of) is not None:  # nothing written while it was read
+            return flagged
     return [row for row in MONTH_CACHE.rows(db, month, as_of) if row.flags]

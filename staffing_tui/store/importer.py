@@ -63,6 +63,7 @@ from staffing_tui.present.escape import for_terminal_cell
 from staffing_tui.store import import_log
 from staffing_tui.store.connection import timezone_of
 from staffing_tui.store.import_log import ROWS_SOURCE, CsvRowsDigest, TableCounts
+from staffing_tui.store.kept_months import keep_recent_months
 from staffing_tui.store.schema import IMPORT_KEYS, IMPORT_TABLES, OPTIONAL_COLUMNS
 
 __all__ = ["ImportFailed", "ImportSummary", "TableCounts", "import_directory", "import_rows"]
@@ -1253,7 +1254,8 @@ class _Source:
     label: str
 
 
-def _run(db: Database, source: _Source, now: datetime | None, at: str | None, os_user: str | None) -> ImportSummary:
+def _run(db: Database, source: _Source, now: datetime | None, at: str | None, os_user: str | None,
+         keep: bool = True) -> ImportSummary:
     run = ImportRun(db, now)
     for file in source.unknown:
         run.problems.add(file, 1, FILE, f"unknown file; expected one of: {', '.join(FILE_NAMES)} (check the spelling)")
@@ -1276,12 +1278,17 @@ def _run(db: Database, source: _Source, now: datetime | None, at: str | None, os
     finally:
         for schema, size in cache_sizes:
             db.execute(f"PRAGMA {schema}.cache_size = {size}")
+    if keep:
+        # Committed: the as-of month and the twelve before are evaluated once and kept in the
+        # database, so the first report and the app's trend after an import are instant
+        # (store.kept_months; never fails the import).
+        keep_recent_months(db)
     rows = {table: counts[table].total if table in counts else 0 for table in IMPORT_TABLES}
     return ImportSummary(rows, counts, import_id)
 
 
 def import_directory(db: Database, directory: Path, *, now: datetime | None = None, at: str | None = None,
-                     os_user: str | None = None) -> ImportSummary:
+                     os_user: str | None = None, keep: bool = True) -> ImportSummary:
     """Import the CSV files (docs/data.md) found in `directory`, all or nothing.
 
     Raises ImportFailed (every problem as `file:line: column: message`) and
@@ -1289,7 +1296,8 @@ def import_directory(db: Database, directory: Path, *, now: datetime | None = No
     decides which notes are in the future. The import is recorded in `imports`
     (source: the directory; each file's SHA-256 of its bytes) at `at` (UTC ISO
     8601; default: now) under `os_user` (default: this process's account,
-    `store.import_log.importing_actor`).
+    `store.import_log.importing_actor`). Once committed, the recent months are kept in the
+    database (`kept_months.keep_recent_months`) unless `keep` is false.
     """
     directory = Path(directory)
     if not directory.is_dir():
@@ -1302,12 +1310,12 @@ def import_directory(db: Database, directory: Path, *, now: datetime | None = No
         name.removesuffix(".csv"): csv_records(files[name], digest) for name, digest in digests.items()
     }
     return _run(db, _Source(records, digests, set(files) - set(FILE_NAMES), str(directory), str(directory)),
-                now, at, os_user)
+                now, at, os_user, keep)
 
 
 def import_rows(
     db: Database, files: Mapping[str, Iterable[Mapping[str, object]]], *, now: datetime | None = None,
-    source: str = ROWS_SOURCE, at: str | None = None, os_user: str | None = None,
+    source: str = ROWS_SOURCE, at: str | None = None, os_user: str | None = None, keep: bool = True,
 ) -> ImportSummary:
     """Import in-memory rows exactly as `import_directory` imports files.
 
@@ -1323,4 +1331,4 @@ def import_rows(
         for name, digest in digests.items()
     }
     return _run(db, _Source(records, digests, set(files) - set(FILE_NAMES), "the imported rows", source),
-                now, at, os_user)
+                now, at, os_user, keep)

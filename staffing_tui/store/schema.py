@@ -635,6 +635,71 @@ def m009_dated_facts(db: Database) -> None:
                        "BEGIN UPDATE generation SET n = n + 1, token = random(); END")
 
 
+#: The tables of the months kept in the database (m010, `store.kept_months`): no evidence, no
+#: generation, written by that module only.
+KEPT_TABLES = ("kept_months", "kept_rows", "kept_saved")
+
+#: The SQL function that says, on a connection of this program, whether `store.kept_months` is
+#: writing (registered by `store.connection.open_database`; the sqlite3 shell does not have it).
+KEEPING_FUNCTION = "staffing_keeping"
+
+
+@migrations()
+def m010_kept_months(db: Database) -> None:
+    """Whole-database months evaluated once and kept in the database (`store.kept_months`,
+    docs/data.md "Months kept"), served only while the data is in the state they were evaluated
+    from.
+
+    * `kept_months`: one month as of one day, for one calendar (`meta.timezone`, `meta.as_of`) and
+      one engine (a fingerprint of the program's rules), at one state of the data (`generation`);
+    * `kept_rows`: its report rows as their JSON text, keyed in the report's order (unit, specialist,
+      case, person: `unit_key` is the unit or '', `person_key` the person or '' for a case-level
+      row), with the status and whether the row has a flag, to count in SQL;
+    * `kept_saved`: the cases this program saved since the month was kept (evaluated again when
+      read).
+
+    They are not evidence and bump no generation. A guard refuses every write to them unless
+    `staffing_keeping()` says this program's `kept_months` is writing: a hand edit (the sqlite3
+    shell has no such function) cannot change what a report shows. Dropping them is harmless:
+    nothing kept, everything evaluated.
+    """
+    db.execute(
+        """CREATE TABLE kept_months (
+            kept_id INTEGER PRIMARY KEY,
+            month TEXT NOT NULL, as_of TEXT NOT NULL, calendar TEXT NOT NULL, engine TEXT NOT NULL,
+            gen_n INTEGER NOT NULL, gen_token INTEGER NOT NULL, kept_at TEXT NOT NULL,
+            UNIQUE (month, as_of, calendar, engine))"""
+    )
+    db.execute(
+        """CREATE TABLE kept_rows (
+            kept_id INTEGER NOT NULL REFERENCES kept_months(kept_id) ON DELETE CASCADE,
+            unit_key TEXT NOT NULL, specialist_id TEXT NOT NULL, case_id TEXT NOT NULL,
+            person_key TEXT NOT NULL, status TEXT NOT NULL, flagged INTEGER NOT NULL, row TEXT NOT NULL,
+            PRIMARY KEY (kept_id, unit_key, specialist_id, case_id, person_key)) WITHOUT ROWID"""
+    )
+    db.execute("CREATE INDEX idx_kept_rows_case ON kept_rows(kept_id, case_id)")
+    db.execute(
+        """CREATE TABLE kept_saved (
+            kept_id INTEGER NOT NULL REFERENCES kept_months(kept_id) ON DELETE CASCADE,
+            case_id TEXT NOT NULL,
+            PRIMARY KEY (kept_id, case_id)) WITHOUT ROWID"""
+    )
+    for sql in kept_guards().values():
+        db.execute(sql)
+
+
+def kept_guards() -> dict[str, str]:
+    """The guard triggers of the kept months (m010), name → SQL: `store.kept_months` serves a month
+    only while all of them are there, as created here."""
+    return {
+        f"{table}_{event.lower()}_guard": (
+            f"CREATE TRIGGER {table}_{event.lower()}_guard BEFORE {event} ON {table} "
+            f"WHEN NOT {KEEPING_FUNCTION}() "
+            f"BEGIN SELECT RAISE(ABORT, '{table} is written by staffing-tui only (staffing-tui prepare)'); END")
+        for table in KEPT_TABLES for event in ("INSERT", "UPDATE", "DELETE")
+    }
+
+
 #: The audit columns a row's hash covers, in order (`audit_payload`).
 AUDIT_HASHED = ("audit_id", "at", "actor", "os_user", "verified", "action", "table_name", "record_id",
                 "before", "after")

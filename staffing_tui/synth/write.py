@@ -26,6 +26,7 @@ from staffing_tui.domain.enums import StaffRole
 from staffing_tui.errors import UserError
 from staffing_tui.store.connection import open_database, set_meta
 from staffing_tui.store.importer import import_rows
+from staffing_tui.store.kept_months import keep_recent_months
 from staffing_tui.store.schema import IMPORT_TABLES, NEVER_DELETED
 from staffing_tui.synth.model import TIMEZONE, Agency, Ids, Person, note_order
 from staffing_tui.synth.progress import Progress, counted
@@ -64,6 +65,7 @@ def generate_database(path: str | os.PathLike, scale: Scale | str, seed: int, *,
     finished = False
     try:
         counts = _write_agency(db, scale, seed, months, progress)
+        _keep(db, scale, progress)
         _seal(db, scale, progress)
         finished = True
     finally:
@@ -87,8 +89,9 @@ def _write_agency(db: Database, scale: Scale, seed: int, months: int | None, pro
                                         "notes (simulated month by month)", agency.note_batch_count)
     files["note_contacts.csv"] = _contact_rows(contacts, progress)
     # Recorded in `imports` at the scale's "now", by its OS user: two runs give the same row.
+    # Months are kept once the records are written too (`_keep`), not after the import alone.
     summary = import_rows(db, files, now=scale.now, at=scale.now.in_tz("UTC").to_iso8601_string(),
-                          os_user=scale.os_user, source=scale.source(seed, agency))
+                          os_user=scale.os_user, source=scale.source(seed, agency), keep=False)
     progress.phase("records and audit", None)
     with db.atomic():
         for key, value in scale.meta(seed, agency).items():
@@ -101,6 +104,18 @@ def _write_agency(db: Database, scale: Scale, seed: int, months: int | None, pro
         if scale.shipped:
             _pin_state_token(db)
     return {**summary.counts, **records}
+
+
+def _keep(db: Database, scale: Scale, progress: Progress) -> None:
+    """A working database is left as after an import: its recent months evaluated and kept
+    (`kept_months.keep_recent_months`), so its first report is instant. Not a shipped file
+    (sample.db): its months take milliseconds to evaluate, and kept rows carry the engine's
+    fingerprint and the time they were kept, so the file would change with every change to the
+    rules and no rebuild would be byte for byte the same."""
+    if scale.shipped:
+        return
+    progress.phase("keeping the recent months", None)
+    keep_recent_months(db)
 
 
 def _seal(db: Database, scale: Scale, progress: Progress) -> None:

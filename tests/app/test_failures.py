@@ -11,6 +11,7 @@ import pytest
 
 import staffing_tui.store.connection as connection
 from staffing_tui.domain.months import Month
+from staffing_tui.store.kept_months import keep_recent_months
 from tests.conftest import SIZE, Recorder, open_caseload, settle, staffing_app, table_keys
 
 
@@ -82,6 +83,13 @@ async def test_a_read_only_copy_can_be_browsed_and_refreshed(caseload_db: Path, 
 @pytest.mark.slow
 async def test_a_locked_database_says_it_is_busy(caseload_db: Path, monkeypatch):
     monkeypatch.setattr(connection, "BUSY_TIMEOUT_MS", 50)
+    # The months kept first, so the app opens no connection that writes them (and switches the file
+    # back to its write-ahead log, where a writer stops no reader).
+    db = connection.open_database(caseload_db)
+    try:
+        keep_recent_months(db)
+    finally:
+        db.close()
     # A rollback journal: an exclusive lock stops readers. Switched before the app starts (it keeps the
     # database open while it runs, and the journal mode changes only on a file nobody else has open).
     with contextlib.closing(sqlite3.connect(caseload_db)) as conn:

@@ -266,6 +266,7 @@ COMMAND_LINES: dict[str, tuple[bool, list[str]]] = {
     "init": (True, ["init", "--db", "{db}"]),
     "import": (True, ["import", "{csv}", "--db", "{db}"]),
     "report": (False, ["report", "--db", "{db}", "--month", "2026-10", "--format", "json"]),
+    "prepare": (True, ["prepare", "--db", "{db}", "--months", "2"]),
     "federal": (False, ["federal", "--db", "{db}", "--ffy", "2027", "--as-of", "2026-11-10"]),
     "exception add": (True, ["exception", "add", "--db", "{db}", "--as", "SV1", "--case", "C2", "--person", "K2",
                              "--category", "other", "--reason", "Hospital stay limits visits this month.",

@@ -97,7 +97,8 @@ def evaluate_for_screen(
                 raise UserError(f"{not_started}.")
             notice, month = f"{not_started}; showing {month_name(latest)}.", latest
         rosters = MONTH_CACHE.per_state(
-            db, ("rosters", month), lambda: tuple(unit_rosters(db, also_staff_ids=staff_with_cases(db, month))))
+            db, ("rosters", month), lambda: tuple(unit_rosters(db, also_staff_ids=staff_with_cases(db, month))),
+            follows_saves=True)
         me = identity(db)
         acting = me.staff_id if me.verified else acting
         actor = staff_member(db, acting) if acting else None

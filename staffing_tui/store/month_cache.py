@@ -169,21 +169,23 @@ class MonthCache:
                 kept.update(found)
         return {pid: name for pid in wanted if (name := known.get(pid) or found.get(pid)) is not None}
 
-    def per_state(self, db: Database, key: tuple, compute: Callable[[], T]) -> T:
+    def per_state(self, db: Database, key: tuple, compute: Callable[[], T], *, follows_saves: bool = False) -> T:
         """`compute()` once per `key` while `db`'s data stays in its state (the tree's rosters of a
-        month: 15 ms statewide, at every month change). Not kept inside a transaction or without a
-        file; a few values are kept, the newest."""
+        month: 15 ms statewide; a month's counts: 25 ms; at every month change). Not kept inside a
+        transaction or without a file; a few values are kept, the newest. With `follows_saves`, a
+        value no record saved through `saving` can change (rosters: a case's record moves no staff
+        member): it moves on with such a save (`saved`). A None is not kept."""
         file = _file_of(db)
         state = None if db.conn.in_transaction or file is None else data_state(db.conn)
         if state is None:
             return compute()
-        full = (file, state, database_calendar(db), *key)
+        full = (file, state, database_calendar(db), follows_saves, *key)
         with self._lock:
             if full in self._values:
                 self._values.move_to_end(full)
                 return self._values[full]
         value = compute()
-        if data_state(db.conn) == state:
+        if value is not None and data_state(db.conn) == state:  # None (not there yet) is asked again
             with self._lock:
                 self._values[full] = value
                 while len(self._values) > _VALUES:
@@ -262,7 +264,7 @@ class MonthCache:
             if (file, before) in self._names:
                 self._names.setdefault((file, after), self._names.pop((file, before)))
             # A case's record writes no staff member and moves no case: the rosters stand.
-            for key in [key for key in self._values if key[:2] == (file, before)]:
+            for key in [key for key in self._values if key[:2] == (file, before) and key[3]]:
                 self._values.setdefault((file, after, *key[2:]), self._values.pop(key))
 
     def latest(self, key: tuple | None) -> Latest | None:

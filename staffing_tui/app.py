@@ -12,7 +12,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from textual import on
+from textual import events, on
 from textual.app import App
 from textual.binding import Binding
 from textual.filter import LineFilter
@@ -24,7 +24,7 @@ from staffing_tui.domain.months import Month
 from staffing_tui.errors import UserError
 from staffing_tui.messages import MonthEvaluated, MonthEvaluation
 from staffing_tui.modals.help import MOVING, HelpScreen, Section, own
-from staffing_tui.perf import ProcessSettings, restore, tuned_for_the_app
+from staffing_tui.perf import IDLE_TICK_S, IdleCollector, ProcessSettings, restore, tuned_for_the_app
 from staffing_tui.present.escape import for_terminal_cell
 from staffing_tui.present.labels import month_name
 from staffing_tui.sample import WorkingCopy, working_copy
@@ -106,6 +106,7 @@ class StaffingApp(App[int]):
         self.initial_month = Month.parse(month) if isinstance(month, str) else month
         #: The process's own interpreter settings while the app runs tuned (`perf`).
         self._settings_before: ProcessSettings | None = None
+        self._collector: IdleCollector | None = None
         self._drop_controls = DropControlCharacters()
         #: When the staffing with each specialist began: the first time their agenda was opened.
         self._staffings: dict[str, str] = {}
@@ -122,11 +123,18 @@ class StaffingApp(App[int]):
 
     def on_load(self) -> None:
         self._settings_before = tuned_for_the_app()
+        self._collector = IdleCollector()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown, events.Paste)) and self._collector is not None:
+            self._collector.input()
+        await super().on_event(event)
 
     def on_mount(self) -> None:
         # The database stays open while the app runs, so every other process can tell (SQLite's own
         # lock, `store.connection.sole_use`): the sample's working copy is never replaced under us.
         self._held = hold_open(self.db_path)
+        self.set_interval(IDLE_TICK_S, self._collector.tick, name="collect when idle")
         if self.notice:
             self.notify(self.notice, title="A newer sample", timeout=20, markup=False)
 

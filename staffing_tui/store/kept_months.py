@@ -74,7 +74,7 @@ from staffing_tui.domain.months import Month
 from staffing_tui.store.connection import default_as_of, keeping_switch
 from staffing_tui.store.evaluation import Summary
 from staffing_tui.store.facts import Latest, Scope, database_calendar
-from staffing_tui.store.month_cache import State, _file_of, data_state, evaluated
+from staffing_tui.store.month_cache import MONTH_CACHE, State, _file_of, data_state, evaluated
 from staffing_tui.store.row_codec import COMPACT, report_head, row_from_dict, row_text
 from staffing_tui.store.schema import kept_guards
 
@@ -304,7 +304,10 @@ def _saved_rows(db: Database, kept: Kept, scope: Scope) -> list[Row]:
     same rule as the month cache: the whole database's rows of those cases, read by `scope.holds`)."""
     if not kept.saved:
         return []
-    return [row for row in evaluated(db, kept.month, kept.as_of, Scope(case_ids=kept.saved)) if scope.holds(row)]
+    # The counts and the rows of one screen ask for them in turn: evaluated once per data state.
+    rows = MONTH_CACHE.per_state(db, ("kept saved rows", kept.kept_id, kept.saved), lambda: tuple(
+        evaluated(db, kept.month, kept.as_of, Scope(case_ids=kept.saved))))
+    return [row for row in rows if scope.holds(row)]
 
 
 def _decoded(texts: list[str]) -> list[Row]:

@@ -37,7 +37,7 @@ IDLE_AFTER_S = 0.3
 IDLE_TICK_S = 0.25
 #: Objects allocated since the last collection past which the app collects even while the user
 #: types (memory stays bounded whatever the user does).
-COLLECT_ANYWAY = 500_000
+COLLECT_ANYWAY = 200_000
 
 
 @dataclass(frozen=True, slots=True)

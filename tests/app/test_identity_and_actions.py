@@ -294,10 +294,10 @@ async def test_after_a_save_the_state_is_brought_up_to_date_for_the_saved_case_o
 
 
 async def test_a_opens_the_specialists_agenda_and_r_the_reports(caseload_db: Path, monkeypatch):
-    import staffing_tui.app as app_module
+    import staffing_tui.screens.reports as reports_module  # the app imports it when `r` is first pressed
 
     stub_action(monkeypatch, "agenda", "OpenScreen")
-    monkeypatch.setattr(app_module, "ReportsScreen", stubs.OpenScreen)
+    monkeypatch.setattr(reports_module, "ReportsScreen", stubs.OpenScreen)
     app = staffing_app(caseload_db)
     async with app.run_test(size=SIZE) as pilot:
         await open_caseload(pilot, "S1")

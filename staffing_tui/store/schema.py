@@ -688,6 +688,15 @@ def m010_kept_months(db: Database) -> None:
         db.execute(sql)
 
 
+@migrations()
+def m011_kept_counts_index(db: Database) -> None:
+    """A kept month counted per unit, specialist and status from an index that holds just those
+    (`kept_months.kept_counts`): the main screen counts the whole month at every month change and
+    after every save, and the rows' JSON texts (9 MB a statewide month) no longer pass through the
+    page cache to be counted (11 ms → 5 ms statewide)."""
+    db.execute("CREATE INDEX idx_kept_rows_counts ON kept_rows(kept_id, unit_key, specialist_id, status)")
+
+
 def kept_guards() -> dict[str, str]:
     """The guard triggers of the kept months (m010), name → SQL: `store.kept_months` serves a month
     only while all of them are there, as created here."""

@@ -304,9 +304,9 @@ def _saved_rows(db: Database, kept: Kept, scope: Scope) -> list[Row]:
     same rule as the month cache: the whole database's rows of those cases, read by `scope.holds`)."""
     if not kept.saved:
         return []
-    # The counts and the rows of one screen ask for them in turn: evaluated once per data state.
-    rows = MONTH_CACHE.per_state(db, ("kept saved rows", kept.kept_id, kept.saved), lambda: tuple(
-        evaluated(db, kept.month, kept.as_of, Scope(case_ids=kept.saved))))
+    # Each case evaluated once, not again at every later save of another case (`MonthCache.case_rows`).
+    rows = MONTH_CACHE.case_rows(db, (kept.kept_id, kept.month, kept.as_of), kept.saved, lambda cases: evaluated(
+        db, kept.month, kept.as_of, Scope(case_ids=cases)))
     return [row for row in rows if scope.holds(row)]
 
 

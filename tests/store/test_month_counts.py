@@ -55,3 +55,40 @@ def test_nothing_kept_means_no_counts_at_once_and_keeping_makes_them_so(caseload
     finally:
         db.close()
         MONTH_CACHE.clear()
+
+
+def test_a_saved_case_is_evaluated_once_and_again_only_when_saved_again(caseload_db: Path, monkeypatch):
+    import staffing_tui.store.kept_months as kept_months
+
+    MONTH_CACHE.clear()
+    evaluated_cases: list[frozenset[str]] = []
+    real = kept_months.evaluated
+
+    def counting(db, month, as_of, scope, *args, **kwargs):
+        if scope.case_ids is not None:  # (keeping the months evaluates them whole)
+            evaluated_cases.append(scope.case_ids)
+        return real(db, month, as_of, scope, *args, **kwargs)
+
+    monkeypatch.setattr(kept_months, "evaluated", counting)
+    db = open_database(caseload_db)
+    try:
+        as_of = default_as_of(db)
+        keep_recent_months(db)
+        actor = resolve_actor(db, "SV1")
+        create_exception(db, actor, ExceptionRequest(
+            "C1", "K1", "child_in_treatment", "Residential treatment limits visits this month.", NOVEMBER, NOVEMBER))
+        kept_month_counts(db, NOVEMBER, as_of)
+        assert evaluated_cases == [frozenset({"C1"})]
+        create_exception(db, actor, ExceptionRequest(
+            "C2", "K3", "child_in_treatment", "Residential treatment limits visits this month.", NOVEMBER, NOVEMBER))
+        after = kept_month_counts(db, NOVEMBER, as_of)
+        assert evaluated_cases == [frozenset({"C1"}), frozenset({"C2"})]  # C1's rows stood: only C2 saved
+        assert after.by_pair == fresh_counts(db, as_of).by_pair
+        create_exception(db, actor, ExceptionRequest(
+            "C1", "K2", "child_in_treatment", "Residential treatment limits visits this month.", NOVEMBER, NOVEMBER))
+        again = kept_month_counts(db, NOVEMBER, as_of)
+        assert evaluated_cases[-1] == frozenset({"C1"})  # saved again: evaluated again
+        assert again.by_pair == fresh_counts(db, as_of).by_pair
+    finally:
+        db.close()
+        MONTH_CACHE.clear()

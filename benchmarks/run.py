@@ -50,7 +50,9 @@ with every figure, for scripts and CI logs. The figures:
   reports with the twelve-month trend painted (median of `--runs` processes;
   target < 2 s); `app_rss_mb` is the peak RSS of those processes at that
   point (a supervisor's app on the database; target < 60 MB), and
-  `app_rss_after_mb` the interactions' process at their end;
+  `app_rss_after_mb` the interactions' process at their end (each its own
+  `VmHWM`; every app and hello-world probe runs from `benchmarks/probe.py`,
+  which imports nothing of this script);
 * `import_*` — `import_directory` of the database's ten CSV files (exported
   once under `benchmarks/data/csv/`) into an empty database, against
   `sqlite-utils insert --csv` of the same files into an empty database, both

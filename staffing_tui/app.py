@@ -315,11 +315,13 @@ class StaffingApp(App[int]):
 
     # --- after a save -------------------------------------------------------------------
 
-    def record_saved(self, noun: str, record_id: object, done: str = "saved") -> None:
+    def record_saved(self, noun: str, record_id: object, done: str = "saved", *, reload: bool = True) -> None:
         """A form saved (or a dialog revoked, withdrew…) a record: say so, and evaluate again so
-        every status follows."""
+        every status follows (`reload` False: the form had the screens read again already, as
+        soon as the record was committed)."""
         self.notify(f"{noun} {record_id} {done}.", markup=False)
-        self.reload_screens()
+        if reload:
+            self.reload_screens()
 
     def reload_screens(self) -> None:
         for screen in self.screen_stack:

@@ -231,7 +231,7 @@ class StaffingActionScreen(DatabaseScreen):
     def _show_form(self, form: Screen[Any], setup: FormSetup | None, noun: str) -> None:
         def saved(record_id: object) -> None:
             if record_id is not None:
-                self.staffing_app.record_saved(noun, record_id)
+                self.staffing_app.record_saved(noun, record_id, reload=not getattr(form, "RELOADS_ON_SAVE", False))
 
         if setup is not None:
             form.preloaded = setup  # type: ignore[attr-defined]

@@ -524,3 +524,37 @@ async def test_the_app_switches_threads_every_millisecond_collects_less_often_an
     finally:
         sys.setswitchinterval(0.005)
         gc.set_threshold(*own)
+
+
+@pytest.mark.slow
+async def test_a_save_reads_the_caseload_again_once_while_the_form_still_shows(caseload_db: Path, monkeypatch):
+    from textual.widgets import Select, TextArea
+
+    from staffing_tui.modals.note_form import StaffingNoteForm
+
+    started_under: list[str] = []
+    real = staffing_screen.evaluate_for_screen
+
+    def counting(*args, **kwargs):
+        started_under.append(type(app.screen).__name__)  # the screen on top when the reading began
+        yield from real(*args, **kwargs)
+
+    monkeypatch.setattr(staffing_screen, "evaluate_for_screen", counting)
+    app = staffing_app(caseload_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_caseload(pilot, "S1")
+        await settle(pilot)
+        before = app.screen.evaluation
+        started_under.clear()
+        await pilot.press("n")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, StaffingNoteForm) and form.existing is None
+        form.query_one("#reason-code", Select).value = "placement_change"
+        form.query_one("#text", TextArea).load_text("Moved to a new foster home on the 15th; visit set for the 20th.")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, StaffingScreen)
+        assert app.screen.evaluation is not before  # the saved row's status followed
+    # read again as soon as the note was committed, with the form still on top, and only then
+    assert started_under == ["StaffingNoteForm"]

@@ -438,15 +438,7 @@ def staff_for_app(path: Path) -> str:
 
 def cold_start(kind: str, path: Path, as_staff: str) -> float:
     """Seconds from spawning a fresh process to its first screen with data painted."""
-    started = time.time()
-    child = subprocess.run(
-        [sys.executable, str(PROBE), kind, "--db", str(path), "--as-staff", as_staff,
-         "--started", repr(started)],
-        capture_output=True, text=True, check=False,
-    )
-    if child.returncode != 0 or not child.stdout.strip():
-        raise RuntimeError(f"the {kind} probe failed: {child.stderr.strip()[-2000:]}")
-    return json.loads(child.stdout.strip().splitlines()[-1])["painted_after"]
+    return _probe(kind, path, as_staff, "--started", repr(time.time()))["painted_after"]
 
 
 def compile_package() -> None:
@@ -481,14 +473,7 @@ def measure_app(path: Path, runs: int, figures: Figures) -> None:
         f"{hello_s:.2f} s; ratio {ratio:.2f}× (target ≤ {TARGETS['cold_start_ratio']:g}×: "
         f"{verdict(ratio, TARGETS['cold_start_ratio'])})"
     )
-    child = subprocess.run(
-        [sys.executable, str(PROBE), "keys", "--db", str(path), "--as-staff", as_staff,
-         "--runs", str(max(runs, 5))],
-        capture_output=True, text=True, check=False,
-    )
-    if child.returncode != 0 or not child.stdout.strip():
-        raise RuntimeError(f"the key press probe failed: {child.stderr.strip()[-2000:]}")
-    result = json.loads(child.stdout.strip().splitlines()[-1])
+    result = _probe("keys", path, as_staff, "--runs", str(max(runs, 5)))
     keypress = statistics.median(result["latencies"])
     figures.set("keypress_ms", keypress * 1000, 1)
     figures.line(
@@ -511,10 +496,10 @@ def measure_interactions(path: Path, runs: int, figures: Figures, as_staff: str)
     try:
         copy = work / path.name  # the saves write staffing notes: on a copy
         shutil.copyfile(path, copy)
-        result = _probe("interactions", copy, as_staff, INTERACTION_PRESSES)
+        result = _probe("interactions", copy, as_staff, "--runs", str(INTERACTION_PRESSES))
         trends, rss = [], []
         for _ in range(runs):
-            reports = _probe("reports", copy, as_staff, 1)
+            reports = _probe("reports", copy, as_staff)
             trends.append(reports["trend"])
             rss.append(reports["rss_mb"])
     finally:
@@ -544,10 +529,10 @@ def measure_interactions(path: Path, runs: int, figures: Figures, as_staff: str)
     )
 
 
-def _probe(kind: str, path: Path, as_staff: str, runs: int) -> dict:
+def _probe(kind: str, path: Path, as_staff: str, *options: str) -> dict:
+    """Run `benchmarks/probe.py kind` in a fresh process; the JSON of its last line."""
     child = subprocess.run(
-        [sys.executable, str(PROBE), kind, "--db", str(path), "--as-staff", as_staff,
-         "--runs", str(runs)],
+        [sys.executable, str(PROBE), kind, "--db", str(path), "--as-staff", as_staff, *options],
         capture_output=True, text=True, check=False,
     )
     if child.returncode != 0 or not child.stdout.strip():

@@ -98,7 +98,7 @@ class MonthEvaluation:
         for row in rows:
             by_specialist[row.specialist_id].append(row)
         return replace(self, rows_by_specialist=by_specialist, names={**self.names, **names},
-                       evaluated_units=self.evaluated_units | units, notice=None)
+                       evaluated_units=self.evaluated_units | units)
 
     def specialists(self) -> list[tuple[StaffMember, Unit | None]]:
         """Everyone in the tree with their unit, in tree order."""

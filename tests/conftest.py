@@ -250,6 +250,8 @@ class Host(App):
         self.first_screen = first_screen
         self.results: list[object] = []
         self.failures: list[BaseException | None] = []
+        #: How many times a form had the screens read again (`StaffingApp.reload_screens`).
+        self.reloads = 0
 
     def on_mount(self) -> None:
         if self.first_screen is not None:
@@ -258,6 +260,9 @@ class Host(App):
     def on_worker_state_changed(self, event) -> None:
         if event.state is WorkerState.ERROR:
             self.failures.append(event.worker.error)
+
+    def reload_screens(self) -> None:
+        self.reloads += 1
 
 
 def context(db_path: Path, actor: str | None = "SV1", *, case: str | None = "C1", person: str | None = "K1",

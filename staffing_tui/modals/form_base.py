@@ -170,10 +170,6 @@ class SaveOrCancel(DatabaseScreen, ModalScreen[int | None]):
 class StaffingForm(SaveOrCancel):
     """A staffing form: subclasses add fields, build the request and call their record service."""
 
-    #: The screens below are read again as soon as the record is committed (`_save`): whoever
-    #: opened the form does not ask for it again when it closes.
-    RELOADS_ON_SAVE = True
-
     TITLE: ClassVar[str] = "Staffing form"
     SAVE_LABEL: ClassVar[str] = "Save"
     #: Who the record is about: a member ("required"), a parent ("parents"), or
@@ -612,9 +608,7 @@ class StaffingForm(SaveOrCancel):
         # The screens below read the database again now, while this form still shows (it closes
         # next): their rows are evaluated while nothing else is drawn, and are there when it has
         # closed, instead of being asked for once it has (issue 17, save → row refreshed).
-        reload_screens = getattr(self.app, "reload_screens", None)  # (a form alone in a test host has none)
-        if reload_screens is not None:
-            self.app.call_from_thread(reload_screens)
+        self.app.call_from_thread(self.app.reload_screens)
         self.post_message(FormSaved(record_id))
 
     @on(FormSaved)

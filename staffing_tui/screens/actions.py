@@ -209,8 +209,10 @@ class StaffingActionScreen(DatabaseScreen):
         assert target is not None
         action = STAFFING_ACTIONS[kind]
 
+        from staffing_tui.modals.form_base import StaffingForm  # imported already by `form_of`
+
         form = form_of(kind)(self.form_context(target))
-        if hasattr(form, "build_setup"):
+        if isinstance(form, StaffingForm):
             self._open_form(form, action.noun)
         else:
             self._show_form(form, None, action.noun)
@@ -229,9 +231,13 @@ class StaffingActionScreen(DatabaseScreen):
             self._show_form(message.form, message.setup, message.noun)
 
     def _show_form(self, form: Screen[Any], setup: FormSetup | None, noun: str) -> None:
+        """Show `form`; `setup` is what a staffing form opens with, read already (None: another
+        kind of screen). A staffing form has the screens read again when its record is committed
+        (`StaffingForm._save`), so its closing asks for no second reading."""
+
         def saved(record_id: object) -> None:
             if record_id is not None:
-                self.staffing_app.record_saved(noun, record_id, reload=not getattr(form, "RELOADS_ON_SAVE", False))
+                self.staffing_app.record_saved(noun, record_id, reload=setup is None)
 
         if setup is not None:
             form.preloaded = setup  # type: ignore[attr-defined]

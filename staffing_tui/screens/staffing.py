@@ -113,9 +113,9 @@ def evaluate_for_screen(
             notice=notice, read_only=not os.access(db_path, os.W_OK), acting=actor, identity=me,
             counts=kept_month_counts(db, month, as_of),
         ).with_rows(units, rows, names)
-        yield replace(evaluation, notice=notice)
-        if evaluation.counts is None:
-            yield replace(evaluation, counts=month_counts(db, month, as_of, keep=True))
+        yield evaluation
+        if evaluation.counts is None:  # the notice is said once, with the first
+            yield replace(evaluation, counts=month_counts(db, month, as_of, keep=True), notice=None)
 
 
 def rows_of_units(db, month: Month, as_of, units: Iterable[str | None],

@@ -218,11 +218,9 @@ def _kept_for_later(db: Database, month: Month, as_of: date) -> bool:
 def month_flagged(db: Database, month: Month, as_of: date | None = None) -> list[Row]:
     """The rows of `month` with a flag, for the whole database, in report order (from the month kept
     in the database when it is current: only the flagged rows are read)."""
-    from staffing_tui.store.kept_months import find_kept, kept_flagged
+    from staffing_tui.store.kept_months import flagged_if_kept
 
     as_of = resolve_as_of(db, month, as_of)
-    if not MONTH_CACHE.holds(db, month, as_of) and (kept := find_kept(db, month, as_of)) is not None:
-        flagged = kept_flagged(db, kept)
-        if find_kept(db, month, as_of) is not None:  # nothing written while it was read
-            return flagged
+    if not MONTH_CACHE.holds(db, month, as_of) and (flagged := flagged_if_kept(db, month, as_of)) is not None:
+        return flagged
     return [row for row in MONTH_CACHE.rows(db, month, as_of) if row.flags]

@@ -59,11 +59,12 @@ import json
 import logging
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
+from typing import TypeVar
 
 from sqlite_utils import Database
 
@@ -79,6 +80,8 @@ from staffing_tui.store.row_codec import COMPACT, report_head, row_from_dict, ro
 from staffing_tui.store.schema import kept_guards
 
 logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 #: Months `keep_recent_months` keeps by default: the as-of month and the twelve before (the
 #: reports' twelve-month trend and the month in progress).
@@ -353,29 +356,32 @@ def _current(db: Database, kept: Kept) -> bool:
     return not db.conn.in_transaction and data_state(db.conn) == kept.state
 
 
-def rows_if_kept(db: Database, month: Month, as_of: date, scope: Scope = Scope()) -> list[Row] | None:
-    """`kept_rows` of `month` as of `as_of` when it is kept and current, and nothing was written
+def _if_kept(db: Database, month: Month, as_of: date, read: Callable[[Kept], T]) -> T | None:
+    """`read(kept)` of `month` as of `as_of` when it is kept and current, and nothing was written
     while it was read; None otherwise (the caller evaluates)."""
     kept = find_kept(db, month, as_of)
     if kept is None:
         return None
     try:
-        rows = kept_rows(db, kept, scope)
+        value = read(kept)
     except (sqlite3.Error, ValueError, KeyError, TypeError):
         return None
-    return rows if _current(db, kept) else None
+    return value if _current(db, kept) else None
+
+
+def rows_if_kept(db: Database, month: Month, as_of: date, scope: Scope = Scope()) -> list[Row] | None:
+    """`kept_rows` of `month` as of `as_of` for `scope` when it is kept and current; None otherwise."""
+    return _if_kept(db, month, as_of, lambda kept: kept_rows(db, kept, scope))
 
 
 def counts_if_kept(db: Database, month: Month, as_of: date) -> dict[tuple[str | None, str], dict[Status, int]] | None:
     """`kept_counts` of `month` as of `as_of` when it is kept and current; None otherwise."""
-    kept = find_kept(db, month, as_of)
-    if kept is None:
-        return None
-    try:
-        counts = kept_counts(db, kept)
-    except (sqlite3.Error, ValueError, KeyError):
-        return None
-    return counts if _current(db, kept) else None
+    return _if_kept(db, month, as_of, lambda kept: kept_counts(db, kept))
+
+
+def flagged_if_kept(db: Database, month: Month, as_of: date) -> list[Row] | None:
+    """`kept_flagged` of `month` as of `as_of` when it is kept and current; None otherwise."""
+    return _if_kept(db, month, as_of, lambda kept: kept_flagged(db, kept))
 
 
 def report_json(db: Database, month: Month, as_of: date, unit_id: str | None = None,

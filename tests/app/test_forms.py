@@ -310,6 +310,7 @@ async def test_staffing_note_explains_why_the_child_was_not_seen(forms_db):
         await pilot.press("ctrl+s")
         await settle(pilot)
         [note_id] = pilot.app.results
+        assert pilot.app.reloads == 1  # the screens read again once the note was committed
     assert status_of(forms_db, "K1") == (Status.EXPLAINED, Reason.STAFFING_REASON)
     assert query(forms_db, "SELECT person_id, month, reason_code, author FROM staffing_notes WHERE staffing_note_id = ?",
                [note_id]) == [("K1", "2026-11", "placement_change", "SV1")]

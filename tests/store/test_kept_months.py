@@ -38,29 +38,17 @@ from staffing_tui.store.kept_months import (
 from staffing_tui.store.month_cache import MONTH_CACHE, data_state, saving
 from staffing_tui.store.row_codec import COMPACT, row_from_dict, row_to_dict
 from staffing_tui.synth.scales import AS_OF
-from staffing_tui.synth.write import generate_database
 from tests.builders import cli, small_database
 from tests.store.test_import import NOW, VALID
 
-SEED = 20261020
 IN_PROGRESS = Month.of(AS_OF)
 COMPLETE = IN_PROGRESS.previous()
 
 
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory):
-    path = tmp_path_factory.mktemp("kept") / "unit.db"
-    generate_database(path, "unit", SEED)
-    return path
-
-
 @pytest.fixture
-def db_path(generated, tmp_path):
-    path = tmp_path / "unit.db"
-    shutil.copyfile(generated, path)
-    MONTH_CACHE.clear()
-    yield path
-    MONTH_CACHE.clear()
+def db_path(unit_copy):
+    """A copy of the generated unit database (tests/store/conftest.py)."""
+    return unit_copy
 
 
 def fresh(path, month, as_of=AS_OF, scope=Scope()):

@@ -27,7 +27,6 @@ from staffing_tui.store.month_cache import MONTH_CACHE, saving
 from staffing_tui.domain.evaluate import evaluate_month
 from staffing_tui.store.facts import Scope, load_month_facts
 from staffing_tui.synth.scales import AS_OF
-from staffing_tui.synth.write import generate_database
 from staffing_tui.store.records import (
     ExceptionRequest,
     NextStepRequest,
@@ -44,25 +43,14 @@ from staffing_tui.store.records import (
 from staffing_tui.store.schema import EVALUATED_TABLES_V9
 from tests.builders import cli, small_database
 
-SEED = 20261020
 IN_PROGRESS = Month.of(AS_OF)
 COMPLETE = IN_PROGRESS.previous()
 
 
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory):
-    path = tmp_path_factory.mktemp("up-to-date") / "unit.db"
-    generate_database(path, "unit", SEED)
-    return path
-
-
 @pytest.fixture
-def db_path(generated, tmp_path):
-    path = tmp_path / "unit.db"
-    shutil.copyfile(generated, path)
-    MONTH_CACHE.clear()
-    yield path
-    MONTH_CACHE.clear()
+def db_path(unit_copy):
+    """A copy of the generated unit database (tests/store/conftest.py)."""
+    return unit_copy
 
 
 @pytest.fixture

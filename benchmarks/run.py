@@ -17,7 +17,8 @@ with every figure, for scripts and CI logs. The figures:
   against a raw indexed scan (`scan_s`): a `SELECT` of that month's notes
   joined to their note_contacts, fetched into Python (target ≤ 3× and < 1 s).
   In each run, interleaved: `eval_first_*` from nothing (the process's month
-  cache emptied: facts loaded, every rule applied; target < 1 s);
+  cache emptied: facts loaded, every rule applied; a figure to watch, no target:
+  issue 17 set the ≤ 3× goal on the user's wait, `report_process_*` and the app);
   `eval_saved_*` right after a record is saved on one case (a placement
   written back unchanged in its own transaction, through `month_cache.saving`
   as the record services save): the kept month brought up to date by
@@ -120,7 +121,7 @@ SIZE = (160, 48)
 
 TARGETS = {
     "eval_ratio": 3.0,  # eval_saved_ratio, eval_cached_ratio
-    "eval_s": 1.0,  # every evaluation, eval_first_s included
+    "eval_s": 1.0,  # every evaluation but eval_first_s (issue 17: the goal is the user's wait)
     "unit_eval_ms": 20.0,
     "cold_start_ratio": 2.0,
     "keypress_ms": 50.0,
@@ -347,9 +348,9 @@ def measure_evaluation(path: Path, runs: int, figures: Figures) -> None:
         )
         figures.line(
             f"  from nothing (month cache emptied: facts loaded, every rule applied; the first evaluation of a "
-            f"month in a process): {first_s * 1000:.0f} ms; ratio {first_ratio:.2f}× "
-            f"(< {TARGETS['eval_s']:g} s: {verdict(first_s, TARGETS['eval_s'])}; "
-            f"≤ {TARGETS['eval_ratio']:g}×: {verdict(first_ratio, TARGETS['eval_ratio'])})"
+            f"month in a process): {first_s * 1000:.0f} ms; ratio {first_ratio:.2f}× (a figure to watch: the "
+            f"≤ {TARGETS['eval_ratio']:g}× and < {TARGETS['eval_s']:g} s goal is the wait a user has, issue 17: "
+            f"the report process and the app's screens below)"
         )
         figures.line(
             f"  after a record is saved on one case (the kept month brought up to date): {saved_s * 1000:.1f} ms; "

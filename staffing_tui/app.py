@@ -28,9 +28,10 @@ from staffing_tui.perf import IDLE_TICK_S, IdleCollector, ProcessSettings, resto
 from staffing_tui.present.escape import for_terminal_cell
 from staffing_tui.present.labels import month_name
 from staffing_tui.sample import WorkingCopy, working_copy
-from staffing_tui.screens.actions import ACTION_BINDINGS
+from staffing_tui.screens.actions import ACTION_BINDINGS, StaffingActionScreen
 from staffing_tui.screens.base import DatabaseScreen
 from staffing_tui.screens.commands import StaffingCommands
+from staffing_tui.screens.form_stock import FormStock
 from staffing_tui.screens.staffing import StaffingScreen
 from staffing_tui.store.audit import Identity, as_refusal, identity, not_on_staff_list
 from staffing_tui.store.connection import describe_sqlite_error, hold_open, open_database
@@ -109,6 +110,8 @@ class StaffingApp(App[int]):
         self._drop_controls = DropControlCharacters()
         #: When the staffing with each specialist began: the first time their agenda was opened.
         self._staffings: dict[str, str] = {}
+        #: The next staffing form, composed while the user reads the screen (`FormStock`).
+        self.form_stock = FormStock(self)
 
     def get_line_filters(self) -> list[LineFilter]:
         """Textual's filters (monochrome, dim…), then the guard that keeps control characters in
@@ -133,9 +136,18 @@ class StaffingApp(App[int]):
         # The database stays open while the app runs, so every other process can tell (SQLite's own
         # lock, `store.connection.sole_use`): the sample's working copy is never replaced under us.
         self._held = hold_open(self.db_path)
-        self.set_interval(IDLE_TICK_S, self._collector.tick, name="collect when idle")
+        self.set_interval(IDLE_TICK_S, self._when_idle, name="collect and prepare when idle")
         if self.notice:
             self.notify(self.notice, title="A newer sample", timeout=20, markup=False)
+
+    def _when_idle(self) -> None:
+        """Between the user's keys: collect garbage (`IdleCollector`), then have the next form
+        composed in advance (`FormStock`)."""
+        assert self._collector is not None
+        self._collector.tick()
+        stack = self.screen_stack  # empty while the app closes
+        if self._collector.idle and stack and isinstance(stack[-1], StaffingActionScreen):
+            stack[-1].prepare_form()
 
     def on_unmount(self) -> None:
         if self._held is not None:

@@ -36,8 +36,15 @@ IDLE_AFTER_S = 0.3
 #: How often the app's `IdleCollector` looks (a timer on the app).
 IDLE_TICK_S = 0.25
 #: Objects allocated since the last collection past which the app collects even while the user
-#: types (memory stays bounded whatever the user does).
+#: types (memory stays bounded whatever the user does): once the last key is `QUIET_S` old, when
+#: its work is drawn; the young generations only.
 COLLECT_ANYWAY = 200_000
+#: How long after a key a collection may run while the user types: a key's work (a form, a month,
+#: a save) is drawn within about 100 ms; a collection of the young generations takes 50–200 ms
+#: statewide, and one in the middle of a key's work made it that much slower (issue 17).
+QUIET_S = 0.12
+#: Past this many, the young generations are collected whenever the timer ticks.
+COLLECT_ALWAYS = 4 * COLLECT_ANYWAY
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,8 +83,9 @@ class IdleCollector:
     opened), a third of the time to draw a form. So the automatic collector is off while the app
     runs (`tuned_for_the_app`), and `tick` (on a timer) collects once no key or click came for
     `IDLE_AFTER_S`: the young generations each time enough was allocated, the oldest one time in
-    ten, as Python would. Past `COLLECT_ANYWAY` objects it collects anyway, so memory stays
-    bounded however long the user types. Reference counting frees everything else at once.
+    ten, as Python would. Past `COLLECT_ANYWAY` objects it collects the young generations anyway,
+    once the last key's work is drawn (`QUIET_S`), so memory stays bounded however long the user
+    types. Reference counting frees everything else at once.
     """
 
     def __init__(self, clock=time.monotonic) -> None:
@@ -89,13 +97,22 @@ class IdleCollector:
         """A key or a click came: the user is at work."""
         self._last_input = self._clock()
 
+    @property
+    def idle(self) -> bool:
+        """No key or click came for `IDLE_AFTER_S`."""
+        return self._clock() - self._last_input >= IDLE_AFTER_S
+
     def tick(self) -> int | None:
-        """Collect if it is time; the generation collected, or None."""
+        """Collect if it is time; the generation collected, or None. The oldest generation (all of
+        the month's objects: half a second statewide) only while the user is idle."""
         allocated = gc.get_count()[0]
-        idle = self._clock() - self._last_input >= IDLE_AFTER_S
-        if not (idle and allocated >= GC_THRESHOLD) and allocated < COLLECT_ANYWAY:
+        quiet_for = self._clock() - self._last_input
+        if quiet_for >= IDLE_AFTER_S and allocated >= GC_THRESHOLD:
+            generation = 2 if self._young >= 9 else 1
+        elif (allocated >= COLLECT_ANYWAY and quiet_for >= QUIET_S) or allocated >= COLLECT_ALWAYS:
+            generation = 1
+        else:
             return None
-        generation = 2 if self._young >= 9 else 1
         self._young = 0 if generation == 2 else self._young + 1
         gc.collect(generation)
         return generation

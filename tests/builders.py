@@ -20,14 +20,24 @@ from staffing_tui.store.connection import open_database, set_meta
 def dump(path: Path) -> list[str]:
     """Every statement that would rebuild the database at `path`: two equal dumps, two equal databases
     (but for `generation.token`, random by design, see schema m006: the generation number stands;
-    and for the token and the time each month was kept with, schema m010)."""
+    and for the token and the time each month was kept with, schema m010, and the kept months' ids,
+    made from that token: `kept_months._kept_id_of`; a kept month is named by its month and as-of day)."""
     conn = sqlite3.connect(path)
     try:
-        statements = [line for line in conn.iterdump()
+        named = {str(kept_id): f"'{month}@{as_of}'" for kept_id, month, as_of in conn.execute(
+            "SELECT kept_id, month, as_of FROM kept_months")}
+
+        def kept_named(line: str) -> str:
+            head, _, rest = line.partition("VALUES(")
+            kept_id, _, values = rest.partition(",")
+            return f"{head}VALUES({named.get(kept_id, kept_id)},{values}"
+
+        statements = [kept_named(line) if line.startswith(('INSERT INTO "kept_rows"', 'INSERT INTO "kept_saved"'))
+                      else line for line in conn.iterdump()
                       if not line.startswith(('INSERT INTO "generation"', 'INSERT INTO "kept_months"'))]
-        return statements + [repr(row) for row in conn.execute("SELECT id, n FROM generation")] + [
+        return sorted(statements) + [repr(row) for row in conn.execute("SELECT id, n FROM generation")] + [
             repr(row) for row in conn.execute(
-                "SELECT kept_id, month, as_of, calendar, engine, gen_n FROM kept_months ORDER BY kept_id")]
+                "SELECT month, as_of, calendar, engine, gen_n FROM kept_months ORDER BY month, as_of")]
     finally:
         conn.close()
 

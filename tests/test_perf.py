@@ -63,13 +63,33 @@ def test_the_oldest_generation_is_collected_one_time_in_ten(collector_off, monke
 
 def test_memory_stays_bounded_while_the_user_types_on(collector_off, monkeypatch):
     monkeypatch.setattr(perf, "COLLECT_ANYWAY", 500)
+    monkeypatch.setattr(perf, "COLLECT_ALWAYS", 10**9)
     clock = Clock()
     collector = IdleCollector(clock)
     gc.collect()
     kept = allocate(1000)
     collector.input()  # typing, never idle
+    assert collector.tick() is None  # the key's work is still being drawn
+    clock.now += 2 * perf.QUIET_S  # (not yet idle: IDLE_AFTER_S)
     assert collector.tick() == 1
     assert kept
+
+
+def test_while_the_user_types_only_the_young_generations_are_collected(collector_off, monkeypatch):
+    monkeypatch.setattr(perf, "COLLECT_ANYWAY", 500)
+    monkeypatch.setattr(perf, "COLLECT_ALWAYS", 5000)
+    monkeypatch.setattr(perf, "GC_THRESHOLD", 100)
+    clock = Clock()
+    collector = IdleCollector(clock)
+    generations, kept = [], []
+    for _ in range(20):
+        collector.input()  # a key each time; a tick right after it
+        kept.append(allocate(6000))
+        generations.append(collector.tick())  # past COLLECT_ALWAYS: whenever the timer ticks
+    assert generations == [1] * 20  # never the oldest: half a second statewide
+    clock.now += 2 * perf.IDLE_AFTER_S
+    kept.append(allocate(6000))
+    assert collector.tick() == 2  # idle at last: the oldest, its turn overdue
 
 
 def test_the_app_turns_the_automatic_collector_off_and_gives_it_back():

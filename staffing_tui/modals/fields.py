@@ -159,6 +159,11 @@ class ProblemList(Static):
     ProblemList.-shown { display: block; }
     """
 
+    _shown: tuple[str, ...] = ()
+
     def show(self, problems: list[str]) -> None:
+        if tuple(problems) == self._shown:
+            return  # an update lays the whole form out again (25 ms statewide, while a save is read)
+        self._shown = tuple(problems)
         self.update(Content("\n".join(f"• {shown(problem)}" for problem in problems)))
         self.set_class(bool(problems), "-shown")

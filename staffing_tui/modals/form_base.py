@@ -145,6 +145,9 @@ def form_bindings(save_label: str) -> list[Binding]:
     ]
 
 
+#: How long a save may take before Save is drawn greyed out (`StaffingForm.action_save`).
+SAVING_SHOWN_AFTER_S = 0.15
+
 PersonChoice = Literal["required", "optional", "parents"]
 NO_ONE = ""  # the Select value of "whole case" / "no case"
 
@@ -184,6 +187,10 @@ class StaffingForm(SaveOrCancel):
 
     BINDINGS = form_bindings("Save")
     VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]
+    #: No automatic focus: it went to the fields' scroll container, and a container gaining (then
+    #: losing) focus restyles everything in it, twice 25 ms before the first paint (issue 17).
+    #: `_apply` focuses the first choice to make instead.
+    AUTO_FOCUS = ""
 
     DEFAULT_CSS = """
     StaffingForm { align: center middle; }
@@ -232,6 +239,11 @@ class StaffingForm(SaveOrCancel):
         #: What the form opens with, read before it was shown (`screens.actions`: the form is then
         #: drawn once, filled in, instead of loading and drawn again).
         self.preloaded: FormSetup | None = None
+        #: Composed and mounted in advance, not shown yet (`screens.form_stock`): it reads nothing
+        #: until it is taken and given its data (`preloaded`).
+        self.held = False
+        #: The record saved, while the form waits for the screen below to draw it (`_saved`).
+        self.saved_id: int | None = None
 
     # --- what subclasses provide ------------------------------------------------------------
 
@@ -314,12 +326,16 @@ class StaffingForm(SaveOrCancel):
         return Select([], prompt=prompt, compact=True, id=widget_id)
 
     def on_mount(self) -> None:
-        if self.preloaded is not None:
-            self._apply(self.preloaded)
-            return
+        if self.preloaded is not None or self.held:
+            return  # filled in when first shown (`on_screen_resume`)
         self.query_one("#form-fields").loading = True
         self.query_one("#save", Button).disabled = True
         self._load()
+
+    def on_screen_resume(self) -> None:
+        # Before Textual lays the screen out for its first paint (its own handler runs after this one).
+        if self.setup is None and self.preloaded is not None:
+            self._apply(self.preloaded)
 
     # --- loading ----------------------------------------------------------------------------
 
@@ -380,7 +396,7 @@ class StaffingForm(SaveOrCancel):
         self.setup_fields(setup)
         self.query_one("#form-fields").loading = False
         self.show_not_allowed(setup.not_allowed)
-        self.call_after_refresh(self._focus_first_field)
+        self._focus_first_field()
         self.fields_changed()
         self.call_after_refresh(self._remember_opened_fields)
 
@@ -406,7 +422,11 @@ class StaffingForm(SaveOrCancel):
         return self._opened_with is not None and self._field_values() != self._opened_with
 
     def action_cancel(self) -> None:
-        """Escape: close with nothing saved — asking first when something was typed (issue 17)."""
+        """Escape: close with nothing saved — asking first when something was typed (issue 17). Once
+        saved (the screen below still drawing its new rows), it closes as saved."""
+        if self.saved_id is not None:
+            self._close_saved()
+            return
         if not self.typed:
             self.dismiss(None)
             return
@@ -590,8 +610,14 @@ class StaffingForm(SaveOrCancel):
             self.check_request()
             return
         self.saving = True
-        self.update_save_state()
         self._save(request)
+        # Save greyed out only when saving takes a moment (another user holds the lock): drawn
+        # first, it held the save back 30 ms on the statewide database (issue 17).
+        self.set_timer(SAVING_SHOWN_AFTER_S, self._show_saving)
+
+    def _show_saving(self) -> None:
+        if self.saving:
+            self.update_save_state()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="form-save", name="save the record")
     def _save(self, request: Any) -> None:
@@ -613,9 +639,22 @@ class StaffingForm(SaveOrCancel):
 
     @on(FormSaved)
     def _saved(self, message: FormSaved) -> None:
-        self.saving = False
+        """The record is committed, and the screens below are reading again (`_save`): the form
+        closes (`saved`) once the one below has drawn its new rows, so the supervisor sees them at
+        once instead of the old ones first (issue 17, save → row refreshed)."""
+        self.saved_id = message.record_id
         self.show_problems([])
-        self.saved(message.record_id)
+        stack = self.app.screen_stack
+        below = stack[-2] if len(stack) > 1 and stack[-1] is self else None
+        if isinstance(below, DatabaseScreen):
+            below.when_drawn_again(self._close_saved)
+        else:
+            self._close_saved()
+
+    def _close_saved(self) -> None:
+        if self.saving and self.saved_id is not None and self.is_current:
+            self.saving = False
+            self.saved(self.saved_id)
 
 
     def work_failed(self, worker: Worker) -> None:

@@ -22,6 +22,7 @@ from staffing_tui.domain.enums import StaffRole
 from staffing_tui.domain.months import Month
 from staffing_tui.modals.context import FormContext
 from staffing_tui.present.labels import shown, staff_label
+from staffing_tui.screens import form_stock
 from staffing_tui.screens.base import DatabaseScreen
 from staffing_tui.store.audit import Identity, may_approve_for
 from staffing_tui.store.directory import StaffMember
@@ -77,32 +78,15 @@ ACTION_BINDINGS = [
 class FormReady(Message):
     """A form's opening data is read (`StaffingActionScreen._open_form`): show it."""
 
-    def __init__(self, form: StaffingForm, setup: FormSetup, noun: str) -> None:
+    def __init__(self, form: StaffingForm, setup: FormSetup, noun: str, *, wanted: bool) -> None:
         super().__init__()
         self.form, self.setup, self.noun = form, setup, noun
+        #: False: the reading was superseded (another form asked for meanwhile).
+        self.wanted = wanted
 
 
 #: Keys whose refusal is explained when pressed (a disabled binding is otherwise silent).
 ACTION_KEYS: dict[str, str] = {"e": "exception", "p": "plan", "n": "note", "s": "step", "a": "agenda"}
-
-
-def form_of(kind: str) -> type[Screen[Any]]:
-    """The modal screen of the action `kind` ("exception", "plan", "note", "step", "agenda"), opened
-    with a `FormContext`.
-
-    Imported here, when a form is first opened, not when the app starts: the forms and the agenda
-    (Textual's Markdown viewer, pygments) took 0.2 s of the app's 0.4 s import (measured with
-    `python -X importtime`; `benchmarks/run.py --only app` for the cold start).
-    """
-    from staffing_tui.modals.agenda import AgendaScreen
-    from staffing_tui.modals.exception_form import ExceptionForm
-    from staffing_tui.modals.note_form import StaffingNoteForm
-    from staffing_tui.modals.plan_form import ContactPlanForm
-    from staffing_tui.modals.step_form import NextStepForm
-
-    forms: dict[str, type[Screen[Any]]] = {"exception": ExceptionForm, "plan": ContactPlanForm,
-                                            "note": StaffingNoteForm, "step": NextStepForm, "agenda": AgendaScreen}
-    return forms[kind]
 
 
 def approval_refusal(actor: StaffMember | None, specialist: StaffMember, verb: str,
@@ -211,7 +195,7 @@ class StaffingActionScreen(DatabaseScreen):
 
         from staffing_tui.modals.form_base import StaffingForm  # imported already by `form_of`
 
-        form = form_of(kind)(self.form_context(target))
+        form = self.staffing_app.form_stock.take(kind, self.form_context(target))
         if isinstance(form, StaffingForm):
             self._open_form(form, action.noun)
         else:
@@ -222,13 +206,23 @@ class StaffingActionScreen(DatabaseScreen):
         """Read what `form` opens with, then show it: drawn once, filled in (a form shown first and
         filled in after took two full draws of the screen, and its reading waited on the first)."""
         setup = form.build_setup()
-        if not get_current_worker().is_cancelled:
-            self.post_message(FormReady(form, setup, noun))
+        self.post_message(FormReady(form, setup, noun, wanted=not get_current_worker().is_cancelled))
 
     @on(FormReady)
     def _form_ready(self, message: FormReady) -> None:
-        if self.app.screen is self:  # else the user went elsewhere meanwhile
+        if message.wanted and self.app.screen is self:  # else the user went elsewhere meanwhile
             self._show_form(message.form, message.setup, message.noun)
+        else:  # it may have been composed in advance: not shown, it goes
+            self.staffing_app.form_stock.discard(message.form)
+
+    def prepare_form(self) -> None:
+        """Have the next form composed in advance (`FormStock`), for this screen's month, when a
+        form could be opened from here now."""
+        stock = self.staffing_app.form_stock
+        target = self.action_target()
+        if self.app.screen is not self or target is None or self.refusal(stock.kind) is not None:
+            return
+        stock.prepare(self.form_context(target))
 
     def _show_form(self, form: Screen[Any], setup: FormSetup | None, noun: str) -> None:
         """Show `form`; `setup` is what a staffing form opens with, read already (None: another
@@ -238,6 +232,9 @@ class StaffingActionScreen(DatabaseScreen):
         def saved(record_id: object) -> None:
             if record_id is not None:
                 self.staffing_app.record_saved(noun, record_id, reload=setup is None)
+            # The next form composed once this screen is drawn (after a save, with its new rows:
+            # the form waited for them, `StaffingForm._saved`).
+            self.call_after_refresh(self.prepare_form)
 
         if setup is not None:
             form.preloaded = setup  # type: ignore[attr-defined]
@@ -254,5 +251,5 @@ class StaffingActionScreen(DatabaseScreen):
                 self.staffing_app.reload_screens()
 
         since = self.staffing_app.staffing_began(target.specialist.staff_id)
-        self.app.push_screen(form_of("agenda")(self.form_context(ActionTarget(target.specialist)), since=since),
+        self.app.push_screen(form_stock.form_of("agenda")(self.form_context(ActionTarget(target.specialist)), since=since),
                              callback=closed)

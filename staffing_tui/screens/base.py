@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from sqlite_utils import Database
-from textual import on
+from textual import events, on
+from textual._context import NoActiveAppError
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
@@ -42,7 +43,37 @@ def database_at(path: Path, *, readonly: bool = False) -> Iterator[Database]:
 BUSY_SENTENCE = describe_sqlite_error(sqlite3.OperationalError("database is locked")).capitalize()
 
 
-class DatabaseScreen(Screen):
+class StyledOnce(Screen):
+    """A screen styled once when it is first shown, not three times (issue 17, form open).
+
+    Textual styles every widget as it is mounted, then again the whole screen when it
+    resumes (right after, for a new screen), and again when its first resize sets the
+    breakpoint classes (`-narrow`, `-short` …). For a form of forty widgets each pass was
+    about 20 ms before the first paint. Here the breakpoint classes are set before anything
+    is mounted, and the first resume keeps the styles the mount gave.
+    """
+
+    def __init__(self, *, name: str | None = None, id: str | None = None) -> None:
+        super().__init__(name=name, id=id)
+        self._shown_before = False
+        try:
+            width, height = self.app.size
+        except NoActiveAppError:  # built outside an app (a test): the first resize sets them
+            return
+        for size, breakpoints in ((width, self.HORIZONTAL_BREAKPOINTS or self.app.HORIZONTAL_BREAKPOINTS),
+                                  (height, self.VERTICAL_BREAKPOINTS or self.app.VERTICAL_BREAKPOINTS)):
+            fitting = [name for least, name in sorted(breakpoints or ()) if size >= least]
+            if fitting:
+                self.add_class(fitting[-1], update=False)
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Handlers run from the subclass down: this one before Textual's own `Screen._on_screen_resume`.
+        if not self._shown_before:
+            self._shown_before = True
+            event.refresh_styles = False  # just styled by its mount
+
+
+class DatabaseScreen(StyledOnce):
     """A screen whose thread workers read the database at `db_path`."""
 
     def __init__(self, db_path: Path, *, name: str | None = None, id: str | None = None) -> None:
@@ -54,6 +85,11 @@ class DatabaseScreen(Screen):
 
     def reload(self) -> None:
         """Read the database again (after a record was saved); override."""
+
+    def when_drawn_again(self, callback: Callable[[], None]) -> None:
+        """Call `callback` once what the last `reload()` read is shown (a form closes then: the
+        supervisor sees the new rows at once, not the old ones first). Default: at once."""
+        callback()
 
     @on(Worker.StateChanged)
     def _hand_worker_state_to_app(self, event: Worker.StateChanged) -> None:

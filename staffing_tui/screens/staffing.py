@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import replace
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from textual import events, on, work
@@ -158,6 +158,10 @@ def caseload_heading(specialist: StaffMember, month: Month, rows: list[Row], sho
     )
 
 
+#: The longest a form that saved waits for the caseload's new rows before it closes anyway
+#: (`StaffingScreen.when_drawn_again`); they take 30–60 ms on the statewide database.
+RELOAD_WAIT_S = 0.3
+
 #: The actions whose availability depends on what is chosen (see `check_action`).
 _STATEFUL_ACTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("filter", ()),
@@ -190,6 +194,9 @@ class StaffingScreen(StaffingActionScreen):
         self._exceptions: dict[int, ExceptionSummary | None] = {}
         #: The month and units last asked for on demand (a caseload of a unit not evaluated yet).
         self._units_asked: tuple[Month, frozenset[str | None]] | None = None
+        #: Waiting for the rows of the last `reload()` to be drawn (`when_drawn_again`).
+        self._after_reload: list[Callable[[], None]] = []
+        self._reloading = False
 
     def compose(self) -> ComposeResult:
         yield StaffingHeader()
@@ -247,7 +254,23 @@ class StaffingScreen(StaffingActionScreen):
     def reload(self) -> None:
         """Evaluate the month shown again (a record was saved): badges and caseload follow."""
         self._exceptions.clear()
+        self._reloading = True
         self.load_month(self.evaluation.month if self.evaluation else self.requested_month)
+
+    def when_drawn_again(self, callback: Callable[[], None]) -> None:
+        """Call `callback` once the rows of the last `reload()` are in the caseload, or after
+        `RELOAD_WAIT_S` at the most (a slow or failed evaluation keeps no form waiting)."""
+        if not self._reloading:
+            callback()
+            return
+        self._after_reload.append(callback)
+        self.set_timer(RELOAD_WAIT_S, self._drawn_again)
+
+    def _drawn_again(self) -> None:
+        self._reloading = False
+        callbacks, self._after_reload = self._after_reload, []
+        for callback in callbacks:
+            callback()
 
     def _app_month_changed(self, month: Month | None) -> None:
         if month is not None and (self.evaluation is None or month != self.evaluation.month):
@@ -272,6 +295,7 @@ class StaffingScreen(StaffingActionScreen):
             self.specialist = evaluation.specialist(self.specialist.staff_id) or self.specialist
         self._show_caseload()
         self.refresh_bindings()  # a loading tree offers no bindings; now it does again
+        self._drawn_again()
 
     @on(UnitsEvaluated)
     def _units_evaluated(self, message: UnitsEvaluated) -> None:
@@ -435,6 +459,7 @@ class StaffingScreen(StaffingActionScreen):
         self.refresh_bindings()
         if worker.group != "month":
             return
+        self._drawn_again()
         if self.evaluation is None:
             self._set_heading(Content("Nothing to show: the month could not be evaluated (see the message)."))
         elif self.staffing_app.month != self.evaluation.month:

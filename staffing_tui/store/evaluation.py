@@ -167,9 +167,7 @@ def kept_month_counts(db: Database, month: Month, as_of: date) -> MonthCounts | 
 
     def counted() -> MonthCounts | None:
         kept = counts_if_kept(db, month, as_of)
-        if kept is None:
-            return None
-        return MonthCounts(month, as_of, {pair: Summary.of_counts(by_status) for pair, by_status in kept.items()})
+        return None if kept is None else MonthCounts(month, as_of, kept)
 
     # Back and forth between two months: counted once while nothing is written (25 ms statewide).
     return MONTH_CACHE.per_state(db, ("counts", month, as_of), counted)

@@ -14,6 +14,7 @@ from staffing_tui.domain.months import Month
 from staffing_tui.modals.context import FormContext
 from staffing_tui.modals.identity import IdentityScreen
 from staffing_tui.screens import actions
+from staffing_tui.screens import form_stock
 from staffing_tui.screens.staffing import StaffingScreen
 from staffing_tui.store.connection import open_database
 from tests.app import stubs
@@ -30,8 +31,8 @@ def _forget_opened():
 
 def stub_action(monkeypatch, kind: str, stub: str) -> None:
     """Open the stand-in `stub` (tests.app.stubs) instead of the form of `kind`."""
-    real = actions.form_of
-    monkeypatch.setattr(actions, "form_of", lambda asked: getattr(stubs, stub) if asked == kind else real(asked))
+    real = form_stock.form_of
+    monkeypatch.setattr(form_stock, "form_of", lambda asked: getattr(stubs, stub) if asked == kind else real(asked))
 
 
 async def test_without_as_the_app_asks_who_is_using_it_supervisors_first(caseload_db: Path):

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import staffing_tui.screens.actions as actions
+from staffing_tui.screens import form_stock
 import staffing_tui.screens.detail as detail_screen
 import staffing_tui.screens.staffing as staffing_screen
 from staffing_tui.domain.months import Month
@@ -46,7 +47,7 @@ def october_held(monkeypatch) -> threading.Event:
 def forms_recorded(monkeypatch) -> list:
     """Every form opens the stand-in that stays open and records its context (tests.app.stubs)."""
     stubs.OPENED.clear()
-    monkeypatch.setattr(actions, "form_of", lambda kind: stubs.OpenScreen)
+    monkeypatch.setattr(form_stock, "form_of", lambda kind: stubs.OpenScreen)
     return stubs.OPENED
 
 

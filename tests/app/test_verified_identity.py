@@ -19,6 +19,7 @@ from staffing_tui.app import run_app
 from staffing_tui.modals.exception_form import ExceptionForm
 from staffing_tui.modals.identity import IdentityScreen
 from staffing_tui.screens import actions
+from staffing_tui.screens import form_stock
 from staffing_tui.screens.actions import ActionTarget
 from staffing_tui.screens.commands import StaffingCommands
 from staffing_tui.screens.staffing import StaffingScreen
@@ -55,7 +56,7 @@ def _forget_opened():
 
 @pytest.mark.slow
 async def test_a_verified_database_acts_as_the_logged_in_person_without_a_picker(verified_db: Path, monkeypatch):
-    monkeypatch.setattr(actions, "form_of", lambda kind: stubs.SavingExceptionForm)
+    monkeypatch.setattr(form_stock, "form_of", lambda kind: stubs.SavingExceptionForm)
     recorder = Recorder()
     app = staffing_app(verified_db, as_staff=None)
     async with app.run_test(size=SIZE, message_hook=recorder) as pilot:

@@ -29,7 +29,7 @@ from staffing_tui.errors import UserError
 from staffing_tui.present.report import report_to_json
 from staffing_tui.store import schema
 from staffing_tui.store.connection import get_meta, open_database, set_meta
-from staffing_tui.store.evaluation import MonthReport, month_report
+from staffing_tui.store.evaluation import MonthReport, Summary, month_report
 from staffing_tui.store.facts import Scope, load_month_facts
 from staffing_tui.store.importer import import_rows
 from staffing_tui.store.kept_months import (
@@ -67,11 +67,11 @@ def evaluated_json(path, month, unit_id=None, specialist_id=None) -> str:
 
 
 def counts_of(rows):
-    counts: dict = {}
+    """Per (unit, specialist), the summary of their rows (what `kept_counts` gives)."""
+    by_pair: dict = {}
     for row in rows:
-        by_status = counts.setdefault((row.unit_id, row.specialist_id), {})
-        by_status[row.status] = by_status.get(row.status, 0) + 1
-    return counts
+        by_pair.setdefault((row.unit_id, row.specialist_id), []).append(row)
+    return {pair: Summary.of(pair_rows) for pair, pair_rows in by_pair.items()}
 
 
 def a_unit_and_a_specialist(rows):
@@ -203,6 +203,32 @@ def test_a_save_through_saving_is_followed_and_the_next_read_is_a_fresh_evaluati
         kept = assert_served_as_evaluated(db_path, month)
         assert kept.saved == {case_id}
     assert month_report(open_database(db_path, readonly=True), COMPLETE, AS_OF).rows == after
+
+
+def test_counts_read_before_a_save_and_a_keeping_again_are_never_served_for_the_new_entry(db_path):
+    """A process remembers each kept month's counts by its id (`_base_counts`), then takes the saved
+    cases off and puts them back; keeping the month again (`prepare` while the app runs) makes a new
+    entry with a new id, never the old one's, or the old counts would be served without the save.
+    (The month in progress: kept last, it has the highest id, the one SQLite would give again.)"""
+    writer = open_database(db_path)
+    before = find_kept(writer, IN_PROGRESS, AS_OF)
+    remembered = kept_counts(writer, before)
+    assert remembered == counts_of(fresh(db_path, IN_PROGRESS))
+    case_id = writer.execute(  # closed the day before the month began: its rows leave the month
+        f"SELECT case_id FROM cases WHERE opened_on < '{IN_PROGRESS.start}' AND closed_on IS NULL "
+        "ORDER BY case_id").fetchone()[0]
+    with saving(writer, case_id):
+        writer.execute("UPDATE cases SET closed_on = ? WHERE case_id = ?",
+                       [str(date.fromordinal(IN_PROGRESS.start.toordinal() - 1)), case_id])
+    moved = find_kept(writer, IN_PROGRESS, AS_OF)
+    assert (moved.kept_id, moved.saved) == (before.kept_id, {case_id})
+    after = counts_of(fresh(db_path, IN_PROGRESS))
+    assert after != remembered  # the comparisons below mean something
+    assert kept_counts(writer, moved) == after
+    assert keep_months(writer, [IN_PROGRESS], AS_OF) == 1  # kept again, at the same state
+    again = find_kept(writer, IN_PROGRESS, AS_OF)
+    assert again.kept_id != before.kept_id and again.saved == frozenset()
+    assert kept_counts(writer, again) == after
 
 
 def test_a_save_commits_even_when_the_kept_months_cannot_follow_it_and_they_are_not_served(db_path, monkeypatch):

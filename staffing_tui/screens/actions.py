@@ -220,7 +220,7 @@ class StaffingActionScreen(DatabaseScreen):
         form could be opened from here now."""
         stock = self.staffing_app.form_stock
         target = self.action_target()
-        if self.app.screen is not self or target is None or self.refusal(stock.kind) is not None:
+        if stock.kind is None or self.app.screen is not self or target is None or self.refusal(stock.kind):
             return
         stock.prepare(self.form_context(target))
 

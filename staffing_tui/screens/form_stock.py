@@ -4,7 +4,8 @@ under 100 ms on the statewide database).
 Most of the time to open a form went to Textual composing, styling and mounting its forty widgets
 (60–80 ms of 130–190 ms on the benchmark machine), the same every time, whatever the form is for.
 So while the supervisor reads the caseload, `FormStock` composes and mounts one form out of sight:
-of the kind last opened (the staffing note, the most frequent, before any), for the month shown.
+of the kind last opened, for the month shown (none before the first form is opened: its modules
+and widgets are memory a supervisor who only looks never needs).
 Asked for that kind, the form takes its specialist, case and person (`FormContext`), reads its
 data and is shown, already composed. Its layout depends only on the month and the privacy mask
 (`compose_key`); a held form for another month or mask is thrown away and a new one built.
@@ -57,18 +58,16 @@ def compose_key(kind: str, ctx: FormContext) -> tuple[str, Month, bool]:
 class FormStock:
     """At most one staffing form composed and mounted in advance, not shown (see the module)."""
 
-    #: The kind of form held when none was opened yet: the staffing note, the one a staffing
-    #: records most often.
-    FIRST_KIND = "note"
-
     def __init__(self, app: App) -> None:
         self._app = app
         self._held: StaffingForm | None = None
         #: What the held form was composed for: `compose_key` and the app's theme (a held form is
         #: not restyled when the theme changes: it is not on the screen stack).
         self._key: tuple[tuple[str, Month, bool], str] | None = None
-        #: The kind last opened: the one made ready next.
-        self.kind = self.FIRST_KIND
+        #: The kind last opened: the one made ready next. None before any form was opened: until
+        #: the supervisor records something, no form module is imported and none is held (the
+        #: app's memory on a statewide database stays under 60 MB; a held form is about 5 MB).
+        self.kind: str | None = None
 
     @property
     def held(self) -> StaffingForm | None:
@@ -90,6 +89,8 @@ class FormStock:
         """Compose and mount a form of the kind last opened for `ctx`'s month and mask, unless one is
         held already. Takes the UI thread for as long as composing a form does: call it when the
         user is not typing (the app's idle tick) or right after a form closed."""
+        if self.kind is None:
+            return
         from staffing_tui.modals.form_base import StaffingForm
 
         key = self._key_of(self.kind, ctx)

@@ -30,10 +30,29 @@ async def prepared(pilot) -> StaffingForm:
     return held
 
 
+async def a_note_opened_and_closed(pilot) -> None:
+    await pilot.press("n")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, StaffingNoteForm)
+    await pilot.press("escape")
+    await settle(pilot)
+
+
+async def test_nothing_is_composed_in_advance_before_a_first_form_is_opened(caseload_db: Path):
+    app = staffing_app(caseload_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_caseload(pilot, "S1")
+        await settle(pilot, pause=0.8)
+        assert app.form_stock.held is None  # a supervisor who only looks needs no form in memory
+        await a_note_opened_and_closed(pilot)
+        assert isinstance(await prepared(pilot), StaffingNoteForm)
+
+
 async def test_the_next_form_is_composed_while_the_caseload_is_read_and_n_shows_it_filled_in(caseload_db: Path):
     app = staffing_app(caseload_db)
     async with app.run_test(size=SIZE) as pilot:
         table = await open_caseload(pilot, "S1")
+        await a_note_opened_and_closed(pilot)
         held = await prepared(pilot)
         assert isinstance(held, StaffingNoteForm) and held.is_running and held.setup is None
         assert held not in app.screen_stack  # mounted out of sight, not shown
@@ -52,6 +71,7 @@ async def test_a_form_is_shown_once_what_was_typed_in_it_never_comes_back(caselo
     app = staffing_app(caseload_db)
     async with app.run_test(size=SIZE) as pilot:
         await open_caseload(pilot, "S1")
+        await a_note_opened_and_closed(pilot)
         first = await prepared(pilot)
         await pilot.press("n")
         await settle(pilot)
@@ -70,6 +90,7 @@ async def test_a_held_form_of_another_month_or_kind_is_not_used(caseload_db: Pat
     app = staffing_app(caseload_db)
     async with app.run_test(size=SIZE) as pilot:
         await open_caseload(pilot, "S1")
+        await a_note_opened_and_closed(pilot)
         held = await prepared(pilot)
         await pilot.press("left_square_bracket")  # October: a form of November's would be wrong
         await settle(pilot)

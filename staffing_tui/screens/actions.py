@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from textual import events, on, work
 from textual.binding import Binding
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.reactive import var
 from textual.screen import Screen
@@ -219,8 +220,13 @@ class StaffingActionScreen(DatabaseScreen):
         """Have the next form composed in advance (`FormStock`), for this screen's month, when a
         form could be opened from here now."""
         stock = self.staffing_app.form_stock
-        target = self.action_target()
-        if stock.kind is None or self.app.screen is not self or target is None or self.refusal(stock.kind):
+        if stock.kind is None or self.app.screen is not self:
+            return
+        try:
+            target = self.action_target()
+        except NoMatches:  # the app is closing: its widgets went before the idle tick stopped
+            return
+        if target is None or self.refusal(stock.kind):
             return
         stock.prepare(self.form_context(target))
 

@@ -161,3 +161,22 @@ async def test_the_caseload_draws_what_its_rows_hold_now_its_drawn_cells_kept_or
         table.show_rows([rows[1], rows[0], *rows[2:]], names, masked=masked, month=month)  # two rows swap places
         await settle(pilot)
         assert drawn()[:2] == [before[1], before[0]]
+
+
+async def test_the_idle_tick_while_the_app_closes_prepares_nothing_and_raises_nothing(caseload_db: Path,
+                                                                                        monkeypatch):
+    from textual.css.query import NoMatches
+
+    app = staffing_app(caseload_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_caseload(pilot, "S1")
+        await a_note_opened_and_closed(pilot)
+        app.form_stock.discard(await prepared(pilot))
+        screen = app.screen
+
+        def widgets_gone():  # as when the app closes: its widgets go before its timers stop
+            raise NoMatches("No nodes match 'CaseloadTable'")
+
+        monkeypatch.setattr(screen, "action_target", widgets_gone)
+        screen.prepare_form()
+        assert app.form_stock.held is None

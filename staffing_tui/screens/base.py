@@ -62,9 +62,8 @@ class StyledOnce(Screen):
             return
         for size, breakpoints in ((width, self.HORIZONTAL_BREAKPOINTS or self.app.HORIZONTAL_BREAKPOINTS),
                                   (height, self.VERTICAL_BREAKPOINTS or self.app.VERTICAL_BREAKPOINTS)):
-            fitting = [name for least, name in sorted(breakpoints or ()) if size >= least]
-            if fitting:
-                self.add_class(fitting[-1], update=False)
+            # Textual's own choice of class (what its first resize would set), so nothing changes then.
+            self.add_class(*self._get_breakpoint_classes(size, breakpoints or []), update=False)
 
     def on_screen_resume(self, event: events.ScreenResume) -> None:
         # Handlers run from the subclass down: this one before Textual's own `Screen._on_screen_resume`.

@@ -58,8 +58,7 @@ import heapq
 import json
 import logging
 import sqlite3
-import threading
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -345,36 +344,32 @@ _STATUS_OF = {status.value: status for status in Status}
 
 Pair = tuple[str | None, str]
 
-#: Each kept month's rows counted once per process, then adjusted for the cases saved since
-#: (`kept_counts`); a few months, the newest (the trend reads twelve, once).
-_BASE_COUNTS: OrderedDict[tuple, tuple[dict[Pair, dict[Status, int]], dict[Pair, Summary]]] = OrderedDict()
-_BASE_COUNTS_SIZE = 16
-_BASE_LOCK = threading.Lock()
+
+def _grouped(db: Database, kept: Kept, where: str = "", params: Iterable[object] = ()) -> Iterator[
+        tuple[Pair, Status, int]]:
+    """The kept month's rows (those matching `where` too) counted per (unit, specialist) and status."""
+    status_of = _STATUS_OF
+    for unit_key, specialist_id, status, count in db.conn.execute(
+            f"SELECT unit_key, specialist_id, status, count(*) FROM kept_rows WHERE kept_id = ? {where} "
+            "GROUP BY unit_key, specialist_id, status", [kept.kept_id, *params]):
+        yield (unit_key or None, specialist_id), status_of[status], count
 
 
 def _base_counts(db: Database, kept: Kept) -> tuple[dict[Pair, dict[Status, int]], dict[Pair, Summary]]:
     """Every row of the kept month counted per (unit, specialist) and status, saved cases and all,
-    and their summaries: read from the counts index once per process. A kept month's rows never
-    change while it is kept (a save moves it on and lists the case as saved; keeping it again at
-    another state makes an entry with another id: `_kept_id_of`), so the counts hold for the id."""
-    key = (_file_of(db), kept.kept_id, kept.month, kept.as_of)
-    with _BASE_LOCK:
-        if key[0] is not None and key in _BASE_COUNTS:
-            _BASE_COUNTS.move_to_end(key)
-            return _BASE_COUNTS[key]
-    counts: dict[Pair, dict[Status, int]] = {}
-    status_of = _STATUS_OF
-    for unit_key, specialist_id, status, count in db.conn.execute(
-            "SELECT unit_key, specialist_id, status, count(*) FROM kept_rows WHERE kept_id = ? "
-            "GROUP BY unit_key, specialist_id, status", [kept.kept_id]):
-        counts.setdefault((unit_key or None, specialist_id), {})[status_of[status]] = count
-    base = counts, {pair: Summary.of_counts(by_status) for pair, by_status in counts.items()}
-    if key[0] is not None:
-        with _BASE_LOCK:
-            _BASE_COUNTS[key] = base
-            while len(_BASE_COUNTS) > _BASE_COUNTS_SIZE:
-                _BASE_COUNTS.popitem(last=False)
-    return base
+    and their summaries: read from the counts index once per process (`MonthCache.per_state`,
+    moved on with this process's saves). A kept month's rows never change while it is kept (a save
+    moves it on and lists the case as saved; keeping it again at another state makes an entry with
+    another id: `_kept_id_of`), so the counts hold for the id."""
+
+    def counted() -> tuple[dict[Pair, dict[Status, int]], dict[Pair, Summary]]:
+        counts: dict[Pair, dict[Status, int]] = {}
+        for pair, status, count in _grouped(db, kept):
+            counts.setdefault(pair, {})[status] = count
+        return counts, {pair: Summary.of_counts(by_status) for pair, by_status in counts.items()}
+
+    return MONTH_CACHE.per_state(db, ("kept counts", kept.kept_id, kept.month, kept.as_of), counted,
+                                 follows_saves=True)
 
 
 def kept_counts(db: Database, kept: Kept) -> dict[Pair, Summary]:
@@ -389,14 +384,9 @@ def kept_counts(db: Database, kept: Kept) -> dict[Pair, Summary]:
     if not kept.saved:
         return dict(summaries)
     changed: dict[Pair, dict[Status, int]] = {}
-    status_of = _STATUS_OF
-    for unit_key, specialist_id, status, count in db.conn.execute(
-            "SELECT unit_key, specialist_id, status, count(*) FROM kept_rows "
-            "WHERE kept_id = ? AND case_id IN (SELECT value FROM json_each(?)) "
-            "GROUP BY unit_key, specialist_id, status", [kept.kept_id, json.dumps(sorted(kept.saved))]):
-        pair = (unit_key or None, specialist_id)
-        by_status = changed.setdefault(pair, dict(counts[pair]))
-        by_status[status_of[status]] -= count
+    for pair, status, count in _grouped(db, kept, "AND case_id IN (SELECT value FROM json_each(?))",
+                                        [json.dumps(sorted(kept.saved))]):
+        changed.setdefault(pair, dict(counts[pair]))[status] -= count
     for row in _saved_rows(db, kept, Scope()):
         pair = (row.unit_id, row.specialist_id)
         by_status = changed.setdefault(pair, dict(counts.get(pair, {})))

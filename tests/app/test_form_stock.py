@@ -16,7 +16,7 @@ from staffing_tui.modals.note_form import StaffingNoteForm
 from staffing_tui.modals.step_form import NextStepForm
 from staffing_tui.screens.staffing import StaffingScreen
 from staffing_tui.widgets.caseload_table import CaseloadTable
-from tests.conftest import open_caseload, settle, staffing_app
+from tests.conftest import caseload_of, open_caseload, settle, staffing_app
 
 SIZE = (120, 40)
 
@@ -38,6 +38,13 @@ async def a_note_opened_and_closed(pilot) -> None:
     await settle(pilot)
 
 
+async def a_held_note(pilot) -> StaffingForm:
+    """S1's caseload, a staffing note opened and closed: the next one held."""
+    await open_caseload(pilot, "S1")
+    await a_note_opened_and_closed(pilot)
+    return await prepared(pilot)
+
+
 async def test_nothing_is_composed_in_advance_before_a_first_form_is_opened(caseload_db: Path):
     app = staffing_app(caseload_db)
     async with app.run_test(size=SIZE) as pilot:
@@ -51,9 +58,8 @@ async def test_nothing_is_composed_in_advance_before_a_first_form_is_opened(case
 async def test_the_next_form_is_composed_while_the_caseload_is_read_and_n_shows_it_filled_in(caseload_db: Path):
     app = staffing_app(caseload_db)
     async with app.run_test(size=SIZE) as pilot:
-        table = await open_caseload(pilot, "S1")
-        await a_note_opened_and_closed(pilot)
-        held = await prepared(pilot)
+        held = await a_held_note(pilot)
+        table = caseload_of(app)
         assert isinstance(held, StaffingNoteForm) and held.is_running and held.setup is None
         assert held not in app.screen_stack  # mounted out of sight, not shown
         row = table.cursor_row_shown
@@ -70,9 +76,7 @@ async def test_the_next_form_is_composed_while_the_caseload_is_read_and_n_shows_
 async def test_a_form_is_shown_once_what_was_typed_in_it_never_comes_back(caseload_db: Path):
     app = staffing_app(caseload_db)
     async with app.run_test(size=SIZE) as pilot:
-        await open_caseload(pilot, "S1")
-        await a_note_opened_and_closed(pilot)
-        first = await prepared(pilot)
+        first = await a_held_note(pilot)
         await pilot.press("n")
         await settle(pilot)
         first.query_one("#text", TextArea).load_text("Typed, then thrown away.")
@@ -89,9 +93,7 @@ async def test_a_form_is_shown_once_what_was_typed_in_it_never_comes_back(caselo
 async def test_a_held_form_of_another_month_or_kind_is_not_used(caseload_db: Path):
     app = staffing_app(caseload_db)
     async with app.run_test(size=SIZE) as pilot:
-        await open_caseload(pilot, "S1")
-        await a_note_opened_and_closed(pilot)
-        held = await prepared(pilot)
+        held = await a_held_note(pilot)
         await pilot.press("left_square_bracket")  # October: a form of November's would be wrong
         await settle(pilot)
         await pilot.press("n")
@@ -169,9 +171,7 @@ async def test_the_idle_tick_while_the_app_closes_prepares_nothing_and_raises_no
 
     app = staffing_app(caseload_db)
     async with app.run_test(size=SIZE) as pilot:
-        await open_caseload(pilot, "S1")
-        await a_note_opened_and_closed(pilot)
-        app.form_stock.discard(await prepared(pilot))
+        app.form_stock.discard(await a_held_note(pilot))
         screen = app.screen
 
         def widgets_gone():  # as when the app closes: its widgets go before its timers stop

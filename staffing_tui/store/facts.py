@@ -10,10 +10,10 @@ the month's notes:
 * only the notes a rule can read are loaded — the month's, plus the two months
   before for the few people whose exception or contact plan still needs them,
   plus investigations since they opened (see `_load_notes`);
-* `last_seen`/`last_contact` look newest first, and only the people not seen in
-  person since the month started are looked up in their whole history; for
-  the whole database that SQL runs on a second connection in a thread while
-  this one loads the rest (see `_latest_contacts`);
+* `last_seen`/`last_contact` are two index look-ups per person in
+  `contact_times` (m012), not a walk through each person's history; for the
+  whole database that SQL runs on a second connection in a thread while this
+  one loads the rest (see `_latest_contacts`);
 * values are turned into enums and dates through dictionaries, not constructors,
   and the garbage collector is paused while the objects are built.
 """
@@ -126,9 +126,6 @@ class Scope:
 #: (the reports' twelve-month trend) can share them (see `load_month_facts`).
 Latest = dict[str, tuple[date | None, date | None]]
 
-#: More people than this missing from a shared `Latest` are looked up newest first, for
-#: everyone, rather than one history each (about 35 µs a person).
-_LATEST_ONE_BY_ONE = 3000
 
 
 def load_month_facts(db: Database, month: Month, as_of: date, scope: Scope = Scope(), *,
@@ -187,8 +184,7 @@ def _load_month_facts(db: Database, month: Month, as_of: date, scope: Scope, lat
     # The latest contacts are pure SQL work (no Python objects): for the whole database they run
     # on a second connection in a thread while this one loads the rest (SQLite works without the GIL).
     known = latest if latest is not None else {}
-    everyone = (_Background.start(db, _latest_contacts, params, everything)
-                if everything and not known else None)
+    everyone = _Background.start(db, _latest_contacts, params) if everything and not known else None
 
     periods: dict[tuple[str, str], list[tuple[MemberFact, date, date | None]]] = {}
     for case_id, person_id, fact, start_on, end_on in conn.execute(
@@ -238,10 +234,8 @@ def _load_month_facts(db: Database, month: Month, as_of: date, scope: Scope, lat
     missing = people.difference(known)
     if everyone is not None:
         found = everyone.result()
-    elif len(missing) > _LATEST_ONE_BY_ONE:
-        found = _latest_contacts(conn, params, everything)
     elif missing:
-        found = _latest_contacts(conn, {**params, "people": json.dumps(sorted(missing))}, False)
+        found = _latest_contacts(conn, {**params, "people": json.dumps(sorted(missing))})
     else:
         found = []
     for person_id, seen, contact in found:
@@ -427,52 +421,27 @@ def _collect_contacts(rows, notes: list[NoteFacts], dates: _Dates, facts: MonthF
     _collect_notes(rows, notes, dates, None)
 
 
-def _latest_contacts(conn: sqlite3.Connection, params: dict, everything: bool) -> list[tuple]:
+def _latest_contacts(conn: sqlite3.Connection, params: dict) -> list[tuple]:
     """(person, latest in-person contact, latest contact of any method) — on any case, ≤ as_of —
-    for everyone on the scope's cases (`last_seen` and `last_contact`).
+    for the people in `params["people"]` (a JSON list), or everyone on the scope's cases
+    (`last_seen` and `last_contact`): two short look-ups per person in `contact_times` (m012).
 
-    A small scope asks for its people's whole history through the person index. For the whole
-    database that would read every contact ever written, so it is answered newest first: the
-    days from the month's start to the as-of date, then, only for the people not seen in person
-    there, their history before the month (an index covers note id → time and method).
+    One statement answering with one JSON text: in a thread it takes the GIL once to read it, not
+    once per person (row by row it took the main thread's GIL 16k times statewide, each wait up
+    to the interpreter's switch interval, and cost the main thread about as much as it saved).
     """
-    people_sql = ("SELECT value FROM json_each(:people)" if params.get("people") is not None else
-                  "SELECT DISTINCT person_id FROM case_members WHERE case_id IN (SELECT value FROM json_each(:cases))")
-    if not everything:
-        return conn.execute(
-            _LAST_CONTACTS + f"WHERE nc.person_id IN ({people_sql}) AND n.occurred_at < :as_of_next "
-            "AND n.method != 'none' GROUP BY nc.person_id",
-            params,
-        ).fetchall()
-    # One statement answering with one JSON text: the thread holds the GIL only to read it,
-    # not once per person (row by row it took the main thread's GIL 16k times, and cost the
-    # main thread about as much as it saved).
-    (found,) = conn.execute(_LATEST_EVERYONE, params).fetchone()
+    people = ("SELECT value AS person_id FROM json_each(:people)" if params.get("people") is not None else
+              "SELECT DISTINCT person_id FROM case_members WHERE case_id IN (SELECT value FROM json_each(:cases))")
+    (found,) = conn.execute(_LATEST_OF_PEOPLE.format(people=people), params).fetchone()
     return [tuple(entry) for entry in json.loads(found)]
 
 
-#: `_latest_contacts` for the whole database: the latest contacts from the month's start to the
-#: as-of date, then, for the people not seen in person there, their history before the month.
-_LATEST_EVERYONE = """
-WITH recent AS MATERIALIZED (
-  SELECT nc.person_id AS person_id,
-         max(CASE WHEN n.method = 'in_person' THEN n.occurred_at END) AS seen, max(n.occurred_at) AS contact
-  FROM notes n JOIN note_contacts nc ON nc.note_id = n.note_id
-  WHERE n.occurred_at >= :start AND n.occurred_at < :as_of_next AND n.method != 'none'
-  GROUP BY nc.person_id),
-people AS MATERIALIZED (
-  SELECT DISTINCT person_id FROM case_members WHERE case_id IN (SELECT value FROM json_each(:cases))),
-earlier AS MATERIALIZED (
-  SELECT nc.person_id AS person_id,
-         max(CASE WHEN n.method = 'in_person' THEN n.occurred_at END) AS seen, max(n.occurred_at) AS contact
-  FROM note_contacts nc JOIN notes n ON n.note_id = nc.note_id
-  WHERE nc.person_id IN (SELECT p.person_id FROM people p LEFT JOIN recent r ON r.person_id = p.person_id
-                         WHERE r.seen IS NULL)
-    AND n.occurred_at < :start AND n.method != 'none'
-  GROUP BY nc.person_id)
-SELECT json_group_array(json_array(p.person_id, coalesce(r.seen, e.seen), coalesce(r.contact, e.contact)))
-FROM people p LEFT JOIN recent r ON r.person_id = p.person_id LEFT JOIN earlier e ON e.person_id = p.person_id
-WHERE r.person_id IS NOT NULL OR e.person_id IS NOT NULL
+_LATEST_OF_PEOPLE = """
+SELECT json_group_array(json_array(p.person_id,
+  (SELECT max(t.occurred_at) FROM contact_times t
+   WHERE t.person_id = p.person_id AND t.in_person = 1 AND t.occurred_at < :as_of_next),
+  (SELECT max(t.occurred_at) FROM contact_times t WHERE t.person_id = p.person_id AND t.occurred_at < :as_of_next)))
+FROM ({people}) p
 """
 
 
@@ -516,12 +485,6 @@ class _Background:
         if self._error is not None:  # e.g. the file cannot be opened a second time: do it here
             return self._work(self._db.conn, *self._args)
         return self._result
-
-
-_LAST_CONTACTS = (
-    "SELECT nc.person_id, max(CASE WHEN n.method = 'in_person' THEN n.occurred_at END), max(n.occurred_at) "
-    "FROM notes n JOIN note_contacts nc ON nc.note_id = n.note_id "
-)
 
 
 def _load_records(db: Database, in_scope: str, params: dict, month: Month, as_of: date, facts: MonthFacts) -> None:

@@ -64,7 +64,13 @@ from staffing_tui.store import import_log
 from staffing_tui.store.connection import timezone_of
 from staffing_tui.store.import_log import ROWS_SOURCE, CsvRowsDigest, TableCounts
 from staffing_tui.store.kept_months import keep_recent_months
-from staffing_tui.store.schema import IMPORT_KEYS, IMPORT_TABLES, OPTIONAL_COLUMNS
+from staffing_tui.store.schema import (
+    CONTACT_TIMES_FILL,
+    IMPORT_KEYS,
+    IMPORT_TABLES,
+    OPTIONAL_COLUMNS,
+    contact_times_triggers,
+)
 
 __all__ = ["ImportFailed", "ImportSummary", "TableCounts", "import_directory", "import_rows"]
 
@@ -711,10 +717,19 @@ class ImportRun:
         ).fetchall()
         for name, _ in indexes:
             self.db.execute(f"DROP INDEX [{name}]")
+        # Likewise `contact_times` (m012): filled from the join in one sorted pass at the end, not
+        # by its insert trigger at random, once per row.
+        trigger = f"{table}_insert_contact_times"
+        trigger_sql = contact_times_triggers().get(trigger)
+        if trigger_sql is not None:
+            self.db.execute(f"DROP TRIGGER IF EXISTS [{trigger}]")
         # List mode: the first item names the columns, then plain lists (no dict per row).
         self.db[table].upsert_all(rows, pk=keys[0] if len(keys) == 1 else keys, batch_size=BATCH_SIZE)
         for _, sql in indexes:
             self.db.execute(sql)
+        if trigger_sql is not None:
+            self.db.execute(CONTACT_TIMES_FILL)
+            self.db.execute(trigger_sql)
 
     def _validated(self, table: str, records: Iterator[Record]) -> Iterator[list]:
         """Yield the column names, then every converted row — as long as no problem exists."""

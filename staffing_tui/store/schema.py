@@ -697,6 +697,83 @@ def m011_kept_counts_index(db: Database) -> None:
     db.execute("CREATE INDEX idx_kept_rows_counts ON kept_rows(kept_id, unit_key, specialist_id, status)")
 
 
+#: The contacts' times kept per person (m012, `contact_times`): filled from the join of
+#: note_contacts and notes, then kept equal to it by `contact_times_triggers`.
+CONTACT_TIMES_FILL = (
+    "INSERT OR IGNORE INTO contact_times (person_id, in_person, occurred_at, note_id) "
+    "SELECT nc.person_id, n.method = 'in_person', n.occurred_at, n.note_id "
+    "FROM note_contacts nc JOIN notes n ON n.note_id = nc.note_id WHERE n.method != 'none' "
+    "ORDER BY 1, 2, 3, 4"
+)
+
+
+@migrations()
+def m012_contact_times(db: Database) -> None:
+    """Everyone's contacts by person and time, so that "when was this person last seen (or in
+    contact) up to a day" is one index look-up, not a walk through their whole history.
+
+    `last_seen` and `last_contact` (docs/policy.md) are read for every person of the cases a report
+    covers, on any case. Through note_contacts' person index that meant one look-up in notes per
+    contact the person ever had: about 4,000 for the largest unit of the statewide benchmark,
+    ~10 ms, half of the unit's evaluation. `contact_times` holds, for each contact whose note's
+    method is not 'none', the person, whether it was in person, the note's time and the note:
+    two short look-ups per person.
+
+    It is derived, not evidence, and bumps no generation (every change to it comes with one to
+    notes or note_contacts, which do). Triggers keep it equal to the join of note_contacts and
+    notes under every insert, update and delete (`contact_times_triggers`; an import into an
+    empty note_contacts fills it in one sorted pass instead). Dropping its rows and running
+    `CONTACT_TIMES_FILL` rebuilds it.
+    """
+    db.execute(
+        """CREATE TABLE contact_times (
+            person_id TEXT NOT NULL, in_person INTEGER NOT NULL, occurred_at TEXT NOT NULL,
+            note_id TEXT NOT NULL,
+            PRIMARY KEY (person_id, in_person, occurred_at, note_id)) WITHOUT ROWID"""
+    )
+    db.execute(CONTACT_TIMES_FILL)
+    for sql in contact_times_triggers().values():
+        db.execute(sql)
+
+
+def contact_times_triggers() -> dict[str, str]:
+    """The triggers that keep `contact_times` (m012) equal to the join of note_contacts and notes,
+    name → SQL. A note's rows are dropped and written again whenever a contact of it, or its id,
+    time or method, changes; a note's insert drops first too, for an INSERT OR REPLACE (whose
+    delete fires no trigger)."""
+    rows_of_contact = ("SELECT {row}.person_id, n.method = 'in_person', n.occurred_at, n.note_id FROM notes n "
+                       "WHERE n.note_id = {row}.note_id AND n.method != 'none'")
+    rows_of_note = ("SELECT nc.person_id, {row}.method = 'in_person', {row}.occurred_at, {row}.note_id "
+                    "FROM note_contacts nc WHERE nc.note_id = {row}.note_id AND {row}.method != 'none'")
+    insert = "INSERT OR IGNORE INTO contact_times (person_id, in_person, occurred_at, note_id) "
+
+    def drop_contact(row: str) -> str:
+        return f"DELETE FROM contact_times WHERE person_id = {row}.person_id AND note_id = {row}.note_id;"
+
+    def drop_note(row: str) -> str:
+        return (f"DELETE FROM contact_times WHERE note_id = {row}.note_id AND person_id IN "
+                f"(SELECT person_id FROM note_contacts WHERE note_id = {row}.note_id);")
+
+    bodies = {
+        ("note_contacts", "INSERT"): insert + rows_of_contact.format(row="NEW") + ";",  # (a replace: the same row)
+        ("note_contacts", "UPDATE"): drop_contact("OLD") + drop_contact("NEW") + insert
+        + rows_of_contact.format(row="NEW") + ";",
+        ("note_contacts", "DELETE"): drop_contact("OLD"),
+        ("notes", "INSERT"): drop_note("NEW") + insert + rows_of_note.format(row="NEW") + ";",
+        ("notes", "UPDATE OF note_id, occurred_at, method"): drop_note("OLD") + drop_note("NEW") + insert
+        + rows_of_note.format(row="NEW") + ";",
+        ("notes", "DELETE"): drop_note("OLD"),
+    }
+    return {
+        f"{table}_{event.split()[0].lower()}_contact_times":
+            f"CREATE TRIGGER {table}_{event.split()[0].lower()}_contact_times AFTER {event} ON {table} "
+            + ("WHEN OLD.note_id IS NOT NEW.note_id OR OLD.occurred_at IS NOT NEW.occurred_at "
+               "OR OLD.method IS NOT NEW.method " if event.startswith("UPDATE OF") else "")
+            + f"BEGIN {body} END"
+        for (table, event), body in bodies.items()
+    }
+
+
 def kept_guards() -> dict[str, str]:
     """The guard triggers of the kept months (m010), name → SQL: `store.kept_months` serves a month
     only while all of them are there, as created here."""

@@ -1048,9 +1048,9 @@ def test_months_evaluated_as_of_one_date_share_the_latest_contacts_and_agree(uni
         fresh[month] = engine_rows(unit_db, month)
 
     everyone = []
-    start = facts._Background.start.__func__
-    monkeypatch.setattr(facts._Background, "start",
-                        classmethod(lambda cls, db, work, *args: everyone.append(work) or start(cls, db, work, *args)))
+    start = facts.Background.start.__func__
+    monkeypatch.setattr(facts.Background, "start", classmethod(
+        lambda cls, db, work, *args, **kwargs: everyone.append(work) or start(cls, db, work, *args, **kwargs)))
     MONTH_CACHE.clear()
     try:
         shared = {month: engine_rows(unit_db, month) for month in months}

@@ -14,7 +14,8 @@ import shutil
 import sqlite3
 import stat
 import sys
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -338,6 +339,51 @@ def connect_readonly(path: str | os.PathLike) -> sqlite3.Connection:
     """A read-only connection to the file at `path` (a URI, so `#`, `?` and `%` in the path are quoted)."""
     uri = Path(path).absolute().as_uri() + "?mode=ro"
     return sqlite3.connect(uri, uri=True, check_same_thread=False)
+
+
+class Background:
+    """Run `work(connection, *args)` on a second, read-only connection to the same file, in a
+    thread, while the caller goes on with its own connection (SQLite runs without the GIL: on two
+    cores the two statements run side by side); `result()` waits for it.
+
+    Falls back to running it on the caller's connection, when `result()` is asked, when there is
+    no second connection to be had (an in-memory database, an open transaction whose changes
+    another connection could not see, or a file that cannot be opened a second time). A job
+    whose result is never asked for is left to end on its own.
+    """
+
+    def __init__(self, db: Database, work: Callable, args: tuple) -> None:
+        self._db, self._work, self._args = db, work, args
+        self._result = self._error = None
+        self._thread: threading.Thread | None = None
+
+    @classmethod
+    def start(cls, db: Database, work: Callable, *args, name: str = "background read") -> "Background":
+        job = cls(db, work, args)
+        path = database_file(db.conn)
+        if path and not db.conn.in_transaction:
+            job._thread = threading.Thread(target=job._run, args=(path,), name=name, daemon=True)
+            job._thread.start()
+        return job
+
+    def _run(self, path: str) -> None:
+        try:
+            conn = connect_readonly(path)
+            try:
+                conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+                self._result = self._work(conn, *self._args)
+            finally:
+                conn.close()
+        except sqlite3.Error as exc:
+            self._error = exc
+
+    def result(self):
+        if self._thread is None:
+            return self._work(self._db.conn, *self._args)
+        self._thread.join()
+        if self._error is not None:  # e.g. the file cannot be opened a second time: do it here
+            return self._work(self._db.conn, *self._args)
+        return self._result
 
 
 class InUse(Exception):

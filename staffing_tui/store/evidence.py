@@ -71,6 +71,8 @@ _REFUSALS = (
     ("_extends_chain", "audit rows that do not extend the hash chain"),
 )
 _GENERATION = re.compile(r"(?P<table>\w+)_(?P<event>insert|update|delete)_generation")
+#: The triggers keeping `contact_times` (m012).
+_CONTACT_TIMES = re.compile(r"(?P<table>notes|note_contacts)_(?P<event>insert|update|delete)_contact_times")
 #: The guards of the months kept in the database (m010).
 _GUARD = re.compile(r"(?P<table>kept_\w+)_(?P<event>insert|update|delete)_guard")
 
@@ -83,6 +85,9 @@ def trigger_purpose(name: str) -> str:
     if match := _GUARD.fullmatch(name):
         return (f"the database no longer refuses hand edits of {match['table']}, so no month kept there is served "
                 "(every month is evaluated); dropping the tables kept_saved, kept_rows and kept_months is harmless")
+    if match := _CONTACT_TIMES.fullmatch(name):
+        return (f"contact_times no longer follows what is written to {match['table']}, so a report's last seen and "
+                "last contact may be wrong (docs/data.md \"Contact times\" says how to rebuild it)")
     if match := _GENERATION.fullmatch(name):
         past = {"insert": "inserted", "update": "updated", "delete": "deleted"}[match["event"]]
         return f"the app's kept reports no longer learn of rows {past} in {match['table']} (they may show old data)"

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -55,10 +54,8 @@ from staffing_tui.domain.model import (
 from staffing_tui.domain.months import Month
 from staffing_tui.perf import paused_gc
 from staffing_tui.store.connection import (
-    BUSY_TIMEOUT_MS,
     DEFAULT_TIMEZONE,
-    connect_readonly,
-    database_file,
+    Background,
     get_meta,
 )
 
@@ -184,7 +181,7 @@ def _load_month_facts(db: Database, month: Month, as_of: date, scope: Scope, lat
     # The latest contacts are pure SQL work (no Python objects): for the whole database they run
     # on a second connection in a thread while this one loads the rest (SQLite works without the GIL).
     known = latest if latest is not None else {}
-    everyone = _Background.start(db, _latest_contacts, params) if everything and not known else None
+    everyone = Background.start(db, _latest_contacts, params, name="latest contacts") if everything and not known else None
 
     periods: dict[tuple[str, str], list[tuple[MemberFact, date, date | None]]] = {}
     for case_id, person_id, fact, start_on, end_on in conn.execute(
@@ -443,48 +440,6 @@ SELECT json_group_array(json_array(p.person_id,
   (SELECT max(t.occurred_at) FROM contact_times t WHERE t.person_id = p.person_id AND t.occurred_at < :as_of_next)))
 FROM ({people}) p
 """
-
-
-class _Background:
-    """Run `work(connection, *args)` on a second, read-only connection to the same file, in a thread.
-
-    Falls back to running it here, on the caller's connection, when there is no second
-    connection to be had (an in-memory database, or an open transaction whose changes another
-    connection could not see).
-    """
-
-    def __init__(self, db: Database, work, *args) -> None:
-        self._db, self._work, self._args = db, work, args
-        self._result = self._error = None
-        self._thread: threading.Thread | None = None
-
-    @classmethod
-    def start(cls, db: Database, work, *args) -> "_Background":
-        job = cls(db, work, *args)
-        path = database_file(db.conn)
-        if path and not db.conn.in_transaction:
-            job._thread = threading.Thread(target=job._run, args=(path,), name="latest contacts", daemon=True)
-            job._thread.start()
-        return job
-
-    def _run(self, path: str) -> None:
-        try:
-            conn = connect_readonly(path)
-            try:
-                conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-                self._result = self._work(conn, *self._args)
-            finally:
-                conn.close()
-        except sqlite3.Error as exc:
-            self._error = exc
-
-    def result(self):
-        if self._thread is None:
-            return self._work(self._db.conn, *self._args)
-        self._thread.join()
-        if self._error is not None:  # e.g. the file cannot be opened a second time: do it here
-            return self._work(self._db.conn, *self._args)
-        return self._result
 
 
 def _load_records(db: Database, in_scope: str, params: dict, month: Month, as_of: date, facts: MonthFacts) -> None:

@@ -58,7 +58,7 @@ from sqlite_utils import Database
 from staffing_tui.domain.enums import StaffRole
 from staffing_tui.errors import DatabaseProblem, UserError
 from staffing_tui.store.audit import Actor
-from staffing_tui.store.connection import describe_sqlite_error, give_database_mode, open_database
+from staffing_tui.store.connection import Background, describe_sqlite_error, give_database_mode, open_database
 from staffing_tui.store.evidence import (
     ChainHead,
     head_findings,
@@ -101,6 +101,10 @@ def check_database(db: Database, *, since_head: str | None = None) -> list[Findi
 
     `since_head`: a head taken earlier (`check --head`) that the audit log must still contain.
     """
+    # The two passes over every note (about half of the work statewide) run on a second connection
+    # in a thread while this one checks the file and the evidence: SQLite works without the GIL.
+    # On a damaged file their result is never asked for.
+    notes = Background.start(db, _note_passes, name="check: notes")
     findings = integrity_findings(db)
     if findings:
         return findings + [Finding("integrity", "the other rules were skipped because the file is damaged; "
@@ -111,13 +115,21 @@ def check_database(db: Database, *, since_head: str | None = None) -> list[Findi
     if since_head is not None:
         findings += head_findings(db, since_head)
     findings += reconciliation_findings(db)
-    scan = NoteScan.of(db)
-    for rule in (duplicate_notes, in_person_while_runaway, in_person_while_whereabouts_unknown,
+    scan, duplicates = notes.result()
+    findings += duplicates
+    for rule in (in_person_while_runaway, in_person_while_whereabouts_unknown,
                  partial(not_a_member, scan=scan), overlapping_placements, placement_gaps,
                  partial(in_person_without_contact, scan=scan), partial(locate_for_contacted, scan=scan),
                  approver_roles):
         findings += rule(db)
     return findings
+
+
+def _note_passes(conn: sqlite3.Connection) -> tuple["NoteScan", list[Finding]]:
+    """`NoteScan.of` and `duplicate_notes` on `conn` (`check_database`'s second connection)."""
+    conn.execute(f"PRAGMA cache_size = -{CHECK_CACHE_KIB}")
+    db = Database(conn, execute_plugins=False, recursive_triggers=False)
+    return NoteScan.of(db), duplicate_notes(db)
 
 
 def check_chain(db: Database) -> tuple[list[Finding], ChainHead]:

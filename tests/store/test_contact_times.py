@@ -7,11 +7,12 @@ from datetime import date
 
 import pytest
 
+from staffing_tui.domain.months import Month
 from staffing_tui.store.connection import open_database
 from staffing_tui.store.facts import Scope, load_month_facts
 from staffing_tui.store.importer import import_directory
 from staffing_tui.store.schema import CONTACT_TIMES_FILL
-from staffing_tui.domain.months import Month
+from tests.builders import cli
 from tests.store.test_import import NOW, VALID, write_files
 
 JOIN = ("SELECT nc.person_id, n.method = 'in_person', n.occurred_at, n.note_id "
@@ -101,3 +102,15 @@ def test_last_seen_and_last_contact_read_from_it_stop_at_the_as_of_day(db):
     assert latest(date(2026, 2, 28)) == (date(2026, 2, 10), date(2026, 2, 20))
     assert latest(date(2026, 2, 19)) == (date(2026, 2, 10), date(2026, 2, 10))
     assert latest(date(2026, 2, 9)) == (None, None)
+
+
+def test_check_names_a_dropped_trigger_and_what_it_costs(db, tmp_path, capsys):
+    db.execute("DROP TRIGGER notes_update_contact_times")
+    path = tmp_path / "t.db"
+    db.close()
+
+    code, out, err = cli(capsys, "check", "--db", path)
+
+    assert (code, err) == (3, "")
+    assert ("triggers: trigger notes_update_contact_times is missing: contact_times no longer follows what is "
+            "written to notes, so a report's last seen and last contact may be wrong") in out

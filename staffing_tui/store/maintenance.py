@@ -49,6 +49,7 @@ import os
 import re
 import sqlite3
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -101,22 +102,23 @@ def check_database(db: Database, *, since_head: str | None = None) -> list[Findi
 
     `since_head`: a head taken earlier (`check --head`) that the audit log must still contain.
     """
-    # The two passes over every note (about half of the work statewide) run on a second connection
-    # in a thread while this one checks the file and the evidence: SQLite works without the GIL.
-    # On a damaged file their result is never asked for.
-    notes = Background.start(db, _note_passes, name="check: notes")
+    # The pass over every note (about half of the work statewide; it finds the notes' missing
+    # references too) runs on a second connection in a thread while this one checks the file, the
+    # evidence and the other references: SQLite works without the GIL. On a damaged file its
+    # result is never asked for.
+    notes = Background.start(db, _note_scan, name="check: notes")
     findings = integrity_findings(db)
     if findings:
         return findings + [Finding("integrity", "the other rules were skipped because the file is damaged; "
                                                 "restore it from a backup")]
-    findings += foreign_key_findings(db)
-    findings += trigger_findings(db)
-    findings += verify_chain(db).findings
+    evidence = trigger_findings(db) + verify_chain(db).findings
     if since_head is not None:
-        findings += head_findings(db, since_head)
-    findings += reconciliation_findings(db)
-    scan, duplicates = notes.result()
-    findings += duplicates
+        evidence += head_findings(db, since_head)
+    evidence += reconciliation_findings(db)
+    duplicates = duplicate_notes(db)
+    findings += foreign_key_findings(db, scanned={"notes": lambda: notes.result().missing_parents})
+    scan = notes.result()
+    findings += evidence + duplicates
     for rule in (in_person_while_runaway, in_person_while_whereabouts_unknown,
                  partial(not_a_member, scan=scan), overlapping_placements, placement_gaps,
                  partial(in_person_without_contact, scan=scan), partial(locate_for_contacted, scan=scan),
@@ -125,11 +127,10 @@ def check_database(db: Database, *, since_head: str | None = None) -> list[Findi
     return findings
 
 
-def _note_passes(conn: sqlite3.Connection) -> tuple["NoteScan", list[Finding]]:
-    """`NoteScan.of` and `duplicate_notes` on `conn` (`check_database`'s second connection)."""
+def _note_scan(conn: sqlite3.Connection) -> "NoteScan":
+    """`NoteScan.of` on `conn` (`check_database`'s second connection)."""
     conn.execute(f"PRAGMA cache_size = -{CHECK_CACHE_KIB}")
-    db = Database(conn, execute_plugins=False, recursive_triggers=False)
-    return NoteScan.of(db), duplicate_notes(db)
+    return NoteScan.of(Database(conn, execute_plugins=False, recursive_triggers=False))
 
 
 def check_chain(db: Database) -> tuple[list[Finding], ChainHead]:
@@ -170,34 +171,39 @@ def _key_columns(db: Database, table: str) -> list[str]:
     return keys or ["rowid"]
 
 
-def foreign_key_findings(db: Database) -> list[Finding]:
+def foreign_key_findings(db: Database, *, scanned: dict[str, Callable[[], list[tuple]]] | None = None) -> list[Finding]:
     """References to rows that do not exist (e.g. written by another tool with foreign keys off).
 
     What `PRAGMA foreign_key_check` finds, found faster: it looks every row's parent up (statewide,
     6 million look-ups, 1.5 s of CPU). A column that leads an index is read here as its distinct
     values instead (18,000 cases for 1.5 million notes), each looked up once; only the rows of a
-    value that is missing are read.
+    value that is missing are read. `scanned`: per table, a function giving what
+    `_scanned_without_parent` would find, found by a pass over the table made anyway (the notes:
+    `NoteScan`, on another connection); those tables are done last, the findings kept in order.
     """
-    findings = []
+    done = scanned or {}
     tables = [row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY rowid")]
-    for table in tables:
-        references = _references(db, table)
-        if not references:
-            continue
-        leading = _leading_columns(db, table)
-        scanned = [(fkid, reference) for fkid, reference in enumerate(references) if reference[0] not in leading]
-        broken = sorted(
-            [(rowid, fkid, column, parent)
-             for fkid, (column, parent, parent_column) in enumerate(references) if column in leading
-             for rowid in _rows_without_parent(db, table, column, parent, parent_column)]
-            + _scanned_without_parent(db, table, scanned)
-        )
-        keys = _key_columns(db, table)
-        for rowid, _fkid, column, parent in broken:
-            row = db.execute(f"SELECT {', '.join(f'[{k}]' for k in keys)}, [{column}] FROM [{table}] WHERE rowid = ?",
-                             [rowid]).fetchone()
-            record = ", ".join(str(v) for v in row[:-1])
-            findings.append(Finding("foreign_key", f"{table} {record}: {column} {row[-1]} is not in {parent}"))
+    by_table = {table: _foreign_key_findings_of(db, table, done.get(table))
+                for table in sorted(tables, key=lambda table: table in done)}
+    return [finding for table in tables for finding in by_table[table]]
+
+
+def _foreign_key_findings_of(db: Database, table: str, scanned: Callable[[], list] | None) -> list[Finding]:
+    references = _references(db, table)
+    if not references:
+        return []
+    leading = _leading_columns(db, table)
+    broken = [(rowid, fkid, column, parent)
+              for fkid, (column, parent, parent_column) in enumerate(references) if column in leading
+              for rowid in _rows_without_parent(db, table, column, parent, parent_column)]
+    broken += scanned() if scanned is not None else _scanned_without_parent(db, table, _unindexed(references, leading))
+    keys = _key_columns(db, table)
+    findings = []
+    for rowid, _fkid, column, parent in sorted(broken):
+        row = db.execute(f"SELECT {', '.join(f'[{k}]' for k in keys)}, [{column}] FROM [{table}] WHERE rowid = ?",
+                         [rowid]).fetchone()
+        record = ", ".join(str(v) for v in row[:-1])
+        findings.append(Finding("foreign_key", f"{table} {record}: {column} {row[-1]} is not in {parent}"))
     return findings
 
 
@@ -220,20 +226,34 @@ def _leading_columns(db: Database, table: str) -> set[str]:
     return columns
 
 
+def _unindexed(references: list[tuple[str, str, str]], leading: set[str]) -> list[tuple[int, tuple[str, str, str]]]:
+    """(fkid, reference) of the references whose column leads no index: found by reading every row."""
+    return [(fkid, reference) for fkid, reference in enumerate(references) if reference[0] not in leading]
+
+
+def _missing_parent_tests(alias: str, references: list[tuple[int, tuple[str, str, str]]]) -> list[str]:
+    """One SQL test per reference: the row of `alias` names a parent row that does not exist."""
+    return [f"({alias}.[{column}] IS NOT NULL AND NOT EXISTS (SELECT 1 FROM [{parent}] p "
+            f"WHERE p.[{parent_column}] = {alias}.[{column}]))" for _fkid, (column, parent, parent_column) in references]
+
+
+def _missing_parents(rowid: int, missing, references) -> list[tuple[int, int, str, str]]:
+    return [(rowid, fkid, column, parent)
+            for is_missing, (fkid, (column, parent, _)) in zip(missing, references) if is_missing]
+
+
 def _scanned_without_parent(db: Database, table: str,
                             references: list[tuple[int, tuple[str, str, str]]]) -> list[tuple[int, int, str, str]]:
     """(rowid, fkid, column, parent) of the rows whose unindexed reference columns name no parent row:
     all of a table's such columns read in one pass (the notes have three: one pass, not three)."""
     if not references:
         return []
-    tests = [f"([{column}] IS NOT NULL AND NOT EXISTS (SELECT 1 FROM [{parent}] p WHERE p.[{parent_column}] = "
-             f"t.[{column}]))" for _fkid, (column, parent, parent_column) in references]
+    tests = _missing_parent_tests("t", references)
     found = []
     for rowid, *missing in db.execute(
             f"SELECT * FROM (SELECT t.rowid, {', '.join(f'{test} AS m{i}' for i, test in enumerate(tests))} "
             f"FROM [{table}] t) WHERE {' OR '.join(f'm{i}' for i in range(len(tests)))}"):
-        found += [(rowid, fkid, column, parent)
-                  for is_missing, (fkid, (column, parent, _)) in zip(missing, references) if is_missing]
+        found += _missing_parents(rowid, missing, references)
     return found
 
 
@@ -437,22 +457,33 @@ class NoteScan:
     searched_stranger: list[tuple]
     without_contact: list[tuple]
     searched_contacted: list[tuple]
+    #: the notes' references to rows that do not exist, for `foreign_key_findings(scanned=…)`
+    missing_parents: list[tuple[int, int, str, str]]
 
     @classmethod
     def of(cls, db: Database) -> "NoteScan":
+        # The same pass also finds the notes' unindexed references to missing rows (the author, the
+        # person searched for, the placement): `foreign_key_findings` would read every note again.
+        references = _unindexed(_references(db, "notes"), _leading_columns(db, "notes"))
+        tests = _missing_parent_tests("n", references)
+        columns = "".join(f", {test} AS m{i}" for i, test in enumerate(tests))
         rows = db.execute(
             # Notes in their order, each probed in note_contacts' and case_members' keys.
-            """SELECT * FROM (
+            f"""SELECT * FROM (
                  SELECT n.case_id, n.note_id, substr(n.occurred_at, 1, 10), n.locate_for, n.method,
                    c.person_id AS person_id,
                    c.person_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM case_members m
                      WHERE m.case_id = n.case_id AND m.person_id = c.person_id) AS stranger,
                    n.locate_for IS NOT NULL AND NOT EXISTS (SELECT 1 FROM case_members m
-                     WHERE m.case_id = n.case_id AND m.person_id = n.locate_for) AS searched_stranger
+                     WHERE m.case_id = n.case_id AND m.person_id = n.locate_for) AS searched_stranger,
+                   n.rowid{columns}
                  FROM notes n LEFT JOIN note_contacts c ON c.note_id = n.note_id)
                WHERE stranger OR searched_stranger OR person_id = locate_for
-                 OR (person_id IS NULL AND method = 'in_person' AND locate_for IS NULL)"""
+                 OR (person_id IS NULL AND method = 'in_person' AND locate_for IS NULL)
+                 {''.join(f' OR m{i}' for i in range(len(tests)))}"""
         ).fetchall()
+        missing = sorted({found for row in rows for found in _missing_parents(row[8], row[9:], references)})
+        rows = [row[:8] for row in rows]
         rows.sort(key=lambda row: (row[0], row[1], row[5] or ""))  # sorted here: an ORDER BY changes the plan
         searched = {(case_id, note_id): locate_for for case_id, note_id, _d, locate_for, _m, _p, _s, stranger in rows
                     if stranger}
@@ -464,6 +495,7 @@ class NoteScan:
              if person_id is None and locate_for is None and method == "in_person"],
             [(case_id, note_id, day, locate_for) for case_id, note_id, day, locate_for, _m, person_id, _s, _t in rows
              if locate_for is not None and person_id == locate_for],
+            missing,
         )
 
 

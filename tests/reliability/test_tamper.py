@@ -23,7 +23,7 @@ from staffing_tui.cli import main
 from staffing_tui.domain.enums import StaffRole
 from staffing_tui.store.audit import Actor, casework_history_digest, row_hash, write_audit
 from staffing_tui.store.connection import open_database
-from staffing_tui.store.maintenance import foreign_key_findings
+from staffing_tui.store.maintenance import check_path, foreign_key_findings
 from staffing_tui.store.schema import AUDIT_HASHED
 from tests.builders import cli, small_database
 from tests.conftest import REPO, query
@@ -475,3 +475,6 @@ def test_foreign_key_findings_are_what_sqlites_foreign_key_check_finds(recorded)
         "note_contacts N1, GHOST: person_id GHOST is not in people",
     ])
     assert {(m.split()[0], m.split(": ")[1].split()[0]) for m in found} == {(t, c) for t, _r, c, _p in expected}
+    # `check` finds the notes' unindexed references in its one pass over the notes (on a second
+    # connection): the same findings, in the same order.
+    assert [f.message for f in check_path(recorded) if f.rule == "foreign_key"] == found

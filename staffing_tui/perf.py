@@ -1,4 +1,5 @@
-"""The interpreter tuned for speed, in one place: the garbage collector and the thread switch interval.
+"""The process tuned for the app, in one place: the garbage collector, the thread switch interval
+and SQLite's page cache per connection.
 
 Nothing here changes what the program computes, only how soon. The app tunes the process while it
 runs (`tuned_for_the_app`) and gives it back when it closes; while it runs, the cyclic collector
@@ -15,6 +16,8 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+
+from staffing_tui.store.connection import APP_PAGE_CACHE_KIB, page_cache_kib, use_page_cache
 
 #: How long a thread may hold the interpreter lock while another waits (Python's default: 5 ms).
 #: Workers read SQLite in many short calls, each giving the interpreter lock up and taking it
@@ -54,15 +57,18 @@ class ProcessSettings:
     switch_interval: float
     gc_threshold: tuple[int, ...]
     gc_enabled: bool = True
+    page_cache_kib: int | None = None
 
 
 def tuned_for_the_app() -> ProcessSettings:
-    """Switch threads every millisecond and leave collecting to `IdleCollector`; returns the
-    values before."""
-    before = ProcessSettings(sys.getswitchinterval(), gc.get_threshold(), gc.isenabled())
+    """Switch threads every millisecond, leave collecting to `IdleCollector`, and give the
+    connections opened from now on small page caches (`APP_PAGE_CACHE_KIB`); returns the values
+    before."""
+    before = ProcessSettings(sys.getswitchinterval(), gc.get_threshold(), gc.isenabled(), page_cache_kib())
     sys.setswitchinterval(SWITCH_INTERVAL_S)
     gc.set_threshold(GC_THRESHOLD, *before.gc_threshold[1:])
     gc.disable()
+    use_page_cache(APP_PAGE_CACHE_KIB)
     return before
 
 
@@ -72,6 +78,7 @@ def restore(settings: ProcessSettings) -> None:
     gc.set_threshold(*settings.gc_threshold)
     if settings.gc_enabled:
         gc.enable()
+    use_page_cache(settings.page_cache_kib)
 
 
 class IdleCollector:

@@ -100,3 +100,28 @@ def test_the_app_turns_the_automatic_collector_off_and_gives_it_back():
     finally:
         restore(settings)
     assert gc.isenabled()
+
+
+def test_the_app_gives_its_connections_small_page_caches_and_the_process_its_default_back(tmp_path):
+    from staffing_tui.store.connection import APP_PAGE_CACHE_KIB, connect_readonly, open_database
+    from tests.builders import small_database
+
+    small_database(tmp_path / "s.db").close()
+
+    def cache_sizes() -> tuple[int, int]:
+        db = open_database(tmp_path / "s.db")
+        reader = connect_readonly(tmp_path / "s.db")
+        try:
+            return (db.execute("PRAGMA cache_size").fetchone()[0], reader.execute("PRAGMA cache_size").fetchone()[0])
+        finally:
+            db.close()
+            reader.close()
+
+    default = cache_sizes()
+    assert default[0] == default[1] != -APP_PAGE_CACHE_KIB  # SQLite's own (-2000: 2 MB)
+    settings = tuned_for_the_app()
+    try:
+        assert cache_sizes() == (-APP_PAGE_CACHE_KIB, -APP_PAGE_CACHE_KIB)
+    finally:
+        restore(settings)
+    assert cache_sizes() == default

@@ -424,7 +424,7 @@ async def test_the_footer_describes_every_key_of_the_caseload(caseload_db: Path)
         shown = {key.key: key.description for key in footer.query("FooterKey")}
         assert shown == {
             "enter": "Detail", "question_mark": "Help", "slash": "Filter", "escape": "Units",
-            "e": "Exception", "p": "Contact plan", "n": "Staffing note", "s": "Next step", "a": "Agenda",
+            "e": "Exception", "p": "Plan", "n": "Note", "s": "Step", "a": "Agenda",
             "left_square_bracket": "Prev", "right_square_bracket": "Next", "m": "Month", "r": "Reports",
             "x": "Mask", "q": "Quit", "ctrl+p": "palette",
         }
